@@ -1,0 +1,55 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Each stage of the flow is one module in a folder named for its domain; the C libraries are
+/// system library targets, each imported by exactly one module.
+
+let package = Package(
+    name: "sluice",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sluice", targets: ["sluice"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
+
+        .target(name: "SluiceCore", path: "Sources/Core"),
+        .target(name: "SluiceStore", dependencies: ["SluiceCore", "CSQLite"], path: "Sources/Store"),
+        .target(name: "SluiceIntake", dependencies: ["SluiceCore"], path: "Sources/Intake"),
+        .target(name: "SluiceFetch", dependencies: ["SluiceCore", "CCurl"], path: "Sources/Fetch"),
+        .target(name: "SluiceParse", dependencies: ["SluiceCore", "CLibXML2"], path: "Sources/Parse"),
+        .target(name: "SluiceDedup", dependencies: ["SluiceCore"], path: "Sources/Dedup",
+                resources: []),
+        .target(name: "SluiceClassify", dependencies: ["SluiceCore"], path: "Sources/Classify"),
+        .target(name: "SluicePipeline",
+                dependencies: ["SluiceCore", "SluiceFetch", "SluiceParse", "SluiceDedup", "SluiceClassify"],
+                path: "Sources/Pipeline"),
+        .target(name: "SluiceReview", dependencies: ["SluiceCore"], path: "Sources/Review"),
+        .target(name: "SluicePublish", dependencies: ["SluiceCore"], path: "Sources/Publish"),
+        .target(name: "SluiceCLI",
+                dependencies: ["SluiceCore", "SluiceStore", "SluiceIntake", "SluiceFetch", "SluiceParse",
+                               "SluiceDedup", "SluiceClassify", "SluicePipeline", "SluiceReview",
+                               "SluicePublish"],
+                path: "Sources/CLI"),
+        .executableTarget(name: "sluice", dependencies: ["SluiceCLI"], path: "Sources/sluice"),
+
+        .target(name: "SluiceTestSupport", dependencies: ["SluiceCore"], path: "Tests/Support"),
+        .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceStoreTests", dependencies: ["SluiceStore", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceIntakeTests", dependencies: ["SluiceIntake", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceFetchTests", dependencies: ["SluiceFetch", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceParseTests", dependencies: ["SluiceParse", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceDedupTests", dependencies: ["SluiceDedup", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceClassifyTests", dependencies: ["SluiceClassify", "SluiceTestSupport"]),
+        .testTarget(name: "SluicePipelineTests", dependencies: ["SluicePipeline", "SluiceStore", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceReviewTests", dependencies: ["SluiceReview", "SluiceStore", "SluiceTestSupport"]),
+        .testTarget(name: "SluicePublishTests", dependencies: ["SluicePublish", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceCLITests", dependencies: ["SluiceCLI", "SluiceStore", "SluiceTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

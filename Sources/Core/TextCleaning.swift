@@ -1,0 +1,54 @@
+/// Cleaning of untrusted text before it is stored. Output for a particular medium (terminal, HTML,
+/// Markdown, XML) is escaped again at that boundary; this only removes what no medium should carry.
+public enum TextCleaning {
+    /// Characters that reorder or hide text (Trojan Source) and zero-width runs.
+    public static func isInvisibleControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0x061C, 0xFEFF, 0x180E:
+            true
+        default:
+            false
+        }
+    }
+
+    /// C0 controls, DEL and C1 controls.
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// A one-line field (title, site, author): controls and invisible characters removed, every run of
+    /// white space folded to one space, trimmed, then cut to `limit` characters on a grapheme boundary.
+    public static func line(_ text: String, limit: Int = 512) -> String {
+        var scalars = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace || scalar == "\u{0}" || (isControl(scalar) && scalar.value < 0x20) {
+                pendingSpace = !scalars.isEmpty
+                continue
+            }
+            if isControl(scalar) || isInvisibleControl(scalar) { continue }
+            if pendingSpace {
+                scalars.append(" ")
+                pendingSpace = false
+            }
+            scalars.append(scalar)
+        }
+        return truncate(String(scalars), to: limit)
+    }
+
+    /// A multi-line field (main text, notes): paragraphs kept, separated by one blank line, each
+    /// paragraph cleaned like `line`; cut to `limit` characters.
+    public static func paragraphs(_ text: String, limit: Int = 200_000) -> String {
+        let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        let kept = normalized.split(separator: "\n", omittingEmptySubsequences: true)
+            .map { line(String($0), limit: limit) }
+            .filter { !$0.isEmpty }
+        return truncate(kept.joined(separator: "\n\n"), to: limit)
+    }
+
+    /// Cuts to at most `limit` characters (grapheme clusters), never inside one.
+    public static func truncate(_ text: String, to limit: Int) -> String {
+        guard limit >= 0, text.count > limit else { return text }
+        return String(text.prefix(limit))
+    }
+}

@@ -1,0 +1,4 @@
+import Foundation
+import SluiceCLI
+
+exit(Command.main(arguments: Array(CommandLine.arguments.dropFirst())))
