@@ -22,7 +22,7 @@ public enum TextCleaning {
         var scalars = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace || scalar == "\u{0}" || (isControl(scalar) && scalar.value < 0x20) {
+            if scalar.properties.isWhitespace {
                 pendingSpace = !scalars.isEmpty
                 continue
             }

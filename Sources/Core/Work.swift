@@ -1,0 +1,130 @@
+import Foundation
+
+/// One item as the pipeline carries it between stages: what the next stage needs, nothing more.
+public struct WorkItem: Sendable, Equatable {
+    public var id: Int64
+    public var state: ItemState
+    public var url: String?
+    public var note: String?
+    public var volunteer: String
+    public var capture: Capture?
+    public var page: Page?
+    /// Keys by which this item's URL is known (submitted, final, canonical), set by the dedup stage.
+    public var urlKeys: [String]
+
+    public init(id: Int64, state: ItemState, url: String?, note: String?, volunteer: String,
+                capture: Capture? = nil, page: Page? = nil, urlKeys: [String] = []) {
+        self.id = id
+        self.state = state
+        self.url = url
+        self.note = note
+        self.volunteer = volunteer
+        self.capture = capture
+        self.page = page
+        self.urlKeys = urlKeys
+    }
+}
+
+/// What a stage decided for one item: the state it moves to and what to store with it.
+public struct StageOutcome: Sendable {
+    public var itemID: Int64
+    public var from: ItemState
+    public var to: ItemState
+    public var stage: Stage
+    public var capture: Capture?
+    public var page: Page?
+    public var classification: Classification?
+    public var problem: Problem?
+    public var canonicalURL: String?
+
+    public init(itemID: Int64, from: ItemState, to: ItemState, stage: Stage, capture: Capture? = nil,
+                page: Page? = nil, classification: Classification? = nil, problem: Problem? = nil,
+                canonicalURL: String? = nil) {
+        self.itemID = itemID
+        self.from = from
+        self.to = to
+        self.stage = stage
+        self.capture = capture
+        self.page = page
+        self.classification = classification
+        self.problem = problem
+        self.canonicalURL = canonicalURL
+    }
+}
+
+/// An item already stored that a new one may duplicate.
+public struct DedupCandidate: Sendable, Equatable {
+    public var itemID: Int64
+    public var state: ItemState
+    /// For URL matches, the key both share; for content, the stored fingerprint as JSON.
+    public var key: String
+    public var text: String?
+
+    public init(itemID: Int64, state: ItemState, key: String, text: String? = nil) {
+        self.itemID = itemID
+        self.state = state
+        self.key = key
+        self.text = text
+    }
+}
+
+/// What the store found for a dedup lookup, all history included.
+public struct DedupCandidates: Sendable {
+    public var byURL: [DedupCandidate]
+    public var byExactContent: [DedupCandidate]
+    public var byFingerprintBand: [DedupCandidate]
+    public init(byURL: [DedupCandidate], byExactContent: [DedupCandidate], byFingerprintBand: [DedupCandidate]) {
+        self.byURL = byURL
+        self.byExactContent = byExactContent
+        self.byFingerprintBand = byFingerprintBand
+    }
+}
+
+/// The keys a new item is indexed under, so later items can find it.
+public struct DedupKeys: Sendable, Equatable {
+    public var urlKeys: [String]
+    public var exactContentHash: String?
+    /// The content fingerprint, stored as JSON for later comparison.
+    public var fingerprint: String?
+    public var bandKeys: [Int64]
+    public init(urlKeys: [String], exactContentHash: String?, fingerprint: String?, bandKeys: [Int64]) {
+        self.urlKeys = urlKeys
+        self.exactContentHash = exactContentHash
+        self.fingerprint = fingerprint
+        self.bandKeys = bandKeys
+    }
+}
+
+/// The dedup stage's verdict on one item.
+public struct DedupVerdict: Sendable, Equatable, Codable {
+    public var duplicateOf: Int64?
+    /// `url`, `exact`, `near` or `note`.
+    public var kind: String?
+    /// Why: the shared key, or the fingerprint distance.
+    public var evidence: String?
+    public init(duplicateOf: Int64?, kind: String?, evidence: String?) {
+        self.duplicateOf = duplicateOf
+        self.kind = kind
+        self.evidence = evidence
+    }
+    public static let unique = DedupVerdict(duplicateOf: nil, kind: nil, evidence: nil)
+}
+
+/// What the pipeline needs from a store. SQLite implements it now; a PostgreSQL store later implements the
+/// same, so no stage knows which one it talks to. Every method is one transaction.
+public protocol PipelineStore: Sendable {
+    /// Takes up to `limit` items in `state` that no live lease holds, leasing them to `owner`.
+    func claim(state: ItemState, limit: Int, owner: String, leaseSeconds: Double) throws -> [WorkItem]
+    /// Applies stage outcomes in one transaction. An outcome whose item is no longer in `from` is skipped
+    /// (returned), never applied blindly.
+    @discardableResult
+    func commit(_ outcomes: [StageOutcome], owner: String) throws -> [StageOutcome]
+    /// Looks up every stored item sharing a key, records this item's keys and the verdict `decide` returns,
+    /// all in one transaction so two items can never both be "first".
+    func deduplicate(_ item: WorkItem, keys: DedupKeys, owner: String,
+                     decide: (DedupCandidates) -> DedupVerdict) throws -> DedupVerdict
+    /// Returns items leased by `owner` to the pool (interrupted run).
+    func releaseLeases(owner: String) throws
+    /// The number of items waiting in each pipeline state.
+    func pendingCounts() throws -> [ItemState: Int]
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// A fresh directory under the system temporary directory, removed when the value is released.
+public final class TemporaryDirectory: Sendable {
+    public let url: URL
+
+    public init(_ label: String = "sluice") {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(label)-\(UUID().uuidString)", isDirectory: true)
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit {
+        try? FileManager.default.removeItem(at: url)
+    }
+}
