@@ -1,0 +1,80 @@
+import Foundation
+import SluiceCore
+
+/// Why a submission was refused. Each case names the offending value and the rule it breaks.
+public enum IntakeError: Error, Equatable, CustomStringConvertible {
+    case emptySubmission
+    case emptyVolunteer
+    case volunteerTooLong(length: Int, limit: Int)
+    case urlTooLong(length: Int, limit: Int)
+    case noteTooLong(length: Int, limit: Int)
+    case invalidURL(url: String, reason: String)
+    case unsupportedScheme(url: String, scheme: String)
+    case invalidUTF8
+    case malformedLine(reason: String)
+
+    public var description: String {
+        switch self {
+        case .emptySubmission: "neither a URL nor a note was given"
+        case .emptyVolunteer: "the volunteer name is empty"
+        case .volunteerTooLong(let length, let limit): "the volunteer name has \(length) characters (at most \(limit))"
+        case .urlTooLong(let length, let limit): "the URL has \(length) characters (at most \(limit))"
+        case .noteTooLong(let length, let limit): "the note has \(length) characters (at most \(limit))"
+        case .invalidURL(let url, let reason): "\(Quoted(url)) is not a usable URL: \(reason)"
+        case .unsupportedScheme(let url, let scheme): "\(Quoted(url)): only http and https links are accepted, not \(scheme):"
+        case .invalidUTF8: "the text is not valid UTF-8"
+        case .malformedLine(let reason): reason
+        }
+    }
+}
+
+/// Shows untrusted input inside an error message: cleaned of controls and cut, in quotes.
+struct Quoted: CustomStringConvertible {
+    let text: String
+    init(_ text: String) { self.text = text }
+    var description: String {
+        let visible = text.unicodeScalars.map { scalar -> String in
+            TextCleaning.isControl(scalar) || TextCleaning.isInvisibleControl(scalar)
+                ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+        }.joined()
+        return "\"\(TextCleaning.truncate(visible, to: 120))\""
+    }
+}
+
+/// Limits on what one submission may carry.
+public struct IntakeLimits: Sendable, Equatable {
+    public var maxURLLength = 2048
+    public var maxNoteLength = 4000
+    public var maxVolunteerLength = 64
+    public init() {}
+}
+
+/// Checks a volunteer's submission before anything is stored: a URL that sluice would refuse to fetch,
+/// an over-long note or an empty name is refused here with a message saying why.
+public struct SubmissionValidator: Sendable {
+    public var limits: IntakeLimits
+
+    public init(limits: IntakeLimits = IntakeLimits()) {
+        self.limits = limits
+    }
+
+    public func validate(url rawURL: String?, note rawNote: String?, volunteer rawVolunteer: String,
+                         source: String) throws(IntakeError) -> Submission {
+        let volunteer = TextCleaning.line(rawVolunteer, limit: Int.max)
+        guard !volunteer.isEmpty else { throw .emptyVolunteer }
+        guard volunteer.count <= limits.maxVolunteerLength else {
+            throw .volunteerTooLong(length: volunteer.count, limit: limits.maxVolunteerLength)
+        }
+        let note = rawNote.map { TextCleaning.paragraphs($0, limit: Int.max) }.flatMap { $0.isEmpty ? nil : $0 }
+        if let note, note.count > limits.maxNoteLength {
+            throw .noteTooLong(length: note.count, limit: limits.maxNoteLength)
+        }
+        let trimmedURL = rawURL?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let url = try trimmedURL.flatMap { $0.isEmpty ? nil : $0 }.map { (text: String) throws(IntakeError) -> String in
+            guard text.count <= limits.maxURLLength else { throw .urlTooLong(length: text.count, limit: limits.maxURLLength) }
+            return try URLSyntax.check(text)
+        }
+        guard url != nil || note != nil else { throw .emptySubmission }
+        return Submission(volunteer: volunteer, url: url, note: note, source: source)
+    }
+}
