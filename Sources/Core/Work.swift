@@ -110,19 +110,51 @@ public struct DedupVerdict: Sendable, Equatable, Codable {
     public static let unique = DedupVerdict(duplicateOf: nil, kind: nil, evidence: nil)
 }
 
+/// What past decisions say about an item's reporters, for ordering the review queue.
+public struct ReporterSignals: Sendable, Equatable {
+    /// Decisions on earlier items of the submitting volunteer.
+    public var volunteerApproved: Int
+    public var volunteerDecided: Int
+    /// Distinct volunteers who reported this item's cluster.
+    public var reporters: Int
+    public init(volunteerApproved: Int, volunteerDecided: Int, reporters: Int) {
+        self.volunteerApproved = volunteerApproved
+        self.volunteerDecided = volunteerDecided
+        self.reporters = reporters
+    }
+}
+
+/// A trained classifier as stored: the serialized model with when and on how many decisions it was trained.
+public struct StoredModel: Sendable, Equatable {
+    public var body: Data
+    public var trainedAt: Date
+    public var examples: Int
+    public init(body: Data, trainedAt: Date, examples: Int) {
+        self.body = body
+        self.trainedAt = trainedAt
+        self.examples = examples
+    }
+}
+
 /// What the pipeline needs from a store. SQLite implements it now; a PostgreSQL store later implements the
 /// same, so no stage knows which one it talks to. Every method is one transaction.
 public protocol PipelineStore: Sendable {
     /// Takes up to `limit` items in `state` that no live lease holds, leasing them to `owner`.
     func claim(state: ItemState, limit: Int, owner: String, leaseSeconds: Double) throws -> [WorkItem]
     /// Applies stage outcomes in one transaction. An outcome whose item is no longer in `from` is skipped
-    /// (returned), never applied blindly.
+    /// (returned), never applied blindly. Items moving on to another pipeline state stay leased to
+    /// `owner` for `leaseSeconds` more: the run carries them in memory to the next stage.
     @discardableResult
-    func commit(_ outcomes: [StageOutcome], owner: String) throws -> [StageOutcome]
+    func commit(_ outcomes: [StageOutcome], owner: String, leaseSeconds: Double) throws -> [StageOutcome]
     /// Looks up every stored item sharing a key, records this item's keys and the verdict `decide` returns,
     /// all in one transaction so two items can never both be "first".
     func deduplicate(_ item: WorkItem, keys: DedupKeys, owner: String,
                      decide: (DedupCandidates) -> DedupVerdict) throws -> DedupVerdict
+    func reporterSignals(itemID: Int64) throws -> ReporterSignals
+    /// The newest trained classifier, if any.
+    func latestModel() throws -> StoredModel?
+    /// Owners holding live leases, so a new run can free those of processes that died.
+    func leaseOwners() throws -> [String]
     /// Returns items leased by `owner` to the pool (interrupted run).
     func releaseLeases(owner: String) throws
     /// The number of items waiting in each pipeline state.

@@ -47,13 +47,15 @@ extension Store: PipelineStore {
     }
 
     @discardableResult
-    public func commit(_ outcomes: [StageOutcome], owner: String) throws -> [StageOutcome] {
+    public func commit(_ outcomes: [StageOutcome], owner: String, leaseSeconds: Double = 300) throws -> [StageOutcome] {
         guard !outcomes.isEmpty else { return [] }
         let now = Date()
         return try write { database in
             var skipped: [StageOutcome] = []
             for outcome in outcomes {
-                if try !apply(outcome, database: database, owner: owner, now: now) { skipped.append(outcome) }
+                if try !apply(outcome, database: database, owner: owner, now: now, leaseSeconds: leaseSeconds) {
+                    skipped.append(outcome)
+                }
             }
             return skipped
         }
@@ -61,15 +63,18 @@ extension Store: PipelineStore {
 
     /// One transition inside the caller's transaction. False when the item is no longer where the
     /// stage found it (another worker or a moderator moved it), in which case nothing is written.
-    private func apply(_ outcome: StageOutcome, database: Database, owner: String, now: Date) throws -> Bool {
+    private func apply(_ outcome: StageOutcome, database: Database, owner: String, now: Date,
+                       leaseSeconds: Double) throws -> Bool {
         guard outcome.from.canMove(to: outcome.to) else {
             throw StoreError.invalidTransition(itemID: outcome.itemID, from: outcome.from, to: outcome.to)
         }
         let stamp = Timestamp.string(now)
+        let keepsLease = ItemState.pipelineStates.contains(outcome.to)
         let changed = try database.run("""
-            UPDATE items SET state = ?, version = version + 1, updated_at = ?, lease_owner = NULL, lease_until = NULL
+            UPDATE items SET state = ?, version = version + 1, updated_at = ?, lease_owner = ?, lease_until = ?
             WHERE id = ? AND state = ?
-            """, [outcome.to.rawValue, stamp, outcome.itemID, outcome.from.rawValue])
+            """, [outcome.to.rawValue, stamp, keepsLease ? owner : nil,
+                  keepsLease ? now.timeIntervalSince1970 + leaseSeconds : nil, outcome.itemID, outcome.from.rawValue])
         guard changed == 1 else { return false }
         if let capture = outcome.capture {
             var metadata = capture
@@ -131,7 +136,7 @@ extension Store: PipelineStore {
             let target: ItemState = verdict.duplicateOf == nil ? .deduplicated : .duplicate
             let outcome = StageOutcome(itemID: item.id, from: item.state, to: target, stage: .dedup,
                                        canonicalURL: keys.urlKeys.first)
-            guard try apply(outcome, database: database, owner: owner, now: now) else {
+            guard try apply(outcome, database: database, owner: owner, now: now, leaseSeconds: 300) else {
                 throw StoreError.invalidTransition(itemID: item.id, from: item.state, to: target)
             }
             try database.run("""
@@ -181,6 +186,44 @@ extension Store: PipelineStore {
             }.filter { $0.itemID != itemID }
         }
         return DedupCandidates(byURL: byURL, byExactContent: byExact, byFingerprintBand: byBand)
+    }
+
+    public func reporterSignals(itemID: Int64) throws -> ReporterSignals {
+        try read { database in
+            let volunteerID = try database.scalar("SELECT volunteer_id FROM submissions WHERE item_id = ?", [itemID]) ?? 0
+            let decided = try database.query("""
+                SELECT SUM(i.state IN ('approved', 'published')), SUM(i.state IN ('approved', 'published', 'rejected'))
+                FROM items i JOIN submissions s ON s.item_id = i.id WHERE s.volunteer_id = ? AND i.id != ?
+                """, [volunteerID, itemID]) { (Int($0.int(0) ?? 0), Int($0.int(1) ?? 0)) }.first ?? (0, 0)
+            let reporters = try database.scalar("""
+                SELECT COUNT(DISTINCT s.volunteer_id) FROM items i JOIN submissions s ON s.item_id = i.id
+                WHERE i.id = ? OR i.duplicate_of = ?
+                """, [itemID, itemID]) ?? 1
+            return ReporterSignals(volunteerApproved: decided.0, volunteerDecided: decided.1, reporters: Int(reporters))
+        }
+    }
+
+    public func latestModel() throws -> StoredModel? {
+        try read { database in
+            try database.query("SELECT body, trained_at, examples FROM models ORDER BY id DESC LIMIT 1") { row in
+                StoredModel(body: row.data(0) ?? Data(), trainedAt: Timestamp.date(row.string(1)) ?? Date(timeIntervalSince1970: 0),
+                            examples: Int(row.int(2) ?? 0))
+            }.first
+        }
+    }
+
+    /// Keeps a newly trained model; older ones stay for the record.
+    public func saveModel(_ model: StoredModel) throws {
+        _ = try write { database in
+            try database.run("INSERT INTO models (kind, trained_at, examples, body) VALUES ('classifier', ?, ?, ?)",
+                             [Timestamp.string(model.trainedAt), model.examples, model.body])
+        }
+    }
+
+    public func leaseOwners() throws -> [String] {
+        try read { database in
+            try database.query("SELECT DISTINCT lease_owner FROM items WHERE lease_owner IS NOT NULL ORDER BY 1") { $0.string(0) ?? "" }
+        }
     }
 
     public func releaseLeases(owner: String) throws {

@@ -1,0 +1,100 @@
+import Foundation
+import SluiceCore
+import SluiceStore
+
+/// The `sluice` command line: a thin shell that parses arguments, calls the library and prints.
+public enum Command {
+    /// Runs one invocation against the process's standard streams; returns the exit status.
+    public static func main(arguments: [String]) -> Int32 {
+        run(arguments: arguments, console: .standard(), environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// Exit statuses: 0 success, 1 the work was done but something was refused or failed (named on
+    /// standard error), 2 a usage error, 130 interrupted.
+    public static func run(arguments: [String], console: Console, environment: [String: String]) -> Int32 {
+        var arguments = arguments
+        guard let name = arguments.first, name != "--help", name != "-h", name != "help" else {
+            console.print(Help.overview)
+            return arguments.isEmpty ? 2 : 0
+        }
+        arguments.removeFirst()
+        guard let command = commands[name] else {
+            console.error("unknown command \"\(TerminalSafe.text(name))\" (see sluice --help)")
+            return 2
+        }
+        var parsed = Arguments(arguments, command: name)
+        if parsed.wantsHelp {
+            console.print(command.help)
+            return 0
+        }
+        do {
+            let context = try Context(arguments: &parsed, console: console, environment: environment)
+            return try command.run(&parsed, context)
+        } catch let error as UsageError {
+            console.error(error.message)
+            return 2
+        } catch {
+            console.error(TerminalSafe.text(describe(error)))
+            return 1
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let described = error as? CustomStringConvertible { return described.description }
+        return "\(error)"
+    }
+
+    struct Entry {
+        var help: String
+        var run: (inout Arguments, Context) throws -> Int32
+    }
+
+    static let commands: [String: Entry] = [
+        "submit": Entry(help: Help.submit, run: IntakeCommands.submit),
+        "import": Entry(help: Help.importFiles, run: IntakeCommands.importFiles),
+        "run": Entry(help: Help.run, run: PipelineCommands.run),
+        "status": Entry(help: Help.status, run: PipelineCommands.status),
+        "review": Entry(help: Help.review, run: ReviewCommands.review),
+        "publish": Entry(help: Help.publish, run: PublishCommands.publish),
+        "export": Entry(help: Help.export, run: PublishCommands.export),
+    ]
+}
+
+/// What every command may use: the store (opened on first use) and the console.
+final class Context {
+    let console: Console
+    let environment: [String: String]
+    let storePath: String
+    private var openedStore: Store?
+
+    init(arguments: inout Arguments, console: Console, environment: [String: String]) throws {
+        self.console = console
+        self.environment = environment
+        storePath = try arguments.option("--store") ?? environment["SLUICE_STORE"] ?? "sluice.db"
+    }
+
+    func store() throws -> Store {
+        if let openedStore { return openedStore }
+        let store = try Store(path: storePath)
+        openedStore = store
+        return store
+    }
+
+    /// Prints a value as JSON: sorted keys, UTF-8 text as is (no `\u` escapes of CJK), slashes unescaped.
+    func printJSON<T: Encodable>(_ value: T) throws {
+        console.print(try JSONText.encode(value))
+    }
+}
+
+enum JSONText {
+    static func encode<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+            : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.string(date))
+        }
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

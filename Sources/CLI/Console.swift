@@ -1,0 +1,59 @@
+import Foundation
+import SluiceCore
+
+/// Where a command writes. Tests pass in-memory buffers; `main` passes the process's standard streams.
+public final class Console: @unchecked Sendable {
+    /// `@unchecked Sendable`: the buffers are touched only while holding `lock`.
+    private let lock = NSLock()
+    private let outputHandle: FileHandle?
+    private let errorHandle: FileHandle?
+    private var capturedOutput = Data()
+    private var capturedError = Data()
+    public let input: FileHandle
+    public let isTerminal: Bool
+
+    /// The process's own standard streams.
+    public static func standard() -> Console {
+        Console(output: FileHandle.standardOutput, error: FileHandle.standardError, input: FileHandle.standardInput,
+                isTerminal: isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1)
+    }
+
+    /// Captures everything written, for tests; reads `input` (empty by default).
+    public static func capturing(input: Data = Data()) -> Console {
+        let pipe = Pipe()
+        pipe.fileHandleForWriting.write(input)
+        try? pipe.fileHandleForWriting.close()
+        return Console(output: nil, error: nil, input: pipe.fileHandleForReading, isTerminal: false)
+    }
+
+    init(output: FileHandle?, error: FileHandle?, input: FileHandle, isTerminal: Bool) {
+        outputHandle = output
+        errorHandle = error
+        self.input = input
+        self.isTerminal = isTerminal
+    }
+
+    public var output: String { lock.withLock { String(decoding: capturedOutput, as: UTF8.self) } }
+    public var errors: String { lock.withLock { String(decoding: capturedError, as: UTF8.self) } }
+
+    /// Writes a line to standard output. Untrusted text must already be made safe for a terminal.
+    func print(_ line: String = "") {
+        write(Data((line + "\n").utf8), to: outputHandle, buffer: \.capturedOutput)
+    }
+
+    func error(_ line: String) {
+        write(Data(("sluice: " + line + "\n").utf8), to: errorHandle, buffer: \.capturedError)
+    }
+
+    func writeRaw(_ data: Data) {
+        write(data, to: outputHandle, buffer: \.capturedOutput)
+    }
+
+    private func write(_ data: Data, to handle: FileHandle?, buffer: ReferenceWritableKeyPath<Console, Data>) {
+        if let handle {
+            handle.write(data)
+        } else {
+            lock.withLock { self[keyPath: buffer].append(data) }
+        }
+    }
+}

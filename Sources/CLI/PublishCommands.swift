@@ -1,0 +1,154 @@
+import Foundation
+import SluiceCore
+import SluicePublish
+import SluiceStore
+
+/// `sluice publish`, `sluice unpublish` and `sluice export`.
+enum PublishCommands {
+    /// The column's fixed category order and display names.
+    static let categories: [CategoryInfo] = [
+        CategoryInfo(id: "ecommerce", title: "电商 E-commerce"),
+        CategoryInfo(id: "affiliate", title: "淘宝客与返利 Affiliate"),
+        CategoryInfo(id: "content", title: "内容创作 Content creation"),
+        CategoryInfo(id: "short_video_live", title: "短视频与直播 Short video & live"),
+        CategoryInfo(id: "ai_tools", title: "AI 工具 AI tools"),
+        CategoryInfo(id: "freelance", title: "自由职业与接单 Freelancing"),
+        CategoryInfo(id: "private_domain", title: "私域流量 Private-domain traffic"),
+        CategoryInfo(id: "local_services", title: "本地生活 Local services"),
+        CategoryInfo(id: "courses", title: "知识付费 Courses"),
+        CategoryInfo(id: "other", title: "其他 Other"),
+    ]
+
+    struct PublishResult: Encodable {
+        var published: [Int64] = []
+        var alreadyPublished: [Int64] = []
+        var paths: [String] = []
+
+        enum CodingKeys: String, CodingKey {
+            case published, paths
+            case alreadyPublished = "already_published"
+        }
+    }
+
+    static func publish(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
+        let contentRoot = try arguments.option("--content") ?? "content"
+        let json = arguments.flag("--json")
+        try arguments.finish()
+        let store = try context.store()
+        let directory = ContentDirectory(root: URL(fileURLWithPath: contentRoot))
+        var result = PublishResult()
+        var taken = try store.takenSlugs()
+        for record in try store.approvedAwaitingPublication() {
+            let now = Date()
+            let month = Timestamp.month(now)
+            let page = try store.page(itemID: record.id)
+            let capture = try store.capture(itemID: record.id)
+            let evidence = page?.mainText ?? record.note ?? ""
+            let item = columnItem(record, publishedAt: now, capturedAt: capture?.fetchedAt,
+                                  evidenceSHA256: SHA256.hex(Data(evidence.utf8)))
+            let slug = Slug.make(title: item.title, id: record.id, taken: taken)
+            let path = try directory.write(item, slug: slug, month: month, evidenceText: evidence)
+            let publication = Publication(itemID: record.id, month: month, publishedAt: now, slug: slug, path: path,
+                                          evidenceSHA256: item.evidenceSHA256, evidenceText: evidence, capturedAt: capture?.fetchedAt)
+            if try store.recordPublication(publication, actor: "publish") {
+                taken.insert(slug)
+                result.published.append(record.id)
+                result.paths.append(path)
+            } else {
+                result.alreadyPublished.append(record.id)
+            }
+        }
+        if json {
+            try context.printJSON(result)
+        } else {
+            for (id, path) in zip(result.published, result.paths) {
+                context.console.print(TerminalSafe.text("published #\(id) → \(contentRoot)/\(path)"))
+            }
+            context.console.print("published \(result.published.count) item(s)")
+        }
+        return 0
+    }
+
+    static func columnItem(_ record: ItemRecord, publishedAt: Date, capturedAt: Date?, evidenceSHA256: String?) -> ColumnItem {
+        let url = record.url ?? ""
+        let volunteers = record.reports.map(\.volunteer).reduce(into: [String]()) { names, name in
+            if !names.contains(name) { names.append(name) }
+        }
+        return ColumnItem(id: record.id, title: record.title ?? record.note.map { TextCleaning.truncate($0, to: 60) } ?? url,
+                          url: url, canonicalURL: record.canonicalURL ?? url, site: record.site,
+                          category: record.category ?? "other", summary: record.description ?? record.excerpt ?? record.note,
+                          flags: record.flags, volunteers: volunteers.isEmpty ? [record.volunteer] : volunteers,
+                          publishedAt: publishedAt, capturedAt: capturedAt, evidenceSHA256: evidenceSHA256, source: nil)
+    }
+
+    static func export(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
+        guard let month = try arguments.option("--month") else { throw UsageError("export: --month YYYY-MM is required") }
+        guard month.count == 7, Timestamp.date(month + "-01T00:00:00.000Z") != nil else {
+            throw UsageError("export: --month takes a month like 2026-11, not \"\(TerminalSafe.text(month))\"")
+        }
+        let formatName = try arguments.option("--format") ?? "md"
+        guard let format = ColumnFormat(rawValue: formatName) else {
+            throw UsageError("export: --format is one of " + ColumnFormat.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let out = try arguments.option("--out")
+        try arguments.finish()
+        let column = try buildColumn(month: month, store: try context.store())
+        let text = ColumnRenderer.render(column, as: format)
+        if let out {
+            try AtomicFile.write(Data(text.utf8), to: out)
+            context.console.print("wrote \(column.items.count) item(s) to \(TerminalSafe.text(out))")
+        } else {
+            context.console.writeRaw(Data(text.utf8))
+        }
+        return 0
+    }
+
+    static func buildColumn(month: String, store: Store) throws -> Column {
+        let publications = try store.publications(month: month)
+        let items = publications.map { entry in
+            var item = columnItem(entry.record, publishedAt: entry.publication.publishedAt,
+                                  capturedAt: entry.publication.capturedAt, evidenceSHA256: entry.publication.evidenceSHA256)
+            if let site = entry.record.site { item.site = site }
+            return item
+        }
+        let figures = try store.figures(month: month)
+        var accepted: [String: (count: Int, categories: [String: Int])] = [:]
+        for item in items {
+            for name in item.volunteers {
+                accepted[name, default: (0, [:])].count += 1
+                accepted[name, default: (0, [:])].categories[item.category, default: 0] += 1
+            }
+        }
+        let roll = accepted.map { name, tally in
+            VolunteerCredit(name: name, accepted: tally.count,
+                            tags: tally.categories.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3).map(\.key))
+        }.sorted { ($0.accepted, $1.name) > ($1.accepted, $0.name) }
+        let generatedAt = items.map(\.publishedAt).max() ?? Timestamp.date(month + "-01T00:00:00.000Z") ?? Date(timeIntervalSince1970: 0)
+        return Column(month: month, title: "副业情报月刊 \(month)", categories: categories, items: items,
+                      figures: ColumnFigures(submissions: figures.submissions, volunteers: figures.volunteers,
+                                             approved: figures.approved, rejectedByReason: figures.rejectedByReason,
+                                             duplicatesMerged: figures.duplicatesMerged,
+                                             topSites: figures.topSites.map { SiteCount(site: $0.site, count: $0.count) }),
+                      roll: roll, generatedAt: generatedAt)
+    }
+}
+
+/// Writes a file so that readers see the old content or the new, never half: a temporary file in the
+/// same folder, flushed to disk, then renamed over the target.
+enum AtomicFile {
+    static func write(_ data: Data, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary.path])
+        }
+        let handle = try FileHandle(forWritingTo: temporary)
+        try handle.write(contentsOf: data)
+        try handle.synchronize()
+        try handle.close()
+        guard rename(temporary.path, url.path) == 0 else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+    }
+}

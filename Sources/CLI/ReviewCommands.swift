@@ -1,0 +1,198 @@
+import Foundation
+import SluiceCore
+import SluiceReview
+import SluiceStore
+
+/// `sluice review …`: the scripted forms (list, show, approve, reject, log) and the interactive screen.
+enum ReviewCommands {
+    static func review(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
+        let positionals = peekSubcommand(&arguments)
+        switch positionals {
+        case "list": return try list(&arguments, context)
+        case "show": return try show(&arguments, context)
+        case "approve": return try decide(&arguments, context, approving: true)
+        case "reject": return try decide(&arguments, context, approving: false)
+        case "log": return try log(&arguments, context)
+        case nil: return try interactive(&arguments, context)
+        case let other?: throw UsageError("review: unknown subcommand \"\(TerminalSafe.text(other))\" (see sluice review --help)")
+        }
+    }
+
+    /// Takes the first argument as a subcommand when it is not an option.
+    private static func peekSubcommand(_ arguments: inout Arguments) -> String? {
+        arguments.takeSubcommand()
+    }
+
+    static func list(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
+        let stateName = try arguments.option("--state") ?? ItemState.pendingReview.rawValue
+        let limit = try arguments.integer("--limit")
+        let json = arguments.flag("--json")
+        try arguments.finish()
+        let state: ItemState?
+        if stateName == "all" {
+            state = nil
+        } else if let named = ItemState(rawValue: stateName) {
+            state = named
+        } else {
+            throw UsageError("review list: unknown state \"\(TerminalSafe.text(stateName))\" (one of all, "
+                             + ItemState.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+        }
+        let records = try context.store().records(state: state, limit: json ? limit : (limit ?? 50))
+        if json {
+            try context.printJSON(records)
+            return 0
+        }
+        if records.isEmpty {
+            context.console.print("no items in \(stateName)")
+            return 0
+        }
+        for record in records {
+            context.console.print(line(for: record))
+        }
+        return 0
+    }
+
+    /// One line per item, fitted to 100 columns by display width (CJK takes two).
+    static func line(for record: ItemRecord) -> String {
+        let id = "#\(record.id)".padding(toLength: 6, withPad: " ", startingAt: 0)
+        let state = record.state.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)
+        let priority = String(format: "%5.2f", record.priority)
+        let category = (record.category ?? "-").padding(toLength: 16, withPad: " ", startingAt: 0)
+        let flags = record.flags.isEmpty ? "  " : "⚑\(record.flags.count)"
+        let claim = record.claimedBy.map { " [claimed by \($0)]" } ?? ""
+        let title = record.title ?? record.note ?? record.url ?? ""
+        let site = record.site.map { " — \($0)" } ?? ""
+        let head = "\(id) \(state) \(priority) \(category) \(flags) "
+        return head + TerminalText.fit(TerminalText.sanitize(title + site + claim), columns: max(20, 100 - TerminalText.displayWidth(head)))
+    }
+
+    static func show(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
+        let json = arguments.flag("--json")
+        let ids = try itemIDs(try arguments.positionals(), command: "review show")
+        let store = try context.store()
+        var records: [ItemRecord] = []
+        for id in ids {
+            guard let record = try store.record(id: id) else { throw StoreError.notFound(itemID: id) }
+            records.append(record)
+        }
+        if json {
+            try context.printJSON(records.count == 1 ? AnyEncodable(records[0]) : AnyEncodable(records))
+            return 0
+        }
+        for record in records {
+            context.console.print(ItemText.render(record))
+        }
+        return 0
+    }
+
+    static func itemIDs(_ positionals: [String], command: String) throws -> [Int64] {
+        guard !positionals.isEmpty else { throw UsageError("\(command): name at least one item id") }
+        return try positionals.map { text in
+            guard let id = Int64(text.hasPrefix("#") ? String(text.dropFirst()) : text), id > 0 else {
+                throw UsageError("\(command): \"\(TerminalSafe.text(text))\" is not an item id")
+            }
+            return id
+        }
+    }
+
+    static func decide(_ arguments: inout Arguments, _ context: Context, approving: Bool) throws -> Int32 {
+        let command = approving ? "review approve" : "review reject"
+        guard let moderator = try arguments.option("--as"), !moderator.isEmpty else {
+            throw UsageError("\(command): --as MODERATOR is required (every decision is audited)")
+        }
+        let decision: Decision
+        if approving {
+            decision = .approve(category: try arguments.option("--category"), title: try arguments.option("--title"))
+        } else {
+            guard let reason = try arguments.option("--reason"), !reason.isEmpty else {
+                throw UsageError("review reject: --reason is required (one of "
+                                 + RejectReason.allCases.map(\.rawValue).joined(separator: ", ") + ", or your own words)")
+            }
+            decision = .reject(reason: reason, text: try arguments.option("--text"))
+        }
+        let expectedVersion = try arguments.integer("--version")
+        let json = arguments.flag("--json")
+        let ids = try itemIDs(try arguments.positionals(), command: command)
+        let store = try context.store()
+        var entries: [DecisionEntry] = []
+        var failures = 0
+        for id in ids {
+            do {
+                let entry = try store.decide(itemID: id, decision, moderator: moderator, expectedVersion: expectedVersion)
+                entries.append(entry)
+                if !json { context.console.print("#\(id): \(entry.fromState) → \(entry.toState)") }
+            } catch let error as StoreError {
+                failures += 1
+                context.console.error(TerminalSafe.text("\(command): \(error.description)"))
+            }
+        }
+        if json { try context.printJSON(entries) }
+        return failures == 0 ? 0 : 1
+    }
+
+    static func log(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
+        let moderator = try arguments.option("--as")
+        let sinceText = try arguments.option("--since")
+        let json = arguments.flag("--json")
+        try arguments.finish()
+        var since: Date?
+        if let sinceText {
+            guard let date = Timestamp.date(sinceText) ?? Timestamp.date(sinceText + "T00:00:00.000Z") else {
+                throw UsageError("review log: --since takes a date like 2026-11-01, not \"\(TerminalSafe.text(sinceText))\"")
+            }
+            since = date
+        }
+        let entries = try context.store().decisions(moderator: moderator, since: since)
+        if json {
+            try context.printJSON(entries)
+            return 0
+        }
+        for entry in entries {
+            let why = [entry.reason, entry.detail].compactMap { $0 }.joined(separator: ": ")
+            context.console.print(TerminalSafe.text("\(Timestamp.string(entry.at)) \(entry.moderator) \(entry.action) #\(entry.itemID) "
+                                                    + "\(entry.fromState) → \(entry.toState)" + (why.isEmpty ? "" : " (\(why))")))
+        }
+        return 0
+    }
+
+    static func interactive(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
+        throw UsageError("review: name a subcommand (list, show, approve, reject, log)")
+    }
+}
+
+/// Encodes whichever value it wraps, so one command can print an object or an array.
+struct AnyEncodable: Encodable {
+    private let encodeValue: (Encoder) throws -> Void
+    init<T: Encodable>(_ value: T) { encodeValue = value.encode }
+    func encode(to encoder: Encoder) throws { try encodeValue(encoder) }
+}
+
+/// The plain-text view of one item (review show, and the line-mode review screen's fallback).
+enum ItemText {
+    static func render(_ record: ItemRecord) -> String {
+        var lines: [String] = []
+        func add(_ label: String, _ value: String?) {
+            guard let value, !value.isEmpty else { return }
+            lines.append("\(label.padding(toLength: 12, withPad: " ", startingAt: 0)) \(TerminalText.sanitize(value))")
+        }
+        add("item", "#\(record.id) (\(record.state.rawValue), version \(record.version))")
+        add("title", record.title)
+        add("site", record.site)
+        add("url", record.url)
+        if record.canonicalURL != record.url { add("canonical", record.canonicalURL) }
+        add("category", record.category.map { "\($0) (\(record.categorySource?.rawValue ?? "?"))" })
+        add("matched", record.matchedTerms.isEmpty ? nil : record.matchedTerms.joined(separator: ", "))
+        for flag in record.flags { add("risk", "\(flag.family): \(flag.matched)") }
+        add("p(approve)", record.pApprove.map { String(format: "%.2f", $0) })
+        add("priority", String(format: "%.2f", record.priority))
+        add("problem", record.error.map { "\($0.code.rawValue): \($0.message)" })
+        add("duplicate", record.duplicateOf.map { "of #\($0) (\(record.duplicateKind ?? "?"))" })
+        add("reason", record.decisionReason)
+        for report in record.reports {
+            add("reported by", "\(report.volunteer) on \(Timestamp.string(report.submittedAt).prefix(10))"
+                + (report.note.map { ": \($0)" } ?? ""))
+        }
+        add("excerpt", record.excerpt ?? record.description)
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import SluiceClassify
+import SluiceCore
+import SluiceDedup
+import SluiceFetch
+import SluiceParse
+
+/// How many workers a stage runs and how many items may wait in front of it.
+public struct StageSettings: Codable, Sendable, Equatable {
+    public var workers: Int
+    public var queueBound: Int
+
+    public init(workers: Int, queueBound: Int) {
+        self.workers = workers
+        self.queueBound = queueBound
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case workers
+        case queueBound = "queue_bound"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        workers = try container.decode(.workers, default: 1)
+        queueBound = try container.decode(.queueBound, default: 32)
+        guard (1...64).contains(workers) else { throw invalidValue(CodingKeys.workers, in: decoder, "must be from 1 to 64") }
+        guard (1...100_000).contains(queueBound) else {
+            throw invalidValue(CodingKeys.queueBound, in: decoder, "must be from 1 to 100000")
+        }
+    }
+}
+
+/// The four automatic stages and their settings.
+public struct StageLayout: Codable, Sendable, Equatable {
+    public var fetch = StageSettings(workers: 2, queueBound: 64)
+    public var parse = StageSettings(workers: 2, queueBound: 32)
+    public var dedup = StageSettings(workers: 1, queueBound: 32)
+    public var classify = StageSettings(workers: 1, queueBound: 32)
+
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let fallback = StageLayout()
+        fetch = try container.decode(.fetch, default: fallback.fetch)
+        parse = try container.decode(.parse, default: fallback.parse)
+        dedup = try container.decode(.dedup, default: fallback.dedup)
+        classify = try container.decode(.classify, default: fallback.classify)
+    }
+}
+
+/// How the pipeline talks to the store: claim batches, commit batches, leases.
+public struct StoreSettings: Codable, Sendable, Equatable {
+    public var claimBatch = 32
+    public var commitBatch = 64
+    public var leaseSeconds = 300.0
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case claimBatch = "claim_batch"
+        case commitBatch = "commit_batch"
+        case leaseSeconds = "lease_seconds"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let fallback = StoreSettings()
+        claimBatch = try container.decode(.claimBatch, default: fallback.claimBatch)
+        commitBatch = try container.decode(.commitBatch, default: fallback.commitBatch)
+        leaseSeconds = try container.decode(.leaseSeconds, default: fallback.leaseSeconds)
+        guard (1...10_000).contains(claimBatch) else { throw invalidValue(CodingKeys.claimBatch, in: decoder, "must be from 1 to 10000") }
+        guard (1...10_000).contains(commitBatch) else { throw invalidValue(CodingKeys.commitBatch, in: decoder, "must be from 1 to 10000") }
+        guard leaseSeconds >= 10 else { throw invalidValue(CodingKeys.leaseSeconds, in: decoder, "must be at least 10") }
+    }
+}
+
+/// The data files the stages read, relative to the pipeline file's folder.
+public struct RuleFiles: Codable, Sendable, Equatable {
+    public var urlRules = "url-rules.json"
+    public var classifyRules = "rules.json"
+    public var blockedPages = "blocked-pages.json"
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case urlRules = "url_rules"
+        case classifyRules = "classify_rules"
+        case blockedPages = "blocked_pages"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let fallback = RuleFiles()
+        urlRules = try container.decode(.urlRules, default: fallback.urlRules)
+        classifyRules = try container.decode(.classifyRules, default: fallback.classifyRules)
+        blockedPages = try container.decode(.blockedPages, default: fallback.blockedPages)
+    }
+}
+
+/// A pipeline file (`pipelines/*.json`): stages, workers, queue bounds, limits and rule files.
+/// Every key is optional and has a sane default; an unknown key or a bad value is refused, naming the
+/// file and the key.
+public struct PipelineDefinition: Codable, Sendable, Equatable {
+    public var name = "default"
+    public var stages = StageLayout()
+    public var store = StoreSettings()
+    public var fetch = FetchOptions()
+    public var parse = ParseOptions()
+    public var dedup = DedupOptions()
+    public var classify = ClassifyOptions()
+    public var rules = RuleFiles()
+    /// Where the pipeline file was read from; rule files are found beside it.
+    public var directory = "pipelines"
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case name, stages, store, fetch, parse, dedup, classify, rules
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let fallback = PipelineDefinition()
+        name = try container.decode(.name, default: fallback.name)
+        stages = try container.decode(.stages, default: fallback.stages)
+        store = try container.decode(.store, default: fallback.store)
+        fetch = try container.decode(.fetch, default: fallback.fetch)
+        parse = try container.decode(.parse, default: fallback.parse)
+        dedup = try container.decode(.dedup, default: fallback.dedup)
+        classify = try container.decode(.classify, default: fallback.classify)
+        rules = try container.decode(.rules, default: fallback.rules)
+    }
+
+    public static func load(path: String) throws -> PipelineDefinition {
+        var definition = try StrictJSON.decode(PipelineDefinition.self, contentsOf: path)
+        definition.directory = (path as NSString).deletingLastPathComponent
+        return definition
+    }
+
+    /// A rule file's path as the pipeline file names it, resolved beside the pipeline file.
+    public func resolve(_ file: String) -> String {
+        file.hasPrefix("/") ? file : (directory as NSString).appendingPathComponent(file)
+    }
+}

@@ -1,0 +1,319 @@
+import Foundation
+import Synchronization
+import SluiceClassify
+import SluiceCore
+import SluiceFetch
+
+/// Where fetches are answered from.
+public enum PageSource: Sendable {
+    /// Live transfers through libcurl.
+    case network
+    /// Recorded responses from a WARC file (offline demo, re-runs without refetching).
+    case replay(ReplayArchive)
+}
+
+/// What one `sluice run` did.
+public struct RunSummary: Sendable, Encodable, Equatable {
+    /// Transitions made, by target state (`fetched`, `pending_review`, `duplicate`, `failed`, …).
+    public var transitions: [String: Int] = [:]
+    /// Failures by problem code.
+    public var failures: [String: Int] = [:]
+    /// Items that reached the review queue.
+    public var queuedForReview = 0
+    public var duplicates = 0
+    public var interrupted = false
+    public var seconds = 0.0
+    /// Items still waiting in pipeline states when the run ended (0 unless interrupted).
+    public var leftPending = 0
+
+    enum CodingKeys: String, CodingKey {
+        case transitions, failures, duplicates, interrupted, seconds
+        case queuedForReview = "queued_for_review"
+        case leftPending = "left_pending"
+    }
+}
+
+/// A flag the signal handler raises and the workers watch.
+public final class StopSignal: Sendable {
+    private let raised = Atomic<Bool>(false)
+    public init() {}
+    public func raise() { raised.store(true, ordering: .sequentiallyConsistent) }
+    public var isRaised: Bool { raised.load(ordering: .sequentiallyConsistent) }
+}
+
+/// Moves every pending item through fetch → parse → dedup → classify until none is left.
+///
+/// One source thread claims items from the store lazily, in batches, never more than the queues can hold;
+/// each stage runs its workers on its own Dispatch queues, connected by `BoundedQueue`s, so a slow stage
+/// blocks the one feeding it. One writer commits the stages' outcomes in batched transactions and only
+/// then hands each item to the next stage, so a stage never works on an item whose previous step is not
+/// stored. Dedup is the exception: its lookup and its keys are one transaction of their own, so two items
+/// of one cluster can never both be first. An interrupted run leaves each in-flight item in the last state
+/// it committed; the next run continues from there.
+public final class PipelineRunner: Sendable {
+    let engines: StageEngines
+    let store: any PipelineStore
+    let source: PageSource
+    let owner: String
+    let stop: StopSignal
+
+    let fetchQueue: BoundedQueue<WorkItem>
+    let parseQueue: BoundedQueue<WorkItem>
+    let dedupQueue: BoundedQueue<WorkItem>
+    let classifyQueue: BoundedQueue<WorkItem>
+    let writerQueue: BoundedQueue<PendingCommit>
+    let inFlight = Atomic<Int>(0)
+    let capacity: Int
+    let summary = Mutex(RunSummary())
+    let fatal = Mutex<(any Error)?>(nil)
+
+    struct PendingCommit: Sendable {
+        var outcome: StageOutcome
+        var next: WorkItem
+    }
+
+    public init(engines: StageEngines, store: any PipelineStore, source: PageSource, owner: String, stop: StopSignal) {
+        self.engines = engines
+        self.store = store
+        self.source = source
+        self.owner = owner
+        self.stop = stop
+        let stages = engines.definition.stages
+        fetchQueue = BoundedQueue(capacity: stages.fetch.queueBound)
+        parseQueue = BoundedQueue(capacity: stages.parse.queueBound)
+        dedupQueue = BoundedQueue(capacity: stages.dedup.queueBound)
+        classifyQueue = BoundedQueue(capacity: stages.classify.queueBound)
+        capacity = stages.fetch.queueBound + stages.parse.queueBound + stages.dedup.queueBound + stages.classify.queueBound
+        writerQueue = BoundedQueue(capacity: capacity + 1)
+    }
+
+    /// Runs to completion (or until `stop` is raised) and returns what happened.
+    public func run() throws -> RunSummary {
+        let started = Date()
+        let workers = DispatchGroup()
+        let stages = engines.definition.stages
+        let fetcher = try startFetchWorkers(count: stages.fetch.workers, group: workers)
+        spawn("parse", count: stages.parse.workers, group: workers) { [self] in
+            while let item = parseQueue.pop() { handle(item) { engines.parseOutcome(for: $0) } }
+        }
+        spawn("dedup", count: stages.dedup.workers, group: workers) { [self] in
+            while let item = dedupQueue.pop() { deduplicate(item) }
+        }
+        spawn("classify", count: stages.classify.workers, group: workers) { [self] in
+            while let item = classifyQueue.pop() { classify(item) }
+        }
+        let writerDone = DispatchSemaphore(value: 0)
+        DispatchQueue(label: "sluice.writer").async { [self] in
+            writeLoop()
+            writerDone.signal()
+        }
+        feed()
+        fetcher?.shutdown()
+        for queue in [fetchQueue, parseQueue, dedupQueue, classifyQueue] { queue.close() }
+        workers.wait()
+        writerQueue.close()
+        writerDone.wait()
+        try store.releaseLeases(owner: owner)
+        if let error = fatal.withLock({ $0 }) { throw error }
+        var result = summary.withLock { $0 }
+        result.interrupted = stop.isRaised
+        result.seconds = Date().timeIntervalSince(started)
+        let pending = try store.pendingCounts()
+        result.leftPending = ItemState.pipelineStates.reduce(0) { $0 + (pending[$1] ?? 0) }
+        return result
+    }
+
+    // MARK: source
+
+    /// Claims work until nothing is pending and nothing is in flight, keeping at most `capacity` items
+    /// in memory.
+    private func feed() {
+        let settings = engines.definition.store
+        while !stop.isRaised && fatal.withLock({ $0 == nil }) {
+            var claimedAny = false
+            for state in ItemState.pipelineStates.reversed() {
+                let room = capacity - inFlight.load(ordering: .sequentiallyConsistent)
+                guard room > 0 else { break }
+                let items: [WorkItem]
+                do {
+                    items = try store.claim(state: state, limit: min(room, settings.claimBatch), owner: owner,
+                                            leaseSeconds: settings.leaseSeconds)
+                } catch {
+                    fail(error)
+                    return
+                }
+                claimedAny = claimedAny || !items.isEmpty
+                for item in items {
+                    inFlight.add(1, ordering: .sequentiallyConsistent)
+                    route(item)
+                }
+            }
+            if !claimedAny {
+                if inFlight.load(ordering: .sequentiallyConsistent) == 0 { return }
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
+    }
+
+    /// Sends an item to the stage its state calls for. Note-only intel skips fetch and parse.
+    private func route(_ item: WorkItem) {
+        let accepted: Bool
+        switch item.state {
+        case .submitted: accepted = item.url == nil ? dedupQueue.push(item) : fetchQueue.push(item)
+        case .fetched: accepted = parseQueue.push(item)
+        case .parsed: accepted = dedupQueue.push(item)
+        case .deduplicated: accepted = classifyQueue.push(item)
+        default: accepted = false
+        }
+        if !accepted { finish() }
+    }
+
+    private func finish() {
+        inFlight.subtract(1, ordering: .sequentiallyConsistent)
+    }
+
+    private func fail(_ error: any Error) {
+        fatal.withLock { if $0 == nil { $0 = error } }
+        stop.raise()
+    }
+
+    // MARK: stages
+
+    private func spawn(_ name: String, count: Int, group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
+        for index in 0..<count {
+            DispatchQueue(label: "sluice.\(name).\(index)").async(group: group, execute: body)
+        }
+    }
+
+    /// Runs a stage on one item unless the run is stopping, in which case the item is left where it is.
+    private func handle(_ item: WorkItem, _ step: (WorkItem) -> (StageOutcome, WorkItem)) {
+        guard !stop.isRaised else { return finish() }
+        let (outcome, next) = step(item)
+        writerQueue.push(PendingCommit(outcome: outcome, next: next))
+    }
+
+    private func startFetchWorkers(count: Int, group: DispatchGroup) throws -> Fetcher? {
+        switch source {
+        case .replay(let archive):
+            spawn("fetch", count: count, group: group) { [self] in
+                while let item = fetchQueue.pop() {
+                    handle(item) { item in
+                        let url = item.url ?? ""
+                        guard let capture = archive.capture(for: url) else {
+                            let problem = Problem(.replayMissing, stage: .fetch, message: "\(url) is not in the replay archive")
+                            return engines.fetchOutcome(for: item, .failure(problem))
+                        }
+                        return engines.fetchOutcome(for: item, .success(capture))
+                    }
+                }
+            }
+            return nil
+        case .network:
+            let fetcher = try Fetcher(options: engines.definition.fetch)
+            let slots = DispatchSemaphore(value: engines.definition.fetch.concurrency)
+            spawn("fetch", count: 1, group: group) { [self] in
+                while let item = fetchQueue.pop() {
+                    guard !stop.isRaised else {
+                        finish()
+                        continue
+                    }
+                    slots.wait()
+                    group.enter()
+                    fetcher.enqueue(FetchRequest(id: item.id, url: item.url ?? "")) { [self] _, result in
+                        defer {
+                            slots.signal()
+                            group.leave()
+                        }
+                        if stop.isRaised {
+                            finish()
+                            return
+                        }
+                        let (outcome, next) = engines.fetchOutcome(for: item, result)
+                        writerQueue.push(PendingCommit(outcome: outcome, next: next))
+                    }
+                }
+            }
+            return fetcher
+        }
+    }
+
+    private func deduplicate(_ item: WorkItem) {
+        guard !stop.isRaised else { return finish() }
+        let (keys, fingerprint) = engines.dedupKeys(for: item)
+        do {
+            let verdict = try store.deduplicate(item, keys: keys, owner: owner) { candidates in
+                engines.verdict(for: fingerprint, among: candidates)
+            }
+            if verdict.duplicateOf != nil {
+                record(.duplicate, problem: nil)
+                finish()
+            } else {
+                record(.deduplicated, problem: nil)
+                var next = item
+                next.state = .deduplicated
+                next.urlKeys = keys.urlKeys
+                if !classifyQueue.push(next) { finish() }
+            }
+        } catch {
+            fail(error)
+            finish()
+        }
+    }
+
+    private func classify(_ item: WorkItem) {
+        guard !stop.isRaised else { return finish() }
+        do {
+            let signals = try store.reporterSignals(itemID: item.id)
+            let volunteer = VolunteerSignals(approved: signals.volunteerApproved, decided: signals.volunteerDecided,
+                                             independentReporters: signals.reporters, duplicateOfRejected: false,
+                                             options: engines.definition.classify)
+            let outcome = engines.classifyOutcome(for: item, signals: volunteer)
+            writerQueue.push(PendingCommit(outcome: outcome, next: item))
+        } catch {
+            fail(error)
+            finish()
+        }
+    }
+
+    // MARK: writer
+
+    /// The one writer: commits outcomes in batches, then hands each item on to its next stage.
+    private func writeLoop() {
+        let batchSize = engines.definition.store.commitBatch
+        let leaseSeconds = engines.definition.store.leaseSeconds
+        while let first = writerQueue.pop() {
+            let batch = [first] + writerQueue.drainAvailable(max: batchSize - 1)
+            let skipped: [StageOutcome]
+            do {
+                skipped = try store.commit(batch.map(\.outcome), owner: owner, leaseSeconds: leaseSeconds)
+            } catch {
+                fail(error)
+                batch.forEach { _ in finish() }
+                continue
+            }
+            let skippedIDs = Set(skipped.map(\.itemID))
+            for pending in batch {
+                let outcome = pending.outcome
+                guard !skippedIDs.contains(outcome.itemID) else {
+                    finish()
+                    continue
+                }
+                record(outcome.to, problem: outcome.to == .failed ? outcome.problem : nil)
+                if ItemState.pipelineStates.contains(outcome.to) && !stop.isRaised {
+                    route(pending.next)
+                } else {
+                    finish()
+                }
+            }
+        }
+    }
+
+    private func record(_ state: ItemState, problem: Problem?) {
+        summary.withLock { summary in
+            summary.transitions[state.rawValue, default: 0] += 1
+            if state == .pendingReview { summary.queuedForReview += 1 }
+            if state == .duplicate { summary.duplicates += 1 }
+            if let problem { summary.failures[problem.code.rawValue, default: 0] += 1 }
+        }
+    }
+}

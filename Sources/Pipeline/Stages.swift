@@ -1,0 +1,145 @@
+import Foundation
+import SluiceClassify
+import SluiceCore
+import SluiceDedup
+import SluiceFetch
+import SluiceParse
+
+/// The engines the stages run, loaded once per run from the pipeline file and its rule files.
+public struct StageEngines: Sendable {
+    public var definition: PipelineDefinition
+    public var canonicalizer: URLCanonicalizer
+    public var blockedPages: BlockedPageDetector
+    public var extractor: Extractor
+    public var classifier: Classifier
+
+    public init(definition: PipelineDefinition, model: ClassifierModel?) throws {
+        self.definition = definition
+        canonicalizer = try URLCanonicalizer.load(path: definition.resolve(definition.rules.urlRules))
+        blockedPages = try BlockedPageDetector.load(path: definition.resolve(definition.rules.blockedPages))
+        extractor = Extractor(options: definition.parse)
+        let engine = try RuleEngine.load(path: definition.resolve(definition.rules.classifyRules))
+        classifier = Classifier(engine: engine, model: model, options: definition.classify)
+    }
+
+    // MARK: fetch
+
+    /// Turns a transfer's result into the fetch stage's outcome: decoded text, blocked-page detection,
+    /// HTTP errors as failures.
+    public func fetchOutcome(for item: WorkItem, _ result: Result<Capture, Problem>) -> (StageOutcome, WorkItem) {
+        var next = item
+        switch result {
+        case .failure(let problem):
+            return (StageOutcome(itemID: item.id, from: item.state, to: .failed, stage: .fetch, problem: problem), next)
+        case .success(var capture):
+            if capture.status >= 400 {
+                let code: ProblemCode = capture.status >= 500 ? .http5xx : .http4xx
+                let problem = Problem(code, stage: .fetch, message: "\(capture.finalURL) answered HTTP \(capture.status)")
+                return (StageOutcome(itemID: item.id, from: item.state, to: .failed, stage: .fetch, problem: problem), next)
+            }
+            if capture.problem == nil {
+                let decoded = CharsetDecoder.decode(capture.body, contentType: capture.contentType)
+                capture.text = decoded.text
+                capture.charset = decoded.charset
+                capture.charsetBasis = decoded.basis
+                capture.problem = blockedPages.detect(url: capture.finalURL, status: capture.status, text: decoded.text)
+            }
+            next.capture = capture
+            next.state = .fetched
+            return (StageOutcome(itemID: item.id, from: item.state, to: .fetched, stage: .fetch, capture: capture), next)
+        }
+    }
+
+    // MARK: parse
+
+    /// Extracts the page; a capture that is not content (not HTML, captcha, wall, deleted) passes through
+    /// without a page, carrying its problem to the moderator.
+    public func parseOutcome(for item: WorkItem) -> (StageOutcome, WorkItem) {
+        var next = item
+        next.state = .parsed
+        guard let capture = item.capture else {
+            let problem = Problem(.parseError, stage: .parse, message: "no capture is stored for item #\(item.id)")
+            return (StageOutcome(itemID: item.id, from: item.state, to: .failed, stage: .parse, problem: problem), item)
+        }
+        if let code = capture.problem {
+            let what = code == .notHTML ? "not a web page (\(capture.contentType ?? "unknown type"), \(capture.body.count) bytes)"
+                : "the page is a \(code.rawValue.replacingOccurrences(of: "_", with: " ")), not the content"
+            let problem = Problem(code, stage: .fetch, message: "\(capture.finalURL): \(what)")
+            return (StageOutcome(itemID: item.id, from: item.state, to: .parsed, stage: .parse, problem: problem), next)
+        }
+        do {
+            let page = try extractor.extract(html: capture.text ?? "", baseURL: capture.finalURL)
+            next.page = page
+            return (StageOutcome(itemID: item.id, from: item.state, to: .parsed, stage: .parse, page: page), next)
+        } catch {
+            let problem = error as? Problem ?? Problem(.parseError, stage: .parse, message: "\(capture.finalURL): \(error)")
+            return (StageOutcome(itemID: item.id, from: item.state, to: .failed, stage: .parse, problem: problem), item)
+        }
+    }
+
+    // MARK: dedup
+
+    /// The keys an item is known by: its canonical URLs (submitted, redirects, declared, WeChat identity)
+    /// and, for real content, the text fingerprint; note-only intel is fingerprinted by its note.
+    public func dedupKeys(for item: WorkItem) -> (keys: DedupKeys, fingerprint: ContentFingerprint?) {
+        var urlKeys: [String] = []
+        if let url = item.url {
+            let capture = item.capture
+            let declared = [item.page?.canonicalURL].compactMap { $0 }
+            let keys = canonicalizer.identityKeys(submitted: url, redirectChain: capture?.redirectChain ?? [],
+                                                  declared: declared, weChat: item.page?.weChat)
+            let landing = capture.flatMap { try? canonicalizer.canonicalize($0.finalURL).value }
+            urlKeys = ([landing].compactMap { $0 } + keys.map(\.value)).reduce(into: []) { unique, key in
+                if !unique.contains(key) { unique.append(key) }
+            }
+        }
+        let options = definition.dedup
+        var fingerprint: ContentFingerprint?
+        if let page = item.page, item.capture?.problem == nil {
+            fingerprint = ContentFingerprint.of(text: page.mainText, options: options)
+        } else if item.url == nil, let note = item.note {
+            fingerprint = ContentFingerprint.note(text: note, options: options)
+        }
+        let encoded = fingerprint.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+        let keys = DedupKeys(urlKeys: urlKeys, exactContentHash: fingerprint?.exactHash, fingerprint: encoded,
+                             bandKeys: fingerprint?.bandKeys(maxDistance: options.maxHammingDistance) ?? [])
+        return (keys, fingerprint)
+    }
+
+    /// Picks the cluster an item belongs to: a shared URL key first, then identical text, then the nearest
+    /// fingerprint within the threshold.
+    public func verdict(for fingerprint: ContentFingerprint?, among candidates: DedupCandidates) -> DedupVerdict {
+        if let match = candidates.byURL.first {
+            return DedupVerdict(duplicateOf: match.itemID, kind: "url", evidence: match.key)
+        }
+        if let match = candidates.byExactContent.first {
+            return DedupVerdict(duplicateOf: match.itemID, kind: "exact", evidence: "same normalized text (hash \(match.key))")
+        }
+        guard let fingerprint, !candidates.byFingerprintBand.isEmpty else { return .unique }
+        let decoder = JSONDecoder()
+        let stored = candidates.byFingerprintBand.compactMap { candidate -> (id: Int64, fingerprint: ContentFingerprint)? in
+            guard let other = try? decoder.decode(ContentFingerprint.self, from: Data(candidate.key.utf8)) else { return nil }
+            return (id: candidate.itemID, fingerprint: other)
+        }
+        guard let match = DuplicateJudge.bestMatch(for: fingerprint, among: stored, options: definition.dedup) else {
+            return .unique
+        }
+        return DedupVerdict(duplicateOf: match.candidateID, kind: match.kind,
+                            evidence: "fingerprint distance \(match.distance) bits")
+    }
+
+    // MARK: classify
+
+    public func classifyOutcome(for item: WorkItem, signals: VolunteerSignals) -> StageOutcome {
+        let page = item.page
+        let input = ClassifyInput(title: page?.title, text: page?.mainText ?? "", note: item.note,
+                                  url: item.capture?.finalURL ?? item.url, site: page?.siteName ?? host(of: item.url))
+        let classification = classifier.classify(input, signals: signals)
+        return StageOutcome(itemID: item.id, from: item.state, to: .pendingReview, stage: .classify,
+                            classification: classification)
+    }
+
+    private func host(of url: String?) -> String? {
+        url.flatMap { URLComponents(string: $0)?.host }
+    }
+}
