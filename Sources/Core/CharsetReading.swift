@@ -1,0 +1,179 @@
+import Foundation
+
+/// One way of reading a body: the charset tried, the text it gave, and how believable that text is.
+struct CharsetReading {
+    let charset: String
+    let text: String
+    let invalidSequences: Int
+    /// Characters at or above U+0080, replacement characters excluded.
+    let nonASCII: Int
+    /// Of those, the characters this charset's language would plausibly produce.
+    let plausible: Int
+    let mojibakeMarks: Int
+
+    /// Decodes with the encoding named `charset` (a `CharsetLabels` name); unknown names read as windows-1252.
+    init(_ bytes: Data, charset: String) {
+        let encoding = CharsetLabels.byName[charset] ?? CharsetLabels.byName["windows-1252"]
+        let name = encoding?.name ?? "windows-1252"
+        let decodedText: String
+        let invalid: Int
+        if name == "utf-8" {
+            decodedText = String(decoding: bytes, as: UTF8.self)
+            invalid = UTF8Profile(bytes).invalidBytes
+        } else if let converter = encoding.flatMap({ CharsetConverter(from: $0.iconvName) }) {
+            let converted = converter.convert(bytes)
+            decodedText = String(decoding: converted.bytes, as: UTF8.self)
+            invalid = converted.invalidSequences
+        } else {
+            decodedText = String(decoding: bytes.map { $0 < 0x80 ? $0 : 0x3F }, as: UTF8.self)
+            invalid = bytes.reduce(0) { $0 + ($1 < 0x80 ? 0 : 1) }
+        }
+        self.init(charset: name, text: decodedText, invalidSequences: invalid)
+    }
+
+    init(charset: String, text: String, invalidSequences: Int) {
+        self.charset = charset
+        self.text = text
+        self.invalidSequences = invalidSequences
+        let language = CharsetLanguage(charset: charset)
+        var nonASCII = 0
+        var plausible = 0
+        var marks = 0
+        var previous: Unicode.Scalar = " "
+        var previousWasHigh = false
+        var pendingIsolated = false
+        for scalar in text.unicodeScalars {
+            let isHigh = scalar.value >= 0x80 && scalar != "\u{FFFD}"
+            if CharsetReading.isMojibakePair(previous, scalar) { marks += 1 }
+            if language == .singleByte {
+                // A high character counts when it stands alone among ASCII: accented letters and typographic
+                // quotes do, CJK bytes read one by one come in runs.
+                if pendingIsolated && !isHigh { plausible += 1 }
+                pendingIsolated = isHigh && !previousWasHigh
+            } else if isHigh && language.accepts(scalar) {
+                plausible += 1
+            }
+            if isHigh { nonASCII += 1 }
+            previous = scalar
+            previousWasHigh = isHigh
+        }
+        if pendingIsolated { plausible += 1 }
+        self.nonASCII = nonASCII
+        self.plausible = plausible
+        self.mojibakeMarks = marks
+    }
+
+    /// 1 for clean believable text, lower with implausible characters, negative when errors dominate.
+    var quality: Double {
+        guard nonASCII + invalidSequences > 0 else { return 1 }
+        return Double(plausible - 3 * invalidSequences - 2 * mojibakeMarks) / Double(nonASCII + invalidSequences)
+    }
+
+    /// Worth checking against the other charsets: errors beyond the odd damaged byte, implausible text,
+    /// or UTF-8 read as Latin-1.
+    var looksWrong: Bool {
+        invalidSequences > max(1, nonASCII / 100) || quality < 0.5 || mojibakeMarks >= 2
+    }
+
+    /// Whether this reading should replace a declared one that looks wrong: it must be clearly more believable,
+    /// believable in itself, and rest on enough characters that a few stray bytes cannot overrule a declaration.
+    func overrules(_ declared: CharsetReading) -> Bool {
+        plausible >= 8 && !looksWrong && quality > declared.quality + 0.2
+    }
+
+    /// A UTF-8 lead byte read as Latin-1 (Â…ï) followed by a continuation byte read as Latin-1 or as one of
+    /// windows-1252's substitutes for 0x80–0x9F: the trace of UTF-8 text decoded as Latin-1 (`ä¸`, `å¤`).
+    static func isMojibakePair(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Bool {
+        guard (0xC2...0xEF).contains(first.value) else { return false }
+        return (0x80...0xBF).contains(second.value) || windows1252Substitutes.contains(second.value)
+    }
+
+    private static let windows1252Substitutes: Set<UInt32> = [
+        0x20AC, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x017D,
+        0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x017E, 0x0178,
+    ]
+}
+
+/// The script a charset is used for, which decides which characters count as plausible.
+enum CharsetLanguage: Equatable {
+    case chinese, japanese, korean, singleByte, unicode
+
+    init(charset: String) {
+        switch charset {
+        case "gb18030", "big5": self = .chinese
+        case "shift_jis", "euc-jp", "iso-2022-jp": self = .japanese
+        case "euc-kr": self = .korean
+        case "utf-8", "utf-16le", "utf-16be", "utf-32le", "utf-32be": self = .unicode
+        default: self = .singleByte
+        }
+    }
+
+    func accepts(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        let punctuation = (0x3000...0x303F).contains(value) || (0xFF01...0xFF5E).contains(value)
+            || (0x2010...0x2027).contains(value)
+        switch self {
+        case .chinese:
+            return punctuation || CharsetCommonHanzi.characters.contains(scalar)
+        case .japanese:
+            return punctuation || (0x3040...0x30FF).contains(value) || CharsetCommonHanzi.characters.contains(scalar)
+        case .korean:
+            return punctuation || (0xAC00...0xD7A3).contains(value) || CharsetCommonHanzi.characters.contains(scalar)
+        case .unicode:
+            return !(0x80...0x9F).contains(value) && !(0xE000...0xF8FF).contains(value)
+        case .singleByte:
+            return true
+        }
+    }
+}
+
+/// A pass over the bytes as UTF-8: how many well-formed multi-byte sequences and how many invalid bytes.
+struct UTF8Profile {
+    private(set) var multiByteSequences = 0
+    private(set) var invalidBytes = 0
+    private(set) var highBytes = 0
+
+    init(_ bytes: Data) {
+        bytes.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            var index = 0
+            let count = buffer.count
+            while index < count {
+                let lead = buffer[index]
+                if lead < 0x80 {
+                    index += 1
+                    continue
+                }
+                highBytes += 1
+                let (length, secondRange): (Int, ClosedRange<UInt8>) = switch lead {
+                case 0xC2...0xDF: (2, 0x80...0xBF)
+                case 0xE0: (3, 0xA0...0xBF)
+                case 0xE1...0xEC, 0xEE...0xEF: (3, 0x80...0xBF)
+                case 0xED: (3, 0x80...0x9F)
+                case 0xF0: (4, 0x90...0xBF)
+                case 0xF1...0xF3: (4, 0x80...0xBF)
+                case 0xF4: (4, 0x80...0x8F)
+                default: (0, 0...0)
+                }
+                var valid = length > 0 && index + length <= count && secondRange.contains(buffer[index + 1])
+                if valid {
+                    for offset in 2..<max(2, length) where !(0x80...0xBF).contains(buffer[index + offset]) {
+                        valid = false
+                    }
+                }
+                if valid {
+                    multiByteSequences += 1
+                    index += length
+                } else {
+                    invalidBytes += 1
+                    index += 1
+                }
+            }
+        }
+    }
+
+    /// Clearly UTF-8: non-ASCII text whose few errors (under 2 %) look like damage, not another charset.
+    /// Legacy CJK bytes form a valid UTF-8 sequence only by accident, for a small share of characters.
+    var isConfidentUTF8: Bool {
+        multiByteSequences > 0 && invalidBytes * 50 <= multiByteSequences
+    }
+}
