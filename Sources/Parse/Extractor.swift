@@ -32,9 +32,8 @@ public struct Extractor: Sendable {
     private func build(tree: DocumentTree, truncated: Bool, baseURL: String?) -> Page {
         let metadata = Metadata(tree: tree)
         let resolver = LinkResolver(baseURL: baseURL)
-        let scorer = MainText(tree: tree)
-        let roots = scorer.contentRoots()
-        let mainText = TextCleaning.truncate(scorer.render(roots).joined(separator: "\n\n"), to: options.textLimit)
+        let (paragraphs, roots) = MainText.extract(from: tree)
+        let mainText = TextCleaning.truncate(paragraphs.joined(separator: "\n\n"), to: options.textLimit)
 
         var page = Page()
         page.truncated = truncated
@@ -45,8 +44,10 @@ public struct Extractor: Sendable {
         page.siteName = cleaned(siteName, limit: options.titleLimit)
         page.title = cleaned(TitleChoice.choose(
             headTitle: metadata.headTitle,
-            metaTitles: [metadata.meta("og:title"), metadata.meta("twitter:title"), metadata.linkedData.headline],
-            headings: metadata.headings, siteName: siteName), limit: options.titleLimit)
+            metaTitles: [metadata.linkedData.title(headTitle: metadata.headTitle), metadata.meta("og:title"),
+                         metadata.meta("twitter:title")],
+            headings: metadata.headings + Headline.candidates(in: tree, before: roots),
+            bodyText: mainText, siteName: siteName), limit: options.titleLimit)
         page.mainText = mainText
         let declaredDescription = metadata.meta("og:description", "description", "twitter:description")
             ?? metadata.linkedData.description
@@ -71,7 +72,9 @@ public struct Extractor: Sendable {
 
     private func cleaned(_ text: String?, limit: Int) -> String? {
         guard let text else { return nil }
-        let line = TextCleaning.line(text, limit: limit)
+        // Private-use characters are icon-font glyphs: invisible or meaningless outside the page's fonts.
+        let visible = String(String.UnicodeScalarView(text.unicodeScalars.filter { !(0xE000...0xF8FF).contains($0.value) }))
+        let line = TextCleaning.line(visible, limit: limit)
         return line.isEmpty ? nil : line
     }
 

@@ -11,44 +11,93 @@ enum TitleChoice {
         "客户端", "订阅", "号", "36氪", "百科", "中心", "平台", "之家", ".com", ".cn", ".net", ".org",
     ]
 
-    static func choose(headTitle: String?, metaTitles: [String?], headings: [String], siteName: String?) -> String? {
+    /// Metadata titles (JSON-LD, og:title, twitter:title) are the publisher's own headline: taken as they are,
+    /// except that CJK ones lose a trailing site name and truncated ones ("…") give way. A CJK `<title>`
+    /// gives way to a heading it starts with (the headline without the site suffix), else loses its site
+    /// suffix; when the page text never mentions it, the last headline-like element before the text wins.
+    /// Latin `<title>`s follow Readability's rules, which keep the title whole unless a cut leaves a clear
+    /// headline.
+    static func choose(headTitle: String?, metaTitles: [String?], headings: [String], bodyText: String,
+                       siteName: String?) -> String? {
         let head = headTitle.map { TextCleaning.line($0) } ?? ""
-        if let meta = metaTitles.compactMap({ $0.map { TextCleaning.line($0) } }).first(where: { !$0.isEmpty }) {
-            return strip(meta, siteName: siteName, onlyKnownSites: true)
+        let metas = metaTitles.compactMap { $0.map { TextCleaning.line($0) } }.filter { !$0.isEmpty }
+        if let meta = metas.first(where: { !isCut($0) }) {
+            return isCJK(meta) ? strip(meta, siteName: siteName) : meta
         }
-        if !head.isEmpty {
-            if let heading = headings.first(where: { $0.count >= 2 && head.hasPrefix($0) && $0.count < head.count }) {
-                let rest = head.dropFirst(heading.count).trimmingCharacters(in: .whitespaces)
-                if separators.contains(where: { rest.hasPrefix($0.trimmingCharacters(in: .whitespaces)) }) {
-                    return heading
-                }
-            }
-            return strip(head, siteName: siteName, onlyKnownSites: false)
+        guard !head.isEmpty else { return headings.last }
+        guard isCJK(head) else { return readabilityTitle(head, headings: headings) }
+        let compactHead = head.filter { !$0.isWhitespace }
+        if let heading = headings.first(where: { heading in
+            heading.count >= 4 && compactHead.hasPrefix(heading.filter { !$0.isWhitespace })
+        }) {
+            return heading
         }
-        return headings.first
+        let stripped = strip(head, siteName: siteName)
+        let suffixRemoved = stripped.count < head.count && ["_", "|", "｜"].contains { head.contains($0) }
+        if headings.isEmpty || suffixRemoved || bodyText.contains(stripped) { return stripped }
+        return headings.last
     }
 
-    /// Removes trailing (and a leading) segments naming the site. Titles in CJK scripts drop short trailing
-    /// segments; Latin titles drop the last segment only when enough words remain.
-    static func strip(_ title: String, siteName: String?, onlyKnownSites: Bool) -> String {
+    private static func isCut(_ title: String) -> Bool {
+        title.hasSuffix("...") || title.hasSuffix("…")
+    }
+
+    private static func isCJK(_ text: String) -> Bool {
+        text.unicodeScalars.contains(where: Script.isCharacterToken)
+    }
+
+    private static func wordCount(_ text: String) -> Int {
+        text.split { $0.isWhitespace }.count
+    }
+
+    /// Readability's `_getArticleTitle` for titles in spaced scripts.
+    static func readabilityTitle(_ original: String, headings: [String]) -> String {
+        let separatorCharacters: Set<Character> = ["|", "-", "\\", "/", ">", "»"]
+        let hierarchical: Set<Character> = ["\\", "/", ">", "»"]
+        let characters = Array(original)
+        let separatorPositions = characters.indices.filter { index in
+            index > 0 && index + 1 < characters.count && characters[index - 1] == " " && characters[index + 1] == " "
+                && separatorCharacters.contains(characters[index])
+        }
+        var current = original
+        var hadHierarchical = false
+        if let last = separatorPositions.last, let first = separatorPositions.first {
+            hadHierarchical = separatorPositions.contains { hierarchical.contains(characters[$0]) }
+            current = String(characters[..<last])
+            if wordCount(current) < 3 { current = String(characters[(first + 1)...]) }
+        } else if let colon = original.range(of: ": ") {
+            if !headings.contains(original) {
+                let afterLast = original[original.index(after: original.range(of: ":", options: .backwards)!.lowerBound)...]
+                current = String(afterLast)
+                if wordCount(current) < 3 {
+                    current = String(original[colon.upperBound...])
+                } else if wordCount(String(original[..<colon.lowerBound])) > 5 {
+                    current = original
+                }
+            }
+        } else if original.count > 150 || original.count < 15, headings.count == 1 {
+            current = headings[0]
+        }
+        current = TextCleaning.line(current)
+        let separatorFree = TextCleaning.line(String(original.filter { !separatorCharacters.contains($0) }))
+        if wordCount(current) <= 4, !hadHierarchical || wordCount(current) != wordCount(separatorFree) - 1 {
+            return original
+        }
+        return current
+    }
+
+    /// Removes trailing (and a leading) segments naming the site from a CJK title: segments after `_` or a
+    /// bar always (headlines do not use them), after a dash only when short or naming a site.
+    static func strip(_ title: String, siteName: String?) -> String {
         var current = title
         let site = siteName.map { TextCleaning.line($0) } ?? ""
-        for _ in 0..<3 {
-            guard let (front, back) = lastSplit(current) else { break }
-            let isCJK = back.unicodeScalars.contains(where: Script.isCharacterToken)
-                || front.unicodeScalars.contains(where: Script.isCharacterToken)
+        for _ in 0..<6 {
+            guard let (front, back, separator) = lastSplit(current) else { break }
             let namesSite = (!site.isEmpty && (back == site || site.contains(back) || back.contains(site)))
                 || siteWords.contains { back.lowercased().hasSuffix($0) }
-            let wordsLeft = front.split(separator: " ").count
-            let removable: Bool
-            if onlyKnownSites {
-                removable = namesSite
-            } else if isCJK {
-                removable = namesSite || (back.count <= 12 && front.count >= 4)
-            } else {
-                removable = namesSite || (wordsLeft >= 3 && back.split(separator: " ").count <= 4)
-            }
-            guard removable, !front.isEmpty else { break }
+            let alwaysSplits = separator.contains("_") || separator.contains("|") || separator.contains("｜")
+            let dash = separator.contains("-") || separator.contains("－")
+            guard alwaysSplits || namesSite || (dash && back.count <= 8 && front.count >= 6) else { break }
             current = front
         }
         if !site.isEmpty, let (front, back) = firstSplit(current), front == site, !back.isEmpty {
@@ -57,12 +106,12 @@ enum TitleChoice {
         return current
     }
 
-    private static func lastSplit(_ title: String) -> (String, String)? {
+    private static func lastSplit(_ title: String) -> (String, String, String)? {
         for separator in separators {
             guard let range = title.range(of: separator, options: .backwards) else { continue }
             let front = title[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
             let back = title[range.upperBound...].trimmingCharacters(in: .whitespaces)
-            if !front.isEmpty, !back.isEmpty { return (front, back) }
+            if !front.isEmpty, !back.isEmpty { return (front, back, separator) }
         }
         return nil
     }
@@ -74,6 +123,70 @@ enum TitleChoice {
                     title[range.upperBound...].trimmingCharacters(in: .whitespaces))
         }
         return nil
+    }
+}
+
+/// Headline-like elements before the article text: headings, and on old table layouts the bold or large
+/// short line above the text.
+enum Headline {
+    private static let emphasis: Set<String> = ["h1", "h2", "h3", "b", "strong", "font"]
+
+    /// Candidates in document order, from the start of the body to the first long paragraph of the content.
+    static func candidates(in tree: DocumentTree, before roots: [Int]) -> [String] {
+        guard let root = roots.first else { return [] }
+        var limit = tree.nodes[root].end
+        for index in root..<tree.nodes[root].end where tree.nodes[index].isText
+            && Script.visibleLength(tree.nodes[index].text) >= 40 {
+            limit = index
+            break
+        }
+        var found: [String] = []
+        var index = 0
+        while index < limit {
+            let node = tree.nodes[index]
+            if MainText.ignoredTags.contains(node.name) {
+                index = node.end
+                continue
+            }
+            let names = ((node.attribute("class") ?? "") + (node.attribute("id") ?? "")).lowercased()
+            if emphasis.contains(node.name) || names.contains("title") || names.contains("headline") {
+                let text = trimmedHeadline(TextCleaning.line(tree.text(of: index)))
+                let length = text.count
+                if (4...80).contains(length), let last = text.unicodeScalars.last,
+                   !Script.isSentenceEnd(last) || last == "？" || last == "！", !looksLikeByline(text) {
+                    if found.last.map({ !$0.contains(text) }) ?? true { found.append(text) }
+                    index = node.end
+                    continue
+                }
+            }
+            index += 1
+        }
+        return found
+    }
+
+    /// Without decoration around it: bullets, stars and a leading `[channel]` or `【channel】` tag.
+    private static func trimmedHeadline(_ text: String) -> String {
+        var result = Substring(text)
+        while let first = result.unicodeScalars.first, "*·•★☆■□◆◇>》#".unicodeScalars.contains(first) {
+            result = result.dropFirst()
+        }
+        for (open, close) in [("[", "]"), ("【", "】")] where result.hasPrefix(open) {
+            if let end = result.firstIndex(of: Character(close)), result[result.index(after: end)...].count >= 4 {
+                result = result[result.index(after: end)...]
+            }
+        }
+        return result.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Date lines and bylines ("作者：… 发布日期：7/5/2005 9:23:57 PM") are not headlines.
+    private static func looksLikeByline(_ text: String) -> Bool {
+        if PublishedDate.normalize(text) != nil { return true }
+        let scalars = Array(text.unicodeScalars)
+        for index in scalars.indices.dropFirst().dropLast(2) where scalars[index] == ":"
+            && scalars[index - 1].properties.numericType != nil && scalars[index + 1].properties.numericType != nil {
+            return true
+        }
+        return false
     }
 }
 

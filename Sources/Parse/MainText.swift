@@ -5,7 +5,23 @@ import SluiceCore
 /// Lengths count characters, not words, because CJK text has no spaces; Chinese punctuation counts as
 /// clause marks. Navigation, comments, share widgets and hidden elements are excluded before scoring.
 struct MainText {
+    /// Readability's retry ladder: when a strict pass finds too little text, the page is scored again
+    /// with fewer removals (a wrapper named "sidebar" or "header" may hold the whole article).
+    struct Strictness: CaseIterable {
+        var stripUnlikely: Bool
+        var weighClasses: Bool
+        var cleanConditionally: Bool
+
+        static let allCases = [
+            Strictness(stripUnlikely: true, weighClasses: true, cleanConditionally: true),
+            Strictness(stripUnlikely: false, weighClasses: true, cleanConditionally: true),
+            Strictness(stripUnlikely: false, weighClasses: false, cleanConditionally: true),
+            Strictness(stripUnlikely: false, weighClasses: false, cleanConditionally: false),
+        ]
+    }
+
     private let tree: DocumentTree
+    private let strictness: Strictness
     private var excluded: [Bool]
     private var inLink: [Bool]
     private var nearestBlock: [Int]
@@ -50,8 +66,9 @@ struct MainText {
         "sponsor", "shopping", "tags", "tool", "widget", "recommend", "hot",
     ]
 
-    init(tree: DocumentTree) {
+    init(tree: DocumentTree, strictness: Strictness = Strictness.allCases[0]) {
         self.tree = tree
+        self.strictness = strictness
         let count = tree.nodes.count
         excluded = Array(repeating: false, count: count)
         inLink = Array(repeating: false, count: count)
@@ -81,12 +98,12 @@ struct MainText {
                 continue
             }
             let names = ((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")).lowercased()
-            if names.count > 1 {
+            if names.count > 1, strictness.weighClasses {
                 weight[index] = (Self.positiveNames.contains { names.contains($0) } ? 25 : 0)
                     - (Self.negativeNames.contains { names.contains($0) } ? 25 : 0)
             }
             excluded[index] = parentExcluded || Self.ignoredTags.contains(node.name) || Self.isHidden(node)
-                || (names.count > 1 && Self.isUnlikely(node, names: names))
+                || (strictness.stripUnlikely && names.count > 1 && Self.isUnlikely(node, names: names))
             nearestBlock[index] = Self.blockTags.contains(node.name) ? index : parentBlock
             inLink[index] = parentInLink || node.name == "a"
         }
@@ -100,7 +117,7 @@ struct MainText {
     }
 
     private static func isUnlikely(_ node: DocumentTree.Node, names: String) -> Bool {
-        guard node.name != "body", node.name != "a", node.name != "article", node.name != "main" else { return false }
+        guard node.name != "html", node.name != "body", node.name != "a", node.name != "article", node.name != "main" else { return false }
         return unlikelyNames.contains { names.contains($0) } && !maybeNames.contains { names.contains($0) }
     }
 
@@ -256,6 +273,27 @@ struct MainText {
         return false
     }
 
+    /// The article body as paragraphs and the roots it came from: the first pass of the retry ladder that
+    /// yields enough text (500 characters, or 200 in CJK scripts), else the longest.
+    static func extract(from tree: DocumentTree) -> (paragraphs: [String], roots: [Int]) {
+        var best: (paragraphs: [String], roots: [Int], length: Int) = ([], [], -1)
+        for strictness in Strictness.allCases {
+            let scorer = MainText(tree: tree, strictness: strictness)
+            let roots = scorer.contentRoots()
+            let paragraphs = scorer.render(roots)
+            var length = 0, characterTokens = 0
+            for paragraph in paragraphs {
+                for scalar in paragraph.unicodeScalars where !scalar.properties.isWhitespace {
+                    length += 1
+                    if Script.isCharacterToken(scalar) { characterTokens += 1 }
+                }
+            }
+            if length >= 500 || characterTokens >= 200 { return (paragraphs, roots) }
+            if length > best.length { best = (paragraphs, roots, length) }
+        }
+        return (best.paragraphs, best.roots)
+    }
+
     /// Renders the roots as paragraphs: a block element or `<br>` starts a new one.
     func render(_ roots: [Int]) -> [String] {
         var paragraphs: [String] = []
@@ -274,7 +312,7 @@ struct MainText {
                     flush()
                 }
                 let node = tree.nodes[position]
-                if excluded[position] || (position != root && isClutter(position)) {
+                if excluded[position] || (strictness.cleanConditionally && position != root && isClutter(position)) {
                     position = node.end
                     continue
                 }

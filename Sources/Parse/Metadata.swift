@@ -7,6 +7,7 @@ import SluiceCore
 struct Metadata {
     /// First `content` per lower-cased `property`, `name` or `itemprop`; head tags win over body tags.
     private(set) var metas: [String: String] = [:]
+    /// `/html/head/title[1]`; when the head holds none, the first `<title>` outside decoy containers.
     private(set) var headTitle: String?
     private(set) var canonical: String?
     private(set) var documentLanguage: String?
@@ -23,6 +24,7 @@ struct Metadata {
         var hidden = Array(repeating: false, count: nodes.count)
         var bodyMetas: [String: String] = [:]
         var headIndex = -1
+        var looseTitle: String?
         for index in nodes.indices where !nodes[index].isText {
             let node = nodes[index]
             let parent = node.parent
@@ -33,8 +35,10 @@ struct Metadata {
                 documentLanguage = node.attribute("lang") ?? node.attribute("xml:lang")
             case "head" where headIndex < 0:
                 headIndex = index
-            case "title" where headTitle == nil && parent == headIndex && headIndex >= 0:
+            case "title" where parent == headIndex && headIndex >= 0 && headTitle == nil:
                 headTitle = tree.text(of: index)
+            case "title" where !parentHidden && looseTitle == nil && !tree.isInside(index, anyOf: ["svg"]):
+                looseTitle = tree.text(of: index)
             case "meta" where !parentHidden:
                 guard let content = node.attribute("content") else { break }
                 for keyName in ["property", "name", "itemprop"] {
@@ -66,6 +70,7 @@ struct Metadata {
             }
         }
         metas.merge(bodyMetas) { head, _ in head }
+        headTitle = headTitle ?? looseTitle
     }
 
     func meta(_ keys: String...) -> String? {
@@ -79,10 +84,29 @@ struct Metadata {
 /// Article fields from JSON-LD blocks: the first article-like object found wins each field.
 struct LinkedData {
     var headline: String?
+    var name: String?
     var datePublished: String?
     var author: String?
     var publisher: String?
     var description: String?
+
+    /// Readability's rule: some sites put their own name in `name` and the article title in `headline`,
+    /// so when both exist and differ, the one `<title>` contains wins, `name` otherwise.
+    func title(headTitle: String?) -> String? {
+        guard let name, let headline, name != headline else { return name ?? headline }
+        let head = headTitle ?? ""
+        return Self.similarity(headline, head) > 0.75 && Self.similarity(name, head) <= 0.75 ? headline : name
+    }
+
+    /// Share of `candidate`'s tokens (by text length) that `reference` also has.
+    static func similarity(_ candidate: String, _ reference: String) -> Double {
+        let referenceTokens = Set(Script.tokens(reference))
+        let tokens = Script.tokens(candidate)
+        let total = tokens.reduce(0) { $0 + $1.count }
+        guard total > 0 else { return 0 }
+        let shared = tokens.filter { referenceTokens.contains($0) }.reduce(0) { $0 + $1.count }
+        return Double(shared) / Double(total)
+    }
 
     private static let articleTypes = ["article", "posting", "news", "report", "webpage", "blog"]
 
@@ -102,6 +126,7 @@ struct LinkedData {
             let types = Self.strings(object["@type"]).map { $0.lowercased() }
             guard types.contains(where: { type in Self.articleTypes.contains { type.contains($0) } }) else { continue }
             headline = headline ?? Self.strings(object["headline"]).first
+            name = name ?? Self.strings(object["name"]).first
             datePublished = datePublished ?? Self.strings(object["datePublished"]).first
             description = description ?? Self.strings(object["description"]).first
             author = author ?? Self.names(object["author"]).first
