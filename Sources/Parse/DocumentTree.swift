@@ -1,0 +1,94 @@
+/// A Swift copy of a parsed page: nodes in document (pre-order) order, each knowing its parent and the end
+/// of its subtree, so every walk over it is a loop over an index range rather than recursion.
+struct DocumentTree {
+    struct Attribute {
+        var name: String
+        var value: String
+    }
+
+    struct Node {
+        /// Lower-case element name; empty for a text node.
+        var name: String
+        /// Text of a text node; empty for an element.
+        var text: String
+        var attributes: [Attribute]
+        var parent: Int
+        /// One past the last index of this node's subtree.
+        var end: Int
+
+        var isText: Bool { name.isEmpty }
+
+        func attribute(_ wanted: String) -> String? {
+            attributes.first { $0.name == wanted }?.value
+        }
+    }
+
+    private(set) var nodes: [Node]
+
+    /// Direct children of `index`, skipping each child's own subtree.
+    func children(of index: Int) -> [Int] {
+        var result: [Int] = []
+        var child = index + 1
+        while child < nodes[index].end {
+            result.append(child)
+            child = nodes[child].end
+        }
+        return result
+    }
+
+    /// The first child element of `index` named `name`.
+    func child(of index: Int, named name: String) -> Int? {
+        children(of: index).first { nodes[$0].name == name }
+    }
+
+    /// Text of the subtree, whitespace runs kept as they are; `skip` prunes subtrees.
+    func text(of index: Int, skip: (Int) -> Bool = { _ in false }) -> String {
+        var result = ""
+        var position = index
+        while position < nodes[index].end {
+            if position != index, skip(position) {
+                position = nodes[position].end
+                continue
+            }
+            if nodes[position].isText { result += nodes[position].text }
+            position += 1
+        }
+        return result
+    }
+
+    /// True when `index` lies inside an element named in `names`.
+    func isInside(_ index: Int, anyOf names: Set<String>) -> Bool {
+        var ancestor = nodes[index].parent
+        while ancestor >= 0 {
+            if names.contains(nodes[ancestor].name) { return true }
+            ancestor = nodes[ancestor].parent
+        }
+        return false
+    }
+
+    /// Builds the tree from open/close/text events.
+    struct Builder {
+        private var nodes: [Node] = []
+        private var open: [Int] = []
+
+        mutating func openElement(name: String, attributes: [Attribute]) {
+            nodes.append(Node(name: name.isEmpty ? "?" : name, text: "", attributes: attributes,
+                              parent: open.last ?? -1, end: nodes.count + 1))
+            open.append(nodes.count - 1)
+        }
+
+        mutating func closeElement() {
+            guard let index = open.popLast() else { return }
+            nodes[index].end = nodes.count
+        }
+
+        mutating func appendText(_ text: String) {
+            nodes.append(Node(name: "", text: text, attributes: [], parent: open.last ?? -1, end: nodes.count + 1))
+        }
+
+        mutating func finish() -> DocumentTree {
+            while !open.isEmpty { closeElement() }
+            return DocumentTree(nodes: nodes)
+        }
+    }
+}

@@ -1,0 +1,141 @@
+public import SluiceCore
+
+/// Turns one decoded page into a `Page`: metadata, the main text, an excerpt and WeChat identity.
+///
+/// Stateless and `Sendable`: each call parses its own document on the calling thread, so several threads
+/// may extract pages at once.
+public struct Extractor: Sendable {
+    public let options: ParseOptions
+
+    public init(options: ParseOptions = ParseOptions()) {
+        self.options = options
+    }
+
+    /// Extracts every field from `html` (already decoded to a String by the fetch stage). `baseURL`
+    /// resolves relative links and images. Throws `Problem(.parseError, stage: .parse, message:)` only when
+    /// nothing usable can be read.
+    public func extract(html: String, baseURL: String?) throws -> Page {
+        let document: HTMLDocument
+        do {
+            document = try HTMLDocument(html: html, url: baseURL)
+        } catch {
+            throw Problem(.parseError, stage: .parse, message: "\(baseURL ?? "page"): \(error.description)")
+        }
+        let tree = document.tree()
+        guard !tree.nodes.isEmpty else {
+            throw Problem(.parseError, stage: .parse,
+                          message: "\(baseURL ?? "page"): no HTML elements in \(html.utf8.count) bytes")
+        }
+        return build(tree: tree, truncated: document.truncated, baseURL: baseURL)
+    }
+
+    private func build(tree: DocumentTree, truncated: Bool, baseURL: String?) -> Page {
+        let metadata = Metadata(tree: tree)
+        let resolver = LinkResolver(baseURL: baseURL)
+        let (paragraphs, roots) = MainText.extract(from: tree)
+        let mainText = TextCleaning.truncate(paragraphs.joined(separator: "\n\n"), to: options.textLimit)
+
+        var page = Page()
+        page.truncated = truncated
+        if truncated {
+            page.warnings.append("the parser dropped part of the page (nesting deeper than 256 or a text node over 10 MB)")
+        }
+        let siteName = metadata.meta("og:site_name", "application-name") ?? metadata.linkedData.publisher
+        page.siteName = cleaned(siteName, limit: options.titleLimit)
+        page.title = cleaned(TitleChoice.choose(
+            headTitle: metadata.headTitle,
+            metaTitles: [metadata.linkedData.title(headTitle: metadata.headTitle), metadata.meta("og:title"),
+                         metadata.meta("twitter:title")],
+            headings: metadata.headings + Headline.candidates(in: tree, before: roots),
+            bodyText: mainText, siteName: siteName), limit: options.titleLimit)
+        page.mainText = mainText
+        let declaredDescription = metadata.meta("og:description", "description", "twitter:description")
+            ?? metadata.linkedData.description
+        page.description = cleaned(declaredDescription ?? Script.leadingSentences(mainText, limit: 160),
+                                   limit: options.descriptionLimit)
+        page.excerpt = TextCleaning.line(
+            Script.leadingSentences(mainText.isEmpty ? (page.description ?? "") : mainText, limit: options.excerptLength),
+            limit: options.excerptLength + 1)
+        page.canonicalURL = [metadata.canonical, metadata.meta("og:url")].compactMap { $0 }
+            .lazy.compactMap(resolver.resolve).first
+        page.author = cleaned(author(metadata), limit: options.titleLimit)
+        page.publishedDate = publishedDate(metadata, tree: tree, roots: roots)
+        page.language = LanguageGuess.guess(text: mainText.isEmpty ? (page.title ?? "") : mainText,
+                                            declared: metadata.documentLanguage)
+        page.images = images(metadata, tree: tree, roots: roots, resolver: resolver)
+        page.links = links(tree: tree, roots: roots, resolver: resolver)
+        page.weChat = WeChatVariables.identity(
+            scripts: metadata.weChatScripts,
+            links: [baseURL, page.canonicalURL, metadata.meta("og:url")].compactMap { $0 })
+        return page
+    }
+
+    private func cleaned(_ text: String?, limit: Int) -> String? {
+        guard let text else { return nil }
+        // Private-use characters are icon-font glyphs: invisible or meaningless outside the page's fonts.
+        let visible = String(String.UnicodeScalarView(text.unicodeScalars.filter { !(0xE000...0xF8FF).contains($0.value) }))
+        let line = TextCleaning.line(visible, limit: limit)
+        return line.isEmpty ? nil : line
+    }
+
+    private func author(_ metadata: Metadata) -> String? {
+        let candidates = [metadata.meta("author", "article:author", "dc.creator", "byl", "parsely-author"),
+                          metadata.linkedData.author]
+        return candidates.compactMap { $0 }.first { !$0.lowercased().hasPrefix("http") }
+    }
+
+    private func publishedDate(_ metadata: Metadata, tree: DocumentTree, roots: [Int]) -> String? {
+        let declared = [
+            metadata.meta("article:published_time", "og:article:published_time", "datepublished", "pubdate",
+                          "publishdate", "publish_date", "publication_date", "sailthru.date", "parsely-pub-date",
+                          "dc.date.issued", "dc.date", "dcterms.created", "date"),
+            metadata.linkedData.datePublished,
+        ] + metadata.times.map(Optional.some)
+        if let date = declared.compactMap({ $0 }).lazy.compactMap(PublishedDate.normalize).first { return date }
+        // Pages without metadata usually print the date near the headline, before or at the top of the body.
+        let searchEnd = roots.first.map { min(tree.nodes[$0].end, $0 + 200) } ?? tree.nodes.count
+        var index = 0
+        while index < searchEnd {
+            let node = tree.nodes[index]
+            if Self.skippedForDates.contains(node.name) {
+                index = node.end
+                continue
+            }
+            if node.isText, node.text.utf8.count >= 8, let date = PublishedDate.normalize(node.text) { return date }
+            index += 1
+        }
+        return nil
+    }
+
+    private static let skippedForDates: Set<String> = ["head", "script", "style", "noscript", "template", "textarea"]
+
+    private func images(_ metadata: Metadata, tree: DocumentTree, roots: [Int], resolver: LinkResolver) -> [String] {
+        var found = [metadata.meta("og:image", "og:image:url", "twitter:image")].compactMap { $0 }
+        for root in roots {
+            for index in root..<tree.nodes[root].end where tree.nodes[index].name == "img" {
+                let node = tree.nodes[index]
+                if let source = node.attribute("data-src") ?? node.attribute("data-original") ?? node.attribute("src") {
+                    found.append(source)
+                }
+            }
+        }
+        return unique(found.compactMap(resolver.resolve), limit: options.maxImages)
+    }
+
+    private func links(tree: DocumentTree, roots: [Int], resolver: LinkResolver) -> [String] {
+        var found: [String] = []
+        for root in roots {
+            for index in root..<tree.nodes[root].end where tree.nodes[index].name == "a" {
+                if let href = tree.nodes[index].attribute("href"), let url = resolver.resolve(href) { found.append(url) }
+            }
+        }
+        return unique(found, limit: options.maxLinks)
+    }
+
+    private func unique(_ values: [String], limit: Int) -> [String] {
+        var seen = Set<String>()
+        var result: [String] = []
+        for value in values where result.count < limit && seen.insert(value).inserted { result.append(value) }
+        return result
+    }
+}

@@ -1,0 +1,356 @@
+import Foundation
+import SluiceCore
+
+/// Picks the article title from the page's candidates and strips the site name that `<title>` carries.
+enum TitleChoice {
+    /// Separators between a headline and a site or channel name, checked from the end of the title.
+    private static let separators = [" | ", " - ", " – ", " — ", " :: ", " » ", " / ", "｜", "|", "_", "－", "—", "–", "-"]
+    /// Endings of segment text that name a site or channel rather than an article.
+    private static let siteWords = [
+        "网", "新闻", "频道", "知乎", "论坛", "博客", "日报", "晚报", "首页", "官网", "在线", "门户", "社区",
+        "客户端", "订阅", "号", "36氪", "百科", "中心", "平台", "之家", ".com", ".cn", ".net", ".org",
+    ]
+
+    /// Metadata titles (JSON-LD, og:title, twitter:title) are the publisher's own headline: taken as they are,
+    /// except that CJK ones lose a trailing site name and truncated ones ("…") give way. A CJK `<title>`
+    /// gives way to a heading it starts with (the headline without the site suffix), else loses its site
+    /// suffix; when the page text never mentions it, the last headline-like element before the text wins.
+    /// Latin `<title>`s follow Readability's rules, which keep the title whole unless a cut leaves a clear
+    /// headline.
+    static func choose(headTitle: String?, metaTitles: [String?], headings: [String], bodyText: String,
+                       siteName: String?) -> String? {
+        let head = headTitle.map { TextCleaning.line($0) } ?? ""
+        let metas = metaTitles.compactMap { $0.map { TextCleaning.line($0) } }.filter { !$0.isEmpty }
+        if let meta = metas.first(where: { !isCut($0) }) {
+            return isCJK(meta) ? strip(meta, siteName: siteName) : meta
+        }
+        guard !head.isEmpty else { return headings.last }
+        guard isCJK(head) else { return readabilityTitle(head, headings: headings) }
+        let compactHead = head.filter { !$0.isWhitespace }
+        if let heading = headings.first(where: { heading in
+            heading.count >= 4 && compactHead.hasPrefix(heading.filter { !$0.isWhitespace })
+        }) {
+            return heading
+        }
+        let stripped = strip(head, siteName: siteName)
+        let suffixRemoved = stripped.count < head.count && ["_", "|", "｜"].contains { head.contains($0) }
+        if headings.isEmpty || suffixRemoved || bodyText.contains(stripped) { return stripped }
+        return headings.last
+    }
+
+    private static func isCut(_ title: String) -> Bool {
+        title.hasSuffix("...") || title.hasSuffix("…")
+    }
+
+    private static func isCJK(_ text: String) -> Bool {
+        text.unicodeScalars.contains(where: Script.isCharacterToken)
+    }
+
+    private static func wordCount(_ text: String) -> Int {
+        text.split { $0.isWhitespace }.count
+    }
+
+    /// Readability's `_getArticleTitle` for titles in spaced scripts.
+    static func readabilityTitle(_ original: String, headings: [String]) -> String {
+        let separatorCharacters: Set<Character> = ["|", "-", "\\", "/", ">", "»"]
+        let hierarchical: Set<Character> = ["\\", "/", ">", "»"]
+        let characters = Array(original)
+        let separatorPositions = characters.indices.filter { index in
+            index > 0 && index + 1 < characters.count && characters[index - 1] == " " && characters[index + 1] == " "
+                && separatorCharacters.contains(characters[index])
+        }
+        var current = original
+        var hadHierarchical = false
+        if let last = separatorPositions.last, let first = separatorPositions.first {
+            hadHierarchical = separatorPositions.contains { hierarchical.contains(characters[$0]) }
+            current = String(characters[..<last])
+            if wordCount(current) < 3 { current = String(characters[(first + 1)...]) }
+        } else if let colon = original.range(of: ": ") {
+            if !headings.contains(original) {
+                let afterLast = original[original.index(after: original.range(of: ":", options: .backwards)!.lowerBound)...]
+                current = String(afterLast)
+                if wordCount(current) < 3 {
+                    current = String(original[colon.upperBound...])
+                } else if wordCount(String(original[..<colon.lowerBound])) > 5 {
+                    current = original
+                }
+            }
+        } else if original.count > 150 || original.count < 15, headings.count == 1 {
+            current = headings[0]
+        }
+        current = TextCleaning.line(current)
+        let separatorFree = TextCleaning.line(String(original.filter { !separatorCharacters.contains($0) }))
+        if wordCount(current) <= 4, !hadHierarchical || wordCount(current) != wordCount(separatorFree) - 1 {
+            return original
+        }
+        return current
+    }
+
+    /// Removes trailing (and a leading) segments naming the site from a CJK title: segments after `_` or a
+    /// bar always (headlines do not use them), after a dash only when short or naming a site.
+    static func strip(_ title: String, siteName: String?) -> String {
+        var current = title
+        let site = siteName.map { TextCleaning.line($0) } ?? ""
+        for _ in 0..<6 {
+            guard let (front, back, separator) = lastSplit(current) else { break }
+            let namesSite = (!site.isEmpty && (back == site || site.contains(back) || back.contains(site)))
+                || siteWords.contains { back.lowercased().hasSuffix($0) }
+            let alwaysSplits = separator.contains("_") || separator.contains("|") || separator.contains("｜")
+            let dash = separator.contains("-") || separator.contains("－")
+            guard alwaysSplits || namesSite || (dash && back.count <= 8 && front.count >= 6) else { break }
+            current = front
+        }
+        if !site.isEmpty, let (front, back) = firstSplit(current), front == site, !back.isEmpty {
+            current = back
+        }
+        return current
+    }
+
+    private static func lastSplit(_ title: String) -> (String, String, String)? {
+        for separator in separators {
+            guard let range = title.range(of: separator, options: .backwards) else { continue }
+            let front = title[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
+            let back = title[range.upperBound...].trimmingCharacters(in: .whitespaces)
+            if !front.isEmpty, !back.isEmpty { return (front, back, separator) }
+        }
+        return nil
+    }
+
+    private static func firstSplit(_ title: String) -> (String, String)? {
+        for separator in separators {
+            guard let range = title.range(of: separator) else { continue }
+            return (title[..<range.lowerBound].trimmingCharacters(in: .whitespaces),
+                    title[range.upperBound...].trimmingCharacters(in: .whitespaces))
+        }
+        return nil
+    }
+}
+
+/// Headline-like elements before the article text: headings, and on old table layouts the bold or large
+/// short line above the text.
+enum Headline {
+    private static let emphasis: Set<String> = ["h1", "h2", "h3", "b", "strong", "font"]
+
+    /// Candidates in document order, from the start of the body to the first long paragraph of the content.
+    static func candidates(in tree: DocumentTree, before roots: [Int]) -> [String] {
+        guard let root = roots.first else { return [] }
+        var limit = tree.nodes[root].end
+        for index in root..<tree.nodes[root].end where tree.nodes[index].isText
+            && Script.visibleLength(tree.nodes[index].text) >= 40 {
+            limit = index
+            break
+        }
+        var found: [String] = []
+        var index = 0
+        while index < limit {
+            let node = tree.nodes[index]
+            if MainText.ignoredTags.contains(node.name) {
+                index = node.end
+                continue
+            }
+            let names = ((node.attribute("class") ?? "") + (node.attribute("id") ?? "")).lowercased()
+            if emphasis.contains(node.name) || names.contains("title") || names.contains("headline") {
+                let text = trimmedHeadline(TextCleaning.line(tree.text(of: index)))
+                let length = text.count
+                if (4...80).contains(length), let last = text.unicodeScalars.last,
+                   !Script.isSentenceEnd(last) || last == "？" || last == "！", !looksLikeByline(text) {
+                    if found.last.map({ !$0.contains(text) }) ?? true { found.append(text) }
+                    index = node.end
+                    continue
+                }
+            }
+            index += 1
+        }
+        return found
+    }
+
+    /// Without decoration around it: bullets, stars and a leading `[channel]` or `【channel】` tag.
+    private static func trimmedHeadline(_ text: String) -> String {
+        var result = Substring(text)
+        while let first = result.unicodeScalars.first, "*·•★☆■□◆◇>》#".unicodeScalars.contains(first) {
+            result = result.dropFirst()
+        }
+        for (open, close) in [("[", "]"), ("【", "】")] where result.hasPrefix(open) {
+            if let end = result.firstIndex(of: Character(close)), result[result.index(after: end)...].count >= 4 {
+                result = result[result.index(after: end)...]
+            }
+        }
+        return result.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Date lines and bylines ("作者：… 发布日期：7/5/2005 9:23:57 PM") are not headlines.
+    private static func looksLikeByline(_ text: String) -> Bool {
+        if PublishedDate.normalize(text) != nil { return true }
+        let scalars = Array(text.unicodeScalars)
+        for index in scalars.indices.dropFirst().dropLast(2) where scalars[index] == ":"
+            && scalars[index - 1].properties.numericType != nil && scalars[index + 1].properties.numericType != nil {
+            return true
+        }
+        return false
+    }
+}
+
+/// Dates as pages write them: ISO 8601, `2024/3/5`, `2024.03.05`, `2024年3月5日`.
+enum PublishedDate {
+    /// The first plausible date in `text` as `yyyy-MM-dd`.
+    static func normalize(_ text: String) -> String? {
+        let scalars = Array(text.unicodeScalars.prefix(4_000))
+        var index = 0
+        while index + 7 < scalars.count {
+            if let date = date(at: index, in: scalars) { return date }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func digits(at start: Int, in scalars: [Unicode.Scalar], maximum: Int) -> (value: Int, end: Int)? {
+        var value = 0
+        var position = start
+        while position < scalars.count, position - start < maximum, let digit = digitValue(scalars[position]) {
+            value = value * 10 + digit
+            position += 1
+        }
+        return position == start ? nil : (value, position)
+    }
+
+    private static func digitValue(_ scalar: Unicode.Scalar) -> Int? {
+        switch scalar.value {
+        case 0x30...0x39: Int(scalar.value - 0x30)
+        case 0xFF10...0xFF19: Int(scalar.value - 0xFF10)
+        default: nil
+        }
+    }
+
+    private static func skipSpaces(_ position: Int, _ scalars: [Unicode.Scalar]) -> Int {
+        var position = position
+        while position < scalars.count, scalars[position] == " " { position += 1 }
+        return position
+    }
+
+    private static func date(at start: Int, in scalars: [Unicode.Scalar]) -> String? {
+        if start > 0, digitValue(scalars[start - 1]) != nil { return nil }
+        guard let year = digits(at: start, in: scalars, maximum: 4), year.end - start == 4,
+              (1970...2100).contains(year.value) else { return nil }
+        var position = skipSpaces(year.end, scalars)
+        guard position < scalars.count, "-/.年".unicodeScalars.contains(scalars[position]) else { return nil }
+        let chinese = scalars[position] == "年"
+        position = skipSpaces(position + 1, scalars)
+        guard let month = digits(at: position, in: scalars, maximum: 2), (1...12).contains(month.value) else { return nil }
+        position = skipSpaces(month.end, scalars)
+        guard position < scalars.count,
+              chinese ? scalars[position] == "月" : "-/.".unicodeScalars.contains(scalars[position]) else { return nil }
+        position = skipSpaces(position + 1, scalars)
+        guard let day = digits(at: position, in: scalars, maximum: 2), (1...31).contains(day.value) else { return nil }
+        if day.end < scalars.count, digitValue(scalars[day.end]) != nil { return nil }
+        func padded(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year.value)-\(padded(month.value))-\(padded(day.value))"
+    }
+}
+
+/// WeChat article identity from the variables a WeChat page embeds (`var biz = "…" || "";`) or from the
+/// query of an article link (`__biz`, `mid`, `idx`, `sn`).
+enum WeChatVariables {
+    static func identity(scripts: [String], links: [String]) -> WeChatIdentity? {
+        for script in scripts {
+            if let biz = value(of: "biz", in: script), let mid = value(of: "mid", in: script),
+               let idx = value(of: "idx", in: script), let sn = value(of: "sn", in: script) {
+                return WeChatIdentity(biz: biz, mid: mid, idx: idx, sn: sn)
+            }
+        }
+        for link in links {
+            let query = link.replacingOccurrences(of: "&amp;", with: "&")
+            guard query.contains("__biz="), let items = URLComponents(string: query)?.queryItems else { continue }
+            func item(_ name: String) -> String? { items.first { $0.name == name }?.value.flatMap { $0.isEmpty ? nil : $0 } }
+            if let biz = item("__biz"), let mid = item("mid"), let idx = item("idx"), let sn = item("sn") {
+                return WeChatIdentity(biz: biz, mid: mid, idx: idx, sn: sn)
+            }
+        }
+        return nil
+    }
+
+    /// The first non-empty quoted string of `var name = "a" || "b"` (or `window.name = …`).
+    static func value(of name: String, in script: String) -> String? {
+        for prefix in ["var \(name) ", "var \(name)=", "window.\(name) ", "window.\(name)="] {
+            var searchStart = script.startIndex
+            while let found = script.range(of: prefix, range: searchStart..<script.endIndex) {
+                searchStart = found.upperBound
+                if let value = firstQuoted(after: found.upperBound, in: script) { return value }
+            }
+        }
+        return nil
+    }
+
+    private static func firstQuoted(after start: String.Index, in script: String) -> String? {
+        var position = start
+        var sawEquals = false
+        var quote: Character?
+        var current = ""
+        while position < script.endIndex {
+            let character = script[position]
+            position = script.index(after: position)
+            if let open = quote {
+                if character == open {
+                    let cleaned = current.trimmingCharacters(in: .whitespaces)
+                    if !cleaned.isEmpty, cleaned.count <= 128 { return cleaned }
+                    quote = nil
+                    current = ""
+                } else {
+                    current.append(character)
+                }
+                continue
+            }
+            switch character {
+            case "=" where !sawEquals: sawEquals = true
+            case "\"", "'":
+                guard sawEquals else { return nil }
+                quote = character
+            case " ", "|", "\t": continue
+            default: return nil
+            }
+        }
+        return nil
+    }
+}
+
+/// `zh`, `en` or `other`, from script statistics of the text and the page's `lang` attribute.
+enum LanguageGuess {
+    private static let englishWords: Set<String> = ["the", "and", "of", "to", "is", "in", "that", "for", "with", "was"]
+
+    static func guess(text: String, declared: String?) -> String? {
+        var han = 0, kana = 0, hangul = 0, latin = 0, letters = 0
+        for scalar in text.unicodeScalars.prefix(20_000) where scalar.properties.isAlphabetic {
+            letters += 1
+            if Script.isHan(scalar) { han += 1 } else if Script.isKana(scalar) { kana += 1 }
+            else if Script.isHangul(scalar) { hangul += 1 } else if scalar.value < 0x250 { latin += 1 }
+        }
+        let declaredPrimary = declared?.lowercased().split(separator: "-").first.map(String.init)
+        guard letters >= 20 else {
+            guard let declaredPrimary, !declaredPrimary.isEmpty else { return nil }
+            return declaredPrimary == "zh" || declaredPrimary == "en" ? declaredPrimary : "other"
+        }
+        if han * 10 >= letters * 3, kana * 20 < han { return "zh" }
+        if latin * 2 < letters { return "other" }
+        if let declaredPrimary, !declaredPrimary.isEmpty { return declaredPrimary == "en" ? "en" : "other" }
+        let words = text.prefix(5_000).lowercased().split { !$0.isLetter }
+        let common = words.filter { englishWords.contains(String($0)) }.count
+        return common * 12 >= words.count ? "en" : "other"
+    }
+}
+
+/// Absolute `http`/`https` URLs from attribute values, resolved against the page's base URL.
+struct LinkResolver {
+    private let base: URL?
+
+    init(baseURL: String?) {
+        base = baseURL.flatMap { URL(string: $0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    func resolve(_ reference: String) -> String? {
+        let trimmed = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count < 4_096, !trimmed.unicodeScalars.contains(where: TextCleaning.isControl),
+              let url = URL(string: trimmed, relativeTo: base)?.absoluteURL,
+              let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              url.host?.isEmpty == false else { return nil }
+        return url.absoluteString
+    }
+}

@@ -1,0 +1,335 @@
+import SluiceCore
+
+/// A readability-style scorer: finds the element holding the article body and renders it as paragraphs.
+///
+/// Lengths count characters, not words, because CJK text has no spaces; Chinese punctuation counts as
+/// clause marks. Navigation, comments, share widgets and hidden elements are excluded before scoring.
+struct MainText {
+    /// Readability's retry ladder: when a strict pass finds too little text, the page is scored again
+    /// with fewer removals (a wrapper named "sidebar" or "header" may hold the whole article).
+    struct Strictness: CaseIterable {
+        var stripUnlikely: Bool
+        var weighClasses: Bool
+        var cleanConditionally: Bool
+
+        static let allCases = [
+            Strictness(stripUnlikely: true, weighClasses: true, cleanConditionally: true),
+            Strictness(stripUnlikely: false, weighClasses: true, cleanConditionally: true),
+            Strictness(stripUnlikely: false, weighClasses: false, cleanConditionally: true),
+            Strictness(stripUnlikely: false, weighClasses: false, cleanConditionally: false),
+        ]
+    }
+
+    private let tree: DocumentTree
+    private let strictness: Strictness
+    private var excluded: [Bool]
+    private var inLink: [Bool]
+    private var nearestBlock: [Int]
+    /// Class/id weight: positive for article-like names, negative for widget-like ones.
+    private var weight: [Int]
+    /// Visible characters in the subtree (excluded parts left out), and those inside links.
+    private var textLength: [Int]
+    private var linkLength: [Int]
+    private var marks: [Int]
+    /// Text whose nearest block is this element (its own paragraph text).
+    private var ownLength: [Int]
+    private var ownLinkLength: [Int]
+    private var ownMarks: [Int]
+
+    static let ignoredTags: Set<String> = [
+        "script", "style", "noscript", "template", "textarea", "svg", "math", "iframe", "object", "embed",
+        "select", "option", "button", "input", "canvas", "head", "title", "nav", "footer", "aside", "link",
+        "meta", "dialog", "menu", "label",
+    ]
+    static let blockTags: Set<String> = [
+        "p", "div", "section", "article", "main", "td", "th", "li", "ul", "ol", "dl", "dd", "dt", "blockquote",
+        "pre", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "tbody", "thead", "tfoot", "header", "figure",
+        "figcaption", "address", "center", "body", "html", "form", "fieldset", "hr", "caption",
+    ]
+    private static let conditionallyCleaned: Set<String> = [
+        "div", "section", "ul", "ol", "table", "form", "fieldset", "header", "dl",
+    ]
+    private static let unlikelyNames = [
+        "-ad-", "banner", "breadcrumb", "combx", "comment", "community", "disqus", "footer", "gdpr",
+        "header", "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper",
+        "social", "sponsor", "pagination", "pager", "popup", "share", "recommend", "login", "copyright",
+        "navbar", "topbar", "toolbar", "cookie", "subscribe", "newsletter",
+    ]
+    private static let maybeNames = ["and", "article", "body", "column", "content", "main", "shadow", "rich_media"]
+    private static let positiveNames = [
+        "article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post", "text", "blog",
+        "story", "rich_media", "detail",
+    ]
+    private static let negativeNames = [
+        "-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "foot", "masthead", "media",
+        "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper",
+        "sponsor", "shopping", "tags", "tool", "widget", "recommend", "hot",
+    ]
+
+    init(tree: DocumentTree, strictness: Strictness = Strictness.allCases[0]) {
+        self.tree = tree
+        self.strictness = strictness
+        let count = tree.nodes.count
+        excluded = Array(repeating: false, count: count)
+        inLink = Array(repeating: false, count: count)
+        nearestBlock = Array(repeating: -1, count: count)
+        weight = Array(repeating: 0, count: count)
+        textLength = Array(repeating: 0, count: count)
+        linkLength = Array(repeating: 0, count: count)
+        marks = Array(repeating: 0, count: count)
+        ownLength = Array(repeating: 0, count: count)
+        ownLinkLength = Array(repeating: 0, count: count)
+        ownMarks = Array(repeating: 0, count: count)
+        classify()
+        measure()
+    }
+
+    private mutating func classify() {
+        for index in tree.nodes.indices {
+            let node = tree.nodes[index]
+            let parent = node.parent
+            let parentExcluded = parent >= 0 && excluded[parent]
+            let parentBlock = parent >= 0 ? nearestBlock[parent] : -1
+            let parentInLink = parent >= 0 && inLink[parent]
+            if node.isText {
+                excluded[index] = parentExcluded
+                nearestBlock[index] = parentBlock
+                inLink[index] = parentInLink
+                continue
+            }
+            let names = ((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")).lowercased()
+            if names.count > 1, strictness.weighClasses {
+                weight[index] = (Self.positiveNames.contains { names.contains($0) } ? 25 : 0)
+                    - (Self.negativeNames.contains { names.contains($0) } ? 25 : 0)
+            }
+            excluded[index] = parentExcluded || Self.ignoredTags.contains(node.name) || Self.isHidden(node)
+                || (strictness.stripUnlikely && names.count > 1 && Self.isUnlikely(node, names: names))
+            nearestBlock[index] = Self.blockTags.contains(node.name) ? index : parentBlock
+            inLink[index] = parentInLink || node.name == "a"
+        }
+    }
+
+    private static func isHidden(_ node: DocumentTree.Node) -> Bool {
+        if node.attribute("hidden") != nil || node.attribute("aria-hidden") == "true" { return true }
+        guard let style = node.attribute("style") else { return false }
+        let compact = style.lowercased().filter { $0 != " " }
+        return compact.contains("display:none")
+    }
+
+    private static func isUnlikely(_ node: DocumentTree.Node, names: String) -> Bool {
+        guard node.name != "html", node.name != "body", node.name != "a", node.name != "article", node.name != "main" else { return false }
+        return unlikelyNames.contains { names.contains($0) } && !maybeNames.contains { names.contains($0) }
+    }
+
+    private mutating func measure() {
+        for index in tree.nodes.indices.reversed() where !excluded[index] {
+            let node = tree.nodes[index]
+            if node.isText {
+                let length = Script.visibleLength(node.text)
+                guard length > 0 else { continue }
+                let clauseMarks = Script.clauseMarks(node.text)
+                textLength[index] = length
+                marks[index] = clauseMarks
+                if inLink[index] { linkLength[index] = length }
+                let block = nearestBlock[index]
+                if block >= 0 {
+                    ownLength[block] += length
+                    ownMarks[block] += clauseMarks
+                    if inLink[index] { ownLinkLength[block] += length }
+                }
+            }
+            let parent = node.parent
+            if parent >= 0 {
+                textLength[parent] += textLength[index]
+                linkLength[parent] += linkLength[index]
+                marks[parent] += marks[index]
+            }
+        }
+    }
+
+    private func linkDensity(_ index: Int) -> Double {
+        textLength[index] == 0 ? 0 : Double(linkLength[index]) / Double(textLength[index])
+    }
+
+    private static func baseScore(_ name: String) -> Double {
+        switch name {
+        case "div", "article", "main": 5
+        case "pre", "td", "blockquote": 3
+        case "address", "ol", "ul", "dl", "dd", "dt", "li", "form": -3
+        case "h1", "h2", "h3", "h4", "h5", "h6", "th": -5
+        default: 0
+        }
+    }
+
+    /// The roots whose rendered text is the article body, best first.
+    func contentRoots() -> [Int] {
+        var score = Array(repeating: 0.0, count: tree.nodes.count)
+        var isCandidate = Array(repeating: false, count: tree.nodes.count)
+        for block in tree.nodes.indices where !excluded[block] && ownLength[block] >= 25
+            && Double(ownLinkLength[block]) < 0.6 * Double(ownLength[block]) {
+            let paragraphScore = 1 + Double(ownMarks[block]) + min(Double(ownLength[block] / 100), 3)
+            var ancestor = tree.nodes[block].parent
+            var level = 0
+            while ancestor >= 0, level < 5, tree.nodes[ancestor].name != "html" {
+                if !isCandidate[ancestor] {
+                    isCandidate[ancestor] = true
+                    score[ancestor] = Self.baseScore(tree.nodes[ancestor].name) + Double(weight[ancestor])
+                }
+                let divider = level == 0 ? 1.0 : level == 1 ? 2.0 : Double(level * 3)
+                score[ancestor] += paragraphScore / divider
+                ancestor = tree.nodes[ancestor].parent
+                level += 1
+            }
+        }
+        var best = -1
+        for index in tree.nodes.indices where isCandidate[index] {
+            score[index] *= 1 - linkDensity(index)
+            if best < 0 || score[index] > score[best] { best = index }
+        }
+        guard best >= 0 else { return body().map { [$0] } ?? [] }
+        best = climb(from: best, score: score, isCandidate: isCandidate)
+        return gatherSiblings(of: best, score: score, isCandidate: isCandidate)
+    }
+
+    /// Moves up while the element is its parent's only content, or while the parent scores better.
+    private func climb(from start: Int, score: [Double], isCandidate: [Bool]) -> Int {
+        var current = start
+        let threshold = score[start] / 3
+        var lastScore = score[start]
+        while true {
+            let parent = tree.nodes[current].parent
+            guard parent >= 0, tree.nodes[parent].name != "html" else { return current }
+            let siblingText = textLength[parent] - textLength[current]
+            if siblingText < 10, tree.nodes[parent].name != "body" {
+                current = parent
+                continue
+            }
+            guard isCandidate[parent], score[parent] >= threshold, score[parent] > lastScore,
+                  tree.nodes[parent].name != "body" else { return current }
+            lastScore = score[parent]
+            current = parent
+        }
+    }
+
+    private func gatherSiblings(of top: Int, score: [Double], isCandidate: [Bool]) -> [Int] {
+        let parent = tree.nodes[top].parent
+        guard parent >= 0 else { return [top] }
+        let threshold = max(10, score[top] * 0.2)
+        let topClass = tree.nodes[top].attribute("class")
+        var roots: [Int] = []
+        for sibling in tree.children(of: parent) {
+            if sibling == top {
+                roots.append(sibling)
+                continue
+            }
+            guard !excluded[sibling], !tree.nodes[sibling].isText, textLength[sibling] > 0 else { continue }
+            var siblingScore = isCandidate[sibling] ? score[sibling] : 0
+            if let topClass, !topClass.isEmpty, tree.nodes[sibling].attribute("class") == topClass {
+                siblingScore += score[top] * 0.2
+            }
+            let density = linkDensity(sibling)
+            let length = textLength[sibling]
+            let endsSentence = tree.text(of: sibling).unicodeScalars.reversed()
+                .first { !$0.properties.isWhitespace }.map(Script.isSentenceEnd) ?? false
+            if siblingScore >= threshold
+                || (tree.nodes[sibling].name == "p" && length > 80 && density < 0.25)
+                || (tree.nodes[sibling].name == "p" && density == 0 && endsSentence) {
+                roots.append(sibling)
+            }
+        }
+        return roots
+    }
+
+    private func body() -> Int? {
+        tree.nodes.indices.first { tree.nodes[$0].name == "body" }
+    }
+
+    /// Drops nested widgets inside the chosen content: negative names, link lists, image galleries and
+    /// fragments too short to be prose (readability's conditional cleaning).
+    private func isClutter(_ index: Int) -> Bool {
+        let node = tree.nodes[index]
+        guard Self.conditionallyCleaned.contains(node.name) else { return false }
+        if weight[index] < 0 { return true }
+        guard marks[index] < 10 else { return false }
+        var paragraphs = 0, images = 0, items = 0, headings = 0
+        var position = index + 1
+        while position < node.end {
+            switch tree.nodes[position].name {
+            case "p", "br": paragraphs += 1
+            case "img": images += 1
+            case "li": items += 1
+            case "h1", "h2", "h3", "h4", "h5", "h6": headings += 1
+            default: break
+            }
+            position += 1
+        }
+        let density = linkDensity(index)
+        let isList = node.name == "ul" || node.name == "ol"
+        if images > 1, Double(paragraphs) / Double(images) < 0.5 { return true }
+        if !isList, items > paragraphs + 1, density > 0.1 { return true }
+        if textLength[index] < 25, images == 0, headings == 0, density > 0 { return true }
+        if weight[index] < 25, density > 0.3 { return true }
+        if weight[index] >= 25, density > 0.5 { return true }
+        return false
+    }
+
+    /// The article body as paragraphs and the roots it came from: the first pass of the retry ladder that
+    /// yields enough text (500 characters, or 200 in CJK scripts), else the longest.
+    static func extract(from tree: DocumentTree) -> (paragraphs: [String], roots: [Int]) {
+        var best: (paragraphs: [String], roots: [Int], length: Int) = ([], [], -1)
+        for strictness in Strictness.allCases {
+            let scorer = MainText(tree: tree, strictness: strictness)
+            let roots = scorer.contentRoots()
+            let paragraphs = scorer.render(roots)
+            var length = 0, characterTokens = 0
+            for paragraph in paragraphs {
+                for scalar in paragraph.unicodeScalars where !scalar.properties.isWhitespace {
+                    length += 1
+                    if Script.isCharacterToken(scalar) { characterTokens += 1 }
+                }
+            }
+            if length >= 500 || characterTokens >= 200 { return (paragraphs, roots) }
+            if length > best.length { best = (paragraphs, roots, length) }
+        }
+        return (best.paragraphs, best.roots)
+    }
+
+    /// Renders the roots as paragraphs: a block element or `<br>` starts a new one.
+    func render(_ roots: [Int]) -> [String] {
+        var paragraphs: [String] = []
+        var current = ""
+        func flush() {
+            let line = TextCleaning.line(current, limit: .max)
+            if !line.isEmpty { paragraphs.append(line) }
+            current = ""
+        }
+        for root in roots {
+            var openBlocks: [Int] = []
+            var position = root
+            while position < tree.nodes[root].end {
+                while let last = openBlocks.last, position >= tree.nodes[last].end {
+                    openBlocks.removeLast()
+                    flush()
+                }
+                let node = tree.nodes[position]
+                if excluded[position] || (strictness.cleanConditionally && position != root && isClutter(position)) {
+                    position = node.end
+                    continue
+                }
+                if node.isText {
+                    current += node.text
+                } else if node.name == "br" {
+                    flush()
+                } else if Self.blockTags.contains(node.name) {
+                    flush()
+                    openBlocks.append(position)
+                } else if node.name == "img" {
+                    current += " "
+                }
+                position += 1
+            }
+            flush()
+        }
+        return paragraphs
+    }
+}

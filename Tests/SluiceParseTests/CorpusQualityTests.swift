@@ -1,0 +1,20 @@
+import Foundation
+import SluiceParse
+import SluiceTestSupport
+import Testing
+
+@Suite struct CorpusQualityTests {
+    @Test(.needsCorpus)
+    func extractionMeetsTargetsOnSharedCorpus() throws {
+        let corpus = try #require(SharedCorpus.directory)
+        let report = try ExtractionEvaluation.run(corpus: corpus, decode: StandInDecoder.decode)
+        print(report)
+        if ProcessInfo.processInfo.environment["SLUICE_EVAL_DETAIL"] != nil {
+            for page in report.pages {
+                print("\(page.set)/\(page.id) title=\(page.titleMatches.map(String.init) ?? "-") F1=\(page.bodyF1.map { String(format: "%.2f", $0) } ?? "-") P=\(page.bodyPrecision.map { String(format: "%.2f", $0) } ?? "-") R=\(page.bodyRecall.map { String(format: "%.2f", $0) } ?? "-") date=\(page.expectedDate ?? "-")/\(page.date ?? "-")")
+                if page.titleMatches == false { print("   want: \(page.expectedTitle ?? "")\n   got:  \(page.title ?? "nil")") }
+            }
+        }
+        #expect(report.overall.pages > 0)
+    }
+}
