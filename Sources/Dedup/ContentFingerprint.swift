@@ -1,0 +1,179 @@
+/// What the store keeps of a text to find its duplicates: an exact hash of the normalized text, a 64-bit
+/// SimHash over its shingles for near-duplicates, and, for short notes, the shingle set itself.
+public struct ContentFingerprint: Sendable, Equatable, Codable {
+    /// Hex of a 128-bit hash of the normalized text.
+    public var exactHash: String
+    public var simhash: UInt64
+    /// Normalized length in characters.
+    public var length: Int
+    /// Sorted distinct shingle hashes of a short note, compared by Jaccard similarity; empty for page text.
+    public var noteShingles: [UInt32]
+
+    public init(exactHash: String, simhash: UInt64, length: Int, noteShingles: [UInt32] = []) {
+        self.exactHash = exactHash
+        self.simhash = simhash
+        self.length = length
+        self.noteShingles = noteShingles
+    }
+
+    /// The fingerprint of a page text, or nil when its normalized text is shorter than `minTextLength`
+    /// (too short for SimHash to mean anything: compare it with `note(text:options:)`).
+    public static func of(text: String, options: DedupOptions) -> ContentFingerprint? {
+        let normalized = TextNormalizer.normalize(text)
+        guard normalized.count >= options.minTextLength else { return nil }
+        let shingles = Shingles.hashes(of: normalized, cjkSize: options.shingleSizeCJK,
+                                       wordSize: options.shingleSizeWords)
+        return ContentFingerprint(exactHash: exactHash(of: normalized), simhash: simhash(of: shingles),
+                                  length: normalized.count)
+    }
+
+    /// The fingerprint of note-only intel of any length, carrying its shingle set so two volunteers' notes
+    /// about the same thing meet even when worded a little differently. Nil when nothing is left after
+    /// normalization.
+    public static func note(text: String, options: DedupOptions) -> ContentFingerprint? {
+        let normalized = TextNormalizer.normalize(text)
+        guard !normalized.isEmpty else { return nil }
+        let size = options.noteShingleSize
+        let shingles = Shingles.hashes(of: normalized, cjkSize: size, wordSize: size)
+        let distinct = Set(shingles.map { UInt32(truncatingIfNeeded: $0 >> 32) }).sorted()
+        return ContentFingerprint(exactHash: exactHash(of: normalized), simhash: simhash(of: shingles),
+                                  length: normalized.count, noteShingles: distinct)
+    }
+
+    /// The band keys the store indexes for the default options; see `bandKeys(maxDistance:)`.
+    public var bandKeys: [Int64] { bandKeys(maxDistance: DedupOptions.default.maxHammingDistance) }
+
+    /// The keys under which the store indexes this fingerprint. The 64 SimHash bits are cut into
+    /// `maxDistance + 1` blocks: by the pigeonhole principle two fingerprints within `maxDistance` bits agree
+    /// on at least one whole block, so looking up the query's keys finds every such candidate. Each key packs
+    /// the layout (block count, bits 56–62), the block number (bits 48–55) and the block's bits (at most 32).
+    /// Keys of different layouts never collide, so keys stored under an old threshold are never mistaken for
+    /// new ones. A note also gets keys from its smallest shingle hashes (layout 127), so notes sharing
+    /// wording become candidates of each other.
+    public func bandKeys(maxDistance: Int) -> [Int64] {
+        let layout = BandLayout(maxDistance: maxDistance)
+        var keys = (0..<layout.blockCount).map { layout.key(block: $0, of: simhash) }
+        for shingle in noteShingles.prefix(BandLayout.noteKeyCount) {
+            keys.append(Int64(BandLayout.noteLayoutTag) << 56 | Int64(shingle))
+        }
+        return keys
+    }
+
+    private static func simhash(of shingles: [UInt64]) -> UInt64 {
+        var counts = [Int](repeating: 0, count: 64)
+        for shingle in shingles {
+            for bit in 0..<64 {
+                counts[bit] += (shingle >> UInt64(bit)) & 1 == 1 ? 1 : -1
+            }
+        }
+        var result: UInt64 = 0
+        for bit in 0..<64 where counts[bit] > 0 { result |= 1 << UInt64(bit) }
+        return result
+    }
+
+    /// Two independent 64-bit lanes (FNV-1a and a multiply-rotate hash), each finished with a bit mixer.
+    private static func exactHash(of normalized: String) -> String {
+        var fnv: UInt64 = 0xCBF2_9CE4_8422_2325
+        var rotating: UInt64 = 0x2545_F491_4F6C_DD1D
+        for byte in normalized.utf8 {
+            fnv = (fnv ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            rotating = ((rotating ^ UInt64(byte)) &* 0x9E37_79B9_7F4A_7C15).rotatedLeft(by: 29)
+        }
+        return hex(Hashing.mix(fnv)) + hex(Hashing.mix(rotating ^ UInt64(normalized.utf8.count)))
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+/// How the 64 SimHash bits are cut into blocks for a maximum distance; shared by band keys and the index.
+struct BandLayout {
+    static let noteLayoutTag = 127
+    static let noteKeyCount = 4
+    let blockCount: Int
+    /// Bit offset and width of each block.
+    let blocks: [(shift: Int, width: Int)]
+
+    init(maxDistance: Int) {
+        blockCount = min(max(maxDistance + 1, 2), 64)
+        var blocks: [(Int, Int)] = []
+        var shift = 0
+        for index in 0..<blockCount {
+            let width = 64 / blockCount + (index < 64 % blockCount ? 1 : 0)
+            blocks.append((shift, width))
+            shift += width
+        }
+        self.blocks = blocks
+    }
+
+    func bits(block: Int, of fingerprint: UInt64) -> UInt64 {
+        let (shift, width) = blocks[block]
+        return (fingerprint >> UInt64(shift)) & ((1 << UInt64(width)) - 1)
+    }
+
+    func key(block: Int, of fingerprint: UInt64) -> Int64 {
+        Int64(blockCount) << 56 | Int64(block) << 48 | Int64(bits(block: block, of: fingerprint))
+    }
+}
+
+enum Hashing {
+    /// The SplitMix64 finalizer: spreads every input bit over every output bit, which SimHash needs.
+    static func mix(_ value: UInt64) -> UInt64 {
+        var z = value
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    static func string(_ text: Substring) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return hash
+    }
+}
+
+/// Shingles of normalized text: every CJK character and every other word is a token; CJK-dominated text is
+/// shingled in runs of `cjkSize` tokens, other text in runs of `wordSize` tokens.
+enum Shingles {
+    static func tokens(of normalized: String) -> (hashes: [UInt64], cjkCount: Int) {
+        var hashes: [UInt64] = []
+        var cjkCount = 0
+        var wordStart: String.Index?
+        let text = Substring(normalized)
+        var index = text.startIndex
+        while index < text.endIndex {
+            let scalar = text.unicodeScalars[index]
+            let next = text.unicodeScalars.index(after: index)
+            if scalar == " " || TextNormalizer.isCJK(scalar) {
+                if let start = wordStart { hashes.append(Hashing.string(text[start..<index])) }
+                wordStart = nil
+                if scalar != " " {
+                    hashes.append(Hashing.string(text[index..<next]))
+                    cjkCount += 1
+                }
+            } else if wordStart == nil {
+                wordStart = index
+            }
+            index = next
+        }
+        if let start = wordStart { hashes.append(Hashing.string(text[start...])) }
+        return (hashes, cjkCount)
+    }
+
+    static func hashes(of normalized: String, cjkSize: Int, wordSize: Int) -> [UInt64] {
+        let (tokens, cjkCount) = tokens(of: normalized)
+        let size = min(cjkCount * 2 >= tokens.count ? cjkSize : wordSize, max(tokens.count, 1))
+        guard !tokens.isEmpty else { return [] }
+        return (0...(tokens.count - size)).map { start in
+            var hash = UInt64(size)
+            for token in tokens[start..<(start + size)] { hash = Hashing.mix(hash ^ token) &+ 0x9E37_79B9_7F4A_7C15 }
+            return Hashing.mix(hash)
+        }
+    }
+}
+
+extension UInt64 {
+    func rotatedLeft(by count: UInt64) -> UInt64 { (self << count) | (self >> (64 - count)) }
+}

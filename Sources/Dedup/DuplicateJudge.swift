@@ -1,0 +1,111 @@
+import Foundation
+
+/// Why an item was judged a duplicate of an earlier one, by content.
+public struct NearDuplicateMatch: Sendable, Equatable, Codable {
+    public var candidateID: Int64
+    /// SimHash bits that differ (`near`), 0 (`exact`), or for notes the percentage of shingles not shared.
+    public var distance: Int
+    /// `exact`, `near` or `note`.
+    public var kind: String
+
+    public init(candidateID: Int64, distance: Int, kind: String) {
+        self.candidateID = candidateID
+        self.distance = distance
+        self.kind = kind
+    }
+}
+
+/// The verdict over the candidates the store found through band keys and the exact hash.
+public enum DuplicateJudge {
+    /// Among candidates (id, fingerprint), the best match within the thresholds, if any: an exact match
+    /// first, then the smallest distance, then the earliest (smallest) id.
+    public static func bestMatch(for fingerprint: ContentFingerprint,
+                                 among candidates: [(id: Int64, fingerprint: ContentFingerprint)],
+                                 options: DedupOptions) -> NearDuplicateMatch? {
+        var best: NearDuplicateMatch?
+        for candidate in candidates {
+            guard let match = verdict(fingerprint, candidate.fingerprint, id: candidate.id, options: options) else {
+                continue
+            }
+            if let current = best, rank(current) <= rank(match) { continue }
+            best = match
+        }
+        return best
+    }
+
+    private static func rank(_ match: NearDuplicateMatch) -> (Int, Int, Int64) {
+        (match.kind == "exact" ? 0 : 1, match.distance, match.candidateID)
+    }
+
+    private static func verdict(_ query: ContentFingerprint, _ candidate: ContentFingerprint, id: Int64,
+                                options: DedupOptions) -> NearDuplicateMatch? {
+        if query.exactHash == candidate.exactHash {
+            return NearDuplicateMatch(candidateID: id, distance: 0, kind: "exact")
+        }
+        if !query.noteShingles.isEmpty && !candidate.noteShingles.isEmpty {
+            let similarity = jaccard(query.noteShingles, candidate.noteShingles)
+            guard similarity >= options.noteSimilarity else { return nil }
+            return NearDuplicateMatch(candidateID: id, distance: Int(((1 - similarity) * 100).rounded()), kind: "note")
+        }
+        let distance = (query.simhash ^ candidate.simhash).nonzeroBitCount
+        guard distance <= options.maxHammingDistance else { return nil }
+        return NearDuplicateMatch(candidateID: id, distance: distance, kind: "near")
+    }
+
+    /// Jaccard similarity of two sorted sets of distinct values.
+    static func jaccard(_ a: [UInt32], _ b: [UInt32]) -> Double {
+        var i = 0, j = 0, shared = 0
+        while i < a.count && j < b.count {
+            if a[i] == b[j] {
+                shared += 1
+                i += 1
+                j += 1
+            } else if a[i] < b[j] {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        let union = a.count + b.count - shared
+        return union == 0 ? 1 : Double(shared) / Double(union)
+    }
+
+    /// For `why-dup`: the longest passages two texts share, longest first, at most `limit`. Texts are compared
+    /// after case, white space and full-width forms are folded, and shown in that form; a passage must be at least 8 characters when it holds
+    /// CJK and 24 otherwise (a CJK character carries about a word).
+    public static func sharedPassages(_ a: String, _ b: String, limit: Int) -> [String] {
+        let left = Array(displayForm(a)), right = Array(displayForm(b))
+        let seed = 6
+        guard limit > 0, left.count >= seed, right.count >= seed else { return [] }
+        var positions: [String: [Int]] = [:]
+        for start in 0...(right.count - seed) {
+            positions[String(right[start..<(start + seed)]), default: []].append(start)
+        }
+        var runs: [String] = []
+        var index = 0
+        while index + seed <= left.count {
+            var longest = 0
+            for start in positions[String(left[index..<(index + seed)])]?.prefix(16) ?? [] {
+                var length = seed
+                while index + length < left.count, start + length < right.count,
+                      left[index + length] == right[start + length] { length += 1 }
+                longest = max(longest, length)
+            }
+            guard longest > 0 else {
+                index += 1
+                continue
+            }
+            let passage = String(left[index..<(index + longest)])
+                .trimmingCharacters(in: CharacterSet.whitespaces.union(.punctuationCharacters))
+            let holdsCJK = passage.unicodeScalars.contains(where: TextNormalizer.isCJK)
+            if passage.count >= (holdsCJK ? 8 : 24) && !runs.contains(passage) { runs.append(passage) }
+            index += longest
+        }
+        return Array(runs.sorted { $0.count > $1.count }.prefix(limit))
+    }
+
+    private static func displayForm(_ text: String) -> String {
+        text.precomposedStringWithCompatibilityMapping.lowercased()
+            .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+}

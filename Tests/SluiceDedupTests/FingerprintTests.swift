@@ -1,0 +1,175 @@
+import Foundation
+import SluiceCore
+import SluiceDedup
+import SluiceTestSupport
+import Testing
+
+@Suite struct TextNormalizerTests {
+    @Test(arguments: [
+        ("ＡＢＣ　１２３", "abc 123"),
+        ("Hello,   World!\n\nAgain", "hello world again"),
+        ("日入过万，躺赚！", "日入过万躺赚"),
+        ("“暴利”项目——「真的」吗？", "暴利项目真的吗"),
+        ("中 文 and 英 文", "中文and英文"),
+        ("a\u{200B}b\tc", "ab c"),
+        ("ｶﾀｶﾅ", "カタカナ"),
+        ("  ", ""),
+    ])
+    func folds(input: String, expected: String) {
+        #expect(TextNormalizer.normalize(input) == expected)
+    }
+
+    @Test func foldingIsIdempotent() {
+        let text = "【独家】副业月入３万？！  内容：“躺赚”项目…… Ｗｅ ｃｈａｔ：abc_123"
+        let once = TextNormalizer.normalize(text)
+        #expect(TextNormalizer.normalize(once) == once)
+    }
+}
+
+@Suite struct ContentFingerprintTests {
+    static let article = """
+        很多人问我，普通人在业余时间做什么副业比较靠谱。我的回答是先从自己熟悉的领域开始，\
+        不要相信那些宣称日入过万、躺赚的项目。真正可持续的副业需要时间积累，比如写作、设计、\
+        翻译、做短视频剪辑，或者在闲鱼上做二手数码。第一步是确认市场需求，第二步是小规模试水，\
+        第三步才是投入更多时间。下面我把自己三年来的经历和收入记录整理出来，供大家参考。
+        """
+
+    @Test func variantsOfWhitespaceWidthAndPunctuationHashAlike() throws {
+        let variant = Self.article.replacingOccurrences(of: "，", with: ", ").replacingOccurrences(of: "。", with: ".\n")
+            .applyingTransform(.fullwidthToHalfwidth, reverse: true) ?? ""
+        let a = try #require(ContentFingerprint.of(text: Self.article, options: .default))
+        let b = try #require(ContentFingerprint.of(text: variant, options: .default))
+        #expect(a.exactHash == b.exactHash)
+        #expect(a.simhash == b.simhash)
+        #expect(a.exactHash.count == 32)
+    }
+
+    @Test func shortTextGetsNoPageFingerprintButANoteOne() throws {
+        #expect(ContentFingerprint.of(text: "闲鱼卖二手数码", options: .default) == nil)
+        let note = try #require(ContentFingerprint.note(text: "闲鱼卖二手数码", options: .default))
+        #expect(!note.noteShingles.isEmpty)
+        #expect(ContentFingerprint.note(text: "！？", options: .default) == nil)
+    }
+
+    @Test func smallEditMovesFewBitsAndOtherTextMovesMany() throws {
+        let edited = Self.article.replacingOccurrences(of: "闲鱼上做二手数码", with: "淘宝上卖手工饰品")
+        let other = "今天天气很好，我们一起去公园散步。公园里有很多人在跑步、打太极拳，还有小朋友在放风筝。"
+            + "湖边的柳树发出了新芽，远处的山上开满了桃花。中午我们在草地上野餐，下午去博物馆看了展览。"
+            + "晚上回家的路上，我们买了一些水果和蔬菜，准备明天做一顿丰盛的晚餐，邀请邻居一起来吃饭聊天。"
+        let a = try #require(ContentFingerprint.of(text: Self.article, options: .default))
+        let b = try #require(ContentFingerprint.of(text: edited, options: .default))
+        let c = try #require(ContentFingerprint.of(text: other, options: .default))
+        let near = (a.simhash ^ b.simhash).nonzeroBitCount
+        let far = (a.simhash ^ c.simhash).nonzeroBitCount
+        #expect(a.exactHash != b.exactHash)
+        #expect(near < far)
+        #expect(far > 16)
+    }
+
+    @Test func bandKeysShareABlockWithinTheDistance() {
+        var random = SeededRandom(seed: 42)
+        for maxDistance in [1, 3, 5, 8] {
+            for _ in 0..<200 {
+                let base = random.next()
+                var flipped = base
+                var bits = Set<Int>()
+                while bits.count < maxDistance { bits.insert(random.below(64)) }
+                for bit in bits { flipped ^= 1 << UInt64(bit) }
+                let a = ContentFingerprint(exactHash: "a", simhash: base, length: 100)
+                let b = ContentFingerprint(exactHash: "b", simhash: flipped, length: 100)
+                let keysA = a.bandKeys(maxDistance: maxDistance), keysB = b.bandKeys(maxDistance: maxDistance)
+                #expect(keysA.count == max(maxDistance + 1, 2))
+                #expect(!Set(keysA).isDisjoint(with: keysB), "distance \(maxDistance) must share a block")
+            }
+        }
+    }
+
+    @Test func bandKeysOfDifferentLayoutsNeverCollide() {
+        let fingerprint = ContentFingerprint(exactHash: "a", simhash: 0, length: 100)
+        #expect(Set(fingerprint.bandKeys(maxDistance: 3)).isDisjoint(with: fingerprint.bandKeys(maxDistance: 4)))
+        #expect(fingerprint.bandKeys == fingerprint.bandKeys(maxDistance: DedupOptions.default.maxHammingDistance))
+    }
+
+    @Test func notesGetKeysFromTheirShingles() throws {
+        let note = try #require(ContentFingerprint.note(text: "拼多多砍价群，拉人头返现", options: .default))
+        let keys = note.bandKeys(maxDistance: 3)
+        #expect(keys.count == 4 + min(4, note.noteShingles.count))
+    }
+}
+
+@Suite struct DedupOptionsTests {
+    @Test func absentKeysTakeDefaultsAndEveryKeyIsEncoded() throws {
+        let options = try StrictJSON.decode(DedupOptions.self, from: Data(#"{"max_hamming_distance": 5}"#.utf8), file: "p.json")
+        #expect(options.maxHammingDistance == 5)
+        #expect(options.shingleSizeCJK == DedupOptions.default.shingleSizeCJK)
+        let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(options)) as? [String: Any]
+        #expect(Set(encoded?.keys.map { $0 } ?? []) == ["max_hamming_distance", "shingle_size_cjk", "shingle_size_words",
+                                                       "min_text_length", "note_similarity", "note_shingle_size"])
+    }
+
+    @Test func refusesValuesOutOfRangeAndUnknownKeys() {
+        #expect(throws: ConfigurationError.self) {
+            try StrictJSON.decode(DedupOptions.self, from: Data(#"{"max_hamming_distance": 40}"#.utf8), file: "p.json")
+        }
+        #expect(throws: ConfigurationError(file: "p.json", key: "max_haming_distance", reason: "unknown key")) {
+            try StrictJSON.decode(DedupOptions.self, from: Data(#"{"max_haming_distance": 4}"#.utf8), file: "p.json")
+        }
+    }
+
+    @Test func urlRulesRefuseUnknownKeys() {
+        let json = #"{"version": "1", "sites": [{"name": "x", "hosts": ["a.com"], "keep_params": ["id"]}]}"#
+        #expect(throws: ConfigurationError(file: "r.json", key: "sites[0].keep_params", reason: "unknown key")) {
+            try StrictJSON.decode(URLRules.self, from: Data(json.utf8), file: "r.json")
+        }
+    }
+}
+
+@Suite struct DuplicateJudgeTests {
+    static func fingerprint(_ simhash: UInt64, hash: String = "h", shingles: [UInt32] = []) -> ContentFingerprint {
+        ContentFingerprint(exactHash: hash, simhash: simhash, length: 500, noteShingles: shingles)
+    }
+
+    @Test func prefersExactThenNearestThenEarliest() {
+        let query = Self.fingerprint(0b1111, hash: "q")
+        let candidates: [(id: Int64, fingerprint: ContentFingerprint)] = [
+            (9, Self.fingerprint(0b0111, hash: "x")),
+            (7, Self.fingerprint(0b0011, hash: "y")),
+            (5, Self.fingerprint(0b1110, hash: "z")),
+            (3, Self.fingerprint(0b1101, hash: "w")),
+        ]
+        #expect(DuplicateJudge.bestMatch(for: query, among: candidates, options: .default)
+                == NearDuplicateMatch(candidateID: 3, distance: 1, kind: "near"))
+        let withExact = candidates + [(id: 11, fingerprint: Self.fingerprint(0xFFFF_0000, hash: "q"))]
+        #expect(DuplicateJudge.bestMatch(for: query, among: withExact, options: .default)
+                == NearDuplicateMatch(candidateID: 11, distance: 0, kind: "exact"))
+    }
+
+    @Test func nothingBeyondTheThreshold() {
+        let query = Self.fingerprint(0)
+        let far = [(id: Int64(1), fingerprint: Self.fingerprint(0b1111, hash: "x"))]
+        #expect(DuplicateJudge.bestMatch(for: query, among: far, options: .default) == nil)
+        #expect(DuplicateJudge.bestMatch(for: query, among: far, options: DedupOptions(maxHammingDistance: 4))?.distance == 4)
+        #expect(DuplicateJudge.bestMatch(for: query, among: [], options: .default) == nil)
+    }
+
+    @Test func notesAreJudgedByTheirSharedWording() throws {
+        let options = DedupOptions.default
+        let first = try #require(ContentFingerprint.note(text: "拼多多砍价群拉人头返现，每拉一人返5元", options: options))
+        let reworded = try #require(ContentFingerprint.note(text: "拼多多砍价群：拉人头返现，每拉一个人返5元！", options: options))
+        let unrelated = try #require(ContentFingerprint.note(text: "小红书探店博主接广告报价", options: options))
+        let match = DuplicateJudge.bestMatch(for: reworded, among: [(1, first), (2, unrelated)], options: options)
+        #expect(match?.candidateID == 1)
+        #expect(match?.kind == "note")
+        #expect(DuplicateJudge.bestMatch(for: unrelated, among: [(1, first)], options: options) == nil)
+    }
+
+    @Test func sharedPassagesFindTheCommonRuns() {
+        let a = "开头不同的一段话。很多人问我，普通人在业余时间做什么副业比较靠谱。结尾也不同。"
+        let b = "另一个开头。很多人问我，普通人在业余时间做什么副业比较靠谱。完全另外的结尾部分。"
+        #expect(DuplicateJudge.sharedPassages(a, b, limit: 3) == ["很多人问我,普通人在业余时间做什么副业比较靠谱"])
+        #expect(DuplicateJudge.sharedPassages(a, "毫不相干的文字内容在这里", limit: 3).isEmpty)
+        let english = "The quick brown fox jumps over the lazy dog near the river bank today."
+        #expect(DuplicateJudge.sharedPassages(english, "Yesterday the quick brown fox jumps over the lazy dog again.", limit: 2)
+                == ["the quick brown fox jumps over the lazy dog"])
+    }
+}
