@@ -1,0 +1,238 @@
+import Foundation
+
+/// The classifier learnt from moderators' decisions: a naive Bayes model of the category they kept and one of
+/// approve/reject, over CJK character n-grams and English words.
+///
+/// Serialized as JSON with sorted keys and integer counts only (the log-probabilities are derived on
+/// decoding), so the same examples always give the same bytes. The store keeps those bytes with the
+/// training date and size.
+public struct ClassifierModel: Sendable, Codable {
+    public static let formatVersion = 1
+
+    public let format: Int
+    public let ngramSizes: [Int]
+    /// How many decisions the model was trained on.
+    public let trainedOn: Int
+    let categoryModel: NaiveBayes
+    /// Absent when every training decision had the same verdict.
+    let approvalModel: NaiveBayes?
+
+    enum CodingKeys: String, CodingKey {
+        case format
+        case ngramSizes = "ngram_sizes"
+        case trainedOn = "trained_on"
+        case categoryModel = "category_model"
+        case approvalModel = "approval_model"
+    }
+
+    /// Throws `ClassifyError` for an empty set or one in which every decision has the same category.
+    public static func train(_ examples: [LabeledExample], options: ClassifyOptions) throws -> ClassifierModel {
+        guard let first = examples.first else { throw ClassifyError.noTrainingData }
+        let categories = Set(examples.map(\.category)).sorted()
+        guard categories.count >= 2 else {
+            throw ClassifyError.oneClass(category: first.category, examples: examples.count)
+        }
+        let extractor = FeatureExtractor(ngramSizes: options.ngramSizes)
+        let documents = examples.map { extractor.features($0.text) }
+        let vocabulary = NaiveBayes.vocabulary(documents, limit: options.maxFeatures)
+        let categoryModel = NaiveBayes(classes: categories, documents: documents,
+                                       labels: examples.map { categories.firstIndex(of: $0.category) ?? 0 },
+                                       vocabulary: vocabulary, smoothing: options.smoothing)
+        let verdicts = Set(examples.map(\.approved))
+        let approvalModel = verdicts.count < 2 ? nil : NaiveBayes(
+            classes: ["rejected", "approved"], documents: documents, labels: examples.map { $0.approved ? 1 : 0 },
+            vocabulary: vocabulary, smoothing: options.smoothing)
+        return ClassifierModel(format: formatVersion, ngramSizes: options.ngramSizes.sorted(), trainedOn: examples.count,
+                               categoryModel: categoryModel, approvalModel: approvalModel)
+    }
+
+    /// The most probable category and its posterior probability.
+    public func predictCategory(_ text: String) -> (category: String, confidence: Double) {
+        let posterior = categoryModel.posterior(features(text))
+        let best = posterior.indices.max { posterior[$0] < posterior[$1] } ?? 0
+        return (categoryModel.classes[best], posterior[best])
+    }
+
+    /// P(a moderator approves), or nil when the training decisions were all approvals or all rejections.
+    public func probabilityOfApproval(_ text: String) -> Double? {
+        approvalModel.map { $0.posterior(features(text))[1] }
+    }
+
+    /// The features of the text that most favour `category` over the others, for the item's explanation.
+    public func evidence(for category: String, in text: String, limit: Int = 5) -> [String] {
+        categoryModel.strongestFeatures(features(text), for: category, limit: limit)
+    }
+
+    public var categories: [String] { categoryModel.classes }
+
+    public func serialized() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    public static func deserialize(_ data: Data) throws -> ClassifierModel {
+        let model: ClassifierModel
+        do {
+            model = try JSONDecoder().decode(ClassifierModel.self, from: data)
+        } catch {
+            throw ClassifyError.unreadableModel(reason: "\(error)")
+        }
+        guard model.format == formatVersion else {
+            throw ClassifyError.unreadableModel(reason: "format \(model.format), this build reads format \(formatVersion)")
+        }
+        return model
+    }
+
+    private func features(_ text: String) -> [String] {
+        FeatureExtractor(ngramSizes: ngramSizes).features(text)
+    }
+}
+
+/// Turns text into the model's features: character n-grams inside runs of CJK characters (Chinese has no
+/// spaces, so n-grams stand in for words) and whole words elsewhere, after width, case and
+/// traditional-character folding. Numbers become one token: the amount matters less than that there is one.
+struct FeatureExtractor {
+    let ngramSizes: [Int]
+
+    /// Distinct features, sorted, so every sum over them is taken in the same order.
+    func features(_ text: String) -> [String] {
+        var found = Set<String>()
+        var cjkRun: [Character] = []
+        var word = ""
+        func flushCJK() {
+            for size in ngramSizes where cjkRun.count >= size {
+                for start in 0...(cjkRun.count - size) { found.insert(String(cjkRun[start..<(start + size)])) }
+            }
+            cjkRun.removeAll(keepingCapacity: true)
+        }
+        func flushWord() {
+            if word.allSatisfy(\.isNumber) {
+                if !word.isEmpty { found.insert("<number>") }
+            } else if word.count >= 2 {
+                found.insert(word)
+            }
+            word = ""
+        }
+        let folded = TextFolding.foldedString(text, traditional: true)
+        for scalar in folded.unicodeScalars {
+            if scalar.properties.isIdeographic {
+                flushWord()
+                cjkRun.append(Character(scalar))
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                flushCJK()
+                word.unicodeScalars.append(scalar)
+            } else {
+                flushCJK()
+                flushWord()
+                if scalar == "$" || scalar == "¥" || scalar == "￥" { found.insert("<currency>") }
+            }
+        }
+        flushCJK()
+        flushWord()
+        return found.sorted()
+    }
+}
+
+/// Multinomial naive Bayes over binary features (each feature counted once per item, so one word repeated
+/// down a page does not outweigh everything else), with additive smoothing.
+struct NaiveBayes: Sendable, Codable {
+    let classes: [String]
+    let documentCounts: [Int]
+    /// Feature → number of training items of each class containing it.
+    let featureCounts: [String: [Int]]
+    let smoothing: Double
+
+    private let logPrior: [Double]
+    private let logLikelihood: [String: [Double]]
+
+    enum CodingKeys: String, CodingKey {
+        case classes, smoothing
+        case documentCounts = "document_counts"
+        case featureCounts = "feature_counts"
+    }
+
+    /// The features found in the most items, at most `limit`, ties broken by the feature text.
+    static func vocabulary(_ documents: [[String]], limit: Int) -> Set<String> {
+        var frequency: [String: Int] = [:]
+        for document in documents { for feature in document { frequency[feature, default: 0] += 1 } }
+        let ranked = frequency.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        return Set(ranked.prefix(limit).map(\.key))
+    }
+
+    init(classes: [String], documents: [[String]], labels: [Int], vocabulary: Set<String>, smoothing: Double) {
+        var documentCounts = Array(repeating: 0, count: classes.count)
+        var featureCounts: [String: [Int]] = [:]
+        for (document, label) in zip(documents, labels) {
+            documentCounts[label] += 1
+            for feature in document where vocabulary.contains(feature) {
+                featureCounts[feature, default: Array(repeating: 0, count: classes.count)][label] += 1
+            }
+        }
+        self.init(classes: classes, documentCounts: documentCounts, featureCounts: featureCounts, smoothing: smoothing)
+    }
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let classes = try container.decode([String].self, forKey: .classes)
+        let documentCounts = try container.decode([Int].self, forKey: .documentCounts)
+        let featureCounts = try container.decode([String: [Int]].self, forKey: .featureCounts)
+        let smoothing = try container.decode(Double.self, forKey: .smoothing)
+        guard !classes.isEmpty, documentCounts.count == classes.count,
+              featureCounts.values.allSatisfy({ $0.count == classes.count }), smoothing > 0 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "class, count and smoothing values do not agree"))
+        }
+        self.init(classes: classes, documentCounts: documentCounts, featureCounts: featureCounts, smoothing: smoothing)
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(classes, forKey: .classes)
+        try container.encode(documentCounts, forKey: .documentCounts)
+        try container.encode(featureCounts, forKey: .featureCounts)
+        try container.encode(smoothing, forKey: .smoothing)
+    }
+
+    private init(classes: [String], documentCounts: [Int], featureCounts: [String: [Int]], smoothing: Double) {
+        self.classes = classes
+        self.documentCounts = documentCounts
+        self.featureCounts = featureCounts
+        self.smoothing = smoothing
+        let total = Double(documentCounts.reduce(0, +))
+        logPrior = documentCounts.map { log((Double($0) + smoothing) / (total + smoothing * Double(classes.count))) }
+        var featureTotals = Array(repeating: 0.0, count: classes.count)
+        for key in featureCounts.keys.sorted() {
+            for (index, count) in featureCounts[key, default: []].enumerated() { featureTotals[index] += Double(count) }
+        }
+        let vocabularySize = Double(featureCounts.count)
+        let denominators = featureTotals.map { log($0 + smoothing * vocabularySize) }
+        logLikelihood = featureCounts.mapValues { counts in
+            counts.indices.map { log(Double(counts[$0]) + smoothing) - denominators[$0] }
+        }
+    }
+
+    /// Class probabilities for sorted, distinct features; features never seen in training are ignored.
+    func posterior(_ features: [String]) -> [Double] {
+        var scores = logPrior
+        for feature in features {
+            guard let likelihood = logLikelihood[feature] else { continue }
+            for index in scores.indices { scores[index] += likelihood[index] }
+        }
+        let top = scores.max() ?? 0
+        let exponentials = scores.map { exp($0 - top) }
+        let sum = exponentials.reduce(0, +)
+        return exponentials.map { $0 / sum }
+    }
+
+    func strongestFeatures(_ features: [String], for label: String, limit: Int) -> [String] {
+        guard let target = classes.firstIndex(of: label) else { return [] }
+        let margins: [(String, Double)] = features.compactMap { feature in
+            guard let likelihood = logLikelihood[feature], feature.count > 1 || feature.unicodeScalars.first?.properties.isIdeographic == false else { return nil }
+            let others = likelihood.indices.filter { $0 != target }.map { likelihood[$0] }.max() ?? 0
+            let margin = likelihood[target] - others
+            return margin > 0 ? (feature, margin) : nil
+        }
+        return margins.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(limit).map(\.0)
+    }
+}

@@ -1,0 +1,324 @@
+import Foundation
+import SluiceCore
+
+/// What the classify stage reads for one item: the extracted page text with its title and the volunteer's
+/// note, or the note alone for note-only intel (`text` empty).
+public struct ClassifyInput: Sendable, Codable, Equatable {
+    /// Longer inputs are cut here: the signal is at the top, and matching time stays bounded on huge pages.
+    public static let characterLimit = 30_000
+
+    public var title: String?
+    public var text: String
+    public var note: String?
+    public var url: String?
+    public var site: String?
+
+    public init(title: String? = nil, text: String, note: String? = nil, url: String? = nil, site: String? = nil) {
+        self.title = title
+        self.text = text
+        self.note = note
+        self.url = url
+        self.site = site
+    }
+
+    /// The one text both the rules and the model read (and the text a `LabeledExample` holds), so rules,
+    /// model and training always see the same thing.
+    public var combinedText: String {
+        let parts = [title, note, text].compactMap { $0 }.filter { !$0.isEmpty }
+        return TextCleaning.truncate(parts.joined(separator: "\n"), to: Self.characterLimit)
+    }
+
+    /// Lower-cased host names the item came from, for domain hints.
+    var hosts: [String] {
+        var found: [String] = []
+        if let url, let host = URLComponents(string: url)?.host, !host.isEmpty { found.append(host.lowercased()) }
+        if let site, site.contains("."), !site.contains(" ") { found.append(site.lowercased()) }
+        return found
+    }
+}
+
+/// What the rules alone say about one item, with the evidence behind it.
+public struct RuleOutcome: Sendable, Codable, Equatable {
+    public var category: String
+    /// The winning category's weighted keyword score (0 when nothing matched and the default was used).
+    public var score: Double
+    /// 0…1: how clearly the winner leads and how much evidence it has; compared with the model's confidence.
+    public var confidence: Double
+    /// The text that put the item in its category, as it stands in the item (`site:<host>` for a domain hint).
+    public var matchedTerms: [String]
+    public var flags: [RiskFlag]
+    /// Flags from rules marked `shadow`: logged for the rule's author, never applied.
+    public var shadowFlags: [RiskFlag]
+    /// The category the item would get if shadow category rules were live, when that differs.
+    public var shadowCategory: String?
+    /// Ids of every rule (category or flag, live or shadow) that matched anything, sorted.
+    public var firedRules: [String]
+}
+
+/// The production rule engine: a `RuleSet` with every term folded and every regular expression compiled once.
+/// Immutable after `init`, so one engine is shared by all classifying threads.
+public struct RuleEngine: Sendable {
+    public let rules: RuleSet
+    public var version: String { rules.version }
+
+    private let plainTerms: TermMatcher
+    private let simplifiedTerms: TermMatcher
+    private let patterns: [CompiledPattern]
+    /// Indices into `rules.categories`, live ones only, in file order (which breaks score ties).
+    private let liveCategories: [Int]
+
+    /// Validates the rules: a bad regular expression, an unknown flag family, a duplicate id or a default
+    /// category that is not defined is a `ConfigurationError` naming the rule.
+    public init(rules: RuleSet, file: String = "rules") throws {
+        self.rules = rules
+        try Self.validate(rules, file: file)
+        var plain: [TermMatcher.Entry] = []
+        var simplified: [TermMatcher.Entry] = []
+        for (index, category) in rules.categories.enumerated() {
+            for term in category.keywords.keys.sorted() {
+                let entry = TermMatcher.Entry(term: term, owner: .category(index), traditional: category.foldTraditional)
+                if category.foldTraditional { simplified.append(entry) } else { plain.append(entry) }
+            }
+        }
+        var compiled: [CompiledPattern] = []
+        for (index, flag) in rules.flags.enumerated() {
+            for term in flag.terms {
+                let entry = TermMatcher.Entry(term: term, owner: .flag(index), traditional: flag.foldTraditional)
+                if flag.foldTraditional { simplified.append(entry) } else { plain.append(entry) }
+            }
+            for (patternIndex, pattern) in flag.patterns.enumerated() {
+                do {
+                    let expression = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+                    compiled.append(CompiledPattern(expression: expression, flag: index, traditional: flag.foldTraditional))
+                } catch {
+                    throw ConfigurationError(file: file, key: "flags.\(flag.id).patterns[\(patternIndex)]",
+                                             reason: "invalid regular expression \(pattern)")
+                }
+            }
+        }
+        plainTerms = TermMatcher(plain)
+        simplifiedTerms = TermMatcher(simplified)
+        patterns = compiled
+        liveCategories = rules.categories.indices.filter { !rules.categories[$0].shadow }
+    }
+
+    /// Reads and validates a rules file (unknown keys are refused, so a misspelt key is not silently ignored).
+    public static func load(path: String) throws -> RuleEngine {
+        try RuleEngine(rules: StrictJSON.decode(RuleSet.self, contentsOf: path), file: path)
+    }
+
+    public func evaluate(_ input: ClassifyInput) -> RuleOutcome {
+        let folded = TextFolding.fold(input.combinedText)
+        var matches = RuleMatches(categories: rules.categories.count, flags: rules.flags.count)
+        plainTerms.scan(folded.plain) { entry, range in matches.record(entry, range: range, folded: folded) }
+        simplifiedTerms.scan(folded.simplified) { entry, range in matches.record(entry, range: range, folded: folded) }
+        for pattern in patterns {
+            let text = String(decoding: folded.units(traditional: pattern.traditional), as: UTF16.self)
+            let whole = NSRange(location: 0, length: folded.original.count)
+            for result in pattern.expression.matches(in: text, range: whole) where result.range.length > 0 {
+                let range = result.range.location..<(result.range.location + result.range.length)
+                matches.flagHits[pattern.flag].append(Hit(range: range, text: folded.evidence(range)))
+            }
+        }
+        let hosts = input.hosts
+        var scores = rules.categories.indices.map { matches.score(category: $0, rules: rules.categories[$0]) }
+        var domainEvidence = Array(repeating: [String](), count: rules.categories.count)
+        for (index, category) in rules.categories.enumerated() {
+            for host in hosts where category.domains.contains(where: { host == $0 || host.hasSuffix("." + $0) }) {
+                scores[index] += rules.domainWeight
+                domainEvidence[index].append("site:\(host)")
+            }
+        }
+        let live = pick(scores, among: liveCategories)
+        let withShadow = pick(scores, among: Array(rules.categories.indices))
+        let category = live.map { rules.categories[$0.index].id } ?? rules.defaultCategory
+        let shadowCategory = withShadow.map { rules.categories[$0.index].id } ?? rules.defaultCategory
+        var flags: [RiskFlag] = []
+        var shadowFlags: [RiskFlag] = []
+        for (index, rule) in rules.flags.enumerated() {
+            for text in RuleMatches.evidence(matches.flagHits[index]) {
+                let flag = RiskFlag(family: rule.family, rule: rule.id, matched: text)
+                if rule.shadow { shadowFlags.append(flag) } else { flags.append(flag) }
+            }
+        }
+        let fired = rules.categories.indices.filter { scores[$0] > 0 }.map { rules.categories[$0].id }
+            + rules.flags.indices.filter { !matches.flagHits[$0].isEmpty }.map { rules.flags[$0].id }
+        return RuleOutcome(
+            category: category,
+            score: live?.score ?? 0,
+            confidence: live?.confidence ?? 0,
+            matchedTerms: live.map { RuleMatches.evidence(matches.categoryHits[$0.index]) + domainEvidence[$0.index] } ?? [],
+            flags: flags,
+            shadowFlags: shadowFlags,
+            shadowCategory: shadowCategory == category ? nil : shadowCategory,
+            firedRules: fired.sorted())
+    }
+
+    private func pick(_ scores: [Double], among candidates: [Int]) -> (index: Int, score: Double, confidence: Double)? {
+        var best: Int?
+        var runnerUp = 0.0
+        for index in candidates {
+            guard let current = best else {
+                best = index
+                continue
+            }
+            if scores[index] > scores[current] {
+                runnerUp = scores[current]
+                best = index
+            } else {
+                runnerUp = max(runnerUp, scores[index])
+            }
+        }
+        guard let best, scores[best] >= rules.minCategoryScore, scores[best] > 0 else { return nil }
+        let top = scores[best]
+        let lead = top / (top + runnerUp)
+        let evidence = 1 - exp(-top / rules.confidenceScale)
+        return (best, top, lead * evidence)
+    }
+
+    private static func validate(_ rules: RuleSet, file: String) throws {
+        var ids = Set<String>()
+        for (index, category) in rules.categories.enumerated() {
+            guard !category.id.isEmpty, ids.insert(category.id).inserted else {
+                throw ConfigurationError(file: file, key: "categories[\(index)].id", reason: "empty or duplicate id \(category.id)")
+            }
+            for (term, weight) in category.keywords where term.isEmpty || !weight.isFinite || weight <= 0 {
+                throw ConfigurationError(file: file, key: "categories.\(category.id).keywords",
+                                         reason: "term \"\(term)\" needs a non-empty text and a positive weight")
+            }
+        }
+        guard ids.contains(rules.defaultCategory) else {
+            throw ConfigurationError(file: file, key: "default_category", reason: "\(rules.defaultCategory) is not a defined category")
+        }
+        guard rules.confidenceScale > 0, rules.domainWeight >= 0, rules.minCategoryScore >= 0 else {
+            throw ConfigurationError(file: file, key: "", reason: "confidence_scale must be positive, domain_weight and min_category_score not negative")
+        }
+        for (index, flag) in rules.flags.enumerated() {
+            guard !flag.id.isEmpty, ids.insert(flag.id).inserted else {
+                throw ConfigurationError(file: file, key: "flags[\(index)].id", reason: "empty or duplicate id \(flag.id)")
+            }
+            guard FlagRule.families.contains(flag.family) else {
+                throw ConfigurationError(file: file, key: "flags.\(flag.id).family",
+                                         reason: "unknown family \(flag.family); expected one of \(FlagRule.families.joined(separator: ", "))")
+            }
+            if let empty = flag.terms.firstIndex(where: \.isEmpty) {
+                throw ConfigurationError(file: file, key: "flags.\(flag.id).terms[\(empty)]", reason: "empty term")
+            }
+        }
+    }
+}
+
+/// A compiled flag pattern. `NSRegularExpression` is immutable once built and documented as safe to use
+/// from several threads at once.
+private struct CompiledPattern: @unchecked Sendable {
+    let expression: NSRegularExpression
+    let flag: Int
+    let traditional: Bool
+}
+
+private struct Hit {
+    var range: Range<Int>
+    var text: String
+}
+
+/// The matches of one evaluation, by rule.
+private struct RuleMatches {
+    /// Per category: term → hits.
+    var categoryHits: [[Hit]]
+    var categoryTermCounts: [[String: Int]]
+    var flagHits: [[Hit]]
+
+    init(categories: Int, flags: Int) {
+        categoryHits = Array(repeating: [], count: categories)
+        categoryTermCounts = Array(repeating: [:], count: categories)
+        flagHits = Array(repeating: [], count: flags)
+    }
+
+    mutating func record(_ entry: TermMatcher.Entry, range: Range<Int>, folded: TextFolding.Folded) {
+        let hit = Hit(range: range, text: folded.evidence(range))
+        switch entry.owner {
+        case .category(let index):
+            categoryHits[index].append(hit)
+            categoryTermCounts[index][entry.term, default: 0] += 1
+        case .flag(let index):
+            flagHits[index].append(hit)
+        }
+    }
+
+    /// A repeated keyword counts up to three times: enough to tell a page about it from a passing mention,
+    /// not enough for one word repeated in a list to outweigh everything else.
+    func score(category index: Int, rules: CategoryRule) -> Double {
+        categoryTermCounts[index].keys.sorted().reduce(0) { total, term in
+            total + (rules.keywords[term] ?? 0) * Double(min(categoryTermCounts[index][term] ?? 0, 3))
+        }
+    }
+
+    /// The distinct matched texts in reading order, leaving out a match inside a longer one (稳赚 inside
+    /// 稳赚不赔), at most eight.
+    static func evidence(_ hits: [Hit]) -> [String] {
+        let ordered = hits.sorted { $0.range.lowerBound != $1.range.lowerBound
+            ? $0.range.lowerBound < $1.range.lowerBound : $0.range.count > $1.range.count }
+        var kept: [String] = []
+        var coveredUpTo = 0
+        for hit in ordered where hit.range.upperBound > coveredUpTo {
+            coveredUpTo = hit.range.upperBound
+            if !kept.contains(hit.text) { kept.append(hit.text) }
+            if kept.count == 8 { break }
+        }
+        return kept
+    }
+}
+
+/// Finds many literal terms in one pass over folded UTF-16 text: terms are grouped by their first code unit,
+/// so each position is compared only with the terms that can start there. Chinese has no spaces, so a
+/// Chinese term matches anywhere; a term that starts or ends with an ASCII letter or digit must not touch
+/// another one there (`ai` does not match inside `email`).
+struct TermMatcher: Sendable {
+    enum Owner: Sendable, Hashable {
+        case category(Int)
+        case flag(Int)
+    }
+
+    struct Entry: Sendable {
+        var term: String
+        var owner: Owner
+        var units: [UInt16]
+
+        init(term: String, owner: Owner, traditional: Bool) {
+            self.term = term
+            self.owner = owner
+            units = TextFolding.foldTerm(term, traditional: traditional)
+        }
+    }
+
+    private let entries: [Entry]
+    private let byFirstUnit: [UInt16: [Int]]
+
+    init(_ entries: [Entry]) {
+        self.entries = entries
+        var table: [UInt16: [Int]] = [:]
+        for (index, entry) in entries.enumerated() {
+            if let first = entry.units.first { table[first, default: []].append(index) }
+        }
+        byFirstUnit = table
+    }
+
+    func scan(_ text: [UInt16], _ visit: (Entry, Range<Int>) -> Void) {
+        guard !byFirstUnit.isEmpty else { return }
+        for start in text.indices {
+            guard let candidates = byFirstUnit[text[start]] else { continue }
+            for candidate in candidates {
+                let units = entries[candidate].units
+                let end = start + units.count
+                guard end <= text.count, text[start..<end].elementsEqual(units) else { continue }
+                if Self.isWordUnit(units[0]), start > 0, Self.isWordUnit(text[start - 1]) { continue }
+                if Self.isWordUnit(units[units.count - 1]), end < text.count, Self.isWordUnit(text[end]) { continue }
+                visit(entries[candidate], start..<end)
+            }
+        }
+    }
+
+    private static func isWordUnit(_ unit: UInt16) -> Bool {
+        (0x30...0x39).contains(unit) || (0x61...0x7A).contains(unit) || (0x41...0x5A).contains(unit)
+    }
+}
