@@ -34,18 +34,7 @@ public enum Escape {
     /// HTML text content: `& < > " '` become character references, so the result is also safe inside a
     /// double- or single-quoted attribute.
     public static func html(_ text: String) -> String {
-        var escaped = ""
-        for scalar in cleaned(text, keepingLines: true).unicodeScalars {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
+        markup(text, apostrophe: "&#39;") { _ in true }
     }
 
     /// An HTML attribute value (to be written between double quotes): one line, escaped like `html`.
@@ -56,18 +45,7 @@ public enum Escape {
     /// XML 1.0 character data or attribute value: characters the `Char` production of XML 1.0 §2.2 forbids
     /// are removed (an XML parser must reject a document containing them), then `& < > " '` are escaped.
     public static func xml(_ text: String) -> String {
-        var escaped = ""
-        for scalar in cleaned(text, keepingLines: true).unicodeScalars where isXMLCharacter(scalar) {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&apos;"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
+        markup(text, apostrophe: "&apos;", keeping: isXMLCharacter)
     }
 
     /// A YAML double-quoted scalar, quotes included: the only YAML style in which every string, whatever it
@@ -109,6 +87,24 @@ public enum Escape {
     }
 
     // MARK: - Shared cleaning
+
+    /// The five characters special in HTML and XML as references (`&apos;` is not an HTML 4 entity, so
+    /// HTML takes the numeric form), after cleaning and dropping the scalars `keeping` refuses.
+    private static func markup(_ text: String, apostrophe: String,
+                               keeping: (Unicode.Scalar) -> Bool) -> String {
+        var escaped = ""
+        for scalar in cleaned(text, keepingLines: true).unicodeScalars where keeping(scalar) {
+            switch scalar {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += apostrophe
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
 
     /// Removes the characters no output medium should carry; line feeds and tabs stay when `keepingLines`.
     static func cleaned(_ text: String, keepingLines: Bool) -> String {
