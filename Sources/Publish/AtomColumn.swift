@@ -31,7 +31,7 @@ enum AtomColumn {
         let published = ColumnWording.timestamp(item.publishedAt)
         var xml = "  <entry>\n"
         xml += "    <id>tag:sluice,2026:item/\(item.id)</id>\n"
-        xml += "    <title type=\"text\">\(Escape.xml(Escape.oneLine(item.title)))</title>\n"
+        xml += "    <title type=\"text\">\(Escape.xml(Escape.line(item.title)))</title>\n"
         if let link = Escape.httpURL(item.canonicalURL) {
             xml += "    <link rel=\"alternate\" type=\"text/html\" href=\"\(Escape.xml(link))\"/>\n"
         }
@@ -41,9 +41,9 @@ enum AtomColumn {
         xml += "    <published>\(published)</published>\n"
         xml += "    <updated>\(published)</updated>\n"
         for volunteer in item.volunteers {
-            xml += "    <author><name>\(Escape.xml(Escape.oneLine(volunteer)))</name></author>\n"
+            xml += "    <author><name>\(Escape.xml(Escape.line(volunteer)))</name></author>\n"
         }
-        xml += "    <category term=\"\(Escape.xml(category.id))\" label=\"\(Escape.xml(Escape.oneLine(category.title)))\"/>\n"
+        xml += "    <category term=\"\(Escape.xml(category.id))\" label=\"\(Escape.xml(Escape.line(category.title)))\"/>\n"
         if let summary = item.summary, !summary.isEmpty {
             xml += "    <summary type=\"text\">\(Escape.xml(summary))</summary>\n"
         }

@@ -12,7 +12,7 @@ public enum Escape {
     /// an image, raw HTML, an entity, a heading, a list, a table cell or an autolink is backslash-escaped.
     public static func markdown(_ text: String) -> String {
         var escaped = ""
-        for character in oneLine(text) {
+        for character in line(text) {
             if let ascii = character.asciiValue, markdownSignificant.contains(ascii) { escaped.append("\\") }
             escaped.append(character)
         }
@@ -39,7 +39,7 @@ public enum Escape {
 
     /// An HTML attribute value (to be written between double quotes): one line, escaped like `html`.
     public static func htmlAttribute(_ text: String) -> String {
-        html(oneLine(text))
+        html(line(text))
     }
 
     /// XML 1.0 character data or attribute value: characters the `Char` production of XML 1.0 §2.2 forbids
@@ -120,9 +120,10 @@ public enum Escape {
         return String(kept)
     }
 
-    /// One line: controls and invisible characters removed and white space runs folded to one space, so a
-    /// newline in a title cannot start a new Markdown block.
-    static func oneLine(_ text: String) -> String {
+    /// A one-line field (title, site, name) as every medium shows it: controls, invisible characters and
+    /// noncharacters removed, white space runs folded to one space, so a newline in a title cannot start a
+    /// new block. Still raw text: escape it for the medium.
+    public static func line(_ text: String) -> String {
         TextCleaning.line(cleaned(text, keepingLines: true), limit: Int.max)
     }
 

@@ -14,14 +14,14 @@ enum HTMLColumn {
         <meta http-equiv="Content-Security-Policy" content="\(contentSecurityPolicy)">
         <meta name="referrer" content="no-referrer">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(Escape.html(column.title))</title>
+        <title>\(line(column.title))</title>
         <style>
         \(styleSheet)
         </style>
         </head>
         <body>
         <header>
-        <h1 dir="auto">\(Escape.html(column.title))</h1>
+        <h1 dir="auto">\(line(column.title))</h1>
         <p class="subtitle">\(Escape.html(ColumnWording.subtitle(column)))</p>
         </header>
 
@@ -31,7 +31,7 @@ enum HTMLColumn {
             html += "<p class=\"empty\">\(Escape.html(ColumnWording.emptyMonth))</p>\n"
         }
         for section in layout.sections {
-            html += "<section class=\"category\">\n<h2 dir=\"auto\">\(Escape.html(section.category.title))</h2>\n"
+            html += "<section class=\"category\">\n<h2 dir=\"auto\">\(line(section.category.title))</h2>\n"
             for item in section.items { html += article(item) }
             html += "</section>\n"
         }
@@ -43,33 +43,33 @@ enum HTMLColumn {
     private static func figuresSection(_ layout: ColumnLayout) -> String {
         var html = "<section class=\"figures\">\n<h2>\(ColumnWording.figuresHeading)</h2>\n<dl>\n"
         for row in layout.figures {
-            html += "<div><dt>\(Escape.html(row.label))</dt><dd><bdi>\(Escape.html(row.value))</bdi></dd></div>\n"
+            html += "<div><dt>\(Escape.html(row.label))</dt><dd><bdi>\(line(row.value))</bdi></dd></div>\n"
         }
         return html + "</dl>\n</section>\n"
     }
 
     private static func article(_ item: ColumnItem) -> String {
-        let title = "<bdi>\(Escape.html(item.title))</bdi>"
+        let title = "<bdi>\(line(item.title))</bdi>"
         var html = "<article id=\"item-\(item.id)\">\n"
         if let link = Escape.httpURL(item.canonicalURL) {
             html += "<h3 dir=\"auto\"><a href=\"\(Escape.htmlAttribute(link))\" rel=\"noopener noreferrer nofollow\">\(title)</a></h3>\n"
         } else {
             html += "<h3 dir=\"auto\">\(title)</h3>\n<p class=\"note\">\(Escape.html(ColumnWording.linkOmitted))</p>\n"
         }
-        html += "<p class=\"byline\"><bdi>\(Escape.html(ColumnWording.byline(item)))</bdi></p>\n"
+        html += "<p class=\"byline\"><bdi>\(line(ColumnWording.byline(item)))</bdi></p>\n"
         if let summary = item.summary, !summary.isEmpty {
             for paragraph in summary.split(whereSeparator: \.isNewline) where !paragraph.allSatisfy(\.isWhitespace) {
                 html += "<p dir=\"auto\">\(Escape.html(String(paragraph)))</p>\n"
             }
         }
         if let risk = ColumnWording.riskNote(item.flags) {
-            html += "<p class=\"risk\" dir=\"auto\">\(Escape.html(risk))</p>\n"
+            html += "<p class=\"risk\" dir=\"auto\">\(line(risk))</p>\n"
         }
         if let source = ColumnWording.sourceNote(item) {
-            html += "<p class=\"source\" dir=\"auto\">\(Escape.html(source))</p>\n"
+            html += "<p class=\"source\" dir=\"auto\">\(line(source))</p>\n"
         }
         if let credit = ColumnWording.credit(item.volunteers) {
-            html += "<p class=\"credit\" dir=\"auto\">\(Escape.html(credit))</p>\n"
+            html += "<p class=\"credit\" dir=\"auto\">\(line(credit))</p>\n"
         }
         return html + "</article>\n"
     }
@@ -78,10 +78,15 @@ enum HTMLColumn {
         guard !layout.roll.isEmpty else { return "" }
         var html = "<section class=\"roll\">\n<h2>\(ColumnWording.rollHeading)</h2>\n<ol>\n"
         for credit in layout.roll {
-            let tags = credit.tags.isEmpty ? "" : " <span class=\"tags\">\(Escape.html(layout.tagTitles(credit.tags)))</span>"
-            html += "<li><bdi>\(Escape.html(credit.name))</bdi> <span class=\"count\">\(credit.accepted) 条</span>\(tags)</li>\n"
+            let tags = credit.tags.isEmpty ? "" : " <span class=\"tags\">\(line(layout.tagTitles(credit.tags)))</span>"
+            html += "<li><bdi>\(line(credit.name))</bdi> <span class=\"count\">\(credit.accepted) 条</span>\(tags)</li>\n"
         }
         return html + "</ol>\n</section>\n"
+    }
+
+    /// A one-line field escaped as HTML text.
+    private static func line(_ text: String) -> String {
+        Escape.html(Escape.line(text))
     }
 
     /// Nothing may load or run: no script, no remote image or font, no form, no base URL, no framing.

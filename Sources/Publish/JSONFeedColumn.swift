@@ -49,7 +49,7 @@ enum JSONFeedColumn {
 
     /// Untrusted one-line text without controls or bidi overrides; the encoder does the JSON escaping.
     private static func line(_ text: String) -> String {
-        Escape.cleaned(text, keepingLines: false)
+        Escape.line(text)
     }
 
     private static func orderedUnique(_ values: [String]) -> [String] {

@@ -100,7 +100,7 @@ struct MarkdownColumnTests {
 
     /// How cmark writes a plain title as HTML text.
     private func htmlText(_ title: String) -> String {
-        TextCleaning.line(title).replacingOccurrences(of: "&", with: "&amp;")
+        Escape.line(title).replacingOccurrences(of: "&", with: "&amp;")
             .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
             .replacingOccurrences(of: "\"", with: "&quot;")
     }

@@ -84,3 +84,26 @@ struct CorpusSample {
         return pages
     }
 }
+
+/// libxml2's command-line tool, as an independent parser of what we emit.
+enum XMLLint {
+    static var tool: URL? { Tool.find("xmllint") }
+    static let missing = "xmllint is not installed (apt-get install libxml2-utils): skipping the parser check"
+
+    /// The result of an XPath expression on `document`, parsed as XML or (with `html`) by the HTML parser.
+    static func xpath(_ expression: String, in document: String, html: Bool = false) throws -> String {
+        guard let tool else { return "" }
+        let arguments = (html ? ["--html"] : []) + ["--xpath", expression, "-"]
+        let output = try Tool.run(tool, arguments: arguments, input: Data(document.utf8))
+        let result = String(decoding: output.stdout, as: UTF8.self)
+        // xmllint ends the result with a line feed of its own.
+        return result.hasSuffix("\n") ? String(result.dropLast()) : result
+    }
+
+    /// Parser errors for `document` (empty when it is well-formed), or nil without xmllint.
+    static func wellFormednessErrors(_ document: String) throws -> String? {
+        guard let tool else { return nil }
+        let output = try Tool.run(tool, arguments: ["--noout", "-"], input: Data(document.utf8))
+        return output.status == 0 ? "" : output.stderr
+    }
+}
