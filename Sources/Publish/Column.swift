@@ -1,0 +1,178 @@
+import Foundation
+import SluiceCore
+
+/// What the last conditional GET of an item's source found (`sluice recheck`).
+public enum SourceState: String, Sendable, Codable, Equatable, CaseIterable {
+    /// The page answered 304 or with the same content.
+    case alive
+    /// The page answered with content different from the captured evidence.
+    case changed
+    /// The page is gone (404, 410, a deletion notice such as WeChat's "该内容已被发布者删除").
+    case deleted
+}
+
+/// The state of an item's source and when it was checked.
+public struct SourceStatus: Sendable, Codable, Equatable {
+    public var state: SourceState
+    public var checkedAt: Date
+
+    public init(state: SourceState, checkedAt: Date) {
+        self.state = state
+        self.checkedAt = checkedAt
+    }
+}
+
+/// One published item as the column shows it. All text is untrusted (from volunteers and web pages):
+/// renderers escape it for their medium.
+public struct ColumnItem: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var title: String
+    /// The URL the volunteer submitted.
+    public var url: String
+    /// The URL the column links to (after redirects and canonicalisation).
+    public var canonicalURL: String
+    public var site: String?
+    /// A category id; one of `Column.categories` normally.
+    public var category: String
+    public var summary: String?
+    public var flags: [RiskFlag]
+    /// The volunteer who found the item first, then those who reported duplicates of it.
+    public var volunteers: [String]
+    public var publishedAt: Date
+    /// When the evidence (text, sanitized HTML, digest) was frozen.
+    public var capturedAt: Date?
+    public var evidenceSHA256: String?
+    public var source: SourceStatus?
+
+    public init(id: Int64, title: String, url: String, canonicalURL: String, site: String?, category: String,
+                summary: String?, flags: [RiskFlag], volunteers: [String], publishedAt: Date,
+                capturedAt: Date?, evidenceSHA256: String?, source: SourceStatus?) {
+        self.id = id
+        self.title = title
+        self.url = url
+        self.canonicalURL = canonicalURL
+        self.site = site
+        self.category = category
+        self.summary = summary
+        self.flags = flags
+        self.volunteers = volunteers
+        self.publishedAt = publishedAt
+        self.capturedAt = capturedAt
+        self.evidenceSHA256 = evidenceSHA256
+        self.source = source
+    }
+}
+
+/// How many of the month's approved items came from one site.
+public struct SiteCount: Sendable, Codable, Equatable {
+    public var site: String
+    public var count: Int
+
+    public init(site: String, count: Int) {
+        self.site = site
+        self.count = count
+    }
+}
+
+/// The month's figures shown in the column header.
+public struct ColumnFigures: Sendable, Codable, Equatable {
+    public var submissions: Int
+    /// Distinct volunteers who submitted this month.
+    public var volunteers: Int
+    public var approved: Int
+    /// Rejections per moderator reason; rendered sorted by reason so output is deterministic.
+    public var rejectedByReason: [String: Int]
+    public var duplicatesMerged: Int
+    public var topSites: [SiteCount]
+
+    public init(submissions: Int, volunteers: Int, approved: Int, rejectedByReason: [String: Int],
+                duplicatesMerged: Int, topSites: [SiteCount]) {
+        self.submissions = submissions
+        self.volunteers = volunteers
+        self.approved = approved
+        self.rejectedByReason = rejectedByReason
+        self.duplicatesMerged = duplicatesMerged
+        self.topSites = topSites
+    }
+
+    /// All rejections, whatever the reason.
+    public var rejected: Int { rejectedByReason.values.reduce(0, +) }
+}
+
+/// One line of the volunteers' roll of honour.
+public struct VolunteerCredit: Sendable, Codable, Equatable {
+    public var name: String
+    /// Items of this volunteer accepted this month (found first or reported as a duplicate).
+    public var accepted: Int
+    /// Category ids the volunteer contributes most, most contributed first.
+    public var tags: [String]
+
+    public init(name: String, accepted: Int, tags: [String]) {
+        self.name = name
+        self.accepted = accepted
+        self.tags = tags
+    }
+}
+
+/// A category of the column, in the fixed order the column shows them.
+public struct CategoryInfo: Sendable, Codable, Equatable {
+    public var id: String
+    /// The display title, e.g. "电商 E-commerce".
+    public var title: String
+
+    public init(id: String, title: String) {
+        self.id = id
+        self.title = title
+    }
+}
+
+/// One month's column: everything a renderer needs, so rendering is a pure function of this value.
+public struct Column: Sendable, Codable, Equatable {
+    /// "YYYY-MM".
+    public var month: String
+    public var title: String
+    /// The categories in the order the column shows them.
+    public var categories: [CategoryInfo]
+    public var items: [ColumnItem]
+    public var figures: ColumnFigures
+    public var roll: [VolunteerCredit]
+    /// Supplied by the caller (e.g. the month's last publication time) so the same store renders
+    /// byte-identical output.
+    public var generatedAt: Date
+
+    public init(month: String, title: String, categories: [CategoryInfo], items: [ColumnItem],
+                figures: ColumnFigures, roll: [VolunteerCredit], generatedAt: Date) {
+        self.month = month
+        self.title = title
+        self.categories = categories
+        self.items = items
+        self.figures = figures
+        self.roll = roll
+        self.generatedAt = generatedAt
+    }
+}
+
+/// The output formats of `sluice export`.
+public enum ColumnFormat: String, CaseIterable, Sendable {
+    case md, html, json, atom
+
+    /// The media type to serve or save the output as.
+    public var mediaType: String {
+        switch self {
+        case .md: "text/markdown; charset=utf-8"
+        case .html: "text/html; charset=utf-8"
+        case .json: "application/feed+json"
+        case .atom: "application/atom+xml"
+        }
+    }
+
+    /// The usual file extension.
+    public var fileExtension: String {
+        switch self {
+        case .md: "md"
+        case .html: "html"
+        case .json: "json"
+        case .atom: "atom"
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import SluiceCore
+
+/// The column arranged for reading, shared by every format so they agree: sections in the fixed category
+/// order with items sorted, the header figures, the roll of honour sorted, and the wording of the notes.
+/// Text here is still raw and untrusted; each renderer escapes it for its own medium.
+struct ColumnLayout {
+    struct Section {
+        var category: CategoryInfo
+        var items: [ColumnItem]
+    }
+
+    /// One line of the header figures: a fixed label and a value that may hold untrusted text (reasons,
+    /// sites).
+    struct FigureRow {
+        var label: String
+        var value: String
+    }
+
+    var sections: [Section]
+    var figures: [FigureRow]
+    var roll: [VolunteerCredit]
+    private var categoryTitles: [String: String]
+
+    init(_ column: Column) {
+        var byCategory: [String: [ColumnItem]] = [:]
+        for item in column.items { byCategory[item.category, default: []].append(item) }
+        let known = Set(column.categories.map(\.id))
+        // Items of a category the caller did not list still appear, after the fixed ones, titled by id.
+        let extra = byCategory.keys.filter { !known.contains($0) }.sorted().map { CategoryInfo(id: $0, title: $0) }
+        sections = (column.categories + extra).compactMap { category in
+            guard let items = byCategory[category.id], !items.isEmpty else { return nil }
+            return Section(category: category, items: items.sorted {
+                ($0.publishedAt, $0.id) < ($1.publishedAt, $1.id)
+            })
+        }
+        var titles: [String: String] = [:]
+        for category in column.categories where titles[category.id] == nil { titles[category.id] = category.title }
+        categoryTitles = titles
+        roll = column.roll.sorted { ($1.accepted, $0.name) < ($0.accepted, $1.name) }
+        figures = Self.figureRows(column.figures)
+    }
+
+    func categoryTitle(_ id: String) -> String {
+        categoryTitles[id] ?? id
+    }
+
+    /// "电商 E-commerce、AI 工具" for a volunteer's tags.
+    func tagTitles(_ tags: [String]) -> String {
+        tags.map(categoryTitle).joined(separator: "、")
+    }
+
+    private static func figureRows(_ figures: ColumnFigures) -> [FigureRow] {
+        let reasons = figures.rejectedByReason.sorted { $0.key < $1.key }
+            .map { "\($0.key) \($0.value)" }.joined(separator: "，")
+        let sites = figures.topSites.sorted { ($1.count, $0.site) < ($0.count, $1.site) }
+            .map { "\($0.site) \($0.count)" }.joined(separator: "，")
+        return [
+            FigureRow(label: "投稿 Submissions", value: "\(figures.submissions)"),
+            FigureRow(label: "志愿者 Volunteers", value: "\(figures.volunteers)"),
+            FigureRow(label: "采纳 Approved", value: "\(figures.approved)"),
+            FigureRow(label: "未采纳 Rejected", value: reasons.isEmpty ? "\(figures.rejected)" : "\(figures.rejected)（\(reasons)）"),
+            FigureRow(label: "合并重复 Duplicates merged", value: "\(figures.duplicatesMerged)"),
+            FigureRow(label: "主要来源 Top sites", value: sites.isEmpty ? "—" : sites),
+        ]
+    }
+}
+
+/// The fixed wording of the column, in one place so every format says the same.
+enum ColumnWording {
+    static let figuresHeading = "本月数据 This month"
+    static let rollHeading = "志愿者光荣榜 Roll of honour"
+    static let emptyMonth = "本月没有发布的条目。No items were published this month."
+    static let linkOmitted = "（链接已省略：不是 http(s) 地址）"
+
+    /// "风险提示：夸大宣传「暴利」「躺赚」；收益承诺「日入过万」", nil without flags. Families keep the
+    /// order of their first flag; a matched text appears once per family.
+    static func riskNote(_ flags: [RiskFlag]) -> String? {
+        guard !flags.isEmpty else { return nil }
+        var families: [String] = []
+        var matches: [String: [String]] = [:]
+        for flag in flags {
+            if matches[flag.family] == nil {
+                families.append(flag.family)
+                matches[flag.family] = []
+            }
+            if !flag.matched.isEmpty, matches[flag.family]?.contains(flag.matched) == false {
+                matches[flag.family]?.append(flag.matched)
+            }
+        }
+        let parts = families.map { family in
+            familyName(family) + (matches[family] ?? []).map { "「\($0)」" }.joined()
+        }
+        return "风险提示：" + parts.joined(separator: "；")
+    }
+
+    static func familyName(_ family: String) -> String {
+        switch family {
+        case "hype": "夸大宣传"
+        case "money_claim": "收益承诺"
+        case "recruiting": "拉人头"
+        case "fraud": "疑似诈骗"
+        case "paid_group": "付费社群"
+        default: family
+        }
+    }
+
+    /// The note on a source that was deleted or changed after capture; nil while it is alive or unchecked.
+    static func sourceNote(_ item: ColumnItem) -> String? {
+        guard let source = item.source else { return nil }
+        let captured = item.capturedAt.map { "evidence captured on \(day($0))" } ?? "no evidence captured"
+        switch source.state {
+        case .alive:
+            return nil
+        case .deleted:
+            return "原文已删除：source deleted on \(day(source.checkedAt)); \(captured)"
+        case .changed:
+            return "原文已改动：source changed by \(day(source.checkedAt)); \(captured)"
+        }
+    }
+
+    /// "发现者：甲；也报告了 also reported by：乙、丙", nil without volunteers.
+    static func credit(_ volunteers: [String]) -> String? {
+        guard let finder = volunteers.first else { return nil }
+        let others = volunteers.dropFirst()
+        return others.isEmpty ? "发现者：\(finder)" : "发现者：\(finder)；也报告了 also reported by：\(others.joined(separator: "、"))"
+    }
+
+    static func byline(_ item: ColumnItem) -> String {
+        [item.site, "发布于 \(day(item.publishedAt))"].compactMap { $0 }.joined(separator: " · ")
+    }
+
+    static func subtitle(_ column: Column) -> String {
+        "\(column.month) · 共 \(column.items.count) 条 · 生成于 \(day(column.generatedAt))"
+    }
+
+    /// A date as the community reads it: the calendar day in Beijing time (UTC+8, no daylight saving).
+    static func day(_ date: Date) -> String {
+        let parts = beijingCalendar.dateComponents([.year, .month, .day], from: date)
+        return "\(parts.year ?? 0)-" + "\(parts.month ?? 0)".leftPadded(to: 2) + "-" + "\(parts.day ?? 0)".leftPadded(to: 2)
+    }
+
+    /// RFC 3339 in UTC, as feeds require.
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle())
+    }
+
+    private static let beijingCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600) ?? .gmt
+        return calendar
+    }()
+}

@@ -1,0 +1,162 @@
+import Foundation
+import SluiceCore
+
+/// Escaping of untrusted text for each output medium, in one place per medium, so a title or a note from a
+/// volunteer or a web page can never become markup, a link or a control sequence in what we emit.
+///
+/// Every function first removes what no medium should carry: C0 controls (except line feed and tab where
+/// the medium keeps lines), DEL, C1 controls, bidi overrides and zero-width characters (Trojan Source), and
+/// the noncharacters U+FFFE/U+FFFF. Swift strings hold only Unicode scalars, so lone surrogates cannot occur.
+public enum Escape {
+    /// Inline Markdown (CommonMark and GFM): one line, every character that could open emphasis, a link,
+    /// an image, raw HTML, an entity, a heading, a list, a table cell or an autolink is backslash-escaped.
+    public static func markdown(_ text: String) -> String {
+        var escaped = ""
+        for character in line(text) {
+            if let ascii = character.asciiValue, markdownSignificant.contains(ascii) { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+
+    /// Multi-line untrusted text as Markdown paragraphs, each escaped like `markdown`.
+    public static func markdownParagraphs(_ text: String) -> String {
+        TextCleaning.paragraphs(cleaned(text, keepingLines: true), limit: Int.max)
+            .components(separatedBy: "\n\n").map(markdown).joined(separator: "\n\n")
+    }
+
+    /// A Markdown link destination for an `http(s)` URL (see `httpURL`), nil for any other scheme. An
+    /// entity reference is decoded inside a destination, so `&` is backslash-escaped to keep the URL as is.
+    public static func markdownLink(_ raw: String) -> String? {
+        httpURL(raw).map { $0.replacingOccurrences(of: "&", with: "\\&") }
+    }
+
+    /// HTML text content: `& < > " '` become character references, so the result is also safe inside a
+    /// double- or single-quoted attribute.
+    public static func html(_ text: String) -> String {
+        markup(text, apostrophe: "&#39;") { _ in true }
+    }
+
+    /// An HTML attribute value (to be written between double quotes): one line, escaped like `html`.
+    public static func htmlAttribute(_ text: String) -> String {
+        html(line(text))
+    }
+
+    /// XML 1.0 character data or attribute value: characters the `Char` production of XML 1.0 §2.2 forbids
+    /// are removed (an XML parser must reject a document containing them), then `& < > " '` are escaped.
+    public static func xml(_ text: String) -> String {
+        markup(text, apostrophe: "&apos;", keeping: isXMLCharacter)
+    }
+
+    /// A YAML double-quoted scalar, quotes included: the only YAML style in which every string, whatever it
+    /// starts with (`-`, `:`, `{`, `!`, `&`, `*`, `#`, `'`), reads back as the same string.
+    public static func yamlString(_ text: String) -> String {
+        var escaped = "\""
+        for scalar in cleaned(text, keepingLines: true).unicodeScalars {
+            switch scalar {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            case "\t": escaped += "\\t"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped + "\""
+    }
+
+    /// The URL if it is an absolute `http` or `https` URL with a host, with every character that could end a
+    /// Markdown link destination or an attribute, or that a URL may not hold, percent-encoded; nil otherwise
+    /// (`javascript:`, `data:`, relative and malformed URLs are never emitted as links).
+    public static func httpURL(_ raw: String) -> String? {
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let colon = trimmed.firstIndex(of: ":") else { return nil }
+        let scheme = trimmed[..<colon].lowercased()
+        guard scheme == "http" || scheme == "https" else { return nil }
+        let rest = trimmed[trimmed.index(after: colon)...]
+        guard rest.hasPrefix("//") else { return nil }
+        var encoded = scheme + ":"
+        for byte in rest.utf8 {
+            if urlKeeps(byte) {
+                encoded.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                encoded += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        guard let host = URLComponents(string: encoded)?.host, !host.isEmpty else { return nil }
+        return encoded
+    }
+
+    // MARK: - Shared cleaning
+
+    /// The five characters special in HTML and XML as references (`&apos;` is not an HTML 4 entity, so
+    /// HTML takes the numeric form), after cleaning and dropping the scalars `keeping` refuses.
+    private static func markup(_ text: String, apostrophe: String,
+                               keeping: (Unicode.Scalar) -> Bool) -> String {
+        var escaped = ""
+        for scalar in cleaned(text, keepingLines: true).unicodeScalars where keeping(scalar) {
+            switch scalar {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += apostrophe
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
+
+    /// Removes the characters no output medium should carry; line feeds and tabs stay when `keepingLines`.
+    static func cleaned(_ text: String, keepingLines: Bool) -> String {
+        var kept = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if keepingLines && (scalar == "\n" || scalar == "\t") {
+                kept.append(scalar)
+            } else if !(TextCleaning.isControl(scalar) || TextCleaning.isInvisibleControl(scalar)
+                        || scalar.value == 0xFFFE || scalar.value == 0xFFFF) {
+                kept.append(scalar)
+            }
+        }
+        return String(kept)
+    }
+
+    /// A one-line field (title, site, name) as every medium shows it: controls, invisible characters and
+    /// noncharacters removed, white space runs folded to one space, so a newline in a title cannot start a
+    /// new block. Still raw text: escape it for the medium.
+    public static func line(_ text: String) -> String {
+        TextCleaning.line(cleaned(text, keepingLines: true), limit: Int.max)
+    }
+
+    /// `Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]` (XML 1.0 §2.2).
+    static func isXMLCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
+        default: false
+        }
+    }
+
+    /// ASCII punctuation that has a meaning somewhere in CommonMark or GFM: emphasis, code, links, images,
+    /// raw HTML and autolinks, entities, headings, lists, block quotes, tables, strikethrough, email autolinks.
+    /// CommonMark lets any ASCII punctuation be backslash-escaped, so escaping these is always valid.
+    private static let markdownSignificant: Set<UInt8> = Set("\\`*_{}[]()<>#+-.!|~&:@=\"'".utf8)
+
+    /// RFC 3986 unreserved and reserved characters plus `%`, less those that close a Markdown link or an
+    /// attribute (`(`, `)`, `'`); everything else (space, quotes, `<`, `>`, `\`, non-ASCII) is percent-encoded.
+    private static func urlKeeps(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default:
+            urlPunctuation.contains(byte)
+        }
+    }
+
+    private static let urlPunctuation: Set<UInt8> = Set("-._~:/?#[]@!$&*+,;=%".utf8)
+}
+
+extension String {
+    func leftPadded(to width: Int, with pad: Character = "0") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+}

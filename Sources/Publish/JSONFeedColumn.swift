@@ -1,0 +1,177 @@
+import Foundation
+import SluiceCore
+
+/// The column as JSON Feed 1.1 (https://jsonfeed.org/version/1.1), written by Foundation's encoder with
+/// sorted keys. CJK text stays as UTF-8; `<`, `>`, `&`, U+2028 and U+2029 are written as `\uXXXX` so the
+/// feed can be embedded in an HTML `<script>` block or JavaScript source unchanged. Our own fields live
+/// under `_sluice`, as the specification asks of extensions.
+enum JSONFeedColumn {
+    static func render(_ column: Column, layout: ColumnLayout) -> String {
+        let feed = Feed(
+            title: line(column.title),
+            description: ColumnWording.subtitle(column),
+            items: layout.sections.flatMap { section in section.items.map { feedItem($0, layout: layout) } },
+            extension: FeedExtension(month: column.month, generatedAt: ColumnWording.timestamp(column.generatedAt),
+                                     categories: column.categories, figures: Figures(column.figures),
+                                     roll: layout.roll))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Encoding fails only for non-finite floating-point values, and the feed holds none.
+        guard let data = try? encoder.encode(feed) else { return "{}\n" }
+        return escapeForEmbedding(String(decoding: data, as: UTF8.self)) + "\n"
+    }
+
+    private static func feedItem(_ item: ColumnItem, layout: ColumnLayout) -> FeedItem {
+        let notes = [ColumnWording.riskNote(item.flags), ColumnWording.sourceNote(item), ColumnWording.credit(item.volunteers)]
+        let text = ([ColumnWording.byline(item), item.summary.map { TextCleaning.paragraphs($0) }] + notes)
+            .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n\n")
+        return FeedItem(
+            id: "sluice-item-\(item.id)",
+            url: Escape.httpURL(item.canonicalURL),
+            externalURL: Escape.httpURL(item.url).flatMap { $0 == Escape.httpURL(item.canonicalURL) ? nil : $0 },
+            title: line(item.title),
+            summary: item.summary.map { Escape.cleaned(TextCleaning.paragraphs($0), keepingLines: true) },
+            contentText: Escape.cleaned(text, keepingLines: true),
+            datePublished: ColumnWording.timestamp(item.publishedAt),
+            tags: [layout.categoryTitle(item.category)] + orderedUnique(item.flags.map { ColumnWording.familyName($0.family) }),
+            authors: item.volunteers.map { Author(name: line($0)) },
+            extension: ItemExtension(category: item.category,
+                                     flags: item.flags.map {
+                                         RiskFlag(family: $0.family, rule: $0.rule, matched: line($0.matched))
+                                     },
+                                     volunteers: item.volunteers.map(line), site: item.site.map(line),
+                                     submittedURL: item.url,
+                                     capturedAt: item.capturedAt.map(ColumnWording.timestamp),
+                                     evidenceSHA256: item.evidenceSHA256,
+                                     sourceState: item.source?.state.rawValue,
+                                     sourceCheckedAt: item.source.map { ColumnWording.timestamp($0.checkedAt) }))
+    }
+
+    /// Untrusted one-line text without controls or bidi overrides; the encoder does the JSON escaping.
+    private static func line(_ text: String) -> String {
+        Escape.line(text)
+    }
+
+    private static func orderedUnique(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+
+    /// The encoder's output holds `<`, `>` and `&` only inside strings, so replacing them everywhere keeps
+    /// the JSON equal while making it inert inside HTML.
+    static func escapeForEmbedding(_ json: String) -> String {
+        var escaped = ""
+        for scalar in json.unicodeScalars {
+            switch scalar {
+            case "<": escaped += "\\u003c"
+            case ">": escaped += "\\u003e"
+            case "&": escaped += "\\u0026"
+            case "\u{2028}": escaped += "\\u2028"
+            case "\u{2029}": escaped += "\\u2029"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
+
+    private struct Feed: Encodable {
+        let version = "https://jsonfeed.org/version/1.1"
+        var title: String
+        var description: String
+        let language = "zh-CN"
+        var items: [FeedItem]
+        var `extension`: FeedExtension
+
+        enum CodingKeys: String, CodingKey {
+            case version, title, description, language, items
+            case `extension` = "_sluice"
+        }
+    }
+
+    private struct FeedItem: Encodable {
+        var id: String
+        var url: String?
+        var externalURL: String?
+        var title: String
+        var summary: String?
+        var contentText: String
+        var datePublished: String
+        var tags: [String]
+        var authors: [Author]
+        var `extension`: ItemExtension
+
+        enum CodingKeys: String, CodingKey {
+            case id, url, title, summary, tags, authors
+            case externalURL = "external_url"
+            case contentText = "content_text"
+            case datePublished = "date_published"
+            case `extension` = "_sluice"
+        }
+    }
+
+    private struct Author: Encodable {
+        var name: String
+    }
+
+    private struct FeedExtension: Encodable {
+        var month: String
+        var generatedAt: String
+        var categories: [CategoryInfo]
+        var figures: Figures
+        var roll: [VolunteerCredit]
+
+        enum CodingKeys: String, CodingKey {
+            case month, categories, figures, roll
+            case generatedAt = "generated_at"
+        }
+    }
+
+    /// `ColumnFigures` with the feed's snake_case keys; reasons are sorted by the encoder.
+    private struct Figures: Encodable {
+        var submissions: Int
+        var volunteers: Int
+        var approved: Int
+        var rejected: Int
+        var rejectedByReason: [String: Int]
+        var duplicatesMerged: Int
+        var topSites: [SiteCount]
+
+        init(_ figures: ColumnFigures) {
+            submissions = figures.submissions
+            volunteers = figures.volunteers
+            approved = figures.approved
+            rejected = figures.rejected
+            rejectedByReason = figures.rejectedByReason
+            duplicatesMerged = figures.duplicatesMerged
+            topSites = figures.topSites
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case submissions, volunteers, approved, rejected
+            case rejectedByReason = "rejected_by_reason"
+            case duplicatesMerged = "duplicates_merged"
+            case topSites = "top_sites"
+        }
+    }
+
+    private struct ItemExtension: Encodable {
+        var category: String
+        var flags: [RiskFlag]
+        var volunteers: [String]
+        var site: String?
+        var submittedURL: String
+        var capturedAt: String?
+        var evidenceSHA256: String?
+        var sourceState: String?
+        var sourceCheckedAt: String?
+
+        enum CodingKeys: String, CodingKey {
+            case category, flags, volunteers, site
+            case submittedURL = "submitted_url"
+            case capturedAt = "captured_at"
+            case evidenceSHA256 = "evidence_sha256"
+            case sourceState = "source_state"
+            case sourceCheckedAt = "source_checked_at"
+        }
+    }
+}

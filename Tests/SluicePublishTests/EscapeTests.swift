@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import SluicePublish
+
+@Suite("Escape")
+struct EscapeTests {
+    @Test func htmlEscapesTheFiveSpecialCharacters() {
+        #expect(Escape.html(#"<script>alert("x")</script> & 'y'"#)
+                == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;")
+    }
+
+    @Test func everyMediumDropsControlsBidiOverridesAndNoncharacters() {
+        let hostile = "日入\u{202E}过万\u{0007}\u{200B}\u{FFFE}\u{FFFF}\u{85}!"
+        #expect(Escape.html(hostile) == "日入过万!")
+        #expect(Escape.xml(hostile) == "日入过万!")
+        #expect(Escape.htmlAttribute(hostile) == "日入过万!")
+        #expect(Escape.yamlString(hostile) == "\"日入过万!\"")
+        #expect(Escape.markdown(hostile) == "日入过万\\!")
+    }
+
+    @Test func markdownNeutralisesLinksImagesHTMLAndBlockStarts() {
+        #expect(Escape.markdown("![x](javascript:alert(1))") == #"\!\[x\]\(javascript\:alert\(1\)\)"#)
+        #expect(Escape.markdown("<img src=x onerror=alert(1)>") == #"\<img src\=x onerror\=alert\(1\)\>"#)
+        #expect(Escape.markdown("# 标题\n- 列表\n\n> 引用") == ##"\# 标题 \- 列表 \> 引用"##)
+        #expect(Escape.markdown("*躺赚* _暴利_ `code` ~~x~~ a|b &amp;") == #"\*躺赚\* \_暴利\_ \`code\` \~\~x\~\~ a\|b \&amp;"#)
+    }
+
+    @Test func markdownParagraphsKeepParagraphsButEscapeEachLine() {
+        #expect(Escape.markdownParagraphs("第一段 [链接](http://x)\r\n\r\n\r\n# 第二段") == "第一段 \\[链接\\]\\(http\\://x\\)\n\n\\# 第二段")
+    }
+
+    @Test func xmlEscapesAndRemovesCharactersXMLForbids() {
+        #expect(Escape.xml("a\u{0}b\u{1}c\u{B}d\u{1F}e\tf\ng<&>\"'") == "abcde\tf\ng&lt;&amp;&gt;&quot;&apos;")
+        #expect(Escape.xml("\u{10000}\u{E000}\u{FFFD}") == "\u{10000}\u{E000}\u{FFFD}")
+    }
+
+    @Test func yamlStringQuotesEscapesAndKeepsCJK() {
+        #expect(Escape.yamlString(#"- "引号" \ 反斜杠"#) == #""- \"引号\" \\ 反斜杠""#)
+        #expect(Escape.yamlString("两行\n文字") == #""两行\n文字""#)
+        #expect(Escape.yamlString("") == #""""#)
+    }
+
+    @Test func onlyHTTPAndHTTPSURLsWithAHostAreKept() {
+        #expect(Escape.httpURL("javascript:alert(1)") == nil)
+        #expect(Escape.httpURL("JavaScript://%0aalert(1)") == nil)
+        #expect(Escape.httpURL("data:text/html,<script>") == nil)
+        #expect(Escape.httpURL("/relative/path") == nil)
+        #expect(Escape.httpURL("http:///no-host") == nil)
+        #expect(Escape.httpURL("HTTPS://mp.weixin.qq.com/s/abc?x=1&y=2") == "https://mp.weixin.qq.com/s/abc?x=1&y=2")
+        #expect(Escape.httpURL("https://example.com/a b\"c<d>(e)'f") == "https://example.com/a%20b%22c%3Cd%3E%28e%29%27f")
+        #expect(Escape.httpURL("https://zh.wikipedia.org/wiki/雄安") == "https://zh.wikipedia.org/wiki/%E9%9B%84%E5%AE%89")
+    }
+
+    @Test func markdownLinkDestinationsKeepAmpersandsLiteral() {
+        #expect(Escape.markdownLink("https://a.example/?x=1&lt=2") == #"https://a.example/?x=1\&lt=2"#)
+        #expect(Escape.markdownLink("javascript:alert(1)") == nil)
+    }
+}
