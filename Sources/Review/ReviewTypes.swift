@@ -96,9 +96,9 @@ public enum RejectReason: String, CaseIterable, Sendable {
         }
     }
 
-    /// `1 duplicate  2 hype/scam  …`, the menu shown when a moderator rejects.
+    /// `1 duplicate 2 hype/scam …`, the menu shown when a moderator rejects.
     public static var menu: String {
-        allCases.map { "\($0.key) \($0.label)" }.joined(separator: "  ")
+        allCases.map { "\($0.key) \($0.label)" }.joined(separator: " ")
     }
 }
 

@@ -49,7 +49,7 @@ func runLines(_ commands: [String], backend: InMemoryReviewBackend, moderator: S
         let backend = InMemoryReviewBackend(cards: Fixtures.queue())
         let run = try runLines(["r 6", "r 9", "r", "r 6 广告软文，不是经验分享"], backend: backend)
         #expect(run.output.contains("r 6 (other) needs a text"))
-        #expect(run.output.contains("r needs a reason number: 1 duplicate  2 hype/scam"))
+        #expect(run.output.contains("r needs a reason number: 1 duplicate 2 hype/scam"))
         #expect(run.output.contains("rejected (other: 广告软文，不是经验分享) #1"))
         #expect(run.summary.rejected == 1)
     }
