@@ -1,0 +1,87 @@
+import Foundation
+
+/// Lays one card out as plain lines of sanitized text, labels in a column of their own so CJK values line up
+/// by display width. With a height (the interactive screen) every section is capped and the excerpt takes
+/// what rows are left; without one (line mode) everything is shown in full.
+struct CardRenderer {
+    var width: Int
+    var height: Int?
+
+    private static let labelColumns = 11
+
+    func lines(for card: ReviewCard) -> [String] {
+        var fixed: [String] = []
+        fixed += field("Title", card.title ?? "(no title)", cap: 2)
+        fixed += field("Site", card.site ?? "-", cap: 1)
+        if let canonical = card.canonicalURL {
+            fixed += field("Canonical", canonical, cap: 1)
+        }
+        if let url = card.url, url != card.canonicalURL {
+            fixed += field("Link", url, cap: 1)
+        }
+        fixed += field("Category", categoryText(card), cap: 1)
+        fixed += list("Risk", card.flags.map { "\($0.family) «\($0.matched)» (\($0.rule))" }, cap: 3)
+        fixed += list("Found by", card.reports.map(reportText), cap: 3)
+        if card.clusterSize > 1 {
+            let others = card.reports.count > 1 ? ", reported by \(card.reports.count) volunteers" : ""
+            fixed += field("Duplicates", "\(card.clusterSize) items in this cluster\(others)", cap: 1)
+        }
+        fixed += list("Problem", card.problems, cap: 2)
+        fixed += list("History", card.history, cap: 3)
+        let excerpt = field("Excerpt", card.excerpt ?? "(none)", cap: height.map { max(1, $0 - fixed.count) })
+        let all = fixed + excerpt
+        guard let height else { return all }
+        return Array(all.prefix(max(0, height)))
+    }
+
+    /// `#42 v3 pending_review · priority 0.82 · P(approve) 64%`, the line above every card.
+    static func status(of card: ReviewCard) -> String {
+        var parts = ["#\(card.id) v\(card.version) \(card.state)", "priority \(format(card.priority))"]
+        if let pApprove = card.pApprove {
+            parts.append("P(approve) \(Int((pApprove * 100).rounded()))%")
+        }
+        return parts.joined(separator: " · ")
+    }
+
+    private func categoryText(_ card: ReviewCard) -> String {
+        var text = card.category ?? "(none)"
+        var basis: [String] = []
+        if let source = card.categorySource { basis.append(source) }
+        if !card.matchedTerms.isEmpty { basis.append(card.matchedTerms.joined(separator: ", ")) }
+        if !basis.isEmpty { text += " (" + basis.joined(separator: ": ") + ")" }
+        return text
+    }
+
+    private func reportText(_ report: VolunteerReport) -> String {
+        let note = report.note.map { ": " + $0 } ?? ""
+        return "\(report.volunteer) \(report.submittedAt)\(note)"
+    }
+
+    /// One line per entry under one label; with a height, entries past the cap collapse into `+N more`.
+    private func list(_ label: String, _ entries: [String], cap: Int) -> [String] {
+        var shown = entries
+        if height != nil, entries.count > cap {
+            shown = Array(entries.prefix(cap - 1)) + ["+\(entries.count - cap + 1) more"]
+        }
+        return shown.enumerated().flatMap { entry in
+            field(entry.offset == 0 ? label : "", entry.element, cap: 1)
+        }
+    }
+
+    /// The label then the value wrapped into the value column; with a height, cut to `cap` lines.
+    private func field(_ label: String, _ value: String, cap: Int?) -> [String] {
+        let valueColumns = max(2, width - Self.labelColumns)
+        var wrapped = TerminalText.wrap(value, columns: valueColumns)
+        if height != nil, let cap, wrapped.count > cap {
+            wrapped = Array(wrapped.prefix(cap))
+            wrapped[cap - 1] = TerminalText.fit(wrapped[cap - 1] + "…", columns: valueColumns)
+        }
+        let labelText = TerminalText.pad(label, columns: Self.labelColumns)
+        let indent = String(repeating: " ", count: Self.labelColumns)
+        return wrapped.enumerated().map { ($0.offset == 0 ? labelText : indent) + $0.element }
+    }
+
+    private static func format(_ value: Double) -> String {
+        String(format: "%.2f", value)
+    }
+}

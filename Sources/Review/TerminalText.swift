@@ -1,0 +1,154 @@
+import SluiceCore
+
+/// The one sanitiser at the terminal boundary, and the display-width arithmetic the screen lays out with.
+///
+/// Every untrusted string (titles, notes, URLs, excerpts, error messages) passes through `sanitize` before it
+/// is written to a terminal. Controls become visible escapes instead of vanishing, so a title carrying an
+/// OSC 52 clipboard write or a cursor movement shows as the plain text `\x1B]52;…` and a moderator can see
+/// the attempt. Nothing derived from data can make the terminal act or answer back.
+public enum TerminalText {
+    /// C0 controls except `\n` and `\t`, DEL and C1 controls become `\xNN`; bidi controls become a visible
+    /// `<U+XXXX>` mark (a reordered title is a scam signal worth seeing); zero-width and other invisible
+    /// characters are removed.
+    public static func sanitize(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" || scalar == "\t" {
+                result.append(scalar)
+            } else if TextCleaning.isControl(scalar) {
+                result.append(contentsOf: hexEscape(scalar).unicodeScalars)
+            } else if isBidiControl(scalar) {
+                result.append(contentsOf: "<U+\(hex(scalar.value, digits: 4))>".unicodeScalars)
+            } else if isLineSeparator(scalar) {
+                result.append("\n")
+            } else if TextCleaning.isInvisibleControl(scalar) || isInvisible(scalar) {
+                continue
+            } else {
+                result.append(scalar)
+            }
+        }
+        return String(result)
+    }
+
+    /// Columns the text takes in a terminal: East Asian wide and fullwidth characters and emoji take two,
+    /// combining marks none. Meant for one line of sanitized text; a tab or newline counts as one column.
+    public static func displayWidth(_ text: String) -> Int {
+        text.reduce(0) { $0 + width(of: $1) }
+    }
+
+    /// One line of at most `columns` columns: sanitized, newlines and tabs turned to spaces, cut with `…`
+    /// where it is too wide. A wide character never straddles the edge.
+    public static func fit(_ text: String, columns: Int) -> String {
+        guard columns > 0 else { return "" }
+        let line = flatten(sanitize(text))
+        guard displayWidth(line) > columns else { return line }
+        var kept = ""
+        var used = 0
+        for character in line {
+            let characterWidth = width(of: character)
+            if used + characterWidth > columns - 1 { break }
+            kept.append(character)
+            used += characterWidth
+        }
+        return kept + "…"
+    }
+
+    /// Lines of at most `columns` columns: sanitized, split at newlines, broken at the last space that fits
+    /// (Latin text) or at any character (CJK text, or a word longer than the line).
+    public static func wrap(_ text: String, columns: Int) -> [String] {
+        let columns = max(columns, 2)
+        var lines: [String] = []
+        for paragraph in sanitize(text).split(separator: "\n", omittingEmptySubsequences: false) {
+            lines.append(contentsOf: wrapLine(flatten(String(paragraph)), columns: columns))
+        }
+        return lines
+    }
+
+    /// Pads with spaces to exactly `columns` columns (after fitting), so columns of CJK text line up.
+    public static func pad(_ text: String, columns: Int) -> String {
+        let fitted = fit(text, columns: columns)
+        return fitted + String(repeating: " ", count: max(0, columns - displayWidth(fitted)))
+    }
+
+    private static func wrapLine(_ line: String, columns: Int) -> [String] {
+        guard !line.isEmpty else { return [""] }
+        var lines: [String] = []
+        var current: [Character] = []
+        var currentWidth = 0
+        for character in line {
+            let characterWidth = width(of: character)
+            if currentWidth + characterWidth > columns {
+                if character != " ", let space = current.lastIndex(of: " "), space > 0 {
+                    lines.append(String(current[..<space]))
+                    current = Array(current[(space + 1)...])
+                } else {
+                    lines.append(String(current))
+                    current = []
+                }
+                currentWidth = displayWidth(String(current))
+                if character == " " && current.isEmpty { continue }
+            }
+            current.append(character)
+            currentWidth += characterWidth
+        }
+        lines.append(String(current))
+        return lines
+    }
+
+    private static func flatten(_ text: String) -> String {
+        String(text.map { $0 == "\n" || $0 == "\t" || $0 == "\r\n" ? " " : $0 })
+    }
+
+    private static func width(of character: Character) -> Int {
+        let scalars = character.unicodeScalars
+        guard let first = scalars.first else { return 0 }
+        if scalars.contains(where: { isWide($0) }) { return 2 }
+        if first.properties.isEmoji && scalars.contains("\u{FE0F}") { return 2 }
+        switch first.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: return 1
+        }
+    }
+
+    private static func isWide(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.properties.isEmojiPresentation { return true }
+        return wideRanges.contains { $0.contains(scalar.value) }
+    }
+
+    /// East Asian Wide and Fullwidth blocks (Unicode `EastAsianWidth.txt`, W and F), emoji aside.
+    private static let wideRanges: [ClosedRange<UInt32>] = [
+        0x1100...0x115F, 0x2329...0x232A, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF,
+        0x4E00...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19,
+        0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x16FE0...0x16FE4, 0x17000...0x18CFF,
+        0x1B000...0x1B2FF, 0x1F200...0x1F202, 0x1F210...0x1F23B, 0x1F240...0x1F248, 0x1F250...0x1F251,
+        0x20000...0x2FFFD, 0x30000...0x3FFFD,
+    ]
+
+    private static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
+    private static func isLineSeparator(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+
+    /// Tag characters (used to smuggle hidden text), interlinear annotation marks and the soft hyphen.
+    private static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00AD, 0xFFF9...0xFFFB, 0xE0000...0xE007F: true
+        default: false
+        }
+    }
+
+    private static func hexEscape(_ scalar: Unicode.Scalar) -> String {
+        "\\x" + hex(scalar.value, digits: 2)
+    }
+
+    private static func hex(_ value: UInt32, digits: Int) -> String {
+        let text = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
+    }
+}

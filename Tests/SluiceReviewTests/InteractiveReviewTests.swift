@@ -1,0 +1,210 @@
+import Foundation
+import Glibc
+import Testing
+import SluiceCore
+@testable import SluiceReview
+
+/// Keystrokes into a real pseudo-terminal, screen out. Serialized: the signal-handler test restores every raw
+/// terminal of the process, as the handler does.
+@Suite(.serialized) struct InteractiveReviewTests {
+    static let backspaces = String(repeating: "\u{7F}", count: 80)
+
+    /// Starts a review on a fresh 80×24 pseudo-terminal and waits for the first card.
+    static func start(_ backend: InMemoryReviewBackend, firstTitle: String = "下班后做的十个副业", pager: String? = nil,
+                      moderator: String = "alice") throws -> (PseudoTerminal, ReviewRun, termios) {
+        let terminal = try PseudoTerminal()
+        let original = terminal.settings
+        let run = ReviewRun(backend: backend, terminal: terminal, moderator: moderator, pager: pager)
+        terminal.waitFor(firstTitle)
+        return (terminal, run, original)
+    }
+
+    /// Quits with `q` (or the keys given) and checks the terminal got its settings back.
+    static func quit(_ terminal: PseudoTerminal, _ run: ReviewRun, _ original: termios, keys: String = "q",
+                     sourceLocation: SourceLocation = #_sourceLocation) throws -> ReviewSummary? {
+        terminal.type(keys)
+        let summary = try run.finish()
+        #expect(summary != nil, "the review did not end", sourceLocation: sourceLocation)
+        #expect(sameSettings(terminal.settings, original), "termios not restored", sourceLocation: sourceLocation)
+        terminal.waitFor("\u{1B}[?1049l", sourceLocation: sourceLocation)
+        terminal.close()
+        return summary
+    }
+
+    @Test func approveIsSavedBeforeTheSessionEndsAndRawModeIsUndoneOnQuit() throws {
+        let backend = InMemoryReviewBackend(cards: Fixtures.queue())
+        let (terminal, run, original) = try Self.start(backend)
+        let raw = terminal.settings
+        #expect(raw.c_lflag & tcflag_t(ICANON | ECHO) == 0, "raw mode while reviewing")
+        #expect(original.c_lflag & tcflag_t(ICANON) != 0)
+        terminal.waitFor("a approve r reject")
+        terminal.type("a")
+        terminal.waitFor("approved #1")
+        terminal.waitFor("日入过万的躺赚项目")
+        #expect(backend.card(1)?.state == "approved")
+        #expect(try Self.quit(terminal, run, original) == ReviewSummary(approved: 1))
+    }
+
+    @Test func rejectTakesEveryPresetReason() throws {
+        let cards = (1...6).map { Fixtures.card(Int64($0), title: "第\($0)条副业消息", priority: 1 - Double($0) / 10) }
+        let backend = InMemoryReviewBackend(cards: cards)
+        let (terminal, run, original) = try Self.start(backend, firstTitle: "第1条副业消息")
+        terminal.type("r")
+        terminal.waitFor("6 other")
+        terminal.type("\u{1B}")
+        terminal.waitFor("reject cancelled")
+        for key in 1...5 {
+            terminal.type("r")
+            terminal.waitFor("1 duplicate 2 hype/scam")
+            terminal.type("\(key)")
+            terminal.waitFor("第\(key + 1)条副业消息")
+        }
+        terminal.type("r6")
+        terminal.waitFor("why: ")
+        terminal.type("软文广告\r")
+        terminal.waitFor("rejected (other: 软文广告) #6")
+        #expect(backend.decisions.map(\.action) == RejectReason.allCases.map { "reject \($0.rawValue)" })
+        #expect(try Self.quit(terminal, run, original) == ReviewSummary(rejected: 6))
+    }
+
+    @Test func editChangesTitleCategoryAndSummary() throws {
+        let backend = InMemoryReviewBackend(cards: Fixtures.queue())
+        let (terminal, run, original) = try Self.start(backend)
+        terminal.type("et")
+        terminal.waitFor("title: ")
+        terminal.type(Self.backspaces + "副业收入公开\r")
+        terminal.waitFor("title of #1 saved")
+        terminal.waitFor("副业收入公开")
+        terminal.type("ec")
+        terminal.waitFor("categories: 1 副业  2 电商")
+        terminal.type("2\r")
+        terminal.waitFor("电商 (moderator)")
+        terminal.type("es")
+        terminal.waitFor("summary: ")
+        terminal.type(Self.backspaces + "十个案例，附投入产出。\r")
+        terminal.waitFor("十个案例，附投入产出。")
+        terminal.type("ex")
+        terminal.waitFor("edit cancelled")
+        #expect(backend.card(1)?.title == "副业收入公开")
+        #expect(backend.card(1)?.category == "电商")
+        #expect(backend.card(1)?.excerpt == "十个案例，附投入产出。")
+        #expect(try Self.quit(terminal, run, original) == ReviewSummary(edited: 3))
+    }
+
+    @Test func skipUndoAndMovingBetweenItems() throws {
+        let backend = InMemoryReviewBackend(cards: Fixtures.queue())
+        let (terminal, run, original) = try Self.start(backend)
+        terminal.type("u")
+        terminal.waitFor("nothing to undo")
+        terminal.type("s")
+        terminal.waitFor("skipped #1")
+        terminal.type("a")
+        terminal.waitFor("approved #2")
+        terminal.type("u")
+        terminal.waitFor("undid approved of #2")
+        terminal.waitFor("#2 v3 pending_review")
+        #expect(backend.card(2)?.state == "pending_review")
+        terminal.type("j")
+        terminal.waitFor("#3 v1 pending_review")
+        terminal.type("k")
+        terminal.waitFor("#2 v3 pending_review")
+        terminal.type("\u{1B}[B")
+        terminal.waitFor("#3 v1")
+        terminal.type("\u{1B}[A")
+        terminal.waitFor("#2 v3")
+        terminal.type("jj")
+        terminal.waitFor("no more items")
+        terminal.type("x")
+        terminal.waitFor("keys: a r e s u v j k ? q")
+        #expect(try Self.quit(terminal, run, original) == ReviewSummary(skipped: 1, undone: 1))
+    }
+
+    @Test func viewShowsTheSanitizedFullTextInTheBuiltInPager() throws {
+        let body = (1...60).map { "第\($0)段：副业\u{1B}]52;c;eA==\u{07}经验" }.joined(separator: "\n")
+        let backend = InMemoryReviewBackend(cards: Fixtures.queue(), fullTexts: [1: body])
+        let (terminal, run, original) = try Self.start(backend)
+        terminal.type("v")
+        terminal.waitFor("full text · 下班后做的十个副业")
+        terminal.waitFor("第1段：副业\\x1B]52;c;eA==\\x07经验")
+        terminal.type(" ")
+        terminal.waitFor("第23段")
+        terminal.type("q")
+        terminal.waitFor("Title")
+        #expect(!terminal.transcript.contains("\u{1B}]52"))
+        #expect(try Self.quit(terminal, run, original) == ReviewSummary())
+    }
+
+    @Test func viewHandsTheTerminalToThePager() throws {
+        let backend = InMemoryReviewBackend(cards: Fixtures.queue(), fullTexts: [1: "全文\u{1B}[2J第二行"])
+        let (terminal, run, original) = try Self.start(backend, pager: "cat")
+        terminal.type("v")
+        terminal.waitFor("全文\\x1B[2J第二行")
+        terminal.waitFor("Title")
+        #expect(!terminal.transcript.contains("全文\u{1B}"))
+        #expect(try Self.quit(terminal, run, original) == ReviewSummary())
+    }
+
+    @Test func helpListsEveryKey() throws {
+        let (terminal, run, original) = try Self.start(InMemoryReviewBackend(cards: Fixtures.queue()))
+        terminal.type("?")
+        terminal.waitFor("any key returns to the item")
+        for key in ["a  approve", "r  reject", "e  edit", "s  skip", "u  undo", "v  view", "j / ↓", "q  quit"] {
+            #expect(terminal.transcript.contains(key), "help lacks \(key)")
+        }
+        terminal.type("z")
+        terminal.waitFor("Title")
+        #expect(try Self.quit(terminal, run, original) == ReviewSummary())
+    }
+
+    @Test func ctrlCEndsTheSessionAndRestoresTheTerminal() throws {
+        let backend = InMemoryReviewBackend(cards: Fixtures.queue())
+        let (terminal, run, original) = try Self.start(backend)
+        terminal.type("a")
+        terminal.waitFor("approved #1")
+        #expect(try Self.quit(terminal, run, original, keys: "\u{03}") == ReviewSummary(approved: 1))
+    }
+
+    @Test func theSignalHandlersRestorePutsTheSavedSettingsBack() throws {
+        let terminal = try PseudoTerminal()
+        let original = terminal.settings
+        let raw = try RawTerminal(input: terminal.slave, output: terminal.slave)
+        #expect(terminal.settings.c_lflag & tcflag_t(ICANON) == 0)
+        RawTerminal.restoreAllForSignal()
+        #expect(sameSettings(terminal.settings, original))
+        terminal.waitFor("\u{1B}[?1049l")
+        raw.restore()
+        #expect(sameSettings(terminal.settings, original))
+        terminal.close()
+    }
+
+    @Test func hostileTitlesReachTheScreenAsPlainText() throws {
+        var hostile = Fixtures.card(1, title: Fixtures.hostileTitle + String(repeating: "躺赚\u{1B}[5A", count: 1_500),
+                                    priority: 1)
+        hostile.reports = [VolunteerReport(volunteer: "\u{1B}[?1049l\u{1B}]2;title\u{07}", note: "\u{9B}6n",
+                                           submittedAt: "2026")]
+        hostile.excerpt = "\u{202E}evil\u{202C} 😀 한국어 ｆｕｌｌ"
+        let backend = InMemoryReviewBackend(cards: [hostile, Fixtures.card(2, title: "正常标题", priority: 0.5)])
+        let (terminal, run, original) = try Self.start(backend, firstTitle: "月入过万\\x1B]52;c;cm0gLXJmIH4=\\x07")
+        terminal.waitFor("<U+202E>evil<U+202C>")
+        terminal.type("q")
+        _ = try run.finish()
+        let screen = terminal.transcript
+        let own = /\x1B\[(\?1049[hl]|\?25[hl]|H|2J|K|[07]m|\d+;1H)/
+        let foreign = screen.replacing(own, with: "")
+        #expect(!foreign.contains("\u{1B}"), "an escape sequence not written by the screen reached the terminal")
+        #expect(!foreign.unicodeScalars.contains { (0x80...0x9F).contains($0.value) })
+        #expect(sameSettings(terminal.settings, original))
+        terminal.close()
+    }
+
+    @Test func theScreenFollowsResizes() throws {
+        let (terminal, run, original) = try Self.start(InMemoryReviewBackend(cards: Fixtures.queue()))
+        terminal.resize(columns: 40, rows: 12)
+        terminal.waitFor(TerminalText.fit(Screen.keyHints, columns: 40))
+        terminal.waitFor("\u{1B}[12;1H")
+        terminal.resize(columns: 120, rows: 40)
+        terminal.waitFor(Screen.keyHints)
+        terminal.waitFor("\u{1B}[40;1H")
+        #expect(try Self.quit(terminal, run, original) == ReviewSummary())
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+import SluiceCore
+import SluiceReview
+
+/// Runs `LineReview` with real files for stdin and stdout.
+func runLines(_ commands: [String], backend: InMemoryReviewBackend, moderator: String = "alice") throws
+    -> (summary: ReviewSummary, output: String) {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-review-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let inputURL = directory.appendingPathComponent("in.txt")
+    let outputURL = directory.appendingPathComponent("out.txt")
+    try Data(commands.map { $0 + "\n" }.joined().utf8).write(to: inputURL)
+    try Data().write(to: outputURL)
+    let input = try FileHandle(forReadingFrom: inputURL)
+    let output = try FileHandle(forWritingTo: outputURL)
+    let summary = try LineReview(backend: backend, moderator: moderator, input: input, output: output).run()
+    try input.close()
+    try output.close()
+    return (summary, try String(contentsOf: outputURL, encoding: .utf8))
+}
+
+@Suite struct LineReviewTests {
+    @Test func approveRejectSkipAreSavedAtOnce() throws {
+        let backend = InMemoryReviewBackend(cards: Fixtures.queue())
+        let run = try runLines(["a", "r 2", "s", "q"], backend: backend)
+        #expect(run.summary == ReviewSummary(approved: 1, rejected: 1, skipped: 1))
+        #expect(backend.card(1)?.state == "approved")
+        #expect(backend.card(2)?.state == "rejected")
+        #expect(backend.card(3)?.state == "pending_review")
+        #expect(backend.decisions.map(\.action) == ["approve", "reject hype_scam"])
+        #expect(run.output.contains("approved #1"))
+        #expect(run.output.contains("rejected (hype/scam) #2"))
+        #expect(run.output.contains("session ended: 1 approved, 1 rejected, 0 edited, 1 skipped, 0 undone"))
+    }
+
+    @Test func cardsComeInPriorityOrderAsPlainText() throws {
+        let run = try runLines(["s", "s", "s"], backend: InMemoryReviewBackend(cards: Fixtures.queue().reversed()))
+        let first = try #require(run.output.range(of: "下班后做的十个副业"))
+        let second = try #require(run.output.range(of: "日入过万的躺赚项目"))
+        let third = try #require(run.output.range(of: "A plain English title"))
+        #expect(first.lowerBound < second.lowerBound && second.lowerBound < third.lowerBound)
+        #expect(run.output.contains("no more items to review"))
+        #expect(run.output.contains("── 1/3 · #1 v1 pending_review · priority 0.90 · P(approve) 37%"))
+    }
+
+    @Test func rejectWithOtherNeedsAText() throws {
+        let backend = InMemoryReviewBackend(cards: Fixtures.queue())
+        let run = try runLines(["r 6", "r 9", "r", "r 6 广告软文，不是经验分享"], backend: backend)
+        #expect(run.output.contains("r 6 (other) needs a text"))
+        #expect(run.output.contains("r needs a reason number: 1 duplicate 2 hype/scam"))
+        #expect(run.output.contains("rejected (other: 广告软文，不是经验分享) #1"))
+        #expect(run.summary.rejected == 1)
+    }
+
+    @Test func editChangesTheShownCardAndTheStore() throws {
+        let backend = InMemoryReviewBackend(cards: Fixtures.queue())
+        let run = try runLines(["e title 十个副业的真实收入", "e category 电商", "e summary 作者列出投入与回报。",
+                                "e colour red", "a"], backend: backend)
+        #expect(backend.card(1)?.title == "十个副业的真实收入")
+        #expect(backend.card(1)?.category == "电商")
+        #expect(backend.card(1)?.excerpt == "作者列出投入与回报。")
+        #expect(backend.card(1)?.state == "approved")
+        #expect(run.output.contains("e needs a field (category, title, summary)"))
+        #expect(run.output.contains("电商 (moderator)"))
+        #expect(run.summary == ReviewSummary(approved: 1, edited: 3))
+    }
+
+    @Test func undoRestoresTheItemAndShowsItAgain() throws {
+        let backend = InMemoryReviewBackend(cards: Fixtures.queue())
+        let run = try runLines(["a", "u", "u", "r 1"], backend: backend)
+        #expect(backend.card(1)?.state == "rejected")
+        #expect(backend.card(1)?.version == 4)
+        #expect(run.output.contains("undid approved of #1"))
+        #expect(run.output.contains("nothing to undo"))
+        #expect(run.summary == ReviewSummary(rejected: 1, undone: 1))
+    }
+
+    @Test func nextPreviousViewAndHelp() throws {
+        let backend = InMemoryReviewBackend(cards: Fixtures.queue(), fullTexts: [2: "第一段全文\n\n第二段\u{1B}[2J全文"])
+        let run = try runLines(["k", "j", "v", "?", "j", "j", "k", "xyz"], backend: backend)
+        #expect(run.output.contains("this is the first item"))
+        #expect(run.output.contains("── full text of 日入过万的躺赚项目？拆穿三个骗局 ──\n第一段全文\n\n第二段\\x1B[2J全文"))
+        #expect(run.output.contains("r N [text]"))
+        #expect(run.output.contains("no more items"))
+        #expect(run.output.contains("unknown command 'xyz'"))
+        #expect(run.summary == ReviewSummary())
+        #expect(backend.decisions.isEmpty)
+    }
+
+    @Test func hostileTitleAndErrorsPrintInert() throws {
+        var card = Fixtures.card(5, title: Fixtures.hostileTitle, priority: 1)
+        card.excerpt = String(repeating: "\u{1B}[1A暴利", count: 3_000)
+        let run = try runLines(["r 6 \u{1B}]0;pwned\u{07}", "\u{1B}[6n"], backend: InMemoryReviewBackend(cards: [card]))
+        #expect(TerminalTextTests.isInert(run.output))
+        #expect(run.output.contains("月入过万\\x1B]52;c;cm0gLXJmIH4=\\x07"))
+        #expect(run.output.contains("unknown command '\\x1B[6n'"))
+    }
+
+    @Test func endOfInputQuitsAndAnEmptyQueueIsSaid() throws {
+        let run = try runLines([], backend: InMemoryReviewBackend(cards: []))
+        #expect(run.output.contains("no more items to review"))
+        #expect(run.summary == ReviewSummary())
+    }
+}
