@@ -49,6 +49,25 @@ public final class Console: @unchecked Sendable {
         write(data, to: outputHandle, buffer: \.capturedOutput)
     }
 
+    /// Gives a line-oriented program real file handles: the process's own streams, or for a capturing
+    /// console a pipe drained concurrently (so a long output cannot fill the pipe and block the writer).
+    func withLineStreams<T>(_ body: (FileHandle, FileHandle) throws -> T) throws -> T {
+        if let outputHandle { return try body(input, outputHandle) }
+        let pipe = Pipe()
+        let reader = DispatchQueue(label: "sluice.console.capture")
+        let finished = DispatchSemaphore(value: 0)
+        reader.async { [self] in
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            lock.withLock { capturedOutput.append(data) }
+            finished.signal()
+        }
+        defer {
+            try? pipe.fileHandleForWriting.close()
+            finished.wait()
+        }
+        return try body(input, pipe.fileHandleForWriting)
+    }
+
     private func write(_ data: Data, to handle: FileHandle?, buffer: ReferenceWritableKeyPath<Console, Data>) {
         if let handle {
             handle.write(data)

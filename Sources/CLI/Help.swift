@@ -83,6 +83,7 @@ enum Help {
                sluice review show ID... [--json]
                sluice review approve ID... --as MODERATOR [--category C] [--title T] [--version V]
                sluice review reject ID... --as MODERATOR --reason R [--text T] [--version V]
+               sluice review approve|reject --as MODERATOR SELECTION [--yes] [reason options]
                sluice review log [--as MODERATOR] [--since YYYY-MM-DD] [--json]
 
         list     the review queue (pending_review, highest priority first) or any state; --json
@@ -92,6 +93,9 @@ enum Help {
                  decision if the item changed since you looked (stale view). Reject reasons:
                  duplicate, hype_scam, off_topic, low_quality, dead_link, other
         log      the audit log: who decided what, when and why
+
+        bulk selections over the review queue (a dry-run count unless --yes is given):
+          --where volunteer=NAME   --site HOST   --flag FAMILY|any|none   --cluster ID   --all
         """
 
     static let publish = """

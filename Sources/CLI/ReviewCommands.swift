@@ -112,8 +112,22 @@ enum ReviewCommands {
         }
         let expectedVersion = try arguments.integer("--version")
         let json = arguments.flag("--json")
-        let ids = try itemIDs(try arguments.positionals(), command: command)
+        let selection = try BulkSelection(&arguments, command: command)
+        let confirmed = arguments.flag("--yes")
+        let positionals = try arguments.positionals()
         let store = try context.store()
+        let ids: [Int64]
+        if let selection {
+            guard positionals.isEmpty else { throw UsageError("\(command): give item ids or a selection, not both") }
+            ids = try selection.matching(try store.records(state: .pendingReview)).map(\.id)
+            guard confirmed else {
+                context.console.print("\(ids.count) item(s) in the review queue match \(selection.description); "
+                                      + "nothing was changed (add --yes to \(approving ? "approve" : "reject") them)")
+                return 0
+            }
+        } else {
+            ids = try itemIDs(positionals, command: command)
+        }
         var entries: [DecisionEntry] = []
         var failures = 0
         for id in ids {
@@ -155,8 +169,31 @@ enum ReviewCommands {
         return 0
     }
 
+    /// `sluice review --as MODERATOR`: the keyboard screen on a terminal, the line-oriented form otherwise.
     static func interactive(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
-        throw UsageError("review: name a subcommand (list, show, approve, reject, log)")
+        guard let moderator = try arguments.option("--as"), !moderator.isEmpty else {
+            throw UsageError("review: --as MODERATOR is required (or a subcommand: list, show, approve, reject, log)")
+        }
+        let forceLines = arguments.flag("--lines")
+        let json = arguments.flag("--json")
+        try arguments.finish()
+        let backend = StoreReviewBackend(store: try context.store(), categoryIDs: PublishCommands.categories.map(\.id))
+        let summary: ReviewSummary
+        if context.console.isTerminal && !forceLines {
+            summary = try InteractiveReview(backend: backend, moderator: moderator, input: STDIN_FILENO, output: STDOUT_FILENO,
+                                            pager: context.environment["PAGER"]).run()
+        } else {
+            summary = try context.console.withLineStreams { input, output in
+                try LineReview(backend: backend, moderator: moderator, input: input, output: output).run()
+            }
+        }
+        if json {
+            try context.printJSON(summary)
+        } else {
+            context.console.print("approved \(summary.approved), rejected \(summary.rejected), edited \(summary.edited), "
+                                  + "skipped \(summary.skipped), undone \(summary.undone)")
+        }
+        return 0
     }
 }
 
@@ -194,5 +231,58 @@ enum ItemText {
         }
         add("excerpt", record.excerpt ?? record.description)
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// A bulk decision's selection over the review queue: `--where volunteer=NAME`, `--site HOST`,
+/// `--flag FAMILY|any|none`, `--cluster ID`, or `--all`. Without `--yes` only the count is shown.
+struct BulkSelection: CustomStringConvertible {
+    var volunteer: String?
+    var site: String?
+    var flag: String?
+    var cluster: Int64?
+    var all = false
+
+    init?(_ arguments: inout Arguments, command: String) throws {
+        if let condition = try arguments.option("--where") {
+            let parts = condition.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, parts[0] == "volunteer" else {
+                throw UsageError("\(command): --where takes volunteer=NAME, not \"\(TerminalSafe.text(condition))\"")
+            }
+            volunteer = parts[1]
+        }
+        site = try arguments.option("--site")
+        flag = try arguments.option("--flag")
+        if let text = try arguments.option("--cluster") {
+            guard let id = Int64(text) else { throw UsageError("\(command): --cluster takes an item id") }
+            cluster = id
+        }
+        all = arguments.flag("--all")
+        if volunteer == nil && site == nil && flag == nil && cluster == nil && !all { return nil }
+    }
+
+    func matching(_ records: [ItemRecord]) throws -> [ItemRecord] {
+        records.filter { record in
+            (volunteer.map { name in record.reports.contains { $0.volunteer == name } } ?? true)
+                && (site.map { record.site == $0 || URLComponents(string: record.url ?? "")?.host == $0 } ?? true)
+                && (flag.map { family in
+                    switch family {
+                    case "any": !record.flags.isEmpty
+                    case "none": record.flags.isEmpty
+                    default: record.flags.contains { $0.family == family }
+                    }
+                } ?? true)
+                && (cluster.map { record.id == $0 || record.duplicateOf == $0 } ?? true)
+        }
+    }
+
+    var description: String {
+        var parts: [String] = []
+        if let volunteer { parts.append("volunteer=\(volunteer)") }
+        if let site { parts.append("site=\(site)") }
+        if let flag { parts.append("flag=\(flag)") }
+        if let cluster { parts.append("cluster=\(cluster)") }
+        if parts.isEmpty { parts.append("all") }
+        return TerminalSafe.text(parts.joined(separator: ", "))
     }
 }

@@ -73,6 +73,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case staleVersion(itemID: Int64, expected: Int, actual: Int)
     case claimedByOther(itemID: Int64, moderator: String, until: Date)
     case emptyVolunteer
+    case nothingToUndo
 
     public var description: String {
         switch self {
@@ -88,6 +89,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             "item #\(id) is being reviewed by \(moderator) until \(Timestamp.string(until))"
         case .emptyVolunteer:
             "a volunteer name is required"
+        case .nothingToUndo:
+            "there is no decision of yours left to undo"
         }
     }
 }

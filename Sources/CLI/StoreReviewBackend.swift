@@ -1,0 +1,91 @@
+import Foundation
+import SluiceCore
+import SluiceReview
+import SluiceStore
+
+/// The review screen's backend on the SQLite store: claims, version-checked decisions, edits and undo,
+/// each one transaction in the store; store errors become the screen's own error values.
+struct StoreReviewBackend: ReviewBackend {
+    let store: Store
+    let categoryIDs: [String]
+
+    func nextCards(moderator: String, limit: Int) throws -> [ReviewCard] {
+        try translate {
+            try store.reviewQueue(moderator: moderator, limit: limit).map { record in
+                ReviewCard(
+                    id: record.id, version: record.version, state: record.state.rawValue, title: record.title,
+                    site: record.site, url: record.url, canonicalURL: record.canonicalURL,
+                    reports: record.reports.map {
+                        VolunteerReport(volunteer: $0.volunteer, note: $0.note, submittedAt: Timestamp.string($0.submittedAt))
+                    },
+                    category: record.category, categorySource: record.categorySource?.rawValue,
+                    matchedTerms: record.matchedTerms, flags: record.flags, pApprove: record.pApprove,
+                    priority: record.priority, excerpt: record.excerpt ?? record.description,
+                    problems: record.error.map { ["\($0.code.rawValue): \($0.message)"] } ?? [],
+                    clusterSize: max(1, record.reports.count),
+                    history: try store.decisionHistory(site: record.site, volunteer: record.volunteer, excluding: record.id))
+            }
+        }
+    }
+
+    func claim(itemID: Int64, moderator: String) throws {
+        try translate { try store.claim(itemID: itemID, moderator: moderator) }
+    }
+
+    func release(itemID: Int64, moderator: String) throws {
+        try translate { try store.releaseClaim(itemID: itemID, moderator: moderator) }
+    }
+
+    func approve(itemID: Int64, version: Int, moderator: String) throws -> DecisionReceipt {
+        try decide(itemID: itemID, version: version, moderator: moderator, .approve(category: nil, title: nil))
+    }
+
+    func reject(itemID: Int64, version: Int, moderator: String, reason: RejectReason, text: String?) throws -> DecisionReceipt {
+        try decide(itemID: itemID, version: version, moderator: moderator, .reject(reason: reason.rawValue, text: text))
+    }
+
+    private func decide(itemID: Int64, version: Int, moderator: String, _ decision: Decision) throws -> DecisionReceipt {
+        try translate {
+            let entry = try store.decide(itemID: itemID, decision, moderator: moderator, expectedVersion: version)
+            return DecisionReceipt(itemID: itemID, decisionID: entry.id, newVersion: version + 1)
+        }
+    }
+
+    func edit(itemID: Int64, version: Int, moderator: String, field: EditField, value: String) throws -> DecisionReceipt {
+        try translate {
+            let field = EditableField(rawValue: field.rawValue) ?? .title
+            let result = try store.edit(itemID: itemID, field: field, value: value, moderator: moderator, expectedVersion: version)
+            return DecisionReceipt(itemID: itemID, decisionID: result.entry.id, newVersion: result.version)
+        }
+    }
+
+    func undo(_ receipt: DecisionReceipt, moderator: String) throws {
+        try translate { _ = try store.undo(decisionID: receipt.decisionID, moderator: moderator) }
+    }
+
+    func fullText(itemID: Int64) throws -> String {
+        try translate {
+            guard let record = try store.record(id: itemID) else { throw StoreError.notFound(itemID: itemID) }
+            let text = try store.page(itemID: itemID)?.mainText
+            return [record.title, text ?? record.note ?? record.excerpt].compactMap { $0 }.joined(separator: "\n\n")
+        }
+    }
+
+    func categories() -> [String] { categoryIDs }
+
+    private func translate<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            switch error {
+            case .notFound(let id): throw ReviewBackendError.notFound(id)
+            case .staleVersion(let id, _, _): throw ReviewBackendError.staleView(itemID: id, message: error.description)
+            case .claimedByOther(let id, let moderator, let until):
+                throw ReviewBackendError.claimedByOther(itemID: id, moderator: moderator, until: Timestamp.string(until))
+            case .invalidTransition(let id, let from, _): throw ReviewBackendError.notReviewable(itemID: id, state: from.rawValue)
+            case .nothingToUndo: throw ReviewBackendError.nothingToUndo
+            default: throw error
+            }
+        }
+    }
+}
