@@ -129,10 +129,13 @@ func writeArchive(_ path: String, gzip: Bool, captures: [Capture]) throws {
 
 @Suite struct ArchiveStandardReaderTests {
     /// warcio is the reference WARC library; the CI setup script installs it.
-    static let warcioAvailable: Bool = {
+    static let warcioAvailable = pythonCanImport("warcio")
+    static let pythonAvailable = pythonCanImport("json")
+
+    static func pythonCanImport(_ module: String) -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import warcio"]
+        process.arguments = ["python3", "-c", "import \(module)"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         do {
@@ -142,7 +145,7 @@ func writeArchive(_ path: String, gzip: Bool, captures: [Capture]) throws {
         } catch {
             return false
         }
-    }()
+    }
 
     @Test(.enabled(if: warcioAvailable, "python3 with warcio is not installed (python3 -m pip install warcio): skipping"),
           arguments: [false, true])
