@@ -316,9 +316,14 @@ enum WeChatVariables {
 enum LanguageGuess {
     private static let englishWords: Set<String> = ["the", "and", "of", "to", "is", "in", "that", "for", "with", "was"]
 
+    private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 0x80 { return (0x41...0x5A).contains(scalar.value) || (0x61...0x7A).contains(scalar.value) }
+        return scalar.properties.isAlphabetic
+    }
+
     static func guess(text: String, declared: String?) -> String? {
         var han = 0, kana = 0, hangul = 0, latin = 0, letters = 0
-        for scalar in text.unicodeScalars.prefix(20_000) where scalar.properties.isAlphabetic {
+        for scalar in text.unicodeScalars.prefix(4_000) where isLetter(scalar) {
             letters += 1
             if Script.isHan(scalar) { han += 1 } else if Script.isKana(scalar) { kana += 1 }
             else if Script.isHangul(scalar) { hangul += 1 } else if scalar.value < 0x250 { latin += 1 }

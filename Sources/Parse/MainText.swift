@@ -21,6 +21,7 @@ struct MainText {
     }
 
     private let tree: DocumentTree
+    private let traits: [ElementTraits]
     private let strictness: Strictness
     private var excluded: [Bool]
     private var inLink: [Bool]
@@ -66,8 +67,9 @@ struct MainText {
         "sponsor", "shopping", "tags", "tool", "widget", "recommend", "hot",
     ]
 
-    init(tree: DocumentTree, strictness: Strictness = Strictness.allCases[0]) {
+    init(tree: DocumentTree, traits: [ElementTraits], strictness: Strictness = Strictness.allCases[0]) {
         self.tree = tree
+        self.traits = traits
         self.strictness = strictness
         let count = tree.nodes.count
         excluded = Array(repeating: false, count: count)
@@ -86,39 +88,23 @@ struct MainText {
 
     private mutating func classify() {
         for index in tree.nodes.indices {
-            let node = tree.nodes[index]
-            let parent = node.parent
+            let parent = tree.nodes[index].parent
             let parentExcluded = parent >= 0 && excluded[parent]
             let parentBlock = parent >= 0 ? nearestBlock[parent] : -1
             let parentInLink = parent >= 0 && inLink[parent]
-            if node.isText {
-                excluded[index] = parentExcluded
-                nearestBlock[index] = parentBlock
-                inLink[index] = parentInLink
-                continue
-            }
-            let names = ((node.attribute("class") ?? "") + " " + (node.attribute("id") ?? "")).lowercased()
-            if names.count > 1, strictness.weighClasses {
-                weight[index] = (Self.positiveNames.contains { names.contains($0) } ? 25 : 0)
-                    - (Self.negativeNames.contains { names.contains($0) } ? 25 : 0)
-            }
-            excluded[index] = parentExcluded || Self.ignoredTags.contains(node.name) || Self.isHidden(node)
-                || (strictness.stripUnlikely && names.count > 1 && Self.isUnlikely(node, names: names))
-            nearestBlock[index] = Self.blockTags.contains(node.name) ? index : parentBlock
-            inLink[index] = parentInLink || node.name == "a"
+            let trait = traits[index]
+            if strictness.weighClasses { weight[index] = trait.classWeight }
+            excluded[index] = parentExcluded || trait.ignored || (strictness.stripUnlikely && trait.unlikely)
+            nearestBlock[index] = trait.block ? index : parentBlock
+            inLink[index] = parentInLink || trait.link
         }
     }
 
     private static func isHidden(_ node: DocumentTree.Node) -> Bool {
         if node.attribute("hidden") != nil || node.attribute("aria-hidden") == "true" { return true }
         guard let style = node.attribute("style") else { return false }
-        let compact = style.lowercased().filter { $0 != " " }
-        return compact.contains("display:none")
-    }
-
-    private static func isUnlikely(_ node: DocumentTree.Node, names: String) -> Bool {
-        guard node.name != "html", node.name != "body", node.name != "a", node.name != "article", node.name != "main" else { return false }
-        return unlikelyNames.contains { names.contains($0) } && !maybeNames.contains { names.contains($0) }
+        let compact = ByteSearch.lowercased(style).filter { $0 != UInt8(ascii: " ") }
+        return ByteSearch.contains(compact, Array("display:none".utf8))
     }
 
     private mutating func measure() {
@@ -230,7 +216,7 @@ struct MainText {
             let density = linkDensity(sibling)
             let length = textLength[sibling]
             let endsSentence = tree.text(of: sibling).unicodeScalars.reversed()
-                .first { !$0.properties.isWhitespace }.map(Script.isSentenceEnd) ?? false
+                .first { !Script.isSpace($0) }.map(Script.isSentenceEnd) ?? false
             if siblingScore >= threshold
                 || (tree.nodes[sibling].name == "p" && length > 80 && density < 0.25)
                 || (tree.nodes[sibling].name == "p" && density == 0 && endsSentence) {
@@ -273,17 +259,43 @@ struct MainText {
         return false
     }
 
+    /// What each element's tag, class and id say about it, computed once per page for every pass.
+    static func traits(of tree: DocumentTree) -> [ElementTraits] {
+        tree.nodes.map { node in
+            guard !node.isText else { return ElementTraits() }
+            var trait = ElementTraits()
+            trait.block = blockTags.contains(node.name)
+            trait.link = node.name == "a"
+            trait.ignored = ignoredTags.contains(node.name) || isHidden(node)
+            let className = node.attribute("class"), id = node.attribute("id")
+            guard className != nil || id != nil else { return trait }
+            let names = ByteSearch.lowercased((className ?? "") + " " + (id ?? ""))
+            trait.classWeight = (positiveNeedles.contains { ByteSearch.contains(names, $0) } ? 25 : 0)
+                - (negativeNeedles.contains { ByteSearch.contains(names, $0) } ? 25 : 0)
+            trait.unlikely = !["html", "body", "a", "article", "main"].contains(node.name)
+                && unlikelyNeedles.contains { ByteSearch.contains(names, $0) }
+                && !maybeNeedles.contains { ByteSearch.contains(names, $0) }
+            return trait
+        }
+    }
+
+    private static let positiveNeedles = positiveNames.map { Array($0.utf8) }
+    private static let negativeNeedles = negativeNames.map { Array($0.utf8) }
+    private static let unlikelyNeedles = unlikelyNames.map { Array($0.utf8) }
+    private static let maybeNeedles = maybeNames.map { Array($0.utf8) }
+
     /// The article body as paragraphs and the roots it came from: the first pass of the retry ladder that
     /// yields enough text (500 characters, or 200 in CJK scripts), else the longest.
     static func extract(from tree: DocumentTree) -> (paragraphs: [String], roots: [Int]) {
         var best: (paragraphs: [String], roots: [Int], length: Int) = ([], [], -1)
+        let traits = traits(of: tree)
         for strictness in Strictness.allCases {
-            let scorer = MainText(tree: tree, strictness: strictness)
+            let scorer = MainText(tree: tree, traits: traits, strictness: strictness)
             let roots = scorer.contentRoots()
             let paragraphs = scorer.render(roots)
             var length = 0, characterTokens = 0
             for paragraph in paragraphs {
-                for scalar in paragraph.unicodeScalars where !scalar.properties.isWhitespace {
+                for scalar in paragraph.unicodeScalars where !Script.isSpace(scalar) {
                     length += 1
                     if Script.isCharacterToken(scalar) { characterTokens += 1 }
                 }
@@ -331,5 +343,48 @@ struct MainText {
             flush()
         }
         return paragraphs
+    }
+}
+
+/// Flags of one element for the main-text passes.
+struct ElementTraits {
+    var classWeight = 0
+    /// Never part of the text: scripts, forms, navigation, hidden elements.
+    var ignored = false
+    /// Class or id names a widget (sidebar, comments, share bar) and nothing article-like.
+    var unlikely = false
+    var block = false
+    var link = false
+}
+
+/// Substring search on UTF-8 bytes: class names and scripts are searched for every element of every page,
+/// where Foundation's locale-aware `String.contains` dominated the extraction time.
+enum ByteSearch {
+    static func lowercased(_ text: String) -> [UInt8] {
+        text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        haystack.withUnsafeBufferPointer { contains($0, needle) }
+    }
+
+    static func contains(_ text: String, _ needle: String) -> Bool {
+        var copy = text
+        return copy.withUTF8 { contains($0, Array(needle.utf8)) }
+    }
+
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return needle.isEmpty }
+        var start = 0
+        let last = haystack.count - needle.count
+        while start <= last {
+            if haystack[start] == first {
+                var matched = 1
+                while matched < needle.count, haystack[start + matched] == needle[matched] { matched += 1 }
+                if matched == needle.count { return true }
+            }
+            start += 1
+        }
+        return false
     }
 }

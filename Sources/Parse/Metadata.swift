@@ -62,7 +62,7 @@ struct Metadata {
                 let text = tree.text(of: index)
                 if (node.attribute("type") ?? "").lowercased().contains("ld+json") {
                     linkedData.read(json: text)
-                } else if text.contains("biz") && text.contains("sn") {
+                } else if ByteSearch.contains(text, "biz") && ByteSearch.contains(text, "sn") {
                     weChatScripts.append(text)
                 }
             default:

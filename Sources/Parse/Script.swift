@@ -37,10 +37,16 @@ enum Script {
         }
     }
 
+    /// White space, with an ASCII fast path: the Unicode property lookup is slow and runs on every character.
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 0x80 { return scalar.value == 0x20 || (0x09...0x0D).contains(scalar.value) }
+        return scalar.properties.isWhitespace
+    }
+
     /// Characters that are not white space.
     static func visibleLength(_ text: String) -> Int {
         var count = 0
-        for scalar in text.unicodeScalars where !scalar.properties.isWhitespace { count += 1 }
+        for scalar in text.unicodeScalars where !isSpace(scalar) { count += 1 }
         return count
     }
 
@@ -72,23 +78,26 @@ enum Script {
         return tokens
     }
 
-    /// The first sentences of `text`, at most about `limit` characters, cut at a sentence end when one
-    /// falls in the second half of the window.
+    /// The first sentences of the first paragraph of `text`, at most about `limit` characters, cut after a
+    /// sentence end when one falls in the second half of the window. Works on scalars: the text is already
+    /// cleaned, and counting grapheme clusters of a long paragraph is slow.
     static func leadingSentences(_ text: String, limit: Int) -> String {
-        let firstParagraph = text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? ""
-        guard firstParagraph.count > limit else { return firstParagraph }
-        let window = String(firstParagraph.prefix(limit))
-        var cut: String.Index?
-        var index = window.startIndex
-        var position = 0
-        while index < window.endIndex {
-            if let scalar = window[index].unicodeScalars.first, isSentenceEnd(scalar), position >= limit / 2 {
-                cut = window.index(after: index)
+        var window = String.UnicodeScalarView()
+        var lastSentenceEnd: String.UnicodeScalarView.Index?
+        var count = 0
+        var complete = true
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" { break }
+            if count == limit {
+                complete = false
+                break
             }
-            index = window.index(after: index)
-            position += 1
+            window.append(scalar)
+            count += 1
+            if isSentenceEnd(scalar), count >= limit / 2 { lastSentenceEnd = window.endIndex }
         }
-        if let cut { return String(window[..<cut]) }
-        return window + "…"
+        if complete { return String(window) }
+        if let lastSentenceEnd { return String(window[..<lastSentenceEnd]) }
+        return String(window) + "…"
     }
 }

@@ -15,6 +15,8 @@ import Testing
                 if page.titleMatches == false { print("   want: \(page.expectedTitle ?? "")\n   got:  \(page.title ?? "nil")") }
             }
         }
-        #expect(report.overall.pages > 0)
+        #expect(report.overall.pages > 100)
+        #expect(try #require(report.overall.titleExactRate) >= 0.88)
+        #expect(try #require(report.overall.bodyF1) >= 0.92)
     }
 }

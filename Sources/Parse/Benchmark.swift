@@ -1,0 +1,67 @@
+public import Foundation
+
+/// Speed of parsing plus full extraction over a corpus, beside libxml2 parsing alone measured in the same
+/// run and process (the ceiling for extraction). Decoding happens before timing starts.
+public enum ParseBenchmark {
+    /// Runs every `.html` file of `corpus` (`<set>/<id>.html`) `repetitions` times through both paths.
+    public static func run(corpus: URL, repetitions: Int,
+                           decode: @Sendable (Data) -> (text: String, charset: String)) throws -> ParseBenchmarkReport {
+        let pages = try CorpusPage.all(in: corpus)
+        let texts = pages.map { decode($0.bytes).text }
+        let bytes = pages.reduce(0) { $0 + $1.bytes.count }
+        let rounds = max(1, repetitions)
+        let extractor = Extractor()
+
+        let parseOnly = measure(rounds: rounds) {
+            for text in texts { _ = try? HTMLDocument(html: text, url: nil) }
+        }
+        var failures = 0
+        let extraction = measure(rounds: rounds) {
+            failures = 0
+            for (text, page) in zip(texts, pages) {
+                do {
+                    _ = try extractor.extract(html: text, baseURL: page.url)
+                } catch {
+                    failures += 1
+                }
+            }
+        }
+        return ParseBenchmarkReport(pages: pages.count, bytes: bytes, repetitions: rounds,
+                                    extractionSeconds: extraction, parseOnlySeconds: parseOnly, failures: failures)
+    }
+
+    private static func measure(rounds: Int, _ body: () -> Void) -> Double {
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            for _ in 0..<rounds { body() }
+        }
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
+
+/// Throughput of extraction and of libxml2 parsing alone; `ratio` is extraction speed over parse speed.
+public struct ParseBenchmarkReport: Codable, Sendable, CustomStringConvertible {
+    public var pages: Int
+    public var bytes: Int
+    public var repetitions: Int
+    public var extractionSeconds: Double
+    public var parseOnlySeconds: Double
+    /// Pages that gave a parse problem instead of a page.
+    public var failures: Int
+
+    public var extractionPagesPerSecond: Double { Double(pages * repetitions) / extractionSeconds }
+    public var extractionMegabytesPerSecond: Double { Double(bytes * repetitions) / 1_048_576 / extractionSeconds }
+    public var parseOnlyPagesPerSecond: Double { Double(pages * repetitions) / parseOnlySeconds }
+    public var parseOnlyMegabytesPerSecond: Double { Double(bytes * repetitions) / 1_048_576 / parseOnlySeconds }
+    public var ratio: Double { parseOnlySeconds / extractionSeconds }
+
+    public var description: String {
+        func figure(_ value: Double) -> String { String(format: "%.1f", value) }
+        return """
+        \(pages) pages, \(figure(Double(bytes) / 1_048_576)) MB, \(repetitions) repetitions, \(failures) failures
+        parse + extraction:       \(figure(extractionPagesPerSecond)) pages/s  \(figure(extractionMegabytesPerSecond)) MB/s
+        libxml2 parse only (in process): \(figure(parseOnlyPagesPerSecond)) pages/s  \(figure(parseOnlyMegabytesPerSecond)) MB/s
+        extraction speed / parse-only speed: \(String(format: "%.2f", ratio))
+        """
+    }
+}
