@@ -20,6 +20,8 @@ struct ColumnLayout {
     var sections: [Section]
     var figures: [FigureRow]
     var roll: [VolunteerCredit]
+    /// Most items first, then by name.
+    var topSites: [SiteCount]
     private var categoryTitles: [String: String]
 
     init(_ column: Column) {
@@ -38,7 +40,8 @@ struct ColumnLayout {
         for category in column.categories where titles[category.id] == nil { titles[category.id] = category.title }
         categoryTitles = titles
         roll = column.roll.sorted { ($1.accepted, $0.name) < ($0.accepted, $1.name) }
-        figures = Self.figureRows(column.figures)
+        topSites = column.figures.topSites.sorted { ($1.count, $0.site) < ($0.count, $1.site) }
+        figures = Self.figureRows(column.figures, topSites: topSites)
     }
 
     func categoryTitle(_ id: String) -> String {
@@ -50,11 +53,10 @@ struct ColumnLayout {
         tags.map(categoryTitle).joined(separator: "、")
     }
 
-    private static func figureRows(_ figures: ColumnFigures) -> [FigureRow] {
+    private static func figureRows(_ figures: ColumnFigures, topSites: [SiteCount]) -> [FigureRow] {
         let reasons = figures.rejectedByReason.sorted { $0.key < $1.key }
             .map { "\($0.key) \($0.value)" }.joined(separator: "，")
-        let sites = figures.topSites.sorted { ($1.count, $0.site) < ($0.count, $1.site) }
-            .map { "\($0.site) \($0.count)" }.joined(separator: "，")
+        let sites = topSites.map { "\($0.site) \($0.count)" }.joined(separator: "，")
         return [
             FigureRow(label: "投稿 Submissions", value: "\(figures.submissions)"),
             FigureRow(label: "志愿者 Volunteers", value: "\(figures.volunteers)"),

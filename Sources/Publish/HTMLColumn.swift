@@ -59,7 +59,7 @@ enum HTMLColumn {
         html += "<p class=\"byline\"><bdi>\(line(ColumnWording.byline(item)))</bdi></p>\n"
         if let summary = item.summary, !summary.isEmpty {
             for paragraph in summary.split(whereSeparator: \.isNewline) where !paragraph.allSatisfy(\.isWhitespace) {
-                html += "<p dir=\"auto\">\(Escape.html(String(paragraph)))</p>\n"
+                html += "<p class=\"summary\" dir=\"auto\">\(Escape.html(String(paragraph)))</p>\n"
             }
         }
         if let risk = ColumnWording.riskNote(item.flags) {
@@ -101,11 +101,12 @@ enum HTMLColumn {
       font-family: "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei",
         "WenQuanYi Micro Hei", "Helvetica Neue", Arial, sans-serif;
       font-size: 16px; line-height: 1.8; color: #1f2328; background: #fff;
-      text-align: justify; line-break: strict; overflow-wrap: anywhere; }
+      line-break: strict; overflow-wrap: anywhere; }
     h1 { font-size: 1.9rem; line-height: 1.35; margin: 0 0 .25rem; }
     h2 { font-size: 1.35rem; line-height: 1.4; margin: 2.2rem 0 .8rem; padding-bottom: .3rem; border-bottom: 2px solid #c8102e; }
     h3 { font-size: 1.08rem; line-height: 1.5; margin: 0 0 .3rem; text-align: start; }
     p { margin: .35rem 0; }
+    p.summary { text-align: justify; }
     a { color: #0b5cad; text-decoration: none; }
     a:hover { text-decoration: underline; }
     .subtitle, .byline { color: #57606a; font-size: .9rem; }

@@ -12,7 +12,7 @@ enum JSONFeedColumn {
             description: ColumnWording.subtitle(column),
             items: layout.sections.flatMap { section in section.items.map { feedItem($0, layout: layout) } },
             extension: FeedExtension(month: column.month, generatedAt: ColumnWording.timestamp(column.generatedAt),
-                                     categories: column.categories, figures: Figures(column.figures),
+                                     categories: column.categories, figures: Figures(column.figures, topSites: layout.topSites),
                                      roll: layout.roll))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -136,14 +136,14 @@ enum JSONFeedColumn {
         var duplicatesMerged: Int
         var topSites: [SiteCount]
 
-        init(_ figures: ColumnFigures) {
+        init(_ figures: ColumnFigures, topSites: [SiteCount]) {
             submissions = figures.submissions
             volunteers = figures.volunteers
             approved = figures.approved
             rejected = figures.rejected
             rejectedByReason = figures.rejectedByReason
             duplicatesMerged = figures.duplicatesMerged
-            topSites = figures.topSites
+            self.topSites = topSites
         }
 
         enum CodingKeys: String, CodingKey {

@@ -11,13 +11,16 @@ struct AtomColumnTests {
         "//*[local-name()='\(path)']"
     }
 
+    /// Well-formed and valid against `AtomSchema`; false (after recording or printing why) otherwise.
     private func requireWellFormed(_ feed: String) throws -> Bool {
         guard let errors = try XMLLint.wellFormednessErrors(feed) else {
             print(XMLLint.missing)
             return false
         }
         #expect(errors.isEmpty, "xmllint: \(errors)")
-        return errors.isEmpty
+        let violations = try AtomSchema.violations(feed) ?? ""
+        #expect(violations.isEmpty, "RELAX NG: \(violations)")
+        return errors.isEmpty && violations.isEmpty
     }
 
     /// RFC 4287 §4.1.1 and §4.1.2: a feed has exactly one id, title and updated; so does each entry, and an
@@ -80,6 +83,21 @@ struct AtomColumnTests {
         let broken = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed><title>\u{FFFE} <x</title></feed>\n"
         guard let errors = try XMLLint.wellFormednessErrors(broken) else { print(XMLLint.missing); return }
         #expect(!errors.isEmpty)
+    }
+
+    @Test func schemaRejectsWhatRFC4287OrOurRulesForbid() throws {
+        let valid = ColumnRenderer.render(Fixtures.sample(), as: .atom)
+        let broken = [
+            valid.replacingOccurrences(of: "<title type=\"text\">早于", with: "<title type=\"html\">早于"),
+            valid.replacingOccurrences(of: "<id>tag:sluice,2026:item/15</id>", with: ""),
+            valid.replacingOccurrences(of: "<updated>2026-11-03T02:00:00Z</updated>", with: "<updated>2026-11-03</updated>"),
+            valid.replacingOccurrences(of: "<generator>sluice</generator>", with: "<generator>sluice</generator><script/>"),
+        ]
+        for feed in broken {
+            #expect(feed != valid)
+            guard let violations = try AtomSchema.violations(feed) else { print(XMLLint.missing); return }
+            #expect(!violations.isEmpty)
+        }
     }
 
     @Test(.enabled(if: SharedCorpus.directory != nil, Comment(rawValue: SharedCorpus.skipMessage)))

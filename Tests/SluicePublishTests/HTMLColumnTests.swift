@@ -30,7 +30,7 @@ struct HTMLColumnTests {
                 == "风险提示：夸大宣传「躺赚」；收益承诺「一周躺赚五千」")
         #expect(try XMLLint.xpath("string(//article[@id='item-13']//p[@class='source'])", in: html, html: true)
                 == "原文已删除：source deleted on 2026-11-23; evidence captured on 2026-11-04")
-        #expect(try XMLLint.xpath("count(//article[@id='item-11']/p[@dir='auto' and not(@class)])", in: html, html: true) == "2")
+        #expect(try XMLLint.xpath("count(//article[@id='item-11']/p[@class='summary'])", in: html, html: true) == "2")
         #expect(try XMLLint.xpath("count(//section[@class='roll']//li)", in: html, html: true) == "\(column.roll.count)")
         let figures = Fixtures.sampleFigures
         #expect(try XMLLint.xpath("string(//section[@class='figures']//div[1]/dd)", in: html, html: true)
