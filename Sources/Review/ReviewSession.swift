@@ -57,7 +57,8 @@ final class ReviewSession {
             case .skip:
                 passed.insert(card.id)
                 summary.skipped += 1
-                return .show("skipped #\(card.id); " + advance())
+                let note = release(card)
+                return .show("skipped #\(card.id); " + [note, advance()].filter { !$0.isEmpty }.joined(separator: "; "))
             case .edit(let field, let value):
                 let receipt = try backend.edit(itemID: card.id, version: card.version, moderator: moderator,
                                                field: field, value: value)
@@ -74,6 +75,22 @@ final class ReviewSession {
             }
         } catch {
             return .show(refused(card, error))
+        }
+    }
+
+    /// Releases the claim on the card still open; called on every way out of a session. A claim that cannot be
+    /// released lapses by itself, so the failure is only reported.
+    func finish() -> String {
+        guard let card = current, card.state == "pending_review" else { return "" }
+        return release(card)
+    }
+
+    private func release(_ card: ReviewCard) -> String {
+        do {
+            try backend.release(itemID: card.id, moderator: moderator)
+            return ""
+        } catch {
+            return "could not release #\(card.id): \(Self.describe(error))"
         }
     }
 
