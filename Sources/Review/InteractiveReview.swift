@@ -25,6 +25,8 @@ public struct InteractiveReview {
         let terminal = try RawTerminal(input: input, output: output)
         defer { terminal.restore() }
         let session = ReviewSession(backend: backend, moderator: moderator)
+        // The screen is gone by then; a claim that cannot be released lapses by itself.
+        defer { _ = session.finish() }
         let screen = Screen(terminal: terminal, keys: KeyReader(descriptor: input), moderator: moderator)
         screen.message = try session.start()
         while true {

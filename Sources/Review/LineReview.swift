@@ -23,7 +23,7 @@ public struct LineReview {
         say(try session.start())
         showCard(session)
         var reader = LineReader(input: input)
-        while let line = reader.next() {
+        reading: while let line = reader.next() {
             let action: ReviewAction
             do {
                 guard let parsed = try ReviewCommand.parse(line) else { continue }
@@ -34,8 +34,7 @@ public struct LineReview {
             }
             switch session.perform(action) {
             case .quit:
-                say(Self.farewell(session.summary))
-                return session.summary
+                break reading
             case .help:
                 say(ReviewCommand.lineHelp)
             case .text(let title, let body):
@@ -47,6 +46,7 @@ public struct LineReview {
                 showCard(session)
             }
         }
+        say(session.finish())
         say(Self.farewell(session.summary))
         return session.summary
     }

@@ -201,3 +201,11 @@ private enum SignalRestore {
         }
     }()
 }
+
+extension RawTerminal {
+    /// Whether the descriptor is a terminal: the CLI runs `InteractiveReview` when both stdin and stdout are,
+    /// `LineReview` otherwise.
+    public static func isTerminal(_ descriptor: Int32) -> Bool {
+        isatty(descriptor) == 1
+    }
+}

@@ -47,33 +47,53 @@ final class ReviewSession {
         case .undo: return .show(undo())
         case .next: return .show(move(by: 1))
         case .previous: return .show(move(by: -1))
-        default: break
-        }
-        guard let card = current else { return .show("no item to act on: the queue is empty") }
-        do {
-            switch action {
-            case .view:
-                return .text(title: card.title ?? "#\(card.id)", body: try backend.fullText(itemID: card.id))
-            case .skip:
-                passed.insert(card.id)
-                summary.skipped += 1
-                return .show("skipped #\(card.id); " + advance())
-            case .edit(let field, let value):
-                let receipt = try backend.edit(itemID: card.id, version: card.version, moderator: moderator,
-                                               field: field, value: value)
-                record(receipt, action)
-                cards[index].apply(field, value)
-                return .show("\(field.rawValue) of #\(card.id) saved")
-            case .approve, .reject:
-                let receipt = try decide(card, action)
-                record(receipt, action)
-                passed.insert(card.id)
-                return .show("\(Self.describe(action)) #\(card.id); " + advance())
-            default:
-                return .show("")
+        case .view, .skip, .edit, .approve, .reject:
+            guard let card = current else { return .show("no item to act on: the queue is empty") }
+            do {
+                return try act(action, on: card)
+            } catch {
+                return .show(refused(card, error))
             }
+        }
+    }
+
+    /// The actions on the card shown; approve and reject are the rest.
+    private func act(_ action: ReviewAction, on card: ReviewCard) throws -> SessionEvent {
+        switch action {
+        case .view:
+            return .text(title: card.title ?? "#\(card.id)", body: try backend.fullText(itemID: card.id))
+        case .skip:
+            passed.insert(card.id)
+            summary.skipped += 1
+            let note = release(card)
+            return .show("skipped #\(card.id); " + [note, advance()].filter { !$0.isEmpty }.joined(separator: "; "))
+        case .edit(let field, let value):
+            let receipt = try backend.edit(itemID: card.id, version: card.version, moderator: moderator,
+                                           field: field, value: value)
+            record(receipt, action)
+            cards[index].apply(field, value)
+            return .show("\(field.rawValue) of #\(card.id) saved")
+        default:
+            let receipt = try decide(card, action)
+            record(receipt, action)
+            passed.insert(card.id)
+            return .show("\(Self.describe(action)) #\(card.id); " + advance())
+        }
+    }
+
+    /// Releases the claim on the card still open; called on every way out of a session. A claim that cannot be
+    /// released lapses by itself, so the failure is only reported.
+    func finish() -> String {
+        guard let card = current, card.state == "pending_review" else { return "" }
+        return release(card)
+    }
+
+    private func release(_ card: ReviewCard) -> String {
+        do {
+            try backend.release(itemID: card.id, moderator: moderator)
+            return ""
         } catch {
-            return .show(refused(card, error))
+            return "could not release #\(card.id): \(Self.describe(error))"
         }
     }
 

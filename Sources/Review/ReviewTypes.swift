@@ -161,6 +161,8 @@ public protocol ReviewBackend: Sendable {
     func nextCards(moderator: String, limit: Int) throws -> [ReviewCard]
     /// Claims the item for a few minutes, or throws `claimedByOther`.
     func claim(itemID: Int64, moderator: String) throws
+    /// Gives up this moderator's claim (after a skip, or when the session ends) so others get the item at once.
+    func release(itemID: Int64, moderator: String) throws
     func approve(itemID: Int64, version: Int, moderator: String) throws -> DecisionReceipt
     func reject(itemID: Int64, version: Int, moderator: String, reason: RejectReason, text: String?) throws
         -> DecisionReceipt

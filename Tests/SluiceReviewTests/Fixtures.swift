@@ -30,23 +30,29 @@ enum Fixtures {
 
     /// Titles and bodies of real Chinese pages from the shared corpus, as cards; empty without the corpus.
     static func corpusCards(limit: Int) -> [ReviewCard] {
-        guard let directory = SharedCorpus.directory,
-              let manifest = try? String(contentsOf: directory.appendingPathComponent("MANIFEST.tsv"), encoding: .utf8)
-        else { return [] }
+        guard let directory = SharedCorpus.directory else { return [] }
         var cards: [ReviewCard] = []
-        for row in manifest.split(separator: "\n").dropFirst() {
-            let fields = row.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count > 6, fields[6] == "zh", fields[4] == "true" else { continue }
-            let truth = directory.appendingPathComponent(fields[0]).appendingPathComponent(fields[1] + ".json")
-            guard let data = try? Data(contentsOf: truth),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let title = object["title"] as? String else { continue }
-            var card = card(Int64(cards.count + 1), title: title, priority: 1 - Double(cards.count) / 100)
+        for object in corpusRows(directory) {
+            guard let title = object["title"] as? String else { continue }
+            var card = card(Int64(cards.count + 1), title: title, priority: 1 - Double(cards.count) / 1_000)
             card.excerpt = (object["body"] as? String).map { String($0.prefix(400)) }
             card.url = object["url"] as? String ?? card.url
             cards.append(card)
             if cards.count == limit { break }
         }
         return cards
+    }
+
+    /// The ground truth of every Chinese page of the corpus that has a title.
+    static func corpusRows(_ directory: URL) -> [[String: Any]] {
+        guard let manifest = try? String(contentsOf: directory.appendingPathComponent("MANIFEST.tsv"), encoding: .utf8)
+        else { return [] }
+        return manifest.split(separator: "\n").dropFirst().compactMap { row in
+            let fields = row.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count > 6, fields[6] == "zh", fields[4] == "true" else { return nil }
+            let truth = directory.appendingPathComponent(fields[0]).appendingPathComponent(fields[1] + ".json")
+            guard let data = try? Data(contentsOf: truth) else { return nil }
+            return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        }
     }
 }

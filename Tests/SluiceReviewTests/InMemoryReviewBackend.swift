@@ -76,6 +76,12 @@ final class InMemoryReviewBackend: ReviewBackend {
         }
     }
 
+    func release(itemID: Int64, moderator: String) throws {
+        state.withLock { state in
+            if state.claims[itemID]?.moderator == moderator { state.claims[itemID] = nil }
+        }
+    }
+
     func approve(itemID: Int64, version: Int, moderator: String) throws -> DecisionReceipt {
         try write(itemID: itemID, version: version, moderator: moderator, action: "approve") {
             $0.state = ItemState.approved.rawValue

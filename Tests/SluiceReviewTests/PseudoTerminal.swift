@@ -57,6 +57,12 @@ final class PseudoTerminal: @unchecked Sendable {
     /// Everything the screen wrote so far, decoded.
     var transcript: String { String(decoding: output.withLock { $0 }, as: UTF8.self) }
 
+    /// Types keys, then waits for each text in turn to show up in what the screen wrote after them.
+    func press(_ keys: String, until expected: String..., sourceLocation: SourceLocation = #_sourceLocation) {
+        type(keys)
+        for text in expected { waitFor(text, sourceLocation: sourceLocation) }
+    }
+
     /// Waits until the output written since the last keys were typed contains `text`.
     @discardableResult
     func waitFor(_ text: String, seconds: Double = 5, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
