@@ -40,13 +40,12 @@ public enum Command {
     }
 
     static func describe(_ error: any Error) -> String {
-        if let described = error as? CustomStringConvertible { return described.description }
-        return "\(error)"
+        String(describing: error)
     }
 
-    struct Entry {
+    struct Entry: Sendable {
         var help: String
-        var run: (inout Arguments, Context) throws -> Int32
+        var run: @Sendable (inout Arguments, Context) throws -> Int32
     }
 
     static let commands: [String: Entry] = [

@@ -29,7 +29,8 @@ enum PipelineCommands {
         let engines = try StageEngines(definition: definition, model: model)
         let source: PageSource = try replay.map { .replay(try ReplayArchive(path: $0)) } ?? .network
         let stop = StopSignal()
-        let signals = SignalTrap(stop: stop) { context.console.error("interrupted: finishing in-flight items, then stopping (again to force)") }
+        let console = context.console
+        let signals = SignalTrap(stop: stop) { console.error("interrupted: finishing in-flight items, then stopping (again to force)") }
         defer { signals.cancel() }
         let runner = PipelineRunner(engines: engines, store: store, source: source, owner: RunOwner.current, stop: stop)
         let summary = try runner.run()
@@ -114,7 +115,7 @@ enum RunOwner {
 
 /// Turns SIGINT and SIGTERM into a stop request: the first asks the run to stop taking work and finish
 /// what is in flight; a second one exits at once (nothing is lost: uncommitted items stay in their state).
-final class SignalTrap: Sendable {
+final class SignalTrap {
     private let sources: [any DispatchSourceSignal]
 
     init(stop: StopSignal, onFirst: @escaping @Sendable () -> Void) {

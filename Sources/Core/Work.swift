@@ -146,9 +146,9 @@ public protocol PipelineStore: Sendable {
     /// `owner` for `leaseSeconds` more: the run carries them in memory to the next stage.
     @discardableResult
     func commit(_ outcomes: [StageOutcome], owner: String, leaseSeconds: Double) throws -> [StageOutcome]
-    /// Looks up every stored item sharing a key, records this item's keys and the verdict `decide` returns,
-    /// all in one transaction so two items can never both be "first".
-    func deduplicate(_ item: WorkItem, keys: DedupKeys, owner: String,
+    /// Looks up every stored item sharing a key, records this item's keys, its canonical URL (as shown to
+    /// people) and the verdict `decide` returns, all in one transaction so two items can never both be "first".
+    func deduplicate(_ item: WorkItem, keys: DedupKeys, canonicalURL: String?, owner: String,
                      decide: (DedupCandidates) -> DedupVerdict) throws -> DedupVerdict
     func reporterSignals(itemID: Int64) throws -> ReporterSignals
     /// The newest trained classifier, if any.

@@ -239,9 +239,9 @@ public final class PipelineRunner: Sendable {
 
     private func deduplicate(_ item: WorkItem) {
         guard !stop.isRaised else { return finish() }
-        let (keys, fingerprint) = engines.dedupKeys(for: item)
+        let (keys, fingerprint, displayURL) = engines.dedupKeys(for: item)
         do {
-            let verdict = try store.deduplicate(item, keys: keys, owner: owner) { candidates in
+            let verdict = try store.deduplicate(item, keys: keys, canonicalURL: displayURL, owner: owner) { candidates in
                 engines.verdict(for: fingerprint, among: candidates)
             }
             if verdict.duplicateOf != nil {

@@ -81,8 +81,9 @@ public struct StageEngines: Sendable {
 
     /// The keys an item is known by: its canonical URLs (submitted, redirects, declared, WeChat identity)
     /// and, for real content, the text fingerprint; note-only intel is fingerprinted by its note.
-    public func dedupKeys(for item: WorkItem) -> (keys: DedupKeys, fingerprint: ContentFingerprint?) {
+    public func dedupKeys(for item: WorkItem) -> (keys: DedupKeys, fingerprint: ContentFingerprint?, displayURL: String?) {
         var urlKeys: [String] = []
+        var displayURL: String?
         if let url = item.url {
             let capture = item.capture
             let declared = [item.page?.canonicalURL].compactMap { $0 }
@@ -91,6 +92,9 @@ public struct StageEngines: Sendable {
             let landing = capture.flatMap { try? canonicalizer.canonicalize($0.finalURL).value }
             urlKeys = ([landing].compactMap { $0 } + keys.map(\.value)).reduce(into: []) { unique, key in
                 if !unique.contains(key) { unique.append(key) }
+            }
+            displayURL = (landing ?? urlKeys.first).map { key in
+                Self.restoringScheme(of: capture?.finalURL ?? url, in: key)
             }
         }
         let options = definition.dedup
@@ -103,7 +107,14 @@ public struct StageEngines: Sendable {
         let encoded = fingerprint.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
         let keys = DedupKeys(urlKeys: urlKeys, exactContentHash: fingerprint?.exactHash, fingerprint: encoded,
                              bandKeys: fingerprint?.bandKeys(maxDistance: options.maxHammingDistance) ?? [])
-        return (keys, fingerprint)
+        return (keys, fingerprint, displayURL)
+    }
+
+    /// Dedup keys fold `http` into `https` so both meet; the link shown to members keeps the scheme the
+    /// page was actually served with.
+    static func restoringScheme(of original: String, in key: String) -> String {
+        guard original.lowercased().hasPrefix("http://"), key.hasPrefix("https://") else { return key }
+        return "http://" + key.dropFirst("https://".count)
     }
 
     /// Picks the cluster an item belongs to: a shared URL key first, then identical text, then the nearest

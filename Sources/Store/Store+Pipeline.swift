@@ -115,7 +115,7 @@ extension Store: PipelineStore {
         return true
     }
 
-    public func deduplicate(_ item: WorkItem, keys: DedupKeys, owner: String,
+    public func deduplicate(_ item: WorkItem, keys: DedupKeys, canonicalURL: String?, owner: String,
                             decide: (DedupCandidates) -> DedupVerdict) throws -> DedupVerdict {
         let now = Date()
         return try write { database in
@@ -135,7 +135,7 @@ extension Store: PipelineStore {
             }
             let target: ItemState = verdict.duplicateOf == nil ? .deduplicated : .duplicate
             let outcome = StageOutcome(itemID: item.id, from: item.state, to: target, stage: .dedup,
-                                       canonicalURL: keys.urlKeys.first)
+                                       canonicalURL: canonicalURL ?? keys.urlKeys.first)
             guard try apply(outcome, database: database, owner: owner, now: now, leaseSeconds: 300) else {
                 throw StoreError.invalidTransition(itemID: item.id, from: item.state, to: target)
             }

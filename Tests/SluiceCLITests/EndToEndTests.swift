@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SluiceCLI
 import SluiceCore
+import SluiceStore
 import SluiceTestSupport
 
 /// The whole path through the real command line, in process: submit links to a real HTTP server on

@@ -72,7 +72,7 @@ import SluiceTestSupport
             let item = try #require(try store.claim(state: .submitted, limit: 1, owner: "a", leaseSeconds: 60).first)
             let verdict = try store.deduplicate(item, keys: DedupKeys(urlKeys: ["https://www.36kr.com/p/1"],
                                                                       exactContentHash: nil, fingerprint: nil, bandKeys: []),
-                                                owner: "a") { candidates in
+                                                canonicalURL: nil, owner: "a") { candidates in
                 #expect(candidates.byURL.isEmpty)
                 return .unique
             }
@@ -83,7 +83,7 @@ import SluiceTestSupport
         let item = try #require(try store.claim(state: .submitted, limit: 1, owner: "b", leaseSeconds: 60).first)
         let verdict = try store.deduplicate(item, keys: DedupKeys(urlKeys: ["https://www.36kr.com/p/1"],
                                                                   exactContentHash: nil, fingerprint: nil, bandKeys: []),
-                                            owner: "b") { candidates in
+                                            canonicalURL: nil, owner: "b") { candidates in
             guard let match = candidates.byURL.first else { return .unique }
             return DedupVerdict(duplicateOf: match.itemID, kind: "url", evidence: match.key)
         }
