@@ -39,12 +39,13 @@ struct CharsetReading {
         var nonASCII = 0
         var plausible = 0
         var marks = 0
+        var beforePrevious: Unicode.Scalar = " "
         var previous: Unicode.Scalar = " "
         var previousWasHigh = false
         var pendingIsolated = false
         for scalar in text.unicodeScalars {
             let isHigh = scalar.value >= 0x80 && scalar != "\u{FFFD}"
-            if CharsetReading.isMojibakePair(previous, scalar) { marks += 1 }
+            if CharsetReading.isMojibakeRun(beforePrevious, previous, scalar) { marks += 1 }
             if language == .singleByte {
                 // A high character counts when it stands alone among ASCII: accented letters and typographic
                 // quotes do, CJK bytes read one by one come in runs.
@@ -54,6 +55,7 @@ struct CharsetReading {
                 plausible += 1
             }
             if isHigh { nonASCII += 1 }
+            beforePrevious = previous
             previous = scalar
             previousWasHigh = isHigh
         }
@@ -81,11 +83,18 @@ struct CharsetReading {
         plausible >= 8 && !looksWrong && quality > declared.quality + 0.2
     }
 
-    /// A UTF-8 lead byte read as Latin-1 (Â…ï) followed by a continuation byte read as Latin-1 or as one of
-    /// windows-1252's substitutes for 0x80–0x9F: the trace of UTF-8 text decoded as Latin-1 (`ä¸`, `å¤`).
-    static func isMojibakePair(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Bool {
-        guard (0xC2...0xEF).contains(first.value) else { return false }
-        return (0x80...0xBF).contains(second.value) || windows1252Substitutes.contains(second.value)
+    /// Whether `last` completes a UTF-8 sequence read as Latin-1: a two-byte lead (Â…ß) and one continuation
+    /// byte (`Ã£`), or a three-byte lead (à…ï) and two (`ä¸­`, `å¤§`). Continuation bytes show as U+0080–U+00BF
+    /// or as windows-1252's substitutes for 0x80–0x9F. Requiring the full sequence keeps real Latin text
+    /// (`passé»`, `Tomáš`) out.
+    static func isMojibakeRun(_ first: Unicode.Scalar, _ second: Unicode.Scalar, _ last: Unicode.Scalar) -> Bool {
+        guard isContinuation(last) else { return false }
+        if (0xC2...0xDF).contains(second.value) { return true }
+        return (0xE0...0xEF).contains(first.value) && isContinuation(second)
+    }
+
+    private static func isContinuation(_ scalar: Unicode.Scalar) -> Bool {
+        (0x80...0xBF).contains(scalar.value) || windows1252Substitutes.contains(scalar.value)
     }
 
     private static let windows1252Substitutes: Set<UInt32> = [
