@@ -13,22 +13,23 @@ struct CharsetReading {
 
     /// Decodes with the encoding named `charset` (a `CharsetLabels` name); unknown names read as windows-1252.
     init(_ bytes: Data, charset: String) {
+        let decoded = CharsetReading.decodeOnly(bytes, charset: charset)
+        self.init(charset: decoded.charset, text: decoded.text, invalidSequences: decoded.invalidSequences)
+    }
+
+    /// The decoding alone, without judging it.
+    static func decodeOnly(_ bytes: Data, charset: String) -> (charset: String, text: String, invalidSequences: Int) {
         let encoding = CharsetLabels.byName[charset] ?? CharsetLabels.byName["windows-1252"]
         let name = encoding?.name ?? "windows-1252"
-        let decodedText: String
-        let invalid: Int
         if name == "utf-8" {
-            decodedText = String(decoding: bytes, as: UTF8.self)
-            invalid = UTF8Profile(bytes).invalidBytes
-        } else if let converter = encoding.flatMap({ CharsetConverter(from: $0.iconvName) }) {
-            let converted = converter.convert(bytes)
-            decodedText = String(decoding: converted.bytes, as: UTF8.self)
-            invalid = converted.invalidSequences
-        } else {
-            decodedText = String(decoding: bytes.map { $0 < 0x80 ? $0 : 0x3F }, as: UTF8.self)
-            invalid = bytes.reduce(0) { $0 + ($1 < 0x80 ? 0 : 1) }
+            return (name, String(decoding: bytes, as: UTF8.self), UTF8Profile(bytes).invalidBytes)
         }
-        self.init(charset: name, text: decodedText, invalidSequences: invalid)
+        if let converter = encoding.flatMap({ CharsetConverter(from: $0.iconvName) }) {
+            let converted = converter.convert(bytes)
+            return (name, String(decoding: converted.bytes, as: UTF8.self), converted.invalidSequences)
+        }
+        return (name, String(decoding: bytes.map { $0 < 0x80 ? $0 : 0x3F }, as: UTF8.self),
+                bytes.reduce(0) { $0 + ($1 < 0x80 ? 0 : 1) })
     }
 
     init(charset: String, text: String, invalidSequences: Int) {
@@ -123,11 +124,11 @@ enum CharsetLanguage: Equatable {
             || (0x2010...0x2027).contains(value)
         switch self {
         case .chinese:
-            return punctuation || CharsetCommonHanzi.characters.contains(scalar)
+            return punctuation || CharsetCommonHanzi.contains(scalar)
         case .japanese:
-            return punctuation || (0x3040...0x30FF).contains(value) || CharsetCommonHanzi.characters.contains(scalar)
+            return punctuation || (0x3040...0x30FF).contains(value) || CharsetCommonHanzi.contains(scalar)
         case .korean:
-            return punctuation || (0xAC00...0xD7A3).contains(value) || CharsetCommonHanzi.characters.contains(scalar)
+            return punctuation || (0xAC00...0xD7A3).contains(value) || CharsetCommonHanzi.contains(scalar)
         case .unicode:
             return !(0x80...0x9F).contains(value) && !(0xE000...0xF8FF).contains(value)
         case .singleByte:

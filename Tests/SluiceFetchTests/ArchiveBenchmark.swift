@@ -34,8 +34,16 @@ import SluiceTestSupport
             try? all.write(to: URL(fileURLWithPath: plainPath))
             _ = FileManager.default.contents(atPath: plainPath)
         }
-        var lines = [String(format: "%d pages, %.2f MB of bodies; plain write+read of the bodies: %.3f s",
-                            captures.count, Double(bytes) / 1e6, reference.seconds)]
+        let gzipCommand = try clock.measure {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["gzip", "-6", "-k", "-f", plainPath]
+            try process.run()
+            process.waitUntilExit()
+        }
+        var lines = [String(format: "%d pages, %.2f MB of bodies; plain write+read of the bodies: %.3f s; "
+                            + "gzip -6 command on them: %.3f s",
+                            captures.count, Double(bytes) / 1e6, reference.seconds, gzipCommand.seconds)]
         for gzip in [false, true] {
             let path = scratch.path(gzip ? "all.warc.gz" : "all.warc")
             let write = try clock.measure {
@@ -51,10 +59,11 @@ import SluiceTestSupport
                 replayed = captures.filter { archive.capture(for: $0.finalURL) != nil }.count
             }
             let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            lines.append(String(format: "%@: file %.2f MB (%.0f%% of bodies); write %.3f s (%.1f MB/s, %.1fx plain); "
+            lines.append(String(format: "%@: file %.2f MB (%.0f%% of bodies); write %.3f s (%.1f MB/s, %.2fx plain, %.2fx gzip command); "
                                 + "read %d records %.3f s (%.1f MB/s); replay index + %d lookups %.3f s",
                                 gzip ? "warc.gz" : "warc", Double(size) / 1e6, 100 * Double(size) / Double(bytes),
                                 write.seconds, Double(bytes) / 1e6 / write.seconds, write.seconds / reference.seconds,
+                                write.seconds / gzipCommand.seconds,
                                 records, read.seconds, Double(bytes) / 1e6 / read.seconds, replayed, replay.seconds))
         }
         print(lines.joined(separator: "\n"))
