@@ -2,7 +2,25 @@
 /// real text. Bytes of one CJK charset read as another still decode, mostly without errors, but into rare
 /// characters; the share of frequent characters tells the right reading from the wrong one.
 enum CharsetCommonHanzi {
-    static let characters: Set<Unicode.Scalar> = Set((simplified + traditional).unicodeScalars)
+    /// One bit per code point of the CJK Unified Ideographs block (U+4E00–U+9FFF): a lookup per character
+    /// without hashing, since every character of a page goes through it.
+    private static let bits: [UInt64] = {
+        var words = [UInt64](repeating: 0, count: Int(blockEnd - blockStart) / 64 + 1)
+        for scalar in (simplified + traditional).unicodeScalars where (blockStart...blockEnd).contains(scalar.value) {
+            let offset = Int(scalar.value - blockStart)
+            words[offset / 64] |= 1 << UInt64(offset % 64)
+        }
+        return words
+    }()
+
+    private static let blockStart: UInt32 = 0x4E00
+    private static let blockEnd: UInt32 = 0x9FFF
+
+    static func contains(_ scalar: Unicode.Scalar) -> Bool {
+        guard (blockStart...blockEnd).contains(scalar.value) else { return false }
+        let offset = Int(scalar.value - blockStart)
+        return bits[offset / 64] & (1 << UInt64(offset % 64)) != 0
+    }
 
     private static let simplified = """
         的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年过发后作里用道行所然家\

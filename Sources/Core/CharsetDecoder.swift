@@ -59,7 +59,7 @@ public enum CharsetDecoder {
         CharsetLabels.encoding(forLabel: label)?.name
     }
 
-    /// How many UTF-8-read-as-Latin-1 traces (`ä¸`, `å¤`, `â€`) a text carries; 0 for clean text.
+    /// How many UTF-8-read-as-Latin-1 traces (`ä¸­`, `å¤§`, `Ã£`) a text carries; 0 for clean text.
     public static func mojibakeMarks(in text: String) -> Int {
         CharsetReading(charset: "utf-8", text: text, invalidSequences: 0).mojibakeMarks
     }

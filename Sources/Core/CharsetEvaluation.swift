@@ -147,7 +147,7 @@ public enum CharsetEvaluation {
     /// The text of the page read with its true charset, byte order mark removed.
     private static func referenceText(_ body: Data, charset: String) -> String {
         let start = CharsetSniffing.byteOrderMark(body)?.length ?? 0
-        return CharsetReading(body.dropFirst(start), charset: charset).text
+        return CharsetReading.decodeOnly(body.dropFirst(start), charset: charset).text
     }
 
     private static func titleText(_ text: String) -> String {

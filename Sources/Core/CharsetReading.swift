@@ -13,22 +13,23 @@ struct CharsetReading {
 
     /// Decodes with the encoding named `charset` (a `CharsetLabels` name); unknown names read as windows-1252.
     init(_ bytes: Data, charset: String) {
+        let decoded = CharsetReading.decodeOnly(bytes, charset: charset)
+        self.init(charset: decoded.charset, text: decoded.text, invalidSequences: decoded.invalidSequences)
+    }
+
+    /// The decoding alone, without judging it.
+    static func decodeOnly(_ bytes: Data, charset: String) -> (charset: String, text: String, invalidSequences: Int) {
         let encoding = CharsetLabels.byName[charset] ?? CharsetLabels.byName["windows-1252"]
         let name = encoding?.name ?? "windows-1252"
-        let decodedText: String
-        let invalid: Int
         if name == "utf-8" {
-            decodedText = String(decoding: bytes, as: UTF8.self)
-            invalid = UTF8Profile(bytes).invalidBytes
-        } else if let converter = encoding.flatMap({ CharsetConverter(from: $0.iconvName) }) {
-            let converted = converter.convert(bytes)
-            decodedText = String(decoding: converted.bytes, as: UTF8.self)
-            invalid = converted.invalidSequences
-        } else {
-            decodedText = String(decoding: bytes.map { $0 < 0x80 ? $0 : 0x3F }, as: UTF8.self)
-            invalid = bytes.reduce(0) { $0 + ($1 < 0x80 ? 0 : 1) }
+            return (name, String(decoding: bytes, as: UTF8.self), UTF8Profile(bytes).invalidBytes)
         }
-        self.init(charset: name, text: decodedText, invalidSequences: invalid)
+        if let converter = encoding.flatMap({ CharsetConverter(from: $0.iconvName) }) {
+            let converted = converter.convert(bytes)
+            return (name, String(decoding: converted.bytes, as: UTF8.self), converted.invalidSequences)
+        }
+        return (name, String(decoding: bytes.map { $0 < 0x80 ? $0 : 0x3F }, as: UTF8.self),
+                bytes.reduce(0) { $0 + ($1 < 0x80 ? 0 : 1) })
     }
 
     init(charset: String, text: String, invalidSequences: Int) {
@@ -39,12 +40,13 @@ struct CharsetReading {
         var nonASCII = 0
         var plausible = 0
         var marks = 0
+        var beforePrevious: Unicode.Scalar = " "
         var previous: Unicode.Scalar = " "
         var previousWasHigh = false
         var pendingIsolated = false
         for scalar in text.unicodeScalars {
             let isHigh = scalar.value >= 0x80 && scalar != "\u{FFFD}"
-            if CharsetReading.isMojibakePair(previous, scalar) { marks += 1 }
+            if CharsetReading.isMojibakeRun(beforePrevious, previous, scalar) { marks += 1 }
             if language == .singleByte {
                 // A high character counts when it stands alone among ASCII: accented letters and typographic
                 // quotes do, CJK bytes read one by one come in runs.
@@ -54,6 +56,7 @@ struct CharsetReading {
                 plausible += 1
             }
             if isHigh { nonASCII += 1 }
+            beforePrevious = previous
             previous = scalar
             previousWasHigh = isHigh
         }
@@ -81,11 +84,18 @@ struct CharsetReading {
         plausible >= 8 && !looksWrong && quality > declared.quality + 0.2
     }
 
-    /// A UTF-8 lead byte read as Latin-1 (Â…ï) followed by a continuation byte read as Latin-1 or as one of
-    /// windows-1252's substitutes for 0x80–0x9F: the trace of UTF-8 text decoded as Latin-1 (`ä¸`, `å¤`).
-    static func isMojibakePair(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> Bool {
-        guard (0xC2...0xEF).contains(first.value) else { return false }
-        return (0x80...0xBF).contains(second.value) || windows1252Substitutes.contains(second.value)
+    /// Whether `last` completes a UTF-8 sequence read as Latin-1: a two-byte lead (Â…ß) and one continuation
+    /// byte (`Ã£`), or a three-byte lead (à…ï) and two (`ä¸­`, `å¤§`). Continuation bytes show as U+0080–U+00BF
+    /// or as windows-1252's substitutes for 0x80–0x9F. Requiring the full sequence keeps real Latin text
+    /// (`passé»`, `Tomáš`) out.
+    static func isMojibakeRun(_ first: Unicode.Scalar, _ second: Unicode.Scalar, _ last: Unicode.Scalar) -> Bool {
+        guard isContinuation(last) else { return false }
+        if (0xC2...0xDF).contains(second.value) { return true }
+        return (0xE0...0xEF).contains(first.value) && isContinuation(second)
+    }
+
+    private static func isContinuation(_ scalar: Unicode.Scalar) -> Bool {
+        (0x80...0xBF).contains(scalar.value) || windows1252Substitutes.contains(scalar.value)
     }
 
     private static let windows1252Substitutes: Set<UInt32> = [
@@ -114,11 +124,11 @@ enum CharsetLanguage: Equatable {
             || (0x2010...0x2027).contains(value)
         switch self {
         case .chinese:
-            return punctuation || CharsetCommonHanzi.characters.contains(scalar)
+            return punctuation || CharsetCommonHanzi.contains(scalar)
         case .japanese:
-            return punctuation || (0x3040...0x30FF).contains(value) || CharsetCommonHanzi.characters.contains(scalar)
+            return punctuation || (0x3040...0x30FF).contains(value) || CharsetCommonHanzi.contains(scalar)
         case .korean:
-            return punctuation || (0xAC00...0xD7A3).contains(value) || CharsetCommonHanzi.characters.contains(scalar)
+            return punctuation || (0xAC00...0xD7A3).contains(value) || CharsetCommonHanzi.contains(scalar)
         case .unicode:
             return !(0x80...0x9F).contains(value) && !(0xE000...0xF8FF).contains(value)
         case .singleByte:

@@ -189,7 +189,9 @@ private func page(_ head: String, _ body: [UInt8]) -> Data {
         let latin1Reading = String(decoding: Array("中文赚钱".utf8).map { UInt16($0) }, as: UTF16.self)
         #expect(CharsetDecoder.mojibakeMarks(in: latin1Reading) >= 3)
         #expect(CharsetDecoder.mojibakeMarks(in: "ä¸­æ–‡") >= 2)
-        #expect(CharsetDecoder.mojibakeMarks(in: "中文 café naïve Ärger “quoted”") == 0)
+        #expect(CharsetDecoder.mojibakeMarks(in: "não função") == 0)
+        #expect(CharsetDecoder.mojibakeMarks(in: "nÃ£o funÃ§Ã£o") == 3)
+        #expect(CharsetDecoder.mojibakeMarks(in: "中文 café naïve Ärger “quoted” Tomáš passé» travaillé…") == 0)
     }
 }
 

@@ -96,3 +96,25 @@ import SluiceFetch
         #expect(replayed.fetchedAt == Date(timeIntervalSince1970: 1_793_520_000))
     }
 }
+
+@Suite struct ArchiveForeignRecordTests {
+    @Test func nonHTTPResponseRecordsAreSkippedAndBrokenHTTPIsReported() throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.path("dns.warc")
+        let dns = Data("20261101080000\nexample.com.\t300\tIN\tA\t192.0.2.7\n".utf8)
+        func record(_ uri: String, _ contentType: String, _ block: Data) -> Data {
+            Data("WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: \(uri)\r\nContent-Type: \(contentType)\r\nContent-Length: \(block.count)\r\n\r\n".utf8)
+                + block + Data("\r\n\r\n".utf8)
+        }
+        try record("dns:example.com", "text/dns", dns).write(to: URL(fileURLWithPath: path))
+        let archive = try ReplayArchive(path: path)
+        #expect(archive.count == 0)
+        #expect(archive.capture(for: "dns:example.com") == nil)
+
+        try record("https://example.com/", "application/http;msgtype=response", Data("garbage".utf8))
+            .write(to: URL(fileURLWithPath: path))
+        let error = try #require(throws: ArchiveError.self) { try ReplayArchive(path: path) }
+        #expect(error.record == 0)
+        #expect(error.reason.contains("https://example.com/"))
+    }
+}

@@ -28,7 +28,9 @@ public struct ReplayArchive: Sendable {
         var exact: [String: Entry] = [:]
         var relaxed: [String: Entry] = [:]
         for (number, record) in try WARCReader(path: path).records().enumerated() {
-            guard record.type == "response", let url = record.targetURI else { continue }
+            // Crawlers also store `dns:` lookups and other non-HTTP exchanges as response records.
+            guard record.type == "response", let url = record.targetURI,
+                  record.header("Content-Type")?.lowercased().hasPrefix("application/http") ?? true else { continue }
             guard let response = record.httpResponse() else {
                 throw ArchiveError(file: path, record: number, reason: "response record for \(url) holds no HTTP response")
             }
