@@ -142,11 +142,36 @@ public enum Escape {
         return String(kept)
     }
 
-    /// A multi-line field (summary, note, evidence) as every medium shows it: each line cleaned like
-    /// `line`, empty lines dropped, paragraphs separated by one blank line. Still raw text.
+    /// A multi-line field (summary, note, evidence) as every medium shows it: a blank line separates
+    /// paragraphs (joined by one blank line in the result), a single line break is a soft break as in
+    /// Markdown: the lines are joined, without a space between two CJK characters (extracted text often
+    /// breaks lines at every inline element) and with one otherwise. Each line is cleaned like `line`.
     public static func paragraphs(_ text: String) -> String {
-        text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == "\u{2029}" })
-            .map { line(String($0)) }.filter { !$0.isEmpty }.joined(separator: "\n\n")
+        var paragraphs: [String] = []
+        var current = ""
+        let separated = text.replacingOccurrences(of: "\u{2029}", with: "\n\n")
+        for rawLine in separated.split(omittingEmptySubsequences: false,
+                                       whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+            let cleanedLine = line(String(rawLine))
+            if cleanedLine.isEmpty {
+                if !current.isEmpty { paragraphs.append(current) }
+                current = ""
+            } else if let last = current.unicodeScalars.last, let first = cleanedLine.unicodeScalars.first {
+                current += (isWide(last) && isWide(first) ? "" : " ") + cleanedLine
+            } else {
+                current = cleanedLine
+            }
+        }
+        if !current.isEmpty { paragraphs.append(current) }
+        return paragraphs.joined(separator: "\n\n")
+    }
+
+    /// CJK scripts and full-width punctuation, which are written without spaces between words.
+    private static func isWide(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x2E80...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFFEF, 0x20000...0x3FFFF: true
+        default: false
+        }
     }
 
     /// `Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]` (XML 1.0 §2.2).
