@@ -45,7 +45,7 @@ enum AtomColumn {
         }
         xml += "    <category term=\"\(Escape.xml(category.id))\" label=\"\(Escape.xml(Escape.line(category.title)))\"/>\n"
         if let summary = item.summary, !summary.isEmpty {
-            xml += "    <summary type=\"text\">\(Escape.xml(summary))</summary>\n"
+            xml += "    <summary type=\"text\">\(Escape.xml(Escape.paragraphs(summary)))</summary>\n"
         }
         let notes = [ColumnWording.byline(item), ColumnWording.riskNote(item.flags), ColumnWording.sourceNote(item),
                      ColumnWording.credit(item.volunteers)].compactMap { $0 }

@@ -82,9 +82,10 @@ public struct ContentDirectory: Sendable {
 
 /// Writes a file so that it is either the old or the new contents, also after a crash: a temporary file
 /// in the same directory, written and fsync'ed, renamed over the target, then the directory fsync'ed so
-/// the rename itself is durable (rename(2) is atomic within one file system).
-enum AtomicFile {
-    static func write(_ contents: Data, to file: URL) throws {
+/// the rename itself is durable (rename(2) is atomic within one file system). Use it for `export --out`
+/// too (SECURITY.md item 30). Errors are `ContentDirectoryError` naming the path.
+public enum AtomicFile {
+    public static func write(_ contents: Data, to file: URL) throws {
         let directory = file.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

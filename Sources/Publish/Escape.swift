@@ -11,18 +11,17 @@ public enum Escape {
     /// Inline Markdown (CommonMark and GFM): one line, every character that could open emphasis, a link,
     /// an image, raw HTML, an entity, a heading, a list, a table cell or an autolink is backslash-escaped.
     public static func markdown(_ text: String) -> String {
-        var escaped = ""
-        for character in line(text) {
-            if let ascii = character.asciiValue, markdownSignificant.contains(ascii) { escaped.append("\\") }
-            escaped.append(character)
+        var escaped = String.UnicodeScalarView()
+        for scalar in line(text).unicodeScalars {
+            if scalar.isASCII && markdownSignificant.contains(UInt8(scalar.value)) { escaped.append("\\") }
+            escaped.append(scalar)
         }
-        return escaped
+        return String(escaped)
     }
 
     /// Multi-line untrusted text as Markdown paragraphs, each escaped like `markdown`.
     public static func markdownParagraphs(_ text: String) -> String {
-        TextCleaning.paragraphs(cleaned(text, keepingLines: true), limit: Int.max)
-            .components(separatedBy: "\n\n").map(markdown).joined(separator: "\n\n")
+        paragraphs(text).components(separatedBy: "\n\n").map(markdown).joined(separator: "\n\n")
     }
 
     /// A Markdown link destination for an `http(s)` URL (see `httpURL`), nil for any other scheme. An
@@ -112,19 +111,67 @@ public enum Escape {
         for scalar in text.unicodeScalars {
             if keepingLines && (scalar == "\n" || scalar == "\t") {
                 kept.append(scalar)
-            } else if !(TextCleaning.isControl(scalar) || TextCleaning.isInvisibleControl(scalar)
-                        || scalar.value == 0xFFFE || scalar.value == 0xFFFF) {
+            } else if !isRemoved(scalar) {
                 kept.append(scalar)
             }
         }
         return String(kept)
     }
 
+    /// C0 and C1 controls, DEL, bidi and zero-width controls, U+FFFE and U+FFFF.
+    private static func isRemoved(_ scalar: Unicode.Scalar) -> Bool {
+        TextCleaning.isControl(scalar) || TextCleaning.isInvisibleControl(scalar)
+            || scalar.value == 0xFFFE || scalar.value == 0xFFFF
+    }
+
     /// A one-line field (title, site, name) as every medium shows it: controls, invisible characters and
     /// noncharacters removed, white space runs folded to one space, so a newline in a title cannot start a
     /// new block. Still raw text: escape it for the medium.
     public static func line(_ text: String) -> String {
-        TextCleaning.line(cleaned(text, keepingLines: true), limit: Int.max)
+        var kept = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" || scalar == "\t" || scalar == "\r" || (scalar.properties.isWhitespace && !isRemoved(scalar)) {
+                pendingSpace = !kept.isEmpty
+            } else if !isRemoved(scalar) {
+                if pendingSpace { kept.append(" ") }
+                pendingSpace = false
+                kept.append(scalar)
+            }
+        }
+        return String(kept)
+    }
+
+    /// A multi-line field (summary, note, evidence) as every medium shows it: a blank line separates
+    /// paragraphs (joined by one blank line in the result), a single line break is a soft break as in
+    /// Markdown: the lines are joined, without a space between two CJK characters (extracted text often
+    /// breaks lines at every inline element) and with one otherwise. Each line is cleaned like `line`.
+    public static func paragraphs(_ text: String) -> String {
+        var paragraphs: [String] = []
+        var current = ""
+        let separated = text.replacingOccurrences(of: "\u{2029}", with: "\n\n")
+        for rawLine in separated.split(omittingEmptySubsequences: false,
+                                       whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+            let cleanedLine = line(String(rawLine))
+            if cleanedLine.isEmpty {
+                if !current.isEmpty { paragraphs.append(current) }
+                current = ""
+            } else if let last = current.unicodeScalars.last, let first = cleanedLine.unicodeScalars.first {
+                current += (isWide(last) && isWide(first) ? "" : " ") + cleanedLine
+            } else {
+                current = cleanedLine
+            }
+        }
+        if !current.isEmpty { paragraphs.append(current) }
+        return paragraphs.joined(separator: "\n\n")
+    }
+
+    /// CJK scripts and full-width punctuation, which are written without spaces between words.
+    private static func isWide(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x2E80...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFFEF, 0x20000...0x3FFFF: true
+        default: false
+        }
     }
 
     /// `Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]` (XML 1.0 §2.2).

@@ -57,10 +57,8 @@ enum HTMLColumn {
             html += "<h3 dir=\"auto\">\(title)</h3>\n<p class=\"note\">\(Escape.html(ColumnWording.linkOmitted))</p>\n"
         }
         html += "<p class=\"byline\"><bdi>\(line(ColumnWording.byline(item)))</bdi></p>\n"
-        if let summary = item.summary, !summary.isEmpty {
-            for paragraph in summary.split(whereSeparator: \.isNewline) where !paragraph.allSatisfy(\.isWhitespace) {
-                html += "<p class=\"summary\" dir=\"auto\">\(Escape.html(String(paragraph)))</p>\n"
-            }
+        for paragraph in Escape.paragraphs(item.summary ?? "").components(separatedBy: "\n\n") where !paragraph.isEmpty {
+            html += "<p class=\"summary\" dir=\"auto\">\(Escape.html(paragraph))</p>\n"
         }
         if let risk = ColumnWording.riskNote(item.flags) {
             html += "<p class=\"risk\" dir=\"auto\">\(line(risk))</p>\n"

@@ -23,14 +23,14 @@ enum JSONFeedColumn {
 
     private static func feedItem(_ item: ColumnItem, layout: ColumnLayout) -> FeedItem {
         let notes = [ColumnWording.riskNote(item.flags), ColumnWording.sourceNote(item), ColumnWording.credit(item.volunteers)]
-        let text = ([ColumnWording.byline(item), item.summary.map { TextCleaning.paragraphs($0) }] + notes)
+        let text = ([ColumnWording.byline(item), item.summary.map(Escape.paragraphs)] + notes)
             .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n\n")
         return FeedItem(
             id: "sluice-item-\(item.id)",
             url: Escape.httpURL(item.canonicalURL),
             externalURL: Escape.httpURL(item.url).flatMap { $0 == Escape.httpURL(item.canonicalURL) ? nil : $0 },
             title: line(item.title),
-            summary: item.summary.map { Escape.cleaned(TextCleaning.paragraphs($0), keepingLines: true) },
+            summary: item.summary.map(Escape.paragraphs),
             contentText: Escape.cleaned(text, keepingLines: true),
             datePublished: ColumnWording.timestamp(item.publishedAt),
             tags: [layout.categoryTitle(item.category)] + orderedUnique(item.flags.map { ColumnWording.familyName($0.family) }),
@@ -60,18 +60,27 @@ enum JSONFeedColumn {
     /// The encoder's output holds `<`, `>` and `&` only inside strings, so replacing them everywhere keeps
     /// the JSON equal while making it inert inside HTML.
     static func escapeForEmbedding(_ json: String) -> String {
-        var escaped = ""
-        for scalar in json.unicodeScalars {
-            switch scalar {
-            case "<": escaped += "\\u003c"
-            case ">": escaped += "\\u003e"
-            case "&": escaped += "\\u0026"
-            case "\u{2028}": escaped += "\\u2028"
-            case "\u{2029}": escaped += "\\u2029"
-            default: escaped.unicodeScalars.append(scalar)
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(json.utf8.count + json.utf8.count / 16)
+        let source = Array(json.utf8)
+        var index = 0
+        while index < source.count {
+            let byte = source[index]
+            switch byte {
+            case UInt8(ascii: "<"): escaped += Array("\\u003c".utf8)
+            case UInt8(ascii: ">"): escaped += Array("\\u003e".utf8)
+            case UInt8(ascii: "&"): escaped += Array("\\u0026".utf8)
+            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8.
+            case 0xE2 where index + 2 < source.count && source[index + 1] == 0x80
+                && (source[index + 2] == 0xA8 || source[index + 2] == 0xA9):
+                escaped += Array((source[index + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                index += 2
+            default:
+                escaped.append(byte)
             }
+            index += 1
         }
-        return escaped
+        return String(decoding: escaped, as: UTF8.self)
     }
 
     private struct Feed: Encodable {

@@ -139,3 +139,29 @@ extension FileManager {
         return fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 }
+
+@Suite("Atomic file")
+struct AtomicFileTests {
+    @Test func replacesContentsAndLeavesNoTemporaryFile() throws {
+        let scratch = try TemporaryDirectory()
+        let file = scratch.url.appendingPathComponent("out/column-2026-11.html")
+        try AtomicFile.write(Data("旧".utf8), to: file)
+        try AtomicFile.write(Data("新的内容".utf8), to: file)
+        #expect(try String(contentsOf: file, encoding: .utf8) == "新的内容")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: file.deletingLastPathComponent().path) == ["column-2026-11.html"])
+    }
+
+    @Test func aDirectoryInTheWayIsAnErrorNamingThePath() throws {
+        let scratch = try TemporaryDirectory()
+        let target = scratch.url.appendingPathComponent("taken")
+        try FileManager.default.createDirectory(at: target.appendingPathComponent("child"), withIntermediateDirectories: true)
+        do {
+            try AtomicFile.write(Data("x".utf8), to: target)
+            Issue.record("renaming over a non-empty directory succeeded")
+        } catch let error as ContentDirectoryError {
+            #expect(error.path == target.path)
+            #expect(!error.reason.isEmpty)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.url.path) == ["taken"])
+    }
+}

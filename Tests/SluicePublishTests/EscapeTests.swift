@@ -56,3 +56,14 @@ struct EscapeTests {
         #expect(Escape.markdownLink("javascript:alert(1)") == nil)
     }
 }
+
+@Suite("Paragraphs")
+struct ParagraphTests {
+    @Test func blankLinesSeparateParagraphsAndSingleBreaksAreSoft() {
+        #expect(Escape.paragraphs("雄安新区\n是\n中国\n第19个\n国家级新区") == "雄安新区是中国第19个国家级新区")
+        #expect(Escape.paragraphs("价格\n100 元\nper\nmonth") == "价格 100 元 per month")
+        #expect(Escape.paragraphs("第一段\r\n\r\n\r\n第二段\rcontinues\n here") == "第一段\n\n第二段 continues here")
+        #expect(Escape.paragraphs("一\u{2029}二") == "一\n\n二")
+        #expect(Escape.paragraphs("\n\n  \n\u{202E}\n") == "")
+    }
+}

@@ -22,5 +22,12 @@ struct SampleOutputs {
                 #expect(FileManager.default.fileExists(atPath: file.path))
             }
         }
+        let content = ContentDirectory(root: directory.appendingPathComponent("content"))
+        var taken = Set<String>()
+        for item in Fixtures.sample().items + Fixtures.hostile().items {
+            let slug = Slug.make(title: item.title, id: item.id, taken: taken)
+            taken.insert(slug)
+            _ = try content.write(item, slug: slug, month: "2026-11", evidenceText: item.summary)
+        }
     }
 }

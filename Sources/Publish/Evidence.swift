@@ -1,0 +1,58 @@
+import Foundation
+
+/// The evidence frozen when a moderator approves an item, so members keep the intel when the source is
+/// deleted. `textSHA256` is the digest of the UTF-8 text exactly as stored (what the content file and
+/// `ColumnItem.evidenceSHA256` carry, so a member can check what they read); `htmlSHA256` guards the
+/// sanitized HTML kept beside it.
+public struct FrozenEvidence: Sendable, Codable, Equatable {
+    public var text: String
+    public var sanitizedHTML: String
+    public var capturedAt: Date
+    public var textSHA256: String
+    public var htmlSHA256: String
+
+    public init(text: String, sanitizedHTML: String, capturedAt: Date) {
+        self.text = text
+        self.sanitizedHTML = sanitizedHTML
+        self.capturedAt = capturedAt
+        textSHA256 = SHA256.hex(Data(text.utf8))
+        htmlSHA256 = SHA256.hex(Data(sanitizedHTML.utf8))
+    }
+
+    /// Whether text and HTML still match their digests (e.g. after a store migration).
+    public var isIntact: Bool {
+        SHA256.hex(Data(text.utf8)) == textSHA256 && SHA256.hex(Data(sanitizedHTML.utf8)) == htmlSHA256
+    }
+}
+
+/// What one conditional GET of an item's source means for the column (`sluice recheck`): a pure decision
+/// on the response, so the fetching stays with the fetch stage.
+public enum SourceCheck {
+    /// Notices Chinese platforms serve, often with status 200, in place of a removed article.
+    public static let deletionNotices = [
+        "该内容已被发布者删除", "此内容因违规无法查看", "该内容已被删除", "内容已删除", "此内容已被作者删除",
+        "文章已被删除", "该文章已被删除", "抱歉，您访问的页面不存在", "页面不存在", "该账号已被封禁",
+        "此帐号已被屏蔽", "该公众号已迁移",
+    ]
+
+    /// The source's state from the response: `status` is the HTTP status, `text` the extracted main text
+    /// of a 200 answer. 304 means unchanged; 404 and 410 mean deleted, as does a 200 page that is only a
+    /// deletion notice; a 200 page whose text digest differs from the evidence is changed. Anything else
+    /// (5xx, 429, 403, redirects left over) says nothing about the article: nil, keep the previous state.
+    public static func state(status: Int, text: String?, evidenceSHA256: String?) -> SourceState? {
+        switch status {
+        case 304:
+            return .alive
+        case 404, 410:
+            return .deleted
+        case 200:
+            guard let text else { return nil }
+            let cleaned = Escape.paragraphs(text)
+            if cleaned.count < 200, deletionNotices.contains(where: cleaned.contains) { return .deleted }
+            guard let evidenceSHA256 else { return .alive }
+            return SHA256.hex(Data(text.utf8)) == evidenceSHA256 ? .alive : .changed
+        default:
+            return nil
+        }
+    }
+}
