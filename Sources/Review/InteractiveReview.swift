@@ -264,7 +264,6 @@ final class Screen {
         defer { try? FileManager.default.removeItem(at: file) }
         do {
             try Data(TerminalText.sanitize(title + "\n\n" + body).utf8).write(to: file)
-            terminal.write("\u{1B}[?25h\u{1B}[?1049l")
             terminal.suspend()
             defer { terminal.resume() }
             let process = Process()

@@ -60,7 +60,7 @@ public final class RawTerminal {
         SavedTerminals.release(slot)
     }
 
-    /// Leaves raw mode for a while (to run a pager on the terminal); `resume` enters it again.
+    /// Leaves raw mode and the alternate screen for a while (to run a pager); `resume` enters both again.
     func suspend() {
         SavedTerminals.restore(slot)
     }
@@ -83,19 +83,18 @@ public final class RawTerminal {
         return (Int(window.ws_col), Int(window.ws_row))
     }
 
-    /// Writes all of `text`, retrying short writes and interruptions.
+    /// Writes all of `text`, retrying short writes and interruptions; a terminal that is gone takes nothing.
     func write(_ text: String) {
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { buffer in
-                Glibc.write(output, buffer.baseAddress! + offset, buffer.count - offset)
+            let written = bytes.withUnsafeBytes { buffer in
+                Glibc.write(output, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
             }
             if written < 0 && errno == EINTR { continue }
             guard written > 0 else { return }
             offset += written
         }
-        bytes.removeAll()
     }
 
     /// What the signal handler runs: every raw terminal of the process back to its saved settings.
