@@ -16,7 +16,8 @@ public struct TerminalError: Error, CustomStringConvertible, Equatable {
 ///
 /// The settings found at `init` are put back by `restore()`, by `deinit`, and, should the process die first,
 /// by a signal handler for SIGINT, SIGTERM, SIGHUP, SIGQUIT and the crash signals, which restores every raw
-/// terminal of the process and then lets the signal take its former course. Owned by the thread running
+/// terminal of the process and then lets the signal take its former course. The window size is read with
+/// `TIOCGWINSZ`; SIGWINCH wakes the screen, which compares sizes and redraws. Owned by the thread running
 /// the screen; not `Sendable`.
 public final class RawTerminal {
     public let input: Int32
@@ -171,7 +172,8 @@ private enum SavedTerminals {
     }
 }
 
-/// The process-wide signal handlers that put raw terminals back before the process dies.
+/// The process-wide signal handlers that put raw terminals back before the process dies, and the one that
+/// wakes the screen when the window changes size.
 private enum SignalRestore {
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
     // Written once, inside `installOnce` before any handler can run; read only by the handler.
@@ -198,6 +200,16 @@ private enum SignalRestore {
                 sigaction(signal, previous + Int(signal), nil)
             }
         }
+        // SIGWINCH is ignored by default and would leave the screen's `poll` asleep until its timeout; a
+        // handler, even one that does nothing, makes `poll` return at once (EINTR) so the screen redraws.
+        // SA_RESTART keeps other blocking calls of the process from seeing EINTR.
+        var resize = sigaction()
+        sigaction(SIGWINCH, nil, &resize)
+        guard resize.__sigaction_handler.sa_handler == nil else { return }
+        resize.__sigaction_handler.sa_handler = { _ in }
+        sigemptyset(&resize.sa_mask)
+        resize.sa_flags = SA_RESTART
+        sigaction(SIGWINCH, &resize, nil)
     }()
 }
 
