@@ -230,11 +230,15 @@ final class Screen {
     func page(title: String, body: String) {
         var top = 0
         var lines: [String] = []
+        var wrappedFor = 0
         var height = 1
         redraw = { [weak self] in
             guard let self else { return }
             let size = terminal.size
-            lines = TerminalText.wrap(body, columns: size.columns)
+            if wrappedFor != size.columns {
+                lines = TerminalText.wrap(body, columns: size.columns)
+                wrappedFor = size.columns
+            }
             height = max(1, size.rows - 2)
             top = max(0, min(top, lines.count - height))
             let shown = Array(lines[top..<min(lines.count, top + height)])
@@ -260,7 +264,6 @@ final class Screen {
         defer { try? FileManager.default.removeItem(at: file) }
         do {
             try Data(TerminalText.sanitize(title + "\n\n" + body).utf8).write(to: file)
-            terminal.write("\u{1B}[?25h\u{1B}[?1049l")
             terminal.suspend()
             defer { terminal.resume() }
             let process = Process()

@@ -16,7 +16,8 @@ public struct TerminalError: Error, CustomStringConvertible, Equatable {
 ///
 /// The settings found at `init` are put back by `restore()`, by `deinit`, and, should the process die first,
 /// by a signal handler for SIGINT, SIGTERM, SIGHUP, SIGQUIT and the crash signals, which restores every raw
-/// terminal of the process and then lets the signal take its former course. Owned by the thread running
+/// terminal of the process and then lets the signal take its former course. The window size is read with
+/// `TIOCGWINSZ`; SIGWINCH wakes the screen, which compares sizes and redraws. Owned by the thread running
 /// the screen; not `Sendable`.
 public final class RawTerminal {
     public let input: Int32
@@ -60,7 +61,7 @@ public final class RawTerminal {
         SavedTerminals.release(slot)
     }
 
-    /// Leaves raw mode for a while (to run a pager on the terminal); `resume` enters it again.
+    /// Leaves raw mode and the alternate screen for a while (to run a pager); `resume` enters both again.
     func suspend() {
         SavedTerminals.restore(slot)
     }
@@ -83,19 +84,18 @@ public final class RawTerminal {
         return (Int(window.ws_col), Int(window.ws_row))
     }
 
-    /// Writes all of `text`, retrying short writes and interruptions.
+    /// Writes all of `text`, retrying short writes and interruptions; a terminal that is gone takes nothing.
     func write(_ text: String) {
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { buffer in
-                Glibc.write(output, buffer.baseAddress! + offset, buffer.count - offset)
+            let written = bytes.withUnsafeBytes { buffer in
+                Glibc.write(output, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
             }
             if written < 0 && errno == EINTR { continue }
             guard written > 0 else { return }
             offset += written
         }
-        bytes.removeAll()
     }
 
     /// What the signal handler runs: every raw terminal of the process back to its saved settings.
@@ -172,7 +172,8 @@ private enum SavedTerminals {
     }
 }
 
-/// The process-wide signal handlers that put raw terminals back before the process dies.
+/// The process-wide signal handlers that put raw terminals back before the process dies, and the one that
+/// wakes the screen when the window changes size.
 private enum SignalRestore {
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
     // Written once, inside `installOnce` before any handler can run; read only by the handler.
@@ -199,6 +200,16 @@ private enum SignalRestore {
                 sigaction(signal, previous + Int(signal), nil)
             }
         }
+        // SIGWINCH is ignored by default and would leave the screen's `poll` asleep until its timeout; a
+        // handler, even one that does nothing, makes `poll` return at once (EINTR) so the screen redraws.
+        // SA_RESTART keeps other blocking calls of the process from seeing EINTR.
+        var resize = sigaction()
+        sigaction(SIGWINCH, nil, &resize)
+        guard resize.__sigaction_handler.sa_handler == nil else { return }
+        resize.__sigaction_handler.sa_handler = { _ in }
+        sigemptyset(&resize.sa_mask)
+        resize.sa_flags = SA_RESTART
+        sigaction(SIGWINCH, &resize, nil)
     }()
 }
 

@@ -182,7 +182,8 @@ final class ReviewSession {
     }
 
     private func move(by step: Int) -> String {
-        let target = index + step
+        // Past the last card, the next one is the first card loaded after it.
+        let target = index >= cards.count && step > 0 ? cards.count : index + step
         if target < 0 { return "this is the first item" }
         if target >= cards.count {
             do {

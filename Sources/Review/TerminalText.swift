@@ -11,23 +11,25 @@ public enum TerminalText {
     /// `<U+XXXX>` mark (a reordered title is a scam signal worth seeing); zero-width and other invisible
     /// characters are removed.
     public static func sanitize(_ text: String) -> String {
-        var result = String.UnicodeScalarView()
+        sanitize(text, keepingLines: true)
+    }
+
+    /// With `keepingLines` false, newlines and tabs become spaces too: one line of text.
+    private static func sanitize(_ text: String, keepingLines: Bool) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
-            if scalar == "\n" || scalar == "\t" {
-                result.append(scalar)
-            } else if TextCleaning.isControl(scalar) {
-                result.append(contentsOf: hexEscape(scalar).unicodeScalars)
-            } else if isBidiControl(scalar) {
-                result.append(contentsOf: "<U+\(hex(scalar.value, digits: 4))>".unicodeScalars)
-            } else if isLineSeparator(scalar) {
-                result.append("\n")
-            } else if TextCleaning.isInvisibleControl(scalar) || isInvisible(scalar) {
-                continue
-            } else {
-                result.append(scalar)
+            if scalar.value >= 0x20 && scalar.value < 0x7F {
+                result.unicodeScalars.append(scalar)
+            } else if scalar == "\n" || scalar == "\t" || isLineSeparator(scalar) {
+                result.unicodeScalars.append(!keepingLines ? " " : scalar == "\t" ? "\t" : "\n")
+            } else if let escape = visibleEscapes[scalar.value] {
+                result += escape
+            } else if !TextCleaning.isInvisibleControl(scalar) && !isInvisible(scalar) {
+                result.unicodeScalars.append(scalar)
             }
         }
-        return String(result)
+        return result
     }
 
     /// Columns the text takes in a terminal: East Asian wide and fullwidth characters and emoji take two,
@@ -40,17 +42,15 @@ public enum TerminalText {
     /// where it is too wide. A wide character never straddles the edge.
     public static func fit(_ text: String, columns: Int) -> String {
         guard columns > 0 else { return "" }
-        let line = flatten(sanitize(text))
-        guard displayWidth(line) > columns else { return line }
-        var kept = ""
+        let line = sanitize(text, keepingLines: false)
         var used = 0
-        for character in line {
-            let characterWidth = width(of: character)
-            if used + characterWidth > columns - 1 { break }
-            kept.append(character)
-            used += characterWidth
+        var cut: String.Index?
+        for index in line.indices {
+            used += width(of: line[index])
+            if cut == nil && used > columns - 1 { cut = index }
+            if used > columns, let cut { return line[..<cut] + "…" }
         }
-        return kept + "…"
+        return line
     }
 
     /// Lines of at most `columns` columns: sanitized, split at newlines, broken at the last space that fits
@@ -59,7 +59,8 @@ public enum TerminalText {
         let columns = max(columns, 2)
         var lines: [String] = []
         for paragraph in sanitize(text).split(separator: "\n", omittingEmptySubsequences: false) {
-            lines.append(contentsOf: wrapLine(flatten(String(paragraph)), columns: columns))
+            lines.append(contentsOf: wrapLine(String(paragraph).replacingOccurrences(of: "\t", with: " "),
+                                              columns: columns))
         }
         return lines
     }
@@ -95,13 +96,11 @@ public enum TerminalText {
         return lines
     }
 
-    private static func flatten(_ text: String) -> String {
-        String(text.map { $0 == "\n" || $0 == "\t" || $0 == "\r\n" ? " " : $0 })
-    }
-
     private static func width(of character: Character) -> Int {
         let scalars = character.unicodeScalars
         guard let first = scalars.first else { return 0 }
+        if character.utf8.count == 1 { return 1 }
+        if scalars.count == 1 && (0x4E00...0x9FFF).contains(first.value) { return 2 }
         if scalars.contains(where: { isWide($0) }) { return 2 }
         if first.properties.isEmoji && scalars.contains("\u{FE0F}") { return 2 }
         switch first.properties.generalCategory {
@@ -124,13 +123,6 @@ public enum TerminalText {
         0x20000...0x2FFFD, 0x30000...0x3FFFD,
     ]
 
-    private static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
-        default: false
-        }
-    }
-
     private static func isLineSeparator(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value == 0x2028 || scalar.value == 0x2029
     }
@@ -143,9 +135,18 @@ public enum TerminalText {
         }
     }
 
-    private static func hexEscape(_ scalar: Unicode.Scalar) -> String {
-        "\\x" + hex(scalar.value, digits: 2)
-    }
+    /// What each control and bidi scalar is shown as, built once: hostile titles repeat them thousands of times.
+    private static let visibleEscapes: [UInt32: String] = {
+        var table: [UInt32: String] = [:]
+        for value in UInt32(0)...0x9F {
+            guard let scalar = Unicode.Scalar(value), TextCleaning.isControl(scalar) else { continue }
+            table[value] = "\\x" + hex(value, digits: 2)
+        }
+        for value in [UInt32(0x061C), 0x200E, 0x200F] + Array(0x202A...0x202E) + Array(0x2066...0x2069) {
+            table[value] = "<U+\(hex(value, digits: 4))>"
+        }
+        return table
+    }()
 
     private static func hex(_ value: UInt32, digits: Int) -> String {
         let text = String(value, radix: 16, uppercase: true)

@@ -44,6 +44,11 @@ final class InMemoryReviewBackend: ReviewBackend {
         state.withLock { $0.now += seconds }
     }
 
+    /// A new item reaching review while sessions run.
+    func add(_ card: ReviewCard) {
+        state.withLock { $0.items[card.id] = card }
+    }
+
     func card(_ id: Int64) -> ReviewCard? { state.withLock { $0.items[id] } }
     var decisions: [Decision] { state.withLock { $0.decisions } }
 

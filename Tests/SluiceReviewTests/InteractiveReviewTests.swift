@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import SluiceCore
+import SluiceTestSupport
 @testable import SluiceReview
 
 /// Keystrokes into a real pseudo-terminal, screen out. Serialized: the signal-handler test restores every raw
@@ -111,6 +112,27 @@ import SluiceCore
         #expect(try Self.quit(terminal, run, original) == ReviewSummary())
     }
 
+    @Test func aPagerThatFailsIsReportedAndTheScreenComesBack() throws {
+        let (terminal, run, original) = try Self.start(InMemoryReviewBackend(cards: Fixtures.queue()),
+                                                       pager: "/nonexistent/pager")
+        terminal.press("v", until: "pager /nonexistent/pager exited with status 127", "Title")
+        #expect(try Self.quit(terminal, run, original) == ReviewSummary())
+    }
+
+    @Test func withoutATerminalTheInteractiveModeRefusesToStart() throws {
+        var descriptors: [Int32] = [0, 0]
+        #expect(pipe(&descriptors) == 0)
+        defer { descriptors.forEach { close($0) } }
+        #expect(!RawTerminal.isTerminal(descriptors[0]))
+        let review = InteractiveReview(backend: InMemoryReviewBackend(cards: Fixtures.queue()), moderator: "alice",
+                                       input: descriptors[0], output: descriptors[1], pager: nil)
+        #expect(throws: TerminalError(descriptor: descriptors[0], call: "tcgetattr", errno: ENOTTY)) {
+            try review.run()
+        }
+        #expect(TerminalError(descriptor: 5, call: "tcgetattr", errno: ENOTTY).description
+                    == "terminal on descriptor 5: tcgetattr failed: Inappropriate ioctl for device")
+    }
+
     @Test func helpListsEveryKey() throws {
         let (terminal, run, original) = try Self.start(InMemoryReviewBackend(cards: Fixtures.queue()))
         terminal.press("?", until: "any key returns to the item")
@@ -159,6 +181,27 @@ import SluiceCore
         #expect(!foreign.unicodeScalars.contains { (0x80...0x9F).contains($0.value) })
         #expect(sameSettings(terminal.settings, original))
         terminal.close()
+    }
+
+    /// Every row the screen positions holds at most 80 columns, and no row lies below the 24th.
+    @Test(.enabled(if: SharedCorpus.directory != nil, Comment(rawValue: SharedCorpus.skipMessage)))
+    func realPagesStayInsideEightyByTwentyFour() throws {
+        var cards = Fixtures.corpusCards(limit: 8)
+        try #require(!cards.isEmpty, "the corpus holds Chinese pages with titles")
+        cards.append(Fixtures.card(99, title: Fixtures.hostileTitle + String(repeating: "宽", count: 200), priority: 0))
+        let (terminal, run, original) = try Self.start(InMemoryReviewBackend(cards: cards),
+                                                       firstTitle: String(cards[0].title?.prefix(4) ?? ""))
+        for number in 2...cards.count {
+            terminal.press("j", until: "\(number)/\(cards.count)")
+        }
+        #expect(try Self.quit(terminal, run, original) == ReviewSummary())
+        let rows = terminal.transcript.split(separator: "\u{1B}[").compactMap { piece -> (Int, String)? in
+            guard let match = piece.wholeMatch(of: /(\d+);1H(.*)/.dotMatchesNewlines()) else { return nil }
+            return (Int(match.1) ?? 0, String(match.2))
+        }
+        #expect(rows.count > 20 * cards.count)
+        #expect(rows.allSatisfy { (1...24).contains($0.0) })
+        #expect(rows.allSatisfy { TerminalText.displayWidth($0.1.replacing(/\x1B\[[0-9;?]*[A-Za-z]/, with: "")) <= 80 })
     }
 
     @Test func theScreenFollowsResizes() throws {

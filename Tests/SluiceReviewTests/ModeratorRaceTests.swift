@@ -132,3 +132,19 @@ extension InteractiveReviewTests {
         #expect(backend.decisions.count == 3)
     }
 }
+
+@Suite struct SessionQueueTests {
+    @Test func itemsArrivingAfterTheQueueRanDryAreShownNext() throws {
+        let backend = InMemoryReviewBackend(cards: Array(Fixtures.queue().prefix(1)))
+        let session = ReviewSession(backend: backend, moderator: "alice")
+        _ = try session.start()
+        #expect(session.perform(.approve) == .show("approved #1; no more items to review"))
+        #expect(session.perform(.next) == .show("no more items"))
+        backend.add(Fixtures.queue()[1])
+        backend.add(Fixtures.queue()[2])
+        #expect(session.perform(.next) == .show(""))
+        #expect(session.current?.id == 2)
+        #expect(session.perform(.previous) == .show(""))
+        #expect(session.current?.id == 1)
+    }
+}

@@ -50,7 +50,13 @@ import SluiceTestSupport
                      cards.count))
 
         let hostile = String(repeating: "暴利\u{1B}[1A躺赚\u{202E}", count: 1_000)
-        let fitted = Self.time { (0..<100).reduce(0) { count, _ in count + TerminalText.fit(hostile, columns: 80).count } }
-        print(String(format: "fit of a %d-byte hostile title: %.0f µs", hostile.utf8.count, fitted.seconds / 100 * 1e6))
+        let titles = Array(repeating: hostile, count: 100)
+        let titleBytes = hostile.utf8.count * titles.count
+        let lineReference = Self.time { titles.reduce(0) { $0 + TextCleaning.line($1).count } }
+        Self.report("reference TextCleaning.line on a \(hostile.utf8.count)-byte hostile title", bytes: titleBytes,
+                    lineReference, reference: lineReference.seconds)
+        Self.report("TerminalText.fit of it to 80 columns", bytes: titleBytes,
+                    Self.time { titles.reduce(0) { $0 + TerminalText.fit($1, columns: 80).count } },
+                    reference: lineReference.seconds)
     }
 }
