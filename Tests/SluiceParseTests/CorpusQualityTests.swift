@@ -21,7 +21,7 @@ import Testing
             }
         }
         #expect(report.overall.pages > 100)
-        #expect(try #require(report.overall.titleExactRate) >= 0.88)
-        #expect(try #require(report.overall.bodyF1) >= 0.92)
+        #expect(try #require(report.overall.titleExactRate) >= 0.95)
+        #expect(try #require(report.overall.bodyF1) >= 0.93)
     }
 }
