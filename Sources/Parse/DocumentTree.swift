@@ -41,16 +41,17 @@ struct DocumentTree {
         children(of: index).first { nodes[$0].name == name }
     }
 
-    /// Text of the subtree, whitespace runs kept as they are; `skip` prunes subtrees.
-    func text(of index: Int, skip: (Int) -> Bool = { _ in false }) -> String {
+    /// Text of the subtree, whitespace runs kept as they are. With `separating`, a space stands for each
+    /// element named in it (block boundaries inside a heading still divide words).
+    func text(of index: Int, separating: Set<String> = []) -> String {
         var result = ""
         var position = index
         while position < nodes[index].end {
-            if position != index, skip(position) {
-                position = nodes[position].end
-                continue
+            if nodes[position].isText {
+                result += nodes[position].text
+            } else if position != index, separating.contains(nodes[position].name) {
+                result += " "
             }
-            if nodes[position].isText { result += nodes[position].text }
             position += 1
         }
         return result

@@ -33,7 +33,7 @@ public struct Extractor: Sendable {
         let metadata = Metadata(tree: tree)
         let resolver = LinkResolver(baseURL: baseURL)
         let (paragraphs, roots) = MainText.extract(from: tree)
-        let mainText = TextCleaning.truncate(paragraphs.joined(separator: "\n\n"), to: options.textLimit)
+        let fullText = paragraphs.joined(separator: "\n\n")
 
         var page = Page()
         page.truncated = truncated
@@ -44,10 +44,12 @@ public struct Extractor: Sendable {
         page.siteName = cleaned(siteName, limit: options.titleLimit)
         page.title = cleaned(TitleChoice.choose(
             headTitle: metadata.headTitle,
-            metaTitles: [metadata.linkedData.title(headTitle: metadata.headTitle), metadata.meta("og:title"),
+            metaTitles: [metadata.linkedData.title(headTitle: TitleChoice.headline(fromHeadTitle: metadata.headTitle)), metadata.meta("og:title"),
                          metadata.meta("twitter:title")],
             headings: metadata.headings + Headline.candidates(in: tree, before: roots),
-            bodyText: mainText, siteName: siteName), limit: options.titleLimit)
+            bodyText: fullText, siteName: siteName), limit: options.titleLimit)
+        let mainText = TextCleaning.truncate(ArticleEdges.trim(paragraphs, title: page.title).joined(separator: "\n\n"),
+                                             to: options.textLimit)
         page.mainText = mainText
         let declaredDescription = metadata.meta("og:description", "description", "twitter:description")
             ?? metadata.linkedData.description

@@ -38,6 +38,13 @@ enum TitleChoice {
         return headings.last
     }
 
+    /// `<title>` without its site name, by the rules for its script; the reference for JSON-LD's name/headline choice.
+    static func headline(fromHeadTitle title: String?) -> String? {
+        guard let title else { return nil }
+        let line = TextCleaning.line(title)
+        return isCJK(line) ? strip(line, siteName: nil) : readabilityTitle(line, headings: [])
+    }
+
     private static func isCut(_ title: String) -> Bool {
         title.hasSuffix("...") || title.hasSuffix("…")
     }
@@ -130,6 +137,7 @@ enum TitleChoice {
 /// short line above the text.
 enum Headline {
     private static let emphasis: Set<String> = ["h1", "h2", "h3", "b", "strong", "font"]
+    private static let separators = MainText.blockTags.union(["br"])
 
     /// Candidates in document order, from the start of the body to the first long paragraph of the content.
     static func candidates(in tree: DocumentTree, before roots: [Int]) -> [String] {
@@ -150,7 +158,7 @@ enum Headline {
             }
             let names = ((node.attribute("class") ?? "") + (node.attribute("id") ?? "")).lowercased()
             if emphasis.contains(node.name) || names.contains("title") || names.contains("headline") {
-                let text = trimmedHeadline(TextCleaning.line(tree.text(of: index)))
+                let text = trimmedHeadline(TextCleaning.line(tree.text(of: index, separating: separators)))
                 let length = text.count
                 if (4...80).contains(length), let last = text.unicodeScalars.last,
                    !Script.isSentenceEnd(last) || last == "？" || last == "！", !looksLikeByline(text) {
@@ -187,6 +195,34 @@ enum Headline {
             return true
         }
         return false
+    }
+}
+
+/// The edges of the article text: the headline repeated at the top with its date line, and the publisher's
+/// boilerplate at the bottom (editor credit, disclaimers, "back to the site"), which the title and date fields
+/// already carry or which is not the article.
+enum ArticleEdges {
+    private static let trailingMarkers = [
+        "责任编辑", "平台声明", "免责声明", "版权声明", "版权所有", "返回搜狐", "查看更多", "扫描二维码", "未经授权",
+        "转载请注明", "本文来源", "(编辑", "（编辑",
+    ]
+
+    static func trim(_ paragraphs: [String], title: String?) -> [String] {
+        var start = 0
+        let compactTitle = title.map { $0.filter { !$0.isWhitespace } } ?? ""
+        while start < min(paragraphs.count, 4), paragraphs[start].count < 60 {
+            let paragraph = paragraphs[start]
+            let isTitle = !compactTitle.isEmpty && paragraph.filter { !$0.isWhitespace } == compactTitle
+            let isDateLine = paragraph.count < 40 && (PublishedDate.normalize(paragraph) != nil || paragraph.hasPrefix("发布于"))
+            guard isTitle || isDateLine else { break }
+            start += 1
+        }
+        var end = paragraphs.count
+        while end > start + 1, paragraphs[end - 1].count < 120,
+              trailingMarkers.contains(where: { paragraphs[end - 1].contains($0) }) {
+            end -= 1
+        }
+        return Array(paragraphs[start..<end])
     }
 }
 

@@ -173,8 +173,25 @@ struct MainText {
             if best < 0 || score[index] > score[best] { best = index }
         }
         guard best >= 0 else { return body().map { [$0] } ?? [] }
+        best = sharedAncestor(of: best, score: score, isCandidate: isCandidate)
         best = climb(from: best, score: score, isCandidate: isCandidate)
         return gatherSiblings(of: best, score: score, isCandidate: isCandidate)
+    }
+
+    /// Readability's rule for articles split into sibling sections: when at least three of the five best
+    /// candidates score within 75 % of the best and share an ancestor with it, that ancestor is the article.
+    private func sharedAncestor(of best: Int, score: [Double], isCandidate: [Bool]) -> Int {
+        let runnersUp = tree.nodes.indices.filter { isCandidate[$0] && $0 != best }
+            .sorted { score[$0] > score[$1] }.prefix(4)
+            .filter { score[best] > 0 && score[$0] / score[best] >= 0.75 }
+        guard runnersUp.count >= 3 else { return best }
+        var ancestor = tree.nodes[best].parent
+        while ancestor >= 0, tree.nodes[ancestor].name != "body" {
+            let contained = runnersUp.filter { $0 > ancestor && $0 < tree.nodes[ancestor].end }.count
+            if contained >= 3 { return ancestor }
+            ancestor = tree.nodes[ancestor].parent
+        }
+        return best
     }
 
     /// Moves up while the element is its parent's only content, or while the parent scores better.

@@ -54,7 +54,7 @@ struct Metadata {
                 let relations = (node.attribute("rel") ?? "").lowercased().split(separator: " ")
                 if relations.contains("canonical"), let href = node.attribute("href"), !href.isEmpty { canonical = href }
             case "h1" where !parentHidden && headings.count < 8:
-                let text = TextCleaning.line(tree.text(of: index))
+                let text = TextCleaning.line(tree.text(of: index, separating: MainText.blockTags.union(["br"])))
                 if !text.isEmpty { headings.append(text) }
             case "time" where !parentHidden && times.count < 8:
                 times.append(node.attribute("datetime") ?? tree.text(of: index))
@@ -111,7 +111,12 @@ struct LinkedData {
     private static let articleTypes = ["article", "posting", "news", "report", "webpage", "blog"]
 
     mutating func read(json: String) {
-        guard let data = json.data(using: .utf8),
+        // Some pages wrap the JSON in a CDATA section inside the script.
+        var text = json.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("<![CDATA["), text.hasSuffix("]]>") {
+            text = String(text.dropFirst(9).dropLast(3))
+        }
+        guard let data = text.data(using: .utf8),
               let root = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return }
         var pending: [Any] = [root]
         var visited = 0
