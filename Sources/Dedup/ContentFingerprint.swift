@@ -1,17 +1,21 @@
-/// What the store keeps of a text to find its duplicates: an exact hash of the normalized text, a 64-bit
-/// SimHash over its shingles for near-duplicates, and, for short notes, the shingle set itself.
+/// What the store keeps of a text to find its duplicates: an exact hash of the normalized text, a MinHash
+/// sketch of its shingle set (near-duplicates: estimated Jaccard similarity, found through LSH bands), a 64-bit
+/// SimHash (near-identical copies, found through permuted blocks), and, for short notes, the shingle set.
 public struct ContentFingerprint: Sendable, Equatable, Codable {
     /// Hex of a 128-bit hash of the normalized text.
     public var exactHash: String
     public var simhash: UInt64
+    /// One minimum per hash function over the shingle hashes; equal positions estimate Jaccard similarity.
+    public var minhash: [UInt32]
     /// Normalized length in characters.
     public var length: Int
     /// Sorted distinct shingle hashes of a short note, compared by Jaccard similarity; empty for page text.
     public var noteShingles: [UInt32]
 
-    public init(exactHash: String, simhash: UInt64, length: Int, noteShingles: [UInt32] = []) {
+    public init(exactHash: String, simhash: UInt64, minhash: [UInt32] = [], length: Int, noteShingles: [UInt32] = []) {
         self.exactHash = exactHash
         self.simhash = simhash
+        self.minhash = minhash
         self.length = length
         self.noteShingles = noteShingles
     }
@@ -24,6 +28,7 @@ public struct ContentFingerprint: Sendable, Equatable, Codable {
         let shingles = Shingles.hashes(of: normalized, cjkSize: options.shingleSizeCJK,
                                        wordSize: options.shingleSizeWords)
         return ContentFingerprint(exactHash: exactHash(of: normalized), simhash: simhash(of: shingles),
+                                  minhash: MinHash.sketch(of: shingles, size: options.sketchSize),
                                   length: normalized.count)
     }
 
@@ -37,22 +42,30 @@ public struct ContentFingerprint: Sendable, Equatable, Codable {
         let shingles = Shingles.hashes(of: normalized, cjkSize: size, wordSize: size)
         let distinct = Set(shingles.map { UInt32(truncatingIfNeeded: $0 >> 32) }).sorted()
         return ContentFingerprint(exactHash: exactHash(of: normalized), simhash: simhash(of: shingles),
+                                  minhash: MinHash.sketch(of: shingles, size: options.sketchSize),
                                   length: normalized.count, noteShingles: distinct)
     }
 
-    /// The band keys the store indexes for the default options; see `bandKeys(maxDistance:)`.
-    public var bandKeys: [Int64] { bandKeys(maxDistance: DedupOptions.default.maxHammingDistance) }
+    /// The band keys the store indexes under the default options; see `bandKeys(for:)`.
+    public var bandKeys: [Int64] { bandKeys(for: .default) }
 
-    /// The keys under which the store indexes this fingerprint. The 64 SimHash bits are cut into
-    /// `maxDistance + 1` blocks: by the pigeonhole principle two fingerprints within `maxDistance` bits agree
-    /// on at least one whole block, so looking up the query's keys finds every such candidate. Each key packs
-    /// the layout (block count, bits 56–62), the block number (bits 48–55) and the block's bits (at most 32).
-    /// Keys of different layouts never collide, so keys stored under an old threshold are never mistaken for
-    /// new ones. A note also gets keys from its smallest shingle hashes (layout 127), so notes sharing
-    /// wording become candidates of each other.
-    public func bandKeys(maxDistance: Int) -> [Int64] {
-        let layout = BandLayout(maxDistance: maxDistance)
+    /// The keys under which the store indexes this fingerprint; a lookup by the query's keys returns every
+    /// candidate the judge needs to see. Each key packs a layout tag (bits 56–62), a band number (48–55) and
+    /// the band's value (at most 48 bits); keys of different layouts never collide, so keys stored under
+    /// other options are never mistaken for current ones (the store re-keys when the options change).
+    /// - SimHash (tag = block count): the 64 bits cut into `maxHammingDistance + 1` blocks; by the pigeonhole
+    ///   principle two fingerprints within that distance agree on a whole block.
+    /// - MinHash LSH (tag 126): a hash of each band of `lshRows` sketch values.
+    /// - Notes (tag 127): the note's smallest shingle hashes, so notes sharing wording meet.
+    public func bandKeys(for options: DedupOptions) -> [Int64] {
+        let layout = BandLayout(maxDistance: options.maxHammingDistance)
         var keys = (0..<layout.blockCount).map { layout.key(block: $0, of: simhash) }
+        if minhash.count == options.sketchSize {
+            for band in 0..<options.lshBands {
+                let value = MinHash.bandHash(minhash, band: band, rows: options.lshRows) & 0xFFFF_FFFF_FFFF
+                keys.append(Int64(BandLayout.minhashLayoutTag) << 56 | Int64(band) << 48 | Int64(value))
+            }
+        }
         for shingle in noteShingles.prefix(BandLayout.noteKeyCount) {
             keys.append(Int64(BandLayout.noteLayoutTag) << 56 | Int64(shingle))
         }
@@ -61,9 +74,13 @@ public struct ContentFingerprint: Sendable, Equatable, Codable {
 
     private static func simhash(of shingles: [UInt64]) -> UInt64 {
         var counts = [Int](repeating: 0, count: 64)
-        for shingle in shingles {
-            for bit in 0..<64 {
-                counts[bit] += (shingle >> UInt64(bit)) & 1 == 1 ? 1 : -1
+        counts.withUnsafeMutableBufferPointer { counts in
+            for shingle in shingles {
+                var bits = shingle
+                for bit in 0..<64 {
+                    counts[bit] += Int(bits & 1) * 2 - 1
+                    bits >>= 1
+                }
             }
         }
         var result: UInt64 = 0
@@ -90,6 +107,7 @@ public struct ContentFingerprint: Sendable, Equatable, Codable {
 
 /// How the 64 SimHash bits are cut into blocks for a maximum distance; shared by band keys and the index.
 struct BandLayout {
+    static let minhashLayoutTag = 126
     static let noteLayoutTag = 127
     static let noteKeyCount = 4
     let blockCount: Int
@@ -115,6 +133,41 @@ struct BandLayout {
 
     func key(block: Int, of fingerprint: UInt64) -> Int64 {
         Int64(blockCount) << 56 | Int64(block) << 48 | Int64(bits(block: block, of: fingerprint))
+    }
+}
+
+/// MinHash sketches (Broder): for each of `size` hash functions, the smallest hash over the shingle set. The
+/// share of positions where two sketches agree estimates the Jaccard similarity of the two sets.
+public enum MinHash {
+    /// The i-th hash function is `h1 + i·h2` over two halves of the shingle's mixed hash (Kirsch and
+    /// Mitzenmacher), which costs one multiply-add per function instead of a full hash.
+    static func sketch(of shingles: [UInt64], size: Int) -> [UInt32] {
+        var sketch = [UInt32](repeating: .max, count: size)
+        sketch.withUnsafeMutableBufferPointer { sketch in
+            for shingle in Set(shingles) {
+                let first = Hashing.mix(shingle ^ 0x51_7CC1_B727_220A)
+                let second = Hashing.mix(first) | 1
+                var value = first
+                for position in 0..<size {
+                    let candidate = UInt32(truncatingIfNeeded: value >> 32)
+                    if candidate < sketch[position] { sketch[position] = candidate }
+                    value &+= second
+                }
+            }
+        }
+        return sketch
+    }
+
+    /// The estimated Jaccard similarity of two sketches of one size; 0 when their sizes differ.
+    public static func similarity(_ a: [UInt32], _ b: [UInt32]) -> Double {
+        guard a.count == b.count, !a.isEmpty else { return 0 }
+        return Double(zip(a, b).filter { $0 == $1 }.count) / Double(a.count)
+    }
+
+    static func bandHash(_ sketch: [UInt32], band: Int, rows: Int) -> UInt64 {
+        var hash = Hashing.mix(UInt64(band) &+ 1)
+        for value in sketch[(band * rows)..<((band + 1) * rows)] { hash = Hashing.mix(hash ^ UInt64(value)) }
+        return hash
     }
 }
 

@@ -3,8 +3,8 @@ import SluiceCore
 /// The dedup thresholds, read from `"dedup"` in the pipeline JSON (snake_case keys; absent keys take the
 /// defaults below, which are the values the corpus evaluation was run with).
 public struct DedupOptions: Codable, Sendable, Equatable {
-    /// Two page texts whose SimHashes differ in at most this many bits are near-duplicates. The band layout
-    /// (`maxHammingDistance + 1` blocks) follows from it, so a change re-keys the stored bands.
+    /// Two page texts whose SimHashes differ in at most this many bits are near-duplicates. The SimHash band
+    /// layout (`maxHammingDistance + 1` blocks) follows from it, so a change re-keys the stored bands.
     public var maxHammingDistance: Int
     /// Characters per shingle in CJK text (which has no spaces between words).
     public var shingleSizeCJK: Int
@@ -12,6 +12,14 @@ public struct DedupOptions: Codable, Sendable, Equatable {
     public var shingleSizeWords: Int
     /// Normalized characters below which a text gets no page fingerprint and is compared as a note.
     public var minTextLength: Int
+    /// Estimated Jaccard similarity of two page texts' shingle sets (from their MinHash sketches) at or above
+    /// which they are near-duplicates.
+    public var minJaccard: Double
+    /// LSH bands over the MinHash sketch, which holds `lshBands * lshRows` values. Two texts become candidates
+    /// when every row of one band agrees: probability 1 - (1 - J^rows)^bands for Jaccard similarity J.
+    /// A change re-keys the stored bands.
+    public var lshBands: Int
+    public var lshRows: Int
     /// Jaccard similarity of shingle sets at or above which two notes are duplicates.
     public var noteSimilarity: Double
     /// Characters (CJK) or words per shingle when comparing notes; short texts need short shingles.
@@ -20,20 +28,30 @@ public struct DedupOptions: Codable, Sendable, Equatable {
     public static let `default` = DedupOptions()
 
     public init(maxHammingDistance: Int = 3, shingleSizeCJK: Int = 3, shingleSizeWords: Int = 2,
-                minTextLength: Int = 80, noteSimilarity: Double = 0.6, noteShingleSize: Int = 2) {
+                minTextLength: Int = 80, minJaccard: Double = 0.3, lshBands: Int = 20, lshRows: Int = 3,
+                noteSimilarity: Double = 0.6, noteShingleSize: Int = 2) {
         self.maxHammingDistance = maxHammingDistance
         self.shingleSizeCJK = shingleSizeCJK
         self.shingleSizeWords = shingleSizeWords
         self.minTextLength = minTextLength
+        self.minJaccard = minJaccard
+        self.lshBands = lshBands
+        self.lshRows = lshRows
         self.noteSimilarity = noteSimilarity
         self.noteShingleSize = noteShingleSize
     }
+
+    /// The number of values in a MinHash sketch.
+    public var sketchSize: Int { lshBands * lshRows }
 
     enum CodingKeys: String, CodingKey {
         case maxHammingDistance = "max_hamming_distance"
         case shingleSizeCJK = "shingle_size_cjk"
         case shingleSizeWords = "shingle_size_words"
         case minTextLength = "min_text_length"
+        case minJaccard = "min_jaccard"
+        case lshBands = "lsh_bands"
+        case lshRows = "lsh_rows"
         case noteSimilarity = "note_similarity"
         case noteShingleSize = "note_shingle_size"
     }
@@ -45,18 +63,22 @@ public struct DedupOptions: Codable, Sendable, Equatable {
         shingleSizeCJK = try container.decode(.shingleSizeCJK, default: fallback.shingleSizeCJK)
         shingleSizeWords = try container.decode(.shingleSizeWords, default: fallback.shingleSizeWords)
         minTextLength = try container.decode(.minTextLength, default: fallback.minTextLength)
+        minJaccard = try container.decode(.minJaccard, default: fallback.minJaccard)
+        lshBands = try container.decode(.lshBands, default: fallback.lshBands)
+        lshRows = try container.decode(.lshRows, default: fallback.lshRows)
         noteSimilarity = try container.decode(.noteSimilarity, default: fallback.noteSimilarity)
         noteShingleSize = try container.decode(.noteShingleSize, default: fallback.noteShingleSize)
-        guard (0...31).contains(maxHammingDistance) else {
-            throw invalidValue(CodingKeys.maxHammingDistance, in: decoder, "must be from 0 to 31")
+        let ranges: [(CodingKeys, Int, ClosedRange<Int>)] = [
+            (.maxHammingDistance, maxHammingDistance, 0...31), (.shingleSizeCJK, shingleSizeCJK, 1...8),
+            (.shingleSizeWords, shingleSizeWords, 1...8), (.noteShingleSize, noteShingleSize, 1...8),
+            (.minTextLength, minTextLength, 1...1_000_000), (.lshBands, lshBands, 1...64), (.lshRows, lshRows, 1...16),
+        ]
+        for (key, value, range) in ranges where !range.contains(value) {
+            throw invalidValue(key, in: decoder, "must be from \(range.lowerBound) to \(range.upperBound)")
         }
-        for (key, value) in [(CodingKeys.shingleSizeCJK, shingleSizeCJK), (.shingleSizeWords, shingleSizeWords),
-                             (.noteShingleSize, noteShingleSize)] where !(1...8).contains(value) {
-            throw invalidValue(key, in: decoder, "must be from 1 to 8")
-        }
-        guard minTextLength >= 1 else { throw invalidValue(CodingKeys.minTextLength, in: decoder, "must be at least 1") }
-        guard noteSimilarity > 0 && noteSimilarity <= 1 else {
-            throw invalidValue(CodingKeys.noteSimilarity, in: decoder, "must be above 0 and at most 1")
+        for (key, value) in [(CodingKeys.minJaccard, minJaccard), (.noteSimilarity, noteSimilarity)]
+        where !(value > 0 && value <= 1) {
+            throw invalidValue(key, in: decoder, "must be above 0 and at most 1")
         }
     }
 }

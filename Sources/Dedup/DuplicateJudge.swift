@@ -3,14 +3,18 @@ import Foundation
 /// Why an item was judged a duplicate of an earlier one, by content.
 public struct NearDuplicateMatch: Sendable, Equatable, Codable {
     public var candidateID: Int64
-    /// SimHash bits that differ (`near`), 0 (`exact`), or for notes the percentage of shingles not shared.
+    /// SimHash bits that differ.
     public var distance: Int
+    /// Jaccard similarity of the shingle sets: estimated from the MinHash sketches for pages (0 when either has
+    /// none), exact for notes, 1 for exact matches.
+    public var similarity: Double
     /// `exact`, `near` or `note`.
     public var kind: String
 
-    public init(candidateID: Int64, distance: Int, kind: String) {
+    public init(candidateID: Int64, distance: Int, similarity: Double, kind: String) {
         self.candidateID = candidateID
         self.distance = distance
+        self.similarity = similarity
         self.kind = kind
     }
 }
@@ -18,7 +22,9 @@ public struct NearDuplicateMatch: Sendable, Equatable, Codable {
 /// The verdict over the candidates the store found through band keys and the exact hash.
 public enum DuplicateJudge {
     /// Among candidates (id, fingerprint), the best match within the thresholds, if any: an exact match
-    /// first, then the smallest distance, then the earliest (smallest) id.
+    /// first, then the highest similarity, then the smallest distance, then the earliest (smallest) id.
+    /// Pages are near-duplicates when their SimHashes are within `maxHammingDistance` or their estimated
+    /// Jaccard similarity reaches `minJaccard`; two notes when their shingle sets reach `noteSimilarity`.
     public static func bestMatch(for fingerprint: ContentFingerprint,
                                  among candidates: [(id: Int64, fingerprint: ContentFingerprint)],
                                  options: DedupOptions) -> NearDuplicateMatch? {
@@ -33,23 +39,24 @@ public enum DuplicateJudge {
         return best
     }
 
-    private static func rank(_ match: NearDuplicateMatch) -> (Int, Int, Int64) {
-        (match.kind == "exact" ? 0 : 1, match.distance, match.candidateID)
+    private static func rank(_ match: NearDuplicateMatch) -> (Int, Double, Int, Int64) {
+        (match.kind == "exact" ? 0 : 1, -match.similarity, match.distance, match.candidateID)
     }
 
     private static func verdict(_ query: ContentFingerprint, _ candidate: ContentFingerprint, id: Int64,
                                 options: DedupOptions) -> NearDuplicateMatch? {
+        let distance = (query.simhash ^ candidate.simhash).nonzeroBitCount
         if query.exactHash == candidate.exactHash {
-            return NearDuplicateMatch(candidateID: id, distance: 0, kind: "exact")
+            return NearDuplicateMatch(candidateID: id, distance: distance, similarity: 1, kind: "exact")
         }
         if !query.noteShingles.isEmpty && !candidate.noteShingles.isEmpty {
             let similarity = jaccard(query.noteShingles, candidate.noteShingles)
             guard similarity >= options.noteSimilarity else { return nil }
-            return NearDuplicateMatch(candidateID: id, distance: Int(((1 - similarity) * 100).rounded()), kind: "note")
+            return NearDuplicateMatch(candidateID: id, distance: distance, similarity: similarity, kind: "note")
         }
-        let distance = (query.simhash ^ candidate.simhash).nonzeroBitCount
-        guard distance <= options.maxHammingDistance else { return nil }
-        return NearDuplicateMatch(candidateID: id, distance: distance, kind: "near")
+        let similarity = MinHash.similarity(query.minhash, candidate.minhash)
+        guard distance <= options.maxHammingDistance || similarity >= options.minJaccard else { return nil }
+        return NearDuplicateMatch(candidateID: id, distance: distance, similarity: similarity, kind: "near")
     }
 
     /// Jaccard similarity of two sorted sets of distinct values.

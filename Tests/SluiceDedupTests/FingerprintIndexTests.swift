@@ -44,3 +44,39 @@ import Testing
         print(report)
     }
 }
+
+@Suite struct MinHashIndexTests {
+    static func sketch(_ random: inout SeededRandom, size: Int) -> [UInt32] {
+        (0..<size).map { _ in UInt32(truncatingIfNeeded: random.next()) }
+    }
+
+    @Test func findsSimilarSketchesLikeAScanAndAcrossTheMerge() {
+        var random = SeededRandom(seed: 11)
+        let index = MinHashIndex(bands: 20, rows: 3)
+        var stored: [[UInt32]] = []
+        for id in 0..<6000 {
+            var sketch = Self.sketch(&random, size: 60)
+            if id % 3 == 0, !stored.isEmpty {
+                // A relative of an earlier sketch: 70% of its values shared.
+                let parent = stored[random.below(stored.count)]
+                sketch = zip(parent, sketch).map { random.chance(0.7) ? $0 : $1 }
+            }
+            stored.append(sketch)
+            #expect(index.insert(id: Int64(id), sketch: sketch))
+        }
+        #expect(index.count == 6000)
+        #expect(!index.insert(id: 1, sketch: [1, 2, 3]))
+        var agreeing = 0, nonEmpty = 0
+        for _ in 0..<200 {
+            let query = stored[random.below(stored.count)]
+            let viaIndex = Set(index.candidates(for: query, minSimilarity: 0.5).map(\.id))
+            let viaScan = Set(index.linearScan(for: query, minSimilarity: 0.5).map(\.id))
+            #expect(viaIndex.isSubset(of: viaScan))
+            if viaIndex == viaScan { agreeing += 1 }
+            if !viaIndex.isEmpty { nonEmpty += 1 }
+        }
+        // LSH may miss a pair near the threshold (probability 1 - (1 - 0.5^3)^20 of finding J = 0.5 is 0.93).
+        #expect(agreeing >= 180)
+        #expect(nonEmpty == 200)
+    }
+}

@@ -77,7 +77,8 @@ import Testing
                 for bit in bits { flipped ^= 1 << UInt64(bit) }
                 let a = ContentFingerprint(exactHash: "a", simhash: base, length: 100)
                 let b = ContentFingerprint(exactHash: "b", simhash: flipped, length: 100)
-                let keysA = a.bandKeys(maxDistance: maxDistance), keysB = b.bandKeys(maxDistance: maxDistance)
+                let options = DedupOptions(maxHammingDistance: maxDistance)
+                let keysA = a.bandKeys(for: options), keysB = b.bandKeys(for: options)
                 #expect(keysA.count == max(maxDistance + 1, 2))
                 #expect(!Set(keysA).isDisjoint(with: keysB), "distance \(maxDistance) must share a block")
             }
@@ -86,14 +87,16 @@ import Testing
 
     @Test func bandKeysOfDifferentLayoutsNeverCollide() {
         let fingerprint = ContentFingerprint(exactHash: "a", simhash: 0, length: 100)
-        #expect(Set(fingerprint.bandKeys(maxDistance: 3)).isDisjoint(with: fingerprint.bandKeys(maxDistance: 4)))
-        #expect(fingerprint.bandKeys == fingerprint.bandKeys(maxDistance: DedupOptions.default.maxHammingDistance))
+        let three = fingerprint.bandKeys(for: DedupOptions(maxHammingDistance: 3))
+        #expect(Set(three).isDisjoint(with: fingerprint.bandKeys(for: DedupOptions(maxHammingDistance: 4))))
+        #expect(fingerprint.bandKeys == fingerprint.bandKeys(for: .default))
     }
 
     @Test func notesGetKeysFromTheirShingles() throws {
         let note = try #require(ContentFingerprint.note(text: "拼多多砍价群，拉人头返现", options: .default))
-        let keys = note.bandKeys(maxDistance: 3)
-        #expect(keys.count == 4 + min(4, note.noteShingles.count))
+        let options = DedupOptions.default
+        let keys = note.bandKeys(for: options)
+        #expect(keys.count == options.maxHammingDistance + 1 + options.lshBands + min(4, note.noteShingles.count))
     }
 }
 
@@ -104,7 +107,8 @@ import Testing
         #expect(options.shingleSizeCJK == DedupOptions.default.shingleSizeCJK)
         let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(options)) as? [String: Any]
         #expect(Set(encoded?.keys.map { $0 } ?? []) == ["max_hamming_distance", "shingle_size_cjk", "shingle_size_words",
-                                                       "min_text_length", "note_similarity", "note_shingle_size"])
+                                                       "min_text_length", "min_jaccard", "lsh_bands", "lsh_rows",
+                                                       "note_similarity", "note_shingle_size"])
     }
 
     @Test func refusesValuesOutOfRangeAndUnknownKeys() {
@@ -138,10 +142,10 @@ import Testing
             (3, Self.fingerprint(0b1101, hash: "w")),
         ]
         #expect(DuplicateJudge.bestMatch(for: query, among: candidates, options: .default)
-                == NearDuplicateMatch(candidateID: 3, distance: 1, kind: "near"))
+                == NearDuplicateMatch(candidateID: 3, distance: 1, similarity: 0, kind: "near"))
         let withExact = candidates + [(id: 11, fingerprint: Self.fingerprint(0xFFFF_0000, hash: "q"))]
         #expect(DuplicateJudge.bestMatch(for: query, among: withExact, options: .default)
-                == NearDuplicateMatch(candidateID: 11, distance: 0, kind: "exact"))
+                == NearDuplicateMatch(candidateID: 11, distance: 20, similarity: 1, kind: "exact"))
     }
 
     @Test func nothingBeyondTheThreshold() {
@@ -171,5 +175,34 @@ import Testing
         let english = "The quick brown fox jumps over the lazy dog near the river bank today."
         #expect(DuplicateJudge.sharedPassages(english, "Yesterday the quick brown fox jumps over the lazy dog again.", limit: 2)
                 == ["the quick brown fox jumps over the lazy dog"])
+    }
+}
+
+@Suite struct MinHashTests {
+    @Test func sketchEstimatesTheJaccardSimilarity() throws {
+        let options = DedupOptions(lshBands: 64, lshRows: 4)
+        let base = ContentFingerprintTests.article
+        let truncated = String(base.prefix(base.count * 3 / 4))
+        let a = try #require(ContentFingerprint.of(text: base, options: options))
+        let b = try #require(ContentFingerprint.of(text: truncated, options: options))
+        #expect(a.minhash.count == 256)
+        let estimate = MinHash.similarity(a.minhash, b.minhash)
+        // About three quarters of the shingles are shared; 256 values estimate within a few hundredths.
+        #expect(estimate > 0.6 && estimate < 0.9, "estimate \(estimate)")
+        #expect(MinHash.similarity(a.minhash, a.minhash) == 1)
+        #expect(MinHash.similarity(a.minhash, []) == 0)
+    }
+
+    @Test func judgeFindsATruncatedCopyBySimilarity() throws {
+        let options = DedupOptions.default
+        let base = ContentFingerprintTests.article
+        let a = try #require(ContentFingerprint.of(text: base, options: options))
+        let b = try #require(ContentFingerprint.of(text: String(base.prefix(base.count * 4 / 5)), options: options))
+        let candidates: [(id: Int64, fingerprint: ContentFingerprint)] = [(1, a)]
+        let match = try #require(DuplicateJudge.bestMatch(for: b, among: candidates, options: options))
+        #expect(match.kind == "near")
+        #expect(match.similarity >= options.minJaccard)
+        let sharedBand = Set(a.bandKeys).intersection(b.bandKeys)
+        #expect(!sharedBand.isEmpty, "a near-duplicate shares a band key, so the store finds it")
     }
 }

@@ -1,0 +1,29 @@
+import Foundation
+import SluiceDedup
+import SluiceTestSupport
+import Testing
+
+@Suite struct EvaluationTests {
+    /// The labelled set built from the real corpus pages reaches the targets with the shipped rules and defaults.
+    @Test(.enabled(if: SharedCorpus.directory != nil, Comment(rawValue: SharedCorpus.skipMessage)))
+    func reachesThePrecisionAndRecallTargets() throws {
+        let corpus = try #require(SharedCorpus.directory)
+        let report = try DedupEvaluation.run(corpus: corpus, canonicalizer: RulesFixture.canonicalizer, options: .default,
+                                             pairFigures: false)
+        print(report)
+        #expect(report.pages > 50)
+        #expect(report.url.duplicates > 100)
+        #expect(report.content.duplicates > 100)
+        #expect(report.url.precision >= 0.99)
+        #expect(report.url.recall >= 0.95)
+        #expect(report.content.precision >= 0.99)
+        #expect(report.content.recall >= 0.95)
+    }
+
+    @Test func unreadableCorpusNamesThePath() {
+        let missing = URL(fileURLWithPath: "/nonexistent/corpus")
+        #expect(throws: DedupError.self) {
+            try DedupEvaluation.run(corpus: missing, canonicalizer: RulesFixture.canonicalizer, options: .default)
+        }
+    }
+}
