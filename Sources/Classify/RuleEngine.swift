@@ -53,6 +53,8 @@ public struct RuleOutcome: Sendable, Codable, Equatable {
     public var shadowCategory: String?
     /// Ids of every rule (category or flag, live or shadow) that matched anything, sorted.
     public var firedRules: [String]
+    /// The keyword score of every live category, in rules-file order; the model learns from these.
+    public var categoryScores: [Double]
 }
 
 /// The production rule engine: a `RuleSet` with every term folded and every regular expression compiled once.
@@ -151,7 +153,8 @@ public struct RuleEngine: Sendable {
             flags: flags,
             shadowFlags: shadowFlags,
             shadowCategory: shadowCategory == category ? nil : shadowCategory,
-            firedRules: fired.sorted())
+            firedRules: fired.sorted(),
+            categoryScores: liveCategories.map { scores[$0] })
     }
 
     private func pick(_ scores: [Double], among candidates: [Int]) -> (index: Int, score: Double, confidence: Double)? {
