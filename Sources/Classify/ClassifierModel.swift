@@ -82,20 +82,39 @@ public struct ClassifierModel: Sendable, Codable {
     /// The most probable category, and its posterior probability scaled by how reliable the model's
     /// predictions of that category were on held-out training items.
     public func predictCategory(_ text: String) -> (category: String, confidence: Double) {
-        let posterior = categoryModel.posterior(features(text))
-        let best = posterior.indices.max { posterior[$0] < posterior[$1] } ?? 0
-        let reliability = best < categoryReliability.count ? categoryReliability[best] : 0
-        return (categoryModel.classes[best], posterior[best] * reliability)
+        predictCategory(features: features(text))
     }
 
     /// P(a moderator approves), or nil when the training decisions were all approvals or all rejections.
     public func probabilityOfApproval(_ text: String) -> Double? {
-        approvalModel.map { $0.posterior(features(text))[1] }
+        probabilityOfApproval(features: features(text))
     }
 
     /// The features of the text that most favour `category` over the others, for the item's explanation.
     public func evidence(for category: String, in text: String, limit: Int = 5) -> [String] {
         categoryModel.strongestFeatures(features(text), for: category, limit: limit)
+    }
+
+    /// Everything the classifier needs from the model, extracting the text's features once.
+    func assess(_ text: String, explainingWhenDifferentFrom ruleCategory: String, minConfidence: Double,
+                above ruleConfidence: Double) -> (category: String?, evidence: [String], pApprove: Double?) {
+        let features = features(text)
+        let predicted = predictCategory(features: features)
+        let pApprove = probabilityOfApproval(features: features)
+        guard predicted.confidence >= minConfidence, predicted.confidence > ruleConfidence,
+              predicted.category != ruleCategory else { return (nil, [], pApprove) }
+        return (predicted.category, categoryModel.strongestFeatures(features, for: predicted.category, limit: 5), pApprove)
+    }
+
+    private func predictCategory(features: [String]) -> (category: String, confidence: Double) {
+        let posterior = categoryModel.posterior(features)
+        let best = posterior.indices.max { posterior[$0] < posterior[$1] } ?? 0
+        let reliability = best < categoryReliability.count ? categoryReliability[best] : 0
+        return (categoryModel.classes[best], posterior[best] * reliability)
+    }
+
+    private func probabilityOfApproval(features: [String]) -> Double? {
+        approvalModel.map { $0.posterior(features)[1] }
     }
 
     public var categories: [String] { categoryModel.classes }
