@@ -57,15 +57,14 @@ public struct Classifier: Sendable {
         var terms = outcome.matchedTerms
         var pApprove: Double?
         if let model {
-            let text = input.combinedText
-            let predicted = model.predictCategory(text)
-            if predicted.confidence >= options.modelMinConfidence, predicted.confidence > outcome.confidence,
-               predicted.category != outcome.category {
-                category = predicted.category
+            let assessment = model.assess(input.combinedText, explainingWhenDifferentFrom: outcome.category,
+                                          minConfidence: options.modelMinConfidence, above: outcome.confidence)
+            if let modelCategory = assessment.category {
+                category = modelCategory
                 source = .model
-                terms = model.evidence(for: predicted.category, in: text).map { "model:\($0)" }
+                terms = assessment.evidence.map { "model:\($0)" }
             }
-            pApprove = model.probabilityOfApproval(text)
+            pApprove = assessment.pApprove
         }
         return Classification(category: category, categorySource: source, flags: outcome.flags,
                               ruleVersion: engine.version, matchedTerms: terms, pApprove: pApprove,

@@ -14,6 +14,10 @@ public struct ClassifierModel: Sendable, Codable {
     /// How many decisions the model was trained on.
     public let trainedOn: Int
     let categoryModel: NaiveBayes
+    /// Per category, how often the model was right when it predicted that category on items held out of its
+    /// training (an inner cross-validation, smoothed). Naive Bayes posteriors are close to 0 or 1 whatever the
+    /// evidence, so this is what makes the model's confidence comparable with the rules'.
+    let categoryReliability: [Double]
     /// Absent when every training decision had the same verdict.
     let approvalModel: NaiveBayes?
 
@@ -22,6 +26,7 @@ public struct ClassifierModel: Sendable, Codable {
         case ngramSizes = "ngram_sizes"
         case trainedOn = "trained_on"
         case categoryModel = "category_model"
+        case categoryReliability = "category_reliability"
         case approvalModel = "approval_model"
     }
 
@@ -35,32 +40,81 @@ public struct ClassifierModel: Sendable, Codable {
         let extractor = FeatureExtractor(ngramSizes: options.ngramSizes)
         let documents = examples.map { extractor.features($0.text) }
         let vocabulary = NaiveBayes.vocabulary(documents, limit: options.maxFeatures)
-        let categoryModel = NaiveBayes(classes: categories, documents: documents,
-                                       labels: examples.map { categories.firstIndex(of: $0.category) ?? 0 },
+        let labels = examples.map { categories.firstIndex(of: $0.category) ?? 0 }
+        let categoryModel = NaiveBayes(classes: categories, documents: documents, labels: labels,
                                        vocabulary: vocabulary, smoothing: options.smoothing)
+        let reliability = heldOutPrecision(examples, documents: documents, labels: labels, classes: categories,
+                                           options: options)
         let verdicts = Set(examples.map(\.approved))
         let approvalModel = verdicts.count < 2 ? nil : NaiveBayes(
             classes: ["rejected", "approved"], documents: documents, labels: examples.map { $0.approved ? 1 : 0 },
             vocabulary: vocabulary, smoothing: options.smoothing)
         return ClassifierModel(format: formatVersion, ngramSizes: options.ngramSizes.sorted(), trainedOn: examples.count,
-                               categoryModel: categoryModel, approvalModel: approvalModel)
+                               categoryModel: categoryModel, categoryReliability: reliability,
+                               approvalModel: approvalModel)
     }
 
-    /// The most probable category and its posterior probability.
+    /// Precision per predicted category over an inner k-fold split, with one success and one failure added
+    /// so a category predicted rarely is neither trusted nor dismissed outright.
+    private static func heldOutPrecision(_ examples: [LabeledExample], documents: [[String]], labels: [Int],
+                                         classes: [String], options: ClassifyOptions) -> [Double] {
+        let folds = min(options.crossValidationFolds, examples.count)
+        guard folds >= 2 else { return Array(repeating: 0.5, count: classes.count) }
+        let assignment = ClassifierEvaluation.foldAssignment(examples, folds: folds)
+        var predicted = Array(repeating: 0, count: classes.count)
+        var correct = Array(repeating: 0, count: classes.count)
+        for fold in 0..<folds {
+            let training = documents.indices.filter { assignment[$0] != fold }
+            let model = NaiveBayes(classes: classes, documents: training.map { documents[$0] },
+                                   labels: training.map { labels[$0] },
+                                   vocabulary: NaiveBayes.vocabulary(training.map { documents[$0] }, limit: options.maxFeatures),
+                                   smoothing: options.smoothing)
+            for index in documents.indices where assignment[index] == fold {
+                let posterior = model.posterior(documents[index])
+                let best = posterior.indices.max { posterior[$0] < posterior[$1] } ?? 0
+                predicted[best] += 1
+                if best == labels[index] { correct[best] += 1 }
+            }
+        }
+        return classes.indices.map { (Double(correct[$0]) + 1) / (Double(predicted[$0]) + 2) }
+    }
+
+    /// The most probable category, and its posterior probability scaled by how reliable the model's
+    /// predictions of that category were on held-out training items.
     public func predictCategory(_ text: String) -> (category: String, confidence: Double) {
-        let posterior = categoryModel.posterior(features(text))
-        let best = posterior.indices.max { posterior[$0] < posterior[$1] } ?? 0
-        return (categoryModel.classes[best], posterior[best])
+        predictCategory(features: features(text))
     }
 
     /// P(a moderator approves), or nil when the training decisions were all approvals or all rejections.
     public func probabilityOfApproval(_ text: String) -> Double? {
-        approvalModel.map { $0.posterior(features(text))[1] }
+        probabilityOfApproval(features: features(text))
     }
 
     /// The features of the text that most favour `category` over the others, for the item's explanation.
     public func evidence(for category: String, in text: String, limit: Int = 5) -> [String] {
         categoryModel.strongestFeatures(features(text), for: category, limit: limit)
+    }
+
+    /// Everything the classifier needs from the model, extracting the text's features once.
+    func assess(_ text: String, explainingWhenDifferentFrom ruleCategory: String, minConfidence: Double,
+                above ruleConfidence: Double) -> (category: String?, evidence: [String], pApprove: Double?) {
+        let features = features(text)
+        let predicted = predictCategory(features: features)
+        let pApprove = probabilityOfApproval(features: features)
+        guard predicted.confidence >= minConfidence, predicted.confidence > ruleConfidence,
+              predicted.category != ruleCategory else { return (nil, [], pApprove) }
+        return (predicted.category, categoryModel.strongestFeatures(features, for: predicted.category, limit: 5), pApprove)
+    }
+
+    private func predictCategory(features: [String]) -> (category: String, confidence: Double) {
+        let posterior = categoryModel.posterior(features)
+        let best = posterior.indices.max { posterior[$0] < posterior[$1] } ?? 0
+        let reliability = best < categoryReliability.count ? categoryReliability[best] : 0
+        return (categoryModel.classes[best], posterior[best] * reliability)
+    }
+
+    private func probabilityOfApproval(features: [String]) -> Double? {
+        approvalModel.map { $0.posterior(features)[1] }
     }
 
     public var categories: [String] { categoryModel.classes }
@@ -77,6 +131,9 @@ public struct ClassifierModel: Sendable, Codable {
             model = try JSONDecoder().decode(ClassifierModel.self, from: data)
         } catch {
             throw ClassifyError.unreadableModel(reason: "\(error)")
+        }
+        guard model.categoryReliability.count == model.categoryModel.classes.count else {
+            throw ClassifyError.unreadableModel(reason: "category_reliability does not match the categories")
         }
         guard model.format == formatVersion else {
             throw ClassifyError.unreadableModel(reason: "format \(model.format), this build reads format \(formatVersion)")
@@ -156,6 +213,7 @@ struct NaiveBayes: Sendable, Codable {
     static func vocabulary(_ documents: [[String]], limit: Int) -> Set<String> {
         var frequency: [String: Int] = [:]
         for document in documents { for feature in document { frequency[feature, default: 0] += 1 } }
+        if frequency.count <= limit { return Set(frequency.keys) }
         let ranked = frequency.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         return Set(ranked.prefix(limit).map(\.key))
     }
@@ -201,12 +259,13 @@ struct NaiveBayes: Sendable, Codable {
         self.smoothing = smoothing
         let total = Double(documentCounts.reduce(0, +))
         logPrior = documentCounts.map { log((Double($0) + smoothing) / (total + smoothing * Double(classes.count))) }
-        var featureTotals = Array(repeating: 0.0, count: classes.count)
-        for key in featureCounts.keys.sorted() {
-            for (index, count) in featureCounts[key, default: []].enumerated() { featureTotals[index] += Double(count) }
+        // Integer sums, so the dictionary's order cannot change the result.
+        var featureTotals = Array(repeating: 0, count: classes.count)
+        for counts in featureCounts.values {
+            for (index, count) in counts.enumerated() { featureTotals[index] += count }
         }
         let vocabularySize = Double(featureCounts.count)
-        let denominators = featureTotals.map { log($0 + smoothing * vocabularySize) }
+        let denominators = featureTotals.map { log(Double($0) + smoothing * vocabularySize) }
         logLikelihood = featureCounts.mapValues { counts in
             counts.indices.map { log(Double(counts[$0]) + smoothing) - denominators[$0] }
         }

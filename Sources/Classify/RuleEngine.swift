@@ -53,6 +53,8 @@ public struct RuleOutcome: Sendable, Codable, Equatable {
     public var shadowCategory: String?
     /// Ids of every rule (category or flag, live or shadow) that matched anything, sorted.
     public var firedRules: [String]
+    /// The keyword score of every live category, in rules-file order; the model learns from these.
+    public var categoryScores: [Double]
 }
 
 /// The production rule engine: a `RuleSet` with every term folded and every regular expression compiled once.
@@ -112,8 +114,10 @@ public struct RuleEngine: Sendable {
         var matches = RuleMatches(categories: rules.categories.count, flags: rules.flags.count)
         plainTerms.scan(folded.plain) { entry, range in matches.record(entry, range: range, folded: folded) }
         simplifiedTerms.scan(folded.simplified) { entry, range in matches.record(entry, range: range, folded: folded) }
+        let plainText = patterns.contains { !$0.traditional } ? String(decoding: folded.plain, as: UTF16.self) : ""
+        let simplifiedText = patterns.contains(where: \.traditional) ? String(decoding: folded.simplified, as: UTF16.self) : ""
         for pattern in patterns {
-            let text = String(decoding: folded.units(traditional: pattern.traditional), as: UTF16.self)
+            let text = pattern.traditional ? simplifiedText : plainText
             let whole = NSRange(location: 0, length: folded.original.count)
             for result in pattern.expression.matches(in: text, range: whole) where result.range.length > 0 {
                 let range = result.range.location..<(result.range.location + result.range.length)
@@ -151,7 +155,8 @@ public struct RuleEngine: Sendable {
             flags: flags,
             shadowFlags: shadowFlags,
             shadowCategory: shadowCategory == category ? nil : shadowCategory,
-            firedRules: fired.sorted())
+            firedRules: fired.sorted(),
+            categoryScores: liveCategories.map { scores[$0] })
     }
 
     private func pick(_ scores: [Double], among candidates: [Int]) -> (index: Int, score: Double, confidence: Double)? {

@@ -1,0 +1,42 @@
+import Foundation
+import SluiceClassify
+import Testing
+
+@Suite struct EvaluationTests {
+    let engine: RuleEngine
+    let examples: [LabeledExample]
+    init() throws {
+        engine = try Fixtures.engine()
+        examples = try LabeledSample.load(path: Fixtures.labeledPath).map(\.example)
+    }
+
+    /// On the category the hand-written rules are hard to beat with twenty decisions per category, so the
+    /// model must never make the classifier worse; on approve/reject it must beat the rules' own guess.
+    @Test func learntClassifierIsNoWorseOnCategoryAndBetterOnApproval() throws {
+        let options = ClassifyOptions()
+        let report = try ClassifierEvaluation.crossValidate(examples, folds: options.crossValidationFolds,
+                                                            engine: engine, options: options)
+        print(report)
+        #expect(report.examples == examples.count)
+        #expect(report.confusion.flatMap { $0 }.reduce(0, +) == examples.count)
+        #expect(report.perClass.map(\.support).reduce(0, +) == examples.count)
+        #expect(report.accuracy >= report.rulesOnlyAccuracy)
+        #expect(report.modelOnlyAccuracy > 1.0 / Double(report.categories.count))
+        let approval = try #require(report.approvalAccuracy)
+        #expect(approval > report.rulesOnlyApprovalAccuracy)
+    }
+
+    @Test func foldsAreReproducible() throws {
+        let options = ClassifyOptions()
+        let subset = Array(examples.prefix(80))
+        let first = try ClassifierEvaluation.crossValidate(subset, folds: 4, engine: engine, options: options)
+        let second = try ClassifierEvaluation.crossValidate(subset, folds: 4, engine: engine, options: options)
+        #expect(first == second)
+    }
+
+    @Test func tooFewExamplesForTheFoldsIsAClearError() {
+        #expect(throws: ClassifyError.tooFewForFolds(examples: 3, folds: 5)) {
+            try ClassifierEvaluation.crossValidate(Array(examples.prefix(3)), folds: 5, engine: engine, options: ClassifyOptions())
+        }
+    }
+}
