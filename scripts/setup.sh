@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(libxml2-dev libcurl4-openssl-dev libsqlite3-dev zlib1g-dev pkg-config)
 python_modules=()
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(libxml2-utils curl)
+    packages+=(libxml2-utils curl cmark python3-yaml)
     python_modules+=(warcio)
 fi
 

@@ -95,7 +95,7 @@ enum PublishCommands {
         let column = try buildColumn(month: month, store: try context.store())
         let text = ColumnRenderer.render(column, as: format)
         if let out {
-            try AtomicFile.write(Data(text.utf8), to: out)
+            try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: out))
             context.console.print("wrote \(column.items.count) item(s) to \(TerminalSafe.text(out))")
         } else {
             context.console.writeRaw(Data(text.utf8))
@@ -112,43 +112,13 @@ enum PublishCommands {
             return item
         }
         let figures = try store.figures(month: month)
-        var accepted: [String: (count: Int, categories: [String: Int])] = [:]
-        for item in items {
-            for name in item.volunteers {
-                accepted[name, default: (0, [:])].count += 1
-                accepted[name, default: (0, [:])].categories[item.category, default: 0] += 1
-            }
-        }
-        let roll = accepted.map { name, tally in
-            VolunteerCredit(name: name, accepted: tally.count,
-                            tags: tally.categories.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3).map(\.key))
-        }.sorted { ($0.accepted, $1.name) > ($1.accepted, $0.name) }
+        let roll = ColumnTally.roll(of: items, categoryOrder: categories.map(\.id))
         let generatedAt = items.map(\.publishedAt).max() ?? Timestamp.date(month + "-01T00:00:00.000Z") ?? Date(timeIntervalSince1970: 0)
         return Column(month: month, title: "副业情报月刊 \(month)", categories: categories, items: items,
                       figures: ColumnFigures(submissions: figures.submissions, volunteers: figures.volunteers,
                                              approved: figures.approved, rejectedByReason: figures.rejectedByReason,
                                              duplicatesMerged: figures.duplicatesMerged,
-                                             topSites: figures.topSites.map { SiteCount(site: $0.site, count: $0.count) }),
+                                             topSites: ColumnTally.topSites(of: items)),
                       roll: roll, generatedAt: generatedAt)
-    }
-}
-
-/// Writes a file so that readers see the old content or the new, never half: a temporary file in the
-/// same folder, flushed to disk, then renamed over the target.
-enum AtomicFile {
-    static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary.path])
-        }
-        let handle = try FileHandle(forWritingTo: temporary)
-        try handle.write(contentsOf: data)
-        try handle.synchronize()
-        try handle.close()
-        guard rename(temporary.path, url.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
     }
 }

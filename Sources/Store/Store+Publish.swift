@@ -36,13 +36,6 @@ public struct MonthFigures: Sendable, Equatable {
     public var approved: Int
     public var rejectedByReason: [String: Int]
     public var duplicatesMerged: Int
-    public var topSites: [(site: String, count: Int)]
-
-    public static func == (lhs: MonthFigures, rhs: MonthFigures) -> Bool {
-        lhs.submissions == rhs.submissions && lhs.volunteers == rhs.volunteers && lhs.approved == rhs.approved
-            && lhs.rejectedByReason == rhs.rejectedByReason && lhs.duplicatesMerged == rhs.duplicatesMerged
-            && lhs.topSites.map(\.site) == rhs.topSites.map(\.site) && lhs.topSites.map(\.count) == rhs.topSites.map(\.count)
-    }
 }
 
 extension Store {
@@ -152,13 +145,8 @@ extension Store {
                 SELECT COUNT(*) FROM items i JOIN submissions s ON s.item_id = i.id
                 WHERE i.state = 'duplicate' AND s.submitted_at LIKE ?
                 """, [pattern]) ?? 0)
-            let sites = try database.query("""
-                SELECT i.site, COUNT(*) FROM published p JOIN items i ON i.id = p.item_id
-                WHERE p.month = ? AND p.retracted_at IS NULL AND i.site IS NOT NULL GROUP BY i.site
-                ORDER BY COUNT(*) DESC, i.site LIMIT 5
-                """, [month]) { (site: $0.string(0) ?? "", count: Int($0.int(1) ?? 0)) }
             return MonthFigures(submissions: submissions, volunteers: volunteers, approved: approved,
-                                rejectedByReason: rejected, duplicatesMerged: duplicates, topSites: sites)
+                                rejectedByReason: rejected, duplicatesMerged: duplicates)
         }
     }
 }
