@@ -106,7 +106,7 @@ public struct StageEngines: Sendable {
         }
         let encoded = fingerprint.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
         let keys = DedupKeys(urlKeys: urlKeys, exactContentHash: fingerprint?.exactHash, fingerprint: encoded,
-                             bandKeys: fingerprint?.bandKeys(maxDistance: options.maxHammingDistance) ?? [])
+                             bandKeys: fingerprint?.bandKeys(for: options) ?? [])
         return (keys, fingerprint, displayURL)
     }
 
