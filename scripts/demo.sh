@@ -26,10 +26,13 @@ echo
 echo "== the review queue, highest priority first"
 sluice review list
 echo
-echo "== moderation: reject what carries risk flags, approve the rest"
+echo "== moderation (scripted): reject what carries risk flags, approve what has a readable page and no flag"
+sluice review reject --flag any --as demo-moderator --reason hype_scam
 sluice review reject --flag any --as demo-moderator --reason hype_scam --yes >/dev/null
-sluice review approve --all --as demo-moderator --yes >/dev/null
-sluice review log | tail -n 5
+sluice review approve --flag none --problem none --as demo-moderator --yes >/dev/null
+sluice review log | tail -n 3
+echo "(left in the queue for a person: pages that were a captcha, a login wall, deleted, …)"
+sluice review list
 echo
 echo "== publish and export this month's column"
 sluice publish --content "$out/content"

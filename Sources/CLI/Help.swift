@@ -95,7 +95,8 @@ enum Help {
         log      the audit log: who decided what, when and why
 
         bulk selections over the review queue (a dry-run count unless --yes is given):
-          --where volunteer=NAME   --site HOST   --flag FAMILY|any|none   --cluster ID   --all
+          --where volunteer=NAME   --site HOST   --flag FAMILY|any|none   --problem CODE|any|none
+          --cluster ID   --all     (several combine: an item must match them all)
         """
 
     static let publish = """

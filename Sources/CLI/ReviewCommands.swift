@@ -59,11 +59,12 @@ enum ReviewCommands {
         let priority = String(format: "%5.2f", record.priority)
         let category = (record.category ?? "-").padding(toLength: 16, withPad: " ", startingAt: 0)
         let flags = record.flags.isEmpty ? "  " : "⚑\(record.flags.count)"
+        let problem = record.error.map { "[\($0.code.rawValue)] " } ?? ""
         let claim = record.claimedBy.map { " [claimed by \($0)]" } ?? ""
         let title = record.title ?? record.note ?? record.url ?? ""
         let site = record.site.map { " — \($0)" } ?? ""
         let head = "\(id) \(state) \(priority) \(category) \(flags) "
-        return head + TerminalText.fit(TerminalText.sanitize(title + site + claim), columns: max(20, 100 - TerminalText.displayWidth(head)))
+        return head + TerminalText.fit(TerminalText.sanitize(problem + title + site + claim), columns: max(20, 100 - TerminalText.displayWidth(head)))
     }
 
     static func show(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
@@ -235,12 +236,14 @@ enum ItemText {
 }
 
 /// A bulk decision's selection over the review queue: `--where volunteer=NAME`, `--site HOST`,
-/// `--flag FAMILY|any|none`, `--cluster ID`, or `--all`. Without `--yes` only the count is shown.
+/// `--flag FAMILY|any|none`, `--problem CODE|any|none`, `--cluster ID`, or `--all`; several combine
+/// (all must hold). Without `--yes` only the count is shown.
 struct BulkSelection: CustomStringConvertible {
     var volunteer: String?
     var site: String?
     var flag: String?
     var cluster: Int64?
+    var problem: String?
     var all = false
 
     init?(_ arguments: inout Arguments, command: String) throws {
@@ -257,8 +260,9 @@ struct BulkSelection: CustomStringConvertible {
             guard let id = Int64(text) else { throw UsageError("\(command): --cluster takes an item id") }
             cluster = id
         }
+        problem = try arguments.option("--problem")
         all = arguments.flag("--all")
-        if volunteer == nil && site == nil && flag == nil && cluster == nil && !all { return nil }
+        if volunteer == nil && site == nil && flag == nil && cluster == nil && problem == nil && !all { return nil }
     }
 
     func matching(_ records: [ItemRecord]) throws -> [ItemRecord] {
@@ -273,6 +277,13 @@ struct BulkSelection: CustomStringConvertible {
                     }
                 } ?? true)
                 && (cluster.map { record.id == $0 || record.duplicateOf == $0 } ?? true)
+                && (problem.map { code in
+                    switch code {
+                    case "any": record.error != nil
+                    case "none": record.error == nil
+                    default: record.error?.code.rawValue == code
+                    }
+                } ?? true)
         }
     }
 
@@ -282,6 +293,7 @@ struct BulkSelection: CustomStringConvertible {
         if let site { parts.append("site=\(site)") }
         if let flag { parts.append("flag=\(flag)") }
         if let cluster { parts.append("cluster=\(cluster)") }
+        if let problem { parts.append("problem=\(problem)") }
         if parts.isEmpty { parts.append("all") }
         return TerminalSafe.text(parts.joined(separator: ", "))
     }
