@@ -24,12 +24,33 @@ struct CharsetReading {
         if name == "utf-8" {
             return (name, UTF8Profile.decode(bytes), UTF8Profile(bytes).invalidSequences)
         }
+        if name == "windows-1252" {
+            return (name, windows1252(bytes), 0)
+        }
         if let encoding, let converted = CharsetConverterPool.shared.withConverter(from: encoding.iconvName, { $0.convert(bytes) }) {
             return (name, String(decoding: converted.bytes, as: UTF8.self), converted.invalidSequences)
         }
         return (name, String(decoding: bytes.map { $0 < 0x80 ? $0 : 0x3F }, as: UTF8.self),
                 bytes.reduce(0) { $0 + ($1 < 0x80 ? 0 : 1) })
     }
+
+    /// windows-1252 as WHATWG defines it: glibc's CP1252 rejects 0x81, 0x8D, 0x8F, 0x90 and 0x9D, which the
+    /// standard maps to the C1 controls of the same value, so no byte is ever invalid.
+    static func windows1252(_ bytes: Data) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.reserveCapacity(bytes.count)
+        for byte in bytes {
+            let value = (0x80...0x9F).contains(byte) ? windows1252High[Int(byte) - 0x80] : UInt32(byte)
+            scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
+        }
+        return String(scalars)
+    }
+
+    private static let windows1252High: [UInt32] = [
+        0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D,
+        0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A,
+        0x0153, 0x009D, 0x017E, 0x0178,
+    ]
 
     init(charset: String, text: String, invalidSequences: Int) {
         self.charset = charset
@@ -97,10 +118,7 @@ struct CharsetReading {
         (0x80...0xBF).contains(scalar.value) || windows1252Substitutes.contains(scalar.value)
     }
 
-    private static let windows1252Substitutes: Set<UInt32> = [
-        0x20AC, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x017D,
-        0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x017E, 0x0178,
-    ]
+    private static let windows1252Substitutes: Set<UInt32> = Set(windows1252High.filter { $0 > 0xFF })
 }
 
 /// The script a charset is used for, which decides which characters count as plausible.
