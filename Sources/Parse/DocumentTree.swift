@@ -6,9 +6,30 @@ struct DocumentTree {
         var value: String
     }
 
+    /// What the main-text passes need to know about an element name, looked up once per element.
+    struct Kind: OptionSet {
+        let rawValue: UInt8
+        static let block = Kind(rawValue: 1)
+        static let ignored = Kind(rawValue: 2)
+        static let link = Kind(rawValue: 4)
+
+        init(rawValue: UInt8) {
+            self.rawValue = rawValue
+        }
+
+        init(name: String) {
+            var kind: Kind = []
+            if MainText.blockTags.contains(name) { kind.insert(.block) }
+            if MainText.ignoredTags.contains(name) { kind.insert(.ignored) }
+            if name == "a" { kind.insert(.link) }
+            self = kind
+        }
+    }
+
     struct Node {
         /// Lower-case element name; empty for a text node.
         var name: String
+        var kind: Kind
         /// Text of a text node; empty for an element.
         var text: String
         var attributes: [Attribute]
@@ -72,8 +93,8 @@ struct DocumentTree {
         private var nodes: [Node] = []
         private var open: [Int] = []
 
-        mutating func openElement(name: String, attributes: [Attribute]) {
-            nodes.append(Node(name: name.isEmpty ? "?" : name, text: "", attributes: attributes,
+        mutating func openElement(name: String, kind: Kind, attributes: [Attribute]) {
+            nodes.append(Node(name: name.isEmpty ? "?" : name, kind: kind, text: "", attributes: attributes,
                               parent: open.last ?? -1, end: nodes.count + 1))
             open.append(nodes.count - 1)
         }
@@ -84,7 +105,7 @@ struct DocumentTree {
         }
 
         mutating func appendText(_ text: String) {
-            nodes.append(Node(name: "", text: text, attributes: [], parent: open.last ?? -1, end: nodes.count + 1))
+            nodes.append(Node(name: "", kind: [], text: text, attributes: [], parent: open.last ?? -1, end: nodes.count + 1))
         }
 
         mutating func finish() -> DocumentTree {

@@ -281,9 +281,9 @@ struct MainText {
         tree.nodes.map { node in
             guard !node.isText else { return ElementTraits() }
             var trait = ElementTraits()
-            trait.block = blockTags.contains(node.name)
-            trait.link = node.name == "a"
-            trait.ignored = ignoredTags.contains(node.name) || isHidden(node)
+            trait.block = node.kind.contains(.block)
+            trait.link = node.kind.contains(.link)
+            trait.ignored = node.kind.contains(.ignored) || isHidden(node)
             let className = node.attribute("class"), id = node.attribute("id")
             guard className != nil || id != nil else { return trait }
             let names = ByteSearch.lowercased((className ?? "") + " " + (id ?? ""))
@@ -328,7 +328,7 @@ struct MainText {
         var paragraphs: [String] = []
         var current = ""
         func flush() {
-            let line = TextCleaning.line(current, limit: .max)
+            let line = Script.cleanLine(current)
             if !line.isEmpty { paragraphs.append(line) }
             current = ""
         }
@@ -349,7 +349,7 @@ struct MainText {
                     current += node.text
                 } else if node.name == "br" {
                     flush()
-                } else if Self.blockTags.contains(node.name) {
+                } else if node.kind.contains(.block) {
                     flush()
                     openBlocks.append(position)
                 } else if node.name == "img" {

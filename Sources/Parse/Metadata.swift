@@ -62,7 +62,7 @@ struct Metadata {
                 let text = tree.text(of: index)
                 if (node.attribute("type") ?? "").lowercased().contains("ld+json") {
                     linkedData.read(json: text)
-                } else if ByteSearch.contains(text, "biz") && ByteSearch.contains(text, "sn") {
+                } else if ["var biz", "window.biz", "__biz="].contains(where: { ByteSearch.contains(text, $0) }) {
                     weChatScripts.append(text)
                 }
             default:
