@@ -62,15 +62,16 @@ struct DocumentTree {
         children(of: index).first { nodes[$0].name == name }
     }
 
-    /// Text of the subtree, whitespace runs kept as they are. With `separating`, a space stands for each
-    /// element named in it (block boundaries inside a heading still divide words).
-    func text(of index: Int, separating: Set<String> = []) -> String {
+    /// Text of the subtree, whitespace runs kept as they are. With `separatingBlocks`, a space stands for each
+    /// block element and `<br>` (block boundaries inside a heading still divide words).
+    func text(of index: Int, separatingBlocks: Bool = false) -> String {
         var result = ""
         var position = index
         while position < nodes[index].end {
             if nodes[position].isText {
                 result += nodes[position].text
-            } else if position != index, separating.contains(nodes[position].name) {
+            } else if separatingBlocks, position != index,
+                      nodes[position].kind.contains(.block) || nodes[position].name == "br" {
                 result += " "
             }
             position += 1

@@ -137,7 +137,6 @@ enum TitleChoice {
 /// short line above the text.
 enum Headline {
     private static let emphasis: Set<String> = ["h1", "h2", "h3", "b", "strong", "font"]
-    private static let separators = MainText.blockTags.union(["br"])
 
     /// Candidates in document order, from the start of the body to the first long paragraph of the content.
     static func candidates(in tree: DocumentTree, before roots: [Int]) -> [String] {
@@ -158,7 +157,7 @@ enum Headline {
             }
             let names = ((node.attribute("class") ?? "") + (node.attribute("id") ?? "")).lowercased()
             if emphasis.contains(node.name) || names.contains("title") || names.contains("headline") {
-                let text = trimmedHeadline(TextCleaning.line(tree.text(of: index, separating: separators)))
+                let text = trimmedHeadline(Script.cleanLine(tree.text(of: index, separatingBlocks: true)))
                 let length = text.count
                 if (4...80).contains(length), let last = text.unicodeScalars.last,
                    !Script.isSentenceEnd(last) || last == "？" || last == "！", !looksLikeByline(text) {
@@ -350,7 +349,8 @@ enum WeChatVariables {
 
 /// `zh`, `en` or `other`, from script statistics of the text and the page's `lang` attribute.
 enum LanguageGuess {
-    private static let englishWords: Set<String> = ["the", "and", "of", "to", "is", "in", "that", "for", "with", "was"]
+    private static let englishWords: Set<[UInt8]> = Set(
+        ["the", "and", "of", "to", "is", "in", "that", "for", "with", "was"].map { Array($0.utf8) })
 
     private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.value < 0x80 { return (0x41...0x5A).contains(scalar.value) || (0x61...0x7A).contains(scalar.value) }
@@ -372,9 +372,19 @@ enum LanguageGuess {
         if han * 10 >= letters * 3, kana * 20 < han { return "zh" }
         if latin * 2 < letters { return "other" }
         if let declaredPrimary, !declaredPrimary.isEmpty { return declaredPrimary == "en" ? "en" : "other" }
-        let words = text.prefix(5_000).lowercased().split { !$0.isLetter }
-        let common = words.filter { englishWords.contains(String($0)) }.count
-        return common * 12 >= words.count ? "en" : "other"
+        var words = 0, common = 0
+        var word: [UInt8] = []
+        for byte in text.utf8.prefix(6_000) {
+            if (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte >= 0x80 {
+                word.append(byte | (byte < 0x80 ? 0x20 : 0))
+                continue
+            }
+            guard !word.isEmpty else { continue }
+            words += 1
+            if englishWords.contains(word) { common += 1 }
+            word.removeAll(keepingCapacity: true)
+        }
+        return common * 12 >= max(words, 1) ? "en" : "other"
     }
 }
 
@@ -387,8 +397,10 @@ struct LinkResolver {
     }
 
     func resolve(_ reference: String) -> String? {
-        let trimmed = reference.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count < 4_096, !trimmed.unicodeScalars.contains(where: TextCleaning.isControl),
+        let padded = reference.unicodeScalars.first.map(Script.isSpace) == true
+            || reference.unicodeScalars.last.map(Script.isSpace) == true
+        let trimmed = padded ? reference.trimmingCharacters(in: .whitespacesAndNewlines) : reference
+        guard !trimmed.isEmpty, trimmed.utf8.count < 4_096, !trimmed.unicodeScalars.contains(where: TextCleaning.isControl),
               let url = URL(string: trimmed, relativeTo: base)?.absoluteURL,
               let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
               url.host?.isEmpty == false else { return nil }

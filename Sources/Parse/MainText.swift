@@ -287,26 +287,28 @@ struct MainText {
             let className = node.attribute("class"), id = node.attribute("id")
             guard className != nil || id != nil else { return trait }
             let names = ByteSearch.lowercased((className ?? "") + " " + (id ?? ""))
-            trait.classWeight = (positiveNeedles.contains { ByteSearch.contains(names, $0) } ? 25 : 0)
-                - (negativeNeedles.contains { ByteSearch.contains(names, $0) } ? 25 : 0)
+            trait.classWeight = (positiveNeedles.occurs(in: names) ? 25 : 0) - (negativeNeedles.occurs(in: names) ? 25 : 0)
             trait.unlikely = !["html", "body", "a", "article", "main"].contains(node.name)
-                && unlikelyNeedles.contains { ByteSearch.contains(names, $0) }
-                && !maybeNeedles.contains { ByteSearch.contains(names, $0) }
+                && unlikelyNeedles.occurs(in: names) && !maybeNeedles.occurs(in: names)
             return trait
         }
     }
 
-    private static let positiveNeedles = positiveNames.map { Array($0.utf8) }
-    private static let negativeNeedles = negativeNames.map { Array($0.utf8) }
-    private static let unlikelyNeedles = unlikelyNames.map { Array($0.utf8) }
-    private static let maybeNeedles = maybeNames.map { Array($0.utf8) }
+    private static let positiveNeedles = NeedleSet(positiveNames)
+    private static let negativeNeedles = NeedleSet(negativeNames)
+    private static let unlikelyNeedles = NeedleSet(unlikelyNames)
+    private static let maybeNeedles = NeedleSet(maybeNames)
 
     /// The article body as paragraphs and the roots it came from: the first pass of the retry ladder that
     /// yields enough text (500 characters, or 200 in CJK scripts), else the longest.
     static func extract(from tree: DocumentTree) -> (paragraphs: [String], roots: [Int]) {
         var best: (paragraphs: [String], roots: [Int], length: Int) = ([], [], -1)
         let traits = traits(of: tree)
-        for strictness in Strictness.allCases {
+        let anyUnlikely = traits.contains { $0.unlikely }
+        let anyWeight = traits.contains { $0.classWeight != 0 }
+        for (step, strictness) in Strictness.allCases.enumerated() {
+            // A pass that relaxes a rule the page never triggered would repeat the previous one.
+            if step == 1 && !anyUnlikely || step == 2 && !anyWeight { continue }
             let scorer = MainText(tree: tree, traits: traits, strictness: strictness)
             let roots = scorer.contentRoots()
             let paragraphs = scorer.render(roots)
@@ -372,6 +374,34 @@ struct ElementTraits {
     var unlikely = false
     var block = false
     var link = false
+}
+
+/// Several ASCII words searched for in one pass: needles are grouped by first byte, so each position of the
+/// haystack is compared only with the needles that can start there.
+struct NeedleSet: Sendable {
+    private let byFirstByte: [[[UInt8]]]
+
+    init(_ words: [String]) {
+        var groups = Array(repeating: [[UInt8]](), count: 256)
+        for word in words where !word.isEmpty {
+            let bytes = Array(word.utf8)
+            groups[Int(bytes[0])].append(bytes)
+        }
+        byFirstByte = groups
+    }
+
+    func occurs(in haystack: [UInt8]) -> Bool {
+        haystack.withUnsafeBufferPointer { buffer in
+            for start in buffer.indices {
+                for needle in byFirstByte[Int(buffer[start])] where start + needle.count <= buffer.count {
+                    var matched = 1
+                    while matched < needle.count, buffer[start + matched] == needle[matched] { matched += 1 }
+                    if matched == needle.count { return true }
+                }
+            }
+            return false
+        }
+    }
 }
 
 /// Substring search on UTF-8 bytes: class names and scripts are searched for every element of every page,
