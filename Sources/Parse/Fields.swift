@@ -155,8 +155,9 @@ enum Headline {
                 index = node.end
                 continue
             }
-            let names = ((node.attribute("class") ?? "") + (node.attribute("id") ?? "")).lowercased()
-            if emphasis.contains(node.name) || names.contains("title") || names.contains("headline") {
+            // A headline is a short run of text: elements spanning many nodes are containers, not headlines.
+            if node.end - index <= 24,
+               emphasis.contains(node.name) || namesHeadline(node) {
                 let text = trimmedHeadline(Script.cleanLine(tree.text(of: index, separatingBlocks: true)))
                 let length = text.count
                 if (4...80).contains(length), let last = text.unicodeScalars.last,
@@ -169,6 +170,14 @@ enum Headline {
             index += 1
         }
         return found
+    }
+
+    private static let headlineNames = NeedleSet(["title", "headline"])
+
+    private static func namesHeadline(_ node: DocumentTree.Node) -> Bool {
+        let className = node.attribute("class"), id = node.attribute("id")
+        guard className != nil || id != nil else { return false }
+        return headlineNames.occurs(in: ByteSearch.lowercased((className ?? "") + " " + (id ?? "")))
     }
 
     /// Without decoration around it: bullets, stars and a leading `[channel]` or `【channel】` tag.
@@ -218,7 +227,7 @@ enum ArticleEdges {
         }
         var end = paragraphs.count
         while end > start + 1, paragraphs[end - 1].count < 120,
-              trailingMarkers.contains(where: { paragraphs[end - 1].contains($0) }) {
+              trailingMarkers.contains(where: { ByteSearch.contains(paragraphs[end - 1], $0) }) {
             end -= 1
         }
         return Array(paragraphs[start..<end])

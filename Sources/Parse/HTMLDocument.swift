@@ -116,7 +116,7 @@ extension HTMLDocument: Sendable {}
 
 /// Lower-cased Swift names for the interned name pointers of one document; lives only during `tree()`.
 private struct NameCache {
-    private var names: [UnsafePointer<xmlChar>: (name: String, kind: DocumentTree.Kind)] = [:]
+    private var names: [UnsafePointer<xmlChar>: (name: String, kind: DocumentTree.Kind)] = Dictionary(minimumCapacity: 128)
 
     mutating func element(for pointer: UnsafePointer<xmlChar>) -> (String, DocumentTree.Kind) {
         if let known = names[pointer] { return known }
