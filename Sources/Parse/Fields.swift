@@ -241,10 +241,30 @@ enum PublishedDate {
         let scalars = Array(text.unicodeScalars.prefix(4_000))
         var index = 0
         while index + 7 < scalars.count {
-            if let date = date(at: index, in: scalars) { return date }
+            if let date = date(at: index, in: scalars) ?? slashedDate(at: index, in: scalars) { return date }
             index += 1
         }
         return nil
+    }
+
+    /// `7/5/2005 9:23:57 PM`: month first as in the US, unless the first number cannot be a month.
+    private static func slashedDate(at start: Int, in scalars: [Unicode.Scalar]) -> String? {
+        if start > 0, digitValue(scalars[start - 1]) != nil || scalars[start - 1] == "/" { return nil }
+        guard let first = digits(at: start, in: scalars, maximum: 2), first.end < scalars.count,
+              scalars[first.end] == "/",
+              let second = digits(at: first.end + 1, in: scalars, maximum: 2), second.end < scalars.count,
+              scalars[second.end] == "/",
+              let year = digits(at: second.end + 1, in: scalars, maximum: 4), year.end - second.end - 1 == 4,
+              (1970...2100).contains(year.value) else { return nil }
+        if year.end < scalars.count, digitValue(scalars[year.end]) != nil { return nil }
+        let (month, day) = first.value > 12 ? (second.value, first.value) : (first.value, second.value)
+        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+        return format(year: year.value, month: month, day: day)
+    }
+
+    private static func format(year: Int, month: Int, day: Int) -> String {
+        func padded(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(padded(month))-\(padded(day))"
     }
 
     private static func digits(at start: Int, in scalars: [Unicode.Scalar], maximum: Int) -> (value: Int, end: Int)? {
@@ -286,8 +306,7 @@ enum PublishedDate {
         position = skipSpaces(position + 1, scalars)
         guard let day = digits(at: position, in: scalars, maximum: 2), (1...31).contains(day.value) else { return nil }
         if day.end < scalars.count, digitValue(scalars[day.end]) != nil { return nil }
-        func padded(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year.value)-\(padded(month.value))-\(padded(day.value))"
+        return format(year: year.value, month: month.value, day: day.value)
     }
 }
 
