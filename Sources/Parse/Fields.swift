@@ -317,7 +317,7 @@ enum WeChatVariables {
         for script in scripts {
             if let biz = value(of: "biz", in: script), let mid = value(of: "mid", in: script),
                let idx = value(of: "idx", in: script), let sn = value(of: "sn", in: script) {
-                return WeChatIdentity(biz: biz, mid: mid, idx: idx, sn: sn)
+                return cleaned(biz: biz, mid: mid, idx: idx, sn: sn)
             }
         }
         for link in links {
@@ -325,10 +325,17 @@ enum WeChatVariables {
             guard query.contains("__biz="), let items = URLComponents(string: query)?.queryItems else { continue }
             func item(_ name: String) -> String? { items.first { $0.name == name }?.value.flatMap { $0.isEmpty ? nil : $0 } }
             if let biz = item("__biz"), let mid = item("mid"), let idx = item("idx"), let sn = item("sn") {
-                return WeChatIdentity(biz: biz, mid: mid, idx: idx, sn: sn)
+                return cleaned(biz: biz, mid: mid, idx: idx, sn: sn)
             }
         }
         return nil
+    }
+
+    /// Identity values come from page scripts and links: cleaned and capped like every stored string.
+    private static func cleaned(biz: String, mid: String, idx: String, sn: String) -> WeChatIdentity? {
+        let values = [biz, mid, idx, sn].map { TextCleaning.line($0, limit: 128) }
+        guard !values.contains(where: \.isEmpty) else { return nil }
+        return WeChatIdentity(biz: values[0], mid: values[1], idx: values[2], sn: values[3])
     }
 
     /// The first non-empty quoted string of `var name = "a" || "b"` (or `window.name = …`).

@@ -231,16 +231,17 @@ struct MainText {
                 siblingScore += score[top] * 0.2
             }
             let density = linkDensity(sibling)
-            let length = textLength[sibling]
-            let endsSentence = tree.text(of: sibling).unicodeScalars.reversed()
-                .first { !Script.isSpace($0) }.map(Script.isSentenceEnd) ?? false
-            if siblingScore >= threshold
-                || (tree.nodes[sibling].name == "p" && length > 80 && density < 0.25)
-                || (tree.nodes[sibling].name == "p" && density == 0 && endsSentence) {
+            let isParagraph = tree.nodes[sibling].name == "p"
+            if siblingScore >= threshold || (isParagraph && textLength[sibling] > 80 && density < 0.25)
+                || (isParagraph && density == 0 && endsSentence(sibling)) {
                 roots.append(sibling)
             }
         }
         return roots
+    }
+
+    private func endsSentence(_ index: Int) -> Bool {
+        tree.text(of: index).unicodeScalars.reversed().first { !Script.isSpace($0) }.map(Script.isSentenceEnd) ?? false
     }
 
     private func body() -> Int? {
