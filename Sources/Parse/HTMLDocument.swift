@@ -26,6 +26,10 @@ final class HTMLDocument {
     /// Parses `html`; throws `ParseFailure` when libxml2 produces no document at all.
     init(html: String, url: String?) throws(ParseFailure) {
         _ = Self.initialized
+        // HTML_PARSE_NOERROR silences the parser's own reports, but encoding and I/O errors still go to the
+        // thread's generic handler, which prints to stderr. A structured handler takes precedence over it
+        // (libxml2 keeps both per thread); ours drops the report: truncation is read from the context.
+        xmlSetStructuredErrorFunc(nil) { _, _ in }
         guard let context = htmlNewParserCtxt() else { throw ParseFailure.noMemory }
         defer { htmlFreeParserCtxt(context) }
         var text = html
