@@ -44,6 +44,14 @@ public struct DedupOptions: Codable, Sendable, Equatable {
     /// The number of values in a MinHash sketch.
     public var sketchSize: Int { lshBands * lshRows }
 
+    /// Names everything that shapes stored fingerprints and band keys. The store keeps it beside them and
+    /// recomputes fingerprints and bands of items made under another value, so no stored item is silently
+    /// missed after a threshold change (like `URLRules.version` for URL keys).
+    public var fingerprintVersion: String {
+        "v1 shingles \(shingleSizeCJK)/\(shingleSizeWords)/note \(noteShingleSize), "
+            + "simhash \(BandLayout(maxDistance: maxHammingDistance).blockCount) blocks, minhash \(lshBands)x\(lshRows)"
+    }
+
     enum CodingKeys: String, CodingKey {
         case maxHammingDistance = "max_hamming_distance"
         case shingleSizeCJK = "shingle_size_cjk"

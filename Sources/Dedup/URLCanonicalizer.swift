@@ -148,9 +148,9 @@ public struct URLCanonicalizer: Sendable {
     static func site(of key: String) -> String {
         guard let host = URLComponents(string: key)?.host else { return key }
         let labels = host.split(separator: ".")
-        guard labels.count > 2 else { return host }
+        guard labels.count > 2, let topLevel = labels.last else { return host }
         let generic: Set<Substring> = ["com", "net", "org", "gov", "edu", "co", "ac"]
-        let keep = labels.last!.count == 2 && generic.contains(labels[labels.count - 2]) ? 3 : 2
+        let keep = topLevel.count == 2 && generic.contains(labels[labels.count - 2]) ? 3 : 2
         return labels.suffix(keep).joined(separator: ".")
     }
 

@@ -84,7 +84,8 @@ import Testing
 }
 
 @Suite struct SiteRuleTests {
-    @Test(arguments: [
+    /// Real-looking links from each platform, with the key each must become.
+    static let platformLinks: [(String, String)] = [
         // WeChat: both link forms; only the article identity survives.
         ("https://mp.weixin.qq.com/s?__biz=MzA3MDM3NjE5NQ==&mid=2650&idx=1&sn=4b5e1c&chksm=8723a&scene=21&sessionid=17#wechat_redirect",
          "https://mp.weixin.qq.com/s?__biz=MzA3MDM3NjE5NQ==&idx=1&mid=2650&sn=4b5e1c"),
@@ -136,9 +137,33 @@ import Testing
          "https://mobile.yangkeduo.com/goods.html?goods_id=412345678901"),
         ("https://mobile.pinduoduo.com/goods2.html?goods_id=412345678901&_wv=41729",
          "https://mobile.yangkeduo.com/goods.html?goods_id=412345678901"),
-    ])
+    ]
+
+    @Test(arguments: platformLinks)
     func keepsOnlyWhatIdentifiesTheItem(input: String, expected: String) throws {
         #expect(try RulesFixture.key(input) == expected)
+    }
+
+    @Test func everySiteRuleIsExercisedByAPlatformLink() throws {
+        var applied = Set<String>()
+        for (link, _) in Self.platformLinks {
+            let key = try RulesFixture.canonicalizer.canonicalize(link)
+            let sites = RulesFixture.canonicalizer.rules.sites
+            for rule in sites where key.steps.contains(where: { $0.contains("site rule \(rule.name)") }) {
+                applied.insert(rule.name)
+            }
+            let shortLinkRule = sites.first { $0.shortLink && $0.hosts.contains { link.contains("//\($0)/") } }
+            if key.isShortLink, let shortLinkRule { applied.insert(shortLinkRule.name) }
+        }
+        #expect(applied == Set(RulesFixture.canonicalizer.rules.sites.map(\.name)))
+    }
+
+    @Test func everyTrackingParameterIsRemoved() throws {
+        for pattern in RulesFixture.canonicalizer.rules.trackingParameters {
+            let name = pattern.replacingOccurrences(of: "*", with: "campaign")
+            let key = try RulesFixture.key("https://news.example.com/a/1?id=7&\(name)=abc")
+            #expect(key == "https://news.example.com/a/1?id=7", "\(name)")
+        }
     }
 
     @Test func shortLinksAreMarked() throws {
