@@ -89,12 +89,20 @@ public struct RuleEngine: Sendable {
                 if flag.foldTraditional { simplified.append(entry) } else { plain.append(entry) }
             }
             for (patternIndex, pattern) in flag.patterns.enumerated() {
-                do {
-                    let expression = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
-                    compiled.append(CompiledPattern(expression: expression, flag: index, traditional: flag.foldTraditional))
-                } catch {
+                guard (try? NSRegularExpression(pattern: pattern)) != nil else {
                     throw ConfigurationError(file: file, key: "flags.\(flag.id).patterns[\(patternIndex)]",
                                              reason: "invalid regular expression \(pattern)")
+                }
+            }
+            // One pass per rule instead of one per pattern: each pass copies the text into the regex engine.
+            if !flag.patterns.isEmpty {
+                let alternation = flag.patterns.map { "(?:\($0))" }.joined(separator: "|")
+                do {
+                    let expression = try NSRegularExpression(pattern: alternation, options: [.caseInsensitive])
+                    compiled.append(CompiledPattern(expression: expression, flag: index, traditional: flag.foldTraditional))
+                } catch {
+                    throw ConfigurationError(file: file, key: "flags.\(flag.id).patterns",
+                                             reason: "the patterns cannot be combined into one expression")
                 }
             }
         }
@@ -296,23 +304,25 @@ struct TermMatcher: Sendable {
         }
     }
 
+    /// Sorted by first code unit; `firstUnitStart[u]..<firstUnitStart[u + 1]` are the entries starting with `u`.
     private let entries: [Entry]
-    private let byFirstUnit: [UInt16: [Int]]
+    private let firstUnitStart: [Int32]
 
     init(_ entries: [Entry]) {
-        self.entries = entries
-        var table: [UInt16: [Int]] = [:]
-        for (index, entry) in entries.enumerated() {
-            if let first = entry.units.first { table[first, default: []].append(index) }
-        }
-        byFirstUnit = table
+        let sorted = entries.filter { !$0.units.isEmpty }.enumerated()
+            .sorted { ($0.element.units[0], $0.offset) < ($1.element.units[0], $1.offset) }.map(\.element)
+        var starts = [Int32](repeating: 0, count: 65_537)
+        for entry in sorted { starts[Int(entry.units[0]) + 1] += 1 }
+        for unit in 0..<65_536 { starts[unit + 1] += starts[unit] }
+        self.entries = sorted
+        firstUnitStart = starts
     }
 
     func scan(_ text: [UInt16], _ visit: (Entry, Range<Int>) -> Void) {
-        guard !byFirstUnit.isEmpty else { return }
+        guard !entries.isEmpty else { return }
         for start in text.indices {
-            guard let candidates = byFirstUnit[text[start]] else { continue }
-            for candidate in candidates {
+            let unit = Int(text[start])
+            for candidate in Int(firstUnitStart[unit])..<Int(firstUnitStart[unit + 1]) {
                 let units = entries[candidate].units
                 let end = start + units.count
                 guard end <= text.count, text[start..<end].elementsEqual(units) else { continue }
