@@ -152,7 +152,7 @@ public struct ClassifierModel: Sendable, Codable {
 struct FeatureExtractor {
     let ngramSizes: [Int]
 
-    /// Distinct features, sorted, so every sum over them is taken in the same order.
+    /// Distinct features, in no particular order.
     func features(_ text: String) -> [String] {
         var found = Set<String>()
         var cjkRun: [Character] = []
@@ -187,7 +187,7 @@ struct FeatureExtractor {
         }
         flushCJK()
         flushWord()
-        return found.sorted()
+        return Array(found)
     }
 }
 
@@ -295,10 +295,11 @@ struct NaiveBayes: Sendable, Codable {
         }
     }
 
-    /// Class probabilities for sorted, distinct features; features never seen in training are ignored.
+    /// Class probabilities for distinct features; features never seen in training are ignored. The known
+    /// features are summed in sorted order, so a prediction does not depend on the order of a `Set`.
     func posterior(_ features: [String]) -> [Double] {
         var scores = logPrior
-        for feature in features {
+        for feature in features.filter({ logLikelihood[$0] != nil }).sorted() {
             guard let likelihood = logLikelihood[feature] else { continue }
             for index in scores.indices { scores[index] += likelihood[index] }
         }
@@ -308,10 +309,12 @@ struct NaiveBayes: Sendable, Codable {
         return exponentials.map { $0 / sum }
     }
 
+    /// The features with the largest lead of `label` over the best other class. Single characters are left
+    /// out: they weigh in the decision but explain nothing to a moderator.
     func strongestFeatures(_ features: [String], for label: String, limit: Int) -> [String] {
         guard let target = classes.firstIndex(of: label) else { return [] }
         let margins: [(String, Double)] = features.compactMap { feature in
-            guard let likelihood = logLikelihood[feature], feature.count > 1 || feature.unicodeScalars.first?.properties.isIdeographic == false else { return nil }
+            guard feature.count > 1, let likelihood = logLikelihood[feature] else { return nil }
             let others = likelihood.indices.filter { $0 != target }.map { likelihood[$0] }.max() ?? 0
             let margin = likelihood[target] - others
             return margin > 0 ? (feature, margin) : nil

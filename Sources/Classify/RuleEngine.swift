@@ -24,8 +24,9 @@ public struct ClassifyInput: Sendable, Codable, Equatable {
     /// The one text both the rules and the model read (and the text a `LabeledExample` holds), so rules,
     /// model and training always see the same thing.
     public var combinedText: String {
-        let parts = [title, note, text].compactMap { $0 }.filter { !$0.isEmpty }
-        return TextCleaning.truncate(parts.joined(separator: "\n"), to: Self.characterLimit)
+        let joined = [title, note, text].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
+        // A string never has more characters than UTF-16 code units, and counting those is cheaper.
+        return joined.utf16.count <= Self.characterLimit ? joined : TextCleaning.truncate(joined, to: Self.characterLimit)
     }
 
     /// Lower-cased host names the item came from, for domain hints.
@@ -236,7 +237,7 @@ private struct Hit {
 
 /// The matches of one evaluation, by rule.
 private struct RuleMatches {
-    /// Per category: term → hits.
+    /// Indexed like `rules.categories`: every keyword hit, and how often each keyword matched.
     var categoryHits: [[Hit]]
     var categoryTermCounts: [[String: Int]]
     var flagHits: [[Hit]]
