@@ -222,9 +222,9 @@ public struct RuleEngine: Sendable {
     }
 }
 
-/// A compiled flag pattern. `NSRegularExpression` is immutable once built and documented as safe to use
-/// from several threads at once.
-private struct CompiledPattern: @unchecked Sendable {
+/// A flag rule's patterns compiled into one expression (`NSRegularExpression` is immutable and Sendable,
+/// so engines share it across threads).
+private struct CompiledPattern: Sendable {
     let expression: NSRegularExpression
     let flag: Int
     let traditional: Bool

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SluiceClassify
 import SluiceCore
 import Testing
@@ -69,6 +70,20 @@ import Testing
         #expect(order.firstIndex(of: "honest-newcomer")! < order.firstIndex(of: "honest-duplicate-of-rejected")!)
         #expect(order.last == "scam")
         #expect(order.count == items.count)
+    }
+
+    @Test func oneClassifierServesManyThreadsWithTheSameResults() throws {
+        let classifier = Classifier(engine: engine, model: model, options: options)
+        let inputs = try LabeledSample.load(path: Fixtures.labeledPath).map(\.input)
+        let signals = VolunteerSignals.newcomer(options: options)
+        let sequential = inputs.map { classifier.classify($0, signals: signals) }
+        let results = Mutex([Int: Classification]())
+        DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
+            let result = classifier.classify(inputs[index], signals: signals)
+            results.withLock { $0[index] = result }
+        }
+        let concurrent = results.withLock { collected in inputs.indices.map { collected[$0] } }
+        #expect(concurrent == sequential)
     }
 
     @Test func everyFlagFamilyLowersPriority() {
