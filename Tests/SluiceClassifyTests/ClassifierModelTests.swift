@@ -71,6 +71,12 @@ import Testing
         #expect(honest > scam)
     }
 
+    @Test func encodedOptionsReadBackUnchanged() throws {
+        let options = ClassifyOptions(retrainAfterDecisions: 25, ngramSizes: [1, 2, 3], flagPenalties: ["fraud": 1])
+        let data = try JSONEncoder().encode(options)
+        #expect(try StrictJSON.decode(ClassifyOptions.self, from: data, file: "p.json") == options)
+    }
+
     @Test func optionsTakeDefaultsAndRefuseBadValues() throws {
         let partial = try StrictJSON.decode(ClassifyOptions.self, from: Data(#"{"ngram_sizes":[2,3]}"#.utf8), file: "p.json")
         #expect(partial.ngramSizes == [2, 3])
