@@ -1,0 +1,85 @@
+import Foundation
+import SluiceCore
+import Synchronization
+
+/// Fetches URLs concurrently over one libcurl multi handle, with per-host limits, retries, robots.txt,
+/// redirects followed hop by hop and a socket gate that refuses private and special addresses.
+///
+/// Owns one thread, which owns the multi handle and every easy handle and loops `curl_multi_poll`; other
+/// threads hand work over through a lock-guarded mailbox and wake it with `curl_multi_wakeup`.
+public final class Fetcher: Sendable {
+    private let mailbox: Mailbox
+
+    /// Starts the fetcher thread. Throws `FetchError.invalidAllowHost` for an unusable allow-list entry.
+    public init(options: FetchOptions) throws {
+        // Validated before any stored property is set: a throwing init then never reaches `deinit`, which
+        // would wait for a thread that was never started.
+        let gate = try AddressGate(allowHosts: options.allowHosts)
+        let mailbox = Mailbox()
+        self.mailbox = mailbox
+        let thread = Thread {
+            TransferEngine(options: options, gate: gate, mailbox: mailbox).run()
+            mailbox.finished.signal()
+        }
+        thread.name = "sluice fetcher"
+        thread.start()
+    }
+
+    deinit { shutdown() }
+
+    /// Thread-safe. `completion` is called exactly once per request, from the fetcher's thread (or from the
+    /// caller's thread when the fetcher is already shut down).
+    public func enqueue(_ request: FetchRequest,
+                        completion: @escaping @Sendable (FetchRequest, Result<Capture, Problem>) -> Void) {
+        guard mailbox.post(FetchJob(request: request, completion: completion)) else {
+            completion(request, .failure(Problem(.other, stage: .fetch, message: "\(request.url): cancelled")))
+            return
+        }
+    }
+
+    /// Blocks until every request has completed; results in request order. Must not be called from a
+    /// completion handler (that runs on the fetcher thread, which would then wait for itself).
+    public func fetchAll(_ requests: [FetchRequest]) -> [Result<Capture, Problem>] {
+        let results = ResultSlots(count: requests.count)
+        let group = DispatchGroup()
+        for (index, request) in requests.enumerated() {
+            group.enter()
+            enqueue(request) { _, result in
+                results.store(result, at: index)
+                group.leave()
+            }
+        }
+        group.wait()
+        return results.collected(requests)
+    }
+
+    /// Stops taking work; queued and in-flight requests complete with a "cancelled" problem. Returns once
+    /// every completion has been called, unless called from a completion handler.
+    public func shutdown() {
+        mailbox.stop()
+        guard !mailbox.isEngineThread else { return }
+        mailbox.finished.wait()
+        mailbox.finished.signal()
+    }
+}
+
+/// Results arriving from the fetcher thread in any order, kept by request index.
+private final class ResultSlots: Sendable {
+    private let slots: Mutex<[Result<Capture, Problem>?]>
+
+    init(count: Int) {
+        slots = Mutex(Array(repeating: nil, count: count))
+    }
+
+    func store(_ result: Result<Capture, Problem>, at index: Int) {
+        slots.withLock { $0[index] = result }
+    }
+
+    func collected(_ requests: [FetchRequest]) -> [Result<Capture, Problem>] {
+        slots.withLock { slots in
+            zip(slots, requests).map { slot, request in
+                slot ?? .failure(Problem(.other, stage: .fetch, message: "\(request.url): no result"))
+            }
+        }
+    }
+}
