@@ -37,6 +37,9 @@ public struct StageEngines: Sendable {
                 let problem = Problem(code, stage: .fetch, message: "\(capture.finalURL) answered HTTP \(capture.status)")
                 return (StageOutcome(itemID: item.id, from: item.state, to: .failed, stage: .fetch, problem: problem), next)
             }
+            if capture.problem == nil && ContentSniff.isClearlyNotHTML(contentType: capture.contentType, body: capture.body) {
+                capture.problem = .notHTML
+            }
             if capture.problem == nil {
                 let decoded = CharsetDecoder.decode(capture.body, contentType: capture.contentType)
                 capture.text = decoded.text
