@@ -106,13 +106,11 @@ public struct DedupReport: Codable, Sendable, Equatable, CustomStringConvertible
 /// another site's template, a truncated copy, a copy with one paragraph changed), and measures detection
 /// against pages that are different articles, including pages of the same site (the hard negatives).
 public enum DedupEvaluation {
-    static let minimumBodyLength = 200
-
     /// `pairFigures: false` leaves out the per-variant and non-duplicate pair figures (over 10^5 pairs), which
     /// explain the scores but do not change them.
     public static func run(corpus: URL, canonicalizer: URLCanonicalizer, options: DedupOptions,
                            pairFigures includePairs: Bool = true) throws -> DedupReport {
-        let pages = try CorpusPage.load(from: corpus, minimumBodyLength: minimumBodyLength)
+        let pages = try CorpusPage.load(from: corpus, minimumBodyLength: options.minTextLength)
         let urlItems = urlVariants(of: pages)
         let contentItems = contentVariants(of: pages)
         var examples: [String] = []
