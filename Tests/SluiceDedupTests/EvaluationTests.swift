@@ -8,7 +8,7 @@ import Testing
     @Test(.enabled(if: SharedCorpus.directory != nil, Comment(rawValue: SharedCorpus.skipMessage)))
     func reachesThePrecisionAndRecallTargets() throws {
         let corpus = try #require(SharedCorpus.directory)
-        let report = try DedupEvaluation.run(corpus: corpus, canonicalizer: RulesFixture.canonicalizer, options: .default,
+        let report = try DedupEvaluation.run(corpus: corpus, canonicalizer: RulesFixture.canonicalizer(), options: .default,
                                              pairFigures: false)
         print(report)
         #expect(report.pages > 50)
@@ -20,10 +20,12 @@ import Testing
         #expect(report.content.recall >= 0.95)
     }
 
-    @Test func unreadableCorpusNamesThePath() {
+    @Test func unreadableCorpusNamesThePath() throws {
+        let canonicalizer = try RulesFixture.canonicalizer()
         let missing = URL(fileURLWithPath: "/nonexistent/corpus")
-        #expect(throws: DedupError.self) {
-            try DedupEvaluation.run(corpus: missing, canonicalizer: RulesFixture.canonicalizer, options: .default)
+        let error = #expect(throws: DedupError.self) {
+            try DedupEvaluation.run(corpus: missing, canonicalizer: canonicalizer, options: .default)
         }
+        #expect(error?.description.hasPrefix("cannot read corpus /nonexistent/corpus: ") == true)
     }
 }
