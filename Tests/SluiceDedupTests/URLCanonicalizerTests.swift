@@ -33,6 +33,7 @@ import Testing
         ("https://中文.com/", "https://xn--fiq228c.com/"),
         ("https://中文。ＣＯＭ/", "https://xn--fiq228c.com/"),
         ("https://[2001:DB8::1]:443/a", "https://[2001:db8::1]/a"),
+        ("http://203.0.113.7:80/a", "https://203.0.113.7/a"),
         ("https://example.com/a?z=1&b=2&a=3", "https://example.com/a?a=3&b=2&z=1"),
         ("https://example.com/a?q=%e4%b8%ad%2D", "https://example.com/a?q=%E4%B8%AD-"),
         ("https://example.com/a?b=1&utm_source=wx&UTM_Medium=x&fbclid=abc&spm=a.b.c", "https://example.com/a?b=1"),
@@ -72,6 +73,10 @@ import Testing
         ("https://a..b/", "the host a..b has an empty or over-long label"),
         ("https://example.com/\u{7}", "contains the control character U+7"),
         ("just words", "not an absolute URL (no scheme and no host)"),
+        ("http://1.2.3/", "the numeric host 1.2.3 is not a dotted-quad IPv4 address"),
+        ("http://0x7f.0.0.1/", "the numeric host 0x7f.0.0.1 is not a dotted-quad IPv4 address"),
+        ("http://127.0.0.01/", "the numeric host 127.0.0.01 is not a dotted-quad IPv4 address"),
+        ("http://256.1.1.1/", "the numeric host 256.1.1.1 is not a dotted-quad IPv4 address"),
     ])
     func refusesWithTheURLAndTheReason(input: String, reason: String) throws {
         let canonicalizer = try RulesFixture.canonicalizer()
