@@ -68,6 +68,9 @@ public struct DedupReport: Codable, Sendable, Equatable, CustomStringConvertible
     public var content: DetectionScore
     public var variants: [VariantFigures]
     public var negatives: [NegativeFigures]
+    /// Time to fingerprint every content item (normalization, shingles, SimHash, MinHash) and its text size.
+    public var fingerprintSeconds: Double
+    public var fingerprintCharacters: Int
     /// Examples of misses and false matches, for a person to look at.
     public var examples: [String]
 
@@ -96,6 +99,8 @@ public struct DedupReport: Codable, Sendable, Equatable, CustomStringConvertible
             lines.append("  \(negative.label.padding(toLength: 18, withPad: " ", startingAt: 0)) \(negative.falseMatches)/\(negative.pairs) "
                 + "false matches, closest distance \(negative.minDistance); Jaccard max \(String(format: "%.2f", negative.maxJaccard))")
         }
+        lines.append("fingerprinting: \(fingerprintCharacters) characters in \(String(format: "%.3f", fingerprintSeconds)) s = "
+            + String(format: "%.1f", Double(fingerprintCharacters) / max(fingerprintSeconds, 1e-9) / 1e6) + "M characters/s")
         lines += examples.map { "  e.g. \($0)" }
         return lines.joined(separator: "\n")
     }
@@ -115,13 +120,18 @@ public enum DedupEvaluation {
         let contentItems = contentVariants(of: pages)
         var examples: [String] = []
         let urlScore = scoreURLs(urlItems, canonicalizer: canonicalizer, examples: &examples)
-        let fingerprints = contentItems.map { ContentFingerprint.of(text: $0.text, options: options) }
+        var fingerprints: [ContentFingerprint?] = []
+        let fingerprintTime = ContinuousClock().measure {
+            fingerprints = contentItems.map { ContentFingerprint.of(text: $0.text, options: options) }
+        }
         let contentScore = scoreContent(contentItems, fingerprints: fingerprints, options: options, examples: &examples)
         let (variants, negatives) = includePairs
             ? pairFigures(contentItems, fingerprints: fingerprints, pages: pages, options: options) : ([], [])
         return DedupReport(pages: pages.count, urlItems: urlItems.count, contentItems: contentItems.count,
                            options: options, rulesVersion: canonicalizer.rulesVersion, url: urlScore,
                            content: contentScore, variants: variants, negatives: negatives,
+                           fingerprintSeconds: fingerprintTime.seconds,
+                           fingerprintCharacters: contentItems.map(\.text.count).reduce(0, +),
                            examples: Array(examples.prefix(8)))
     }
 
