@@ -29,18 +29,45 @@ public struct DetectionScore: Codable, Sendable, Equatable {
 
     public var precision: Double { correct + wrong == 0 ? 1 : Double(correct) / Double(correct + wrong) }
     public var recall: Double { duplicates == 0 ? 1 : Double(correct) / Double(duplicates) }
+
+    enum CodingKeys: String, CodingKey {
+        case duplicates, correct, wrong, precision, recall
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        duplicates = try container.decode(Int.self, forKey: .duplicates)
+        correct = try container.decode(Int.self, forKey: .correct)
+        wrong = try container.decode(Int.self, forKey: .wrong)
+    }
+
+    /// The ratios are written too, so JSON output carries the figures a reader looks for.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(duplicates, forKey: .duplicates)
+        try container.encode(correct, forKey: .correct)
+        try container.encode(wrong, forKey: .wrong)
+        try container.encode(precision, forKey: .precision)
+        try container.encode(recall, forKey: .recall)
+    }
+
+    init(duplicates: Int, correct: Int, wrong: Int) {
+        self.duplicates = duplicates
+        self.correct = correct
+        self.wrong = wrong
+    }
 }
 
 /// How one kind of variant fared against its original, by content.
 public struct VariantFigures: Codable, Sendable, Equatable {
     public var kind: String
     public var pairs: Int
-    /// Pairs the judge calls duplicates (exact hash or SimHash within the threshold).
+    /// Pairs the judge calls duplicates.
     public var detected: Int
     public var exact: Int
     public var medianDistance: Int
     public var maxDistance: Int
-    /// Mean Jaccard similarity of the two shingle sets, for comparison with a MinHash design.
+    /// Exact Jaccard similarity of the two shingle sets (what the MinHash sketches estimate).
     public var meanJaccard: Double
     public var minJaccard: Double
 }
@@ -75,9 +102,9 @@ public struct DedupReport: Codable, Sendable, Equatable, CustomStringConvertible
     public var examples: [String]
 
     public var description: String {
-        func percent(_ value: Double) -> String { String(format: "%.4f", value) }
+        func ratio(_ value: Double) -> String { String(format: "%.4f", value) }
         func score(_ name: String, _ score: DetectionScore) -> String {
-            "\(name): precision \(percent(score.precision)), recall \(percent(score.recall)) "
+            "\(name): precision \(ratio(score.precision)), recall \(ratio(score.recall)) "
                 + "(\(score.correct) of \(score.duplicates) duplicates found, \(score.wrong) wrong matches)"
         }
         var lines = [

@@ -29,3 +29,15 @@ import Testing
         #expect(error?.description.hasPrefix("cannot read corpus /nonexistent/corpus: ") == true)
     }
 }
+
+@Suite struct DetectionScoreTests {
+    @Test func jsonCarriesTheRatios() throws {
+        let json = #"{"duplicates": 10, "correct": 8, "wrong": 2}"#
+        let score = try JSONDecoder().decode(DetectionScore.self, from: Data(json.utf8))
+        #expect(score.precision == 0.8)
+        #expect(score.recall == 0.8)
+        let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(score)) as? [String: Double]
+        #expect(encoded?["precision"] == 0.8)
+        #expect(encoded?["recall"] == 0.8)
+    }
+}
