@@ -15,6 +15,10 @@ public struct DetectionScore: Codable, Sendable, Equatable {
     /// Counts one item: whether an earlier item of its cluster exists, and the cluster it was matched to.
     mutating func record(cluster: Int, hasEarlier: Bool, matchedCluster: Int?) -> Outcome {
         if hasEarlier { duplicates += 1 }
+        defer {
+            precision = correct + wrong == 0 ? 1 : Double(correct) / Double(correct + wrong)
+            recall = duplicates == 0 ? 1 : Double(correct) / Double(duplicates)
+        }
         switch matchedCluster {
         case cluster?:
             correct += 1
@@ -27,35 +31,10 @@ public struct DetectionScore: Codable, Sendable, Equatable {
         }
     }
 
-    public var precision: Double { correct + wrong == 0 ? 1 : Double(correct) / Double(correct + wrong) }
-    public var recall: Double { duplicates == 0 ? 1 : Double(correct) / Double(duplicates) }
-
-    enum CodingKeys: String, CodingKey {
-        case duplicates, correct, wrong, precision, recall
-    }
-
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        duplicates = try container.decode(Int.self, forKey: .duplicates)
-        correct = try container.decode(Int.self, forKey: .correct)
-        wrong = try container.decode(Int.self, forKey: .wrong)
-    }
-
-    /// The ratios are written too, so JSON output carries the figures a reader looks for.
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(duplicates, forKey: .duplicates)
-        try container.encode(correct, forKey: .correct)
-        try container.encode(wrong, forKey: .wrong)
-        try container.encode(precision, forKey: .precision)
-        try container.encode(recall, forKey: .recall)
-    }
-
-    init(duplicates: Int, correct: Int, wrong: Int) {
-        self.duplicates = duplicates
-        self.correct = correct
-        self.wrong = wrong
-    }
+    /// Correct matches among all matches (1 when nothing was matched); kept current by `record`.
+    public var precision: Double = 1
+    /// Duplicates found among all duplicates (1 when there were none); kept current by `record`.
+    public var recall: Double = 1
 }
 
 /// How one kind of variant fared against its original, by content.

@@ -18,6 +18,10 @@ import Testing
         #expect(report.url.recall >= 0.95)
         #expect(report.content.precision >= 0.99)
         #expect(report.content.recall >= 0.95)
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any]
+        let content = json?["content"] as? [String: Any]
+        #expect(content?["precision"] as? Double == report.content.precision)
+        #expect(content?["recall"] as? Double == report.content.recall)
     }
 
     @Test func unreadableCorpusNamesThePath() throws {
@@ -27,17 +31,5 @@ import Testing
             try DedupEvaluation.run(corpus: missing, canonicalizer: canonicalizer, options: .default)
         }
         #expect(error?.description.hasPrefix("cannot read corpus /nonexistent/corpus: ") == true)
-    }
-}
-
-@Suite struct DetectionScoreTests {
-    @Test func jsonCarriesTheRatios() throws {
-        let json = #"{"duplicates": 10, "correct": 8, "wrong": 2}"#
-        let score = try JSONDecoder().decode(DetectionScore.self, from: Data(json.utf8))
-        #expect(score.precision == 0.8)
-        #expect(score.recall == 0.8)
-        let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(score)) as? [String: Double]
-        #expect(encoded?["precision"] == 0.8)
-        #expect(encoded?["recall"] == 0.8)
     }
 }
