@@ -56,6 +56,9 @@ public enum Command {
         "review": Entry(help: Help.review, run: ReviewCommands.review),
         "publish": Entry(help: Help.publish, run: PublishCommands.publish),
         "export": Entry(help: Help.export, run: PublishCommands.export),
+        "unpublish": Entry(help: Help.unpublish, run: PublishCommands.unpublish),
+        "recheck": Entry(help: Help.recheck, run: RecheckCommand.run),
+        "volunteers": Entry(help: Help.volunteers, run: VolunteersCommand.run),
     ]
 }
 
