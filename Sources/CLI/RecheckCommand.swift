@@ -21,6 +21,21 @@ enum RecheckCommand {
         /// When the current state was first seen.
         var since: Date?
         var detail: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, url, state, previous, since, detail
+        }
+
+        /// Every field always present, `null` when not known.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(url, forKey: .url)
+            try container.encode(state, forKey: .state)
+            try container.encode(previous, forKey: .previous)
+            try container.encode(since, forKey: .since)
+            try container.encode(detail, forKey: .detail)
+        }
     }
 
     static func run(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {

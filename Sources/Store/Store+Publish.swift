@@ -189,6 +189,19 @@ public struct VolunteerStats: Sendable, Equatable, Encodable {
         case name, submissions, accepted, rejected, failed, pending, tags
         case acceptanceRate = "acceptance_rate"
     }
+
+    /// Every field always present: a rate not yet known is `null`, not a missing key.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(submissions, forKey: .submissions)
+        try container.encode(accepted, forKey: .accepted)
+        try container.encode(rejected, forKey: .rejected)
+        try container.encode(failed, forKey: .failed)
+        try container.encode(pending, forKey: .pending)
+        try container.encode(acceptanceRate, forKey: .acceptanceRate)
+        try container.encode(tags, forKey: .tags)
+    }
 }
 
 extension Store {
