@@ -41,11 +41,9 @@ struct PublishLifecycleTests {
 
     @Test func unpublishRemovesTheFileKeepsTheRecordAndRepublishesInOneColumnOnly() throws {
         let world = try PublishWorld()
-        let kept = try world.submit("/a", page: PublishWorld.article("拼多多开店三个月", "先做低价引流款再做利润款"), by: "小明")
-        let retracted = try world.submit("/b", page: PublishWorld.article("AI配音接单经验", "在闲鱼接短视频配音一条十元"), by: "小红")
-        world.run()
-        world.approve([kept, retracted])
-        #expect(try world.publish().sorted() == [kept, retracted].sorted())
+        let ids = try world.publishArticles([("/a", "拼多多开店三个月", "先做低价引流款再做利润款", "小明"),
+                                             ("/b", "AI配音接单经验", "在闲鱼接短视频配音一条十元", "小红")])
+        let (kept, retracted) = (ids[0], ids[1])
 
         world.sluice(["unpublish", "\(retracted)", "--as", "版主B"], expect: 2)
         world.sluice(["unpublish", "\(retracted)", "--reason", "来源侵权"], expect: 2)
@@ -83,32 +81,23 @@ struct PublishLifecycleTests {
 
     @Test func collidingTitlesGetDistinctSlugs() throws {
         let world = try PublishWorld()
-        let first = try world.submit("/one", page: PublishWorld.article("副业复盘", "淘宝客返利群从零到一千人"), by: "小明")
-        let second = try world.submit("/two", page: PublishWorld.article("副业复盘", "抖音团购达人探店拿佣金比例"), by: "阿强")
-        world.run()
-        world.approve([first, second])
-        #expect(try world.publish().sorted() == [first, second].sorted())
-        let slugs = try [first, second].map { id in
+        let ids = try world.publishArticles([("/one", "副业复盘", "淘宝客返利群从零到一千人", "小明"),
+                                             ("/two", "副业复盘", "抖音团购达人探店拿佣金比例", "阿强")])
+        let slugs = try ids.map { id in
             try #require(world.contentFile(id)?.split(separator: "\n").first { $0.hasPrefix("slug: ") })
         }
-        #expect(slugs == ["slug: \"副业复盘\"", "slug: \"副业复盘-\(second)\""])
+        #expect(slugs == ["slug: \"副业复盘\"", "slug: \"副业复盘-\(ids[1])\""])
     }
 
     @Test func headerFiguresCountExactlyAndAnEmptyMonthSaysSo() throws {
         let world = try PublishWorld()
-        let page = PublishWorld.article("社区团购团长的账本", "小区群做到月流水八万")
-        let approved = try world.submit("/team", page: page, by: "小明")
-        try world.submit("/team?utm_source=wechat", page: page, by: "阿强")
-        let rejected = try world.submit("/hype", page: PublishWorld.article("躺赚项目日入过万", "交入门费发展下线拉人头返佣金"),
-                                        by: "路人甲")
-        let note = try world.submit(nil, by: "阿强", note: "企业微信加好友每天有上限，做私域要多个号分流")
-        world.run()
-        world.approve([approved, note])
-        world.sluice(["review", "reject", "\(rejected)", "--as", "版主A", "--reason", "hype_scam"])
+        let month = try world.seedMonth()
+        world.approve([month.story, month.note])
+        world.sluice(["review", "reject", "\(month.hype)", "--as", "版主A", "--reason", "hype_scam"])
         _ = try world.publish()
         let column = world.export("md")
         #expect(column.contains("- 投稿 Submissions：4\n"))
-        #expect(column.contains("- 志愿者 Volunteers：3\n"))
+        #expect(column.contains("- 志愿者 Volunteers：2\n"))
         #expect(column.contains("- 采纳 Approved：2\n"))
         #expect(column.contains("- 未采纳 Rejected：1（hype\\_scam 1）\n"))
         #expect(column.contains("- 合并重复 Duplicates merged：1\n"))

@@ -61,16 +61,10 @@ struct PublishRecheckTests {
 
     @Test func volunteersCountContributionsAcceptanceAndTags() throws {
         let world = try PublishWorld()
-        let page = PublishWorld.article("社区团购团长的账本", "小区群做到月流水八万")
-        let first = try world.submit("/team", page: page, by: "小明")
-        try world.submit("/team?utm_source=wechat", page: page, by: "阿强")
-        let hype = try world.submit("/hype", page: PublishWorld.article("躺赚项目日入过万", "交入门费发展下线拉人头返佣金"),
-                                    by: "阿强")
-        let note = try world.submit(nil, by: "小明", note: "闲鱼接单做AI配音，一条十到三十元")
         try world.submit("/pending", page: PublishWorld.article("还没审的稿子", "等待版主审核的内容"), by: "小红")
-        world.run()
-        world.approve([first, note], extra: ["--category", "local_services"])
-        world.sluice(["review", "reject", "\(hype)", "--as", "版主A", "--reason", "hype_scam"])
+        let month = try world.seedMonth()
+        world.approve([month.story, month.note], extra: ["--category", "local_services"])
+        world.sluice(["review", "reject", "\(month.hype)", "--as", "版主A", "--reason", "hype_scam"])
 
         let stats = try #require(try world.json(["volunteers", "--month", world.month]) as? [[String: Any]])
         #expect(stats.compactMap { $0["name"] as? String } == ["小明", "阿强", "小红"])

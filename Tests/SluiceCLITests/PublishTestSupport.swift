@@ -63,6 +63,28 @@ final class PublishWorld: Sendable {
         return try #require((answer["id"] as? NSNumber)?.int64Value)
     }
 
+    /// Submits articles (path, title, sentence, volunteer), runs the pipeline, approves and publishes them,
+    /// expecting each to be published; returns their ids in the order given.
+    func publishArticles(_ articles: [(path: String, title: String, sentence: String, by: String)]) throws -> [Int64] {
+        let ids = try articles.map { try submit($0.path, page: Self.article($0.title, $0.sentence), by: $0.by) }
+        run()
+        approve(ids)
+        #expect(try publish().sorted() == ids.sorted())
+        return ids
+    }
+
+    /// A month's mix: a story (小明) and a report of it (阿强), a hype page (阿强) and a note (小明), run
+    /// through the pipeline; nothing decided yet.
+    func seedMonth() throws -> (story: Int64, hype: Int64, note: Int64) {
+        let page = Self.article("社区团购团长的账本", "小区群做到月流水八万")
+        let story = try submit("/team", page: page, by: "小明")
+        try submit("/team?utm_source=wechat", page: page, by: "阿强")
+        let hype = try submit("/hype", page: Self.article("躺赚项目日入过万", "交入门费发展下线拉人头返佣金"), by: "阿强")
+        let note = try submit(nil, by: "小明", note: "企业微信加好友每天有上限，做私域要多个号分流")
+        run()
+        return (story, hype, note)
+    }
+
     func run() {
         sluice(["run", "--pipeline", pipeline] + allowHost)
     }
