@@ -54,8 +54,19 @@ struct PublishRecheckTests {
         let feed = world.export("json")
         #expect(occurrences(of: "\"source_state\" : \"deleted\"", in: feed) == 3)
 
-        world.sluice(["recheck", "--month", world.month, "--pipeline", world.pipeline] + world.allowHost)
+        // A second check: what stays deleted keeps the day it was first seen; an answer that says nothing
+        // about the article (403) keeps the previous state and is reported with exit status 1.
+        let alive = try #require(try store.sourceStatus(itemID: ids["/same"] ?? 0))
+        world.serve("/same", .status(403))
+        let second = world.sluice(["recheck", "--month", world.month, "--pipeline", world.pipeline] + world.allowHost, expect: 1)
+        #expect(second.output.contains("#\(ids["/same"] ?? 0) unknown: "))
+        #expect(second.errors.contains("1 source(s) could not be judged"))
         #expect(try store.sourceStatus(itemID: ids["/gone"] ?? 0) == firstSeen)
+        #expect(try store.sourceStatus(itemID: ids["/same"] ?? 0) == alive)
+        let tomorrow = Date().addingTimeInterval(86_400)
+        #expect(try store.recordSourceCheck(itemID: ids["/gone"] ?? 0, state: .deleted, detail: nil, at: tomorrow) == firstSeen)
+        let moved = try store.recordSourceCheck(itemID: ids["/same"] ?? 0, state: .changed, detail: nil, at: tomorrow)
+        #expect(moved.state == .changed && abs(moved.checkedAt.timeIntervalSince(tomorrow)) < 0.01)
         world.sluice(["recheck"], expect: 2)
     }
 
