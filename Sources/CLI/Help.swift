@@ -16,7 +16,7 @@ enum Help {
         publication
           publish [--content DIR]                   approved items into the content store, once each
           export --month YYYY-MM --format md|html|json|atom [--out FILE]
-          unpublish ID... --reason TEXT --as MODERATOR   retract: file removed, record kept, audited
+          unpublish ID... --reason TEXT --as NAME   retract: file removed, record kept, audited
           recheck --month YYYY-MM                   are the month's sources alive, changed or deleted?
           volunteers [--month YYYY-MM]              contributions, acceptance rate and tags per volunteer
 
