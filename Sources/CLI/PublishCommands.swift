@@ -139,8 +139,11 @@ enum PublishCommands {
             if !names.contains(name) { names.append(name) }
         }
         let isNote = record.url == nil
+        let canonicalURL = isNote ? "" : record.canonicalURL ?? url
+        // Most pages name no site: the host of the link stands in, for the byline and the top sites.
+        let host = URLComponents(string: canonicalURL)?.host.map { $0.hasPrefix("www.") ? String($0.dropFirst(4)) : $0 }
         return ColumnItem(id: record.id, title: record.title ?? (isNote ? "" : url),
-                          url: url, canonicalURL: isNote ? "" : record.canonicalURL ?? url, site: record.site,
+                          url: url, canonicalURL: canonicalURL, site: record.site ?? host,
                           category: record.category ?? "other",
                           summary: isNote ? record.note : record.description ?? record.excerpt ?? record.note,
                           flags: record.flags, volunteers: volunteers.isEmpty ? [record.volunteer] : volunteers,
@@ -180,7 +183,6 @@ enum PublishCommands {
         let items = try publications.map { entry in
             var item = columnItem(entry.record, publishedAt: entry.publication.publishedAt,
                                   capturedAt: entry.publication.capturedAt, evidenceSHA256: entry.publication.evidenceSHA256)
-            if let site = entry.record.site { item.site = site }
             item.source = try store.sourceStatus(itemID: entry.record.id)
             return item
         }
