@@ -101,6 +101,7 @@ struct PublishLifecycleTests {
         #expect(column.contains("- 采纳 Approved：2\n"))
         #expect(column.contains("- 未采纳 Rejected：1（hype\\_scam 1）\n"))
         #expect(column.contains("- 合并重复 Duplicates merged：1\n"))
+        #expect(column.contains("- 主要来源 Top sites：127\\.0\\.0\\.1 1\n"))
         #expect(column.contains("共 2 条"))
 
         let empty = world.export("md", month: "2020-01")
