@@ -21,7 +21,7 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"])]),
 
         .target(name: "SluiceCore", path: "Sources/Core"),
-        .target(name: "SluiceStore", dependencies: ["SluiceCore", "CSQLite"], path: "Sources/Store"),
+        .target(name: "SluiceStore", dependencies: ["SluiceCore", "SluicePublish", "CSQLite"], path: "Sources/Store"),
         .target(name: "SluiceIntake", dependencies: ["SluiceCore"], path: "Sources/Intake"),
         .target(name: "SluiceFetch", dependencies: ["SluiceCore", "CCurl", "CZlib"], path: "Sources/Fetch"),
         .target(name: "SluiceParse", dependencies: ["SluiceCore", "CLibXML2"], path: "Sources/Parse"),

@@ -16,6 +16,9 @@ enum Help {
         publication
           publish [--content DIR]                   approved items into the content store, once each
           export --month YYYY-MM --format md|html|json|atom [--out FILE]
+          unpublish ID... --reason TEXT --as NAME   retract: file removed, record kept, audited
+          recheck --month YYYY-MM                   are the month's sources alive, changed or deleted?
+          volunteers [--month YYYY-MM]              contributions, acceptance rate and tags per volunteer
 
         common options
           --store PATH    the SQLite store (default ./sluice.db, or $SLUICE_STORE)
@@ -104,6 +107,37 @@ enum Help {
 
         Writes each approved item once into the store's publication ledger and as a Markdown file
         with front matter under DIR (default ./content). Running it again publishes nothing twice.
+        The file carries the evidence frozen when the item was approved (extracted text, SHA-256,
+        capture date), so members keep the intel when the source is deleted.
+        """
+
+    static let unpublish = """
+        usage: sluice unpublish ID... --reason TEXT --as MODERATOR [--content DIR] [--json]
+
+        Retracts published items: the content file under DIR (default ./content) is removed, the
+        ledger entry is kept and marked retracted, and the audit log records who and why. The item
+        goes back to approved; a later publish puts it in the column of the month it is republished
+        in, never in two columns. Unknown ids and items that are not published are refused (exit 1).
+        """
+
+    static let recheck = """
+        usage: sluice recheck --month YYYY-MM [--pipeline FILE] [--allow-host HOST:PORT]... [--json]
+
+        Fetches the sources of the month's published items again and marks each alive (same text
+        as the evidence), changed (different text) or deleted (404, 410, a deletion notice). The
+        column then says "source deleted on …; evidence captured on …". Answers that say nothing
+        about the article (5xx, timeouts, captchas) keep the previous state and give exit 1.
+        --allow-host lets a private address through the fetch gate, as for sluice run.
+        """
+
+    static let volunteers = """
+        usage: sluice volunteers [--month YYYY-MM] [--json]
+
+        Per volunteer: submissions (in the month by submission date, or all time), accepted
+        (approved or published, a report of a duplicate counting with its story), rejected,
+        pending and failed, the acceptance rate (accepted among decided) and the categories
+        of the accepted items. --json prints [{"name","submissions","accepted","rejected",
+        "pending","failed","acceptance_rate","tags"}].
         """
 
     static let export = """
