@@ -106,6 +106,7 @@ final class TransferEngine {
 
     private let options: FetchOptions
     private let gate: AddressGate
+    private let resolving: [String]
     private let mailbox: Mailbox
     private let multi: MultiHandle?
     private let perHostDelay: Duration
@@ -116,9 +117,10 @@ final class TransferEngine {
     private var delayed: [FetchJob] = []
     private var running: [UnsafeMutableRawPointer: (transfer: EasyTransfer, purpose: Purpose, origin: String)] = [:]
 
-    init(options: FetchOptions, gate: AddressGate, mailbox: Mailbox) {
+    init(options: FetchOptions, gate: AddressGate, resolving: [String], mailbox: Mailbox) {
         self.options = options
         self.gate = gate
+        self.resolving = resolving
         self.mailbox = mailbox
         self.multi = MultiHandle()
         self.perHostDelay = .milliseconds(options.perHostDelayMilliseconds)
@@ -233,7 +235,7 @@ final class TransferEngine {
 
     private func start(_ job: FetchJob, origin: String, _ multi: MultiHandle) {
         do {
-            let transfer = try EasyTransfer(url: job.url, options: options, gate: gate)
+            let transfer = try EasyTransfer(url: job.url, options: options, gate: gate, resolving: resolving)
             if !begin(transfer, .page(job), origin: origin, multi) {
                 fail(job, .other, "libcurl refused to add the transfer")
             }
@@ -244,7 +246,7 @@ final class TransferEngine {
 
     private func startRobots(origin: String, _ multi: MultiHandle) {
         robots[origin] = .fetching
-        let started = (try? EasyTransfer(url: origin + "/robots.txt", options: options, gate: gate,
+        let started = (try? EasyTransfer(url: origin + "/robots.txt", options: options, gate: gate, resolving: resolving,
                                          followRedirects: true, maxDecodedBytes: 512 * 1024))
             .map { begin($0, .robots(origin: origin), origin: origin, multi) } ?? false
         if !started { robots[origin] = .known(.allowAll) }

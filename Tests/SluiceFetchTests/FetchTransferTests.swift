@@ -203,6 +203,50 @@ func expectCapture(_ result: Result<Capture, Problem>,
         #expect(late.all.first.map { expectFailure($0.1, .other)?.message.contains("cancelled") } == true)
     }
 
+    @Test func httpsToAPlainServerIsATLSFailure() throws {
+        let server = try TestHTTPServer(routes: [:])
+        defer { server.stop() }
+        var options = loopbackOptions(server)
+        options.retries = 0
+        _ = expectFailure(try fetchOne("https://127.0.0.1:\(server.port)/", options), .tls)
+    }
+
+    @Test func cookiesAreNeverSentBack() throws {
+        let server = try TestHTTPServer(routes: [
+            "/login": TestHTTPReply(status: 302, headers: [HTTPHeader(name: "Set-Cookie", value: "session=abc; Path=/"),
+                                                           HTTPHeader(name: "Location", value: "/home")]),
+            "/home": try .html("<html>home</html>"),
+        ])
+        defer { server.stop() }
+        #expect(expectCapture(try fetchOne(server.baseURL + "/login", loopbackOptions(server))) != nil)
+        #expect(server.requests.map(\.path) == ["/login", "/home"])
+        #expect(server.requests.allSatisfy { $0.headers["cookie"] == nil })
+    }
+
+    @Test func theGlobalConcurrencyLimitHoldsAcrossHosts() throws {
+        let load = ServerLoad()
+        let handler: @Sendable (TestHTTPRequest) -> TestHTTPReply = { _ in
+            load.enter()
+            Thread.sleep(forTimeInterval: 0.1)
+            load.leave()
+            return .status(204)
+        }
+        let first = try TestHTTPServer(handler)
+        let second = try TestHTTPServer(handler)
+        defer {
+            first.stop()
+            second.stop()
+        }
+        let options = FetchOptions(concurrency: 3, perHostConcurrency: 8, perHostDelayMilliseconds: 0, retries: 0,
+                                   respectRobots: false, allowHosts: ["127.0.0.0/8"])
+        let fetcher = try Fetcher(options: options)
+        defer { fetcher.shutdown() }
+        let requests = (0..<12).map { FetchRequest(id: Int64($0), url: ($0 % 2 == 0 ? first : second).baseURL + "/\($0)") }
+        let results = fetcher.fetchAll(requests)
+        #expect(results.allSatisfy { (try? $0.get())?.status == 204 })
+        #expect(load.peak == 3)
+    }
+
     @Test func theFetcherRefusesABadAllowListEntry() {
         for entry in ["localhost", "127.0.0.1:0", "10.0.0.0/33", "[::1", "example.com:80", "127.1"] {
             #expect(throws: FetchError.self, "\(entry)") { try Fetcher(options: FetchOptions(allowHosts: [entry])) }
