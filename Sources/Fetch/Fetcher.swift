@@ -21,6 +21,7 @@ public final class Fetcher: Sendable {
         // Validated before any stored property is set: a throwing init then never reaches `deinit`, which
         // would wait for a thread that was never started.
         let gate = try AddressGate(allowHosts: options.allowHosts)
+        try Self.validate(options)
         let mailbox = Mailbox()
         self.mailbox = mailbox
         let thread = Thread {
@@ -32,6 +33,19 @@ public final class Fetcher: Sendable {
     }
 
     deinit { shutdown() }
+
+    /// Options built in code get the same range checks as options read from the pipeline file: a zero
+    /// concurrency would otherwise leave every request waiting forever.
+    private static func validate(_ options: FetchOptions) throws(FetchError) {
+        do {
+            _ = try JSONDecoder().decode(FetchOptions.self, from: JSONEncoder().encode(options))
+        } catch DecodingError.dataCorrupted(let context) {
+            throw FetchError.invalidOption(name: context.codingPath.last?.stringValue ?? "fetch",
+                                           reason: context.debugDescription)
+        } catch {
+            throw FetchError.invalidOption(name: "fetch", reason: "\(error)")
+        }
+    }
 
     /// Thread-safe. `completion` is called exactly once per request, from the fetcher's thread (or from the
     /// caller's thread when the fetcher is already shut down).

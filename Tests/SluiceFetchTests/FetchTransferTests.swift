@@ -247,10 +247,14 @@ func expectCapture(_ result: Result<Capture, Problem>,
         #expect(load.peak == 3)
     }
 
-    @Test func theFetcherRefusesABadAllowListEntry() {
+    @Test func theFetcherRefusesABadAllowListEntryOrLimit() {
         for entry in ["localhost", "127.0.0.1:0", "10.0.0.0/33", "[::1", "example.com:80", "127.1"] {
             #expect(throws: FetchError.self, "\(entry)") { try Fetcher(options: FetchOptions(allowHosts: [entry])) }
         }
+        #expect(throws: FetchError.invalidOption(name: "concurrency", reason: "must be from 1 to 4096, got 0")) {
+            try Fetcher(options: FetchOptions(concurrency: 0))
+        }
+        #expect(throws: FetchError.self) { try Fetcher(options: FetchOptions(totalTimeoutSeconds: .infinity)) }
     }
 }
 
