@@ -111,7 +111,7 @@ final class TransferEngine {
     private let multi: MultiHandle?
     private let perHostDelay: Duration
     private var hosts: [String: HostState] = [:]
-    /// Origins with queued jobs, in the order they got work: started round-robin.
+    /// Origins with queued jobs, in the order they got work; each start pass walks them in this order.
     private var hostsWithWork: [String] = []
     private var robots: [String: RobotsStatus] = [:]
     private var delayed: [FetchJob] = []
@@ -158,6 +158,9 @@ final class TransferEngine {
                 let parts = try URLParts(job.url)
                 guard parts.scheme == "http" || parts.scheme == "https" else {
                     return fail(job, .blockedScheme, "the scheme \"\(parts.scheme)\" is not fetched (only http and https)")
+                }
+                guard !parts.hasCredentials else {
+                    return fail(job, .other, "a URL with a user name or password is never fetched")
                 }
                 job.parts = parts
             } catch {
@@ -262,6 +265,8 @@ final class TransferEngine {
         if running.count < options.concurrency {
             for origin in hostsWithWork {
                 guard let host = hosts[origin], host.active < options.perHostConcurrency else { continue }
+                // Waiting for robots.txt is waiting for a transfer: libcurl's poll wakes up when it ends.
+                if case .fetching? = robots[origin] { continue }
                 consider(host.lastStart.map { $0 + perHostDelay } ?? now)
             }
         }
@@ -363,6 +368,9 @@ final class TransferEngine {
         }
         guard parts.scheme == "http" || parts.scheme == "https" else {
             return fail(job, .blockedScheme, "redirect to \(next): only http and https are fetched")
+        }
+        guard !parts.hasCredentials else {
+            return fail(job, .other, "redirect to a URL with a user name or password: not followed")
         }
         guard !job.visited.contains(parts.normalized) else {
             return fail(job, .redirectLoop, "redirect loop back to \(next)")

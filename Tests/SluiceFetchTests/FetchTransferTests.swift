@@ -166,6 +166,15 @@ func expectCapture(_ result: Result<Capture, Problem>,
         }
     }
 
+    @Test func credentialsInAURLAreNeverSent() throws {
+        let server = try TestHTTPServer(routes: ["/go": .redirect(302, to: "http://admin:secret@127.0.0.1/")])
+        defer { server.stop() }
+        let direct = expectFailure(try fetchOne("http://user:pw@127.0.0.1:\(server.port)/", loopbackOptions(server)), .other)
+        #expect(direct?.message.contains("user name or password") == true)
+        _ = expectFailure(try fetchOne(server.baseURL + "/go", loopbackOptions(server)), .other)
+        #expect(server.requestedPaths == ["/go"])
+    }
+
     @Test func gzipBodiesAreDecoded() throws {
         let page = Data(String(repeating: "<p>副业</p>", count: 2000).utf8)
         let server = try TestHTTPServer(routes: ["/gz": try .gzipped(page)])
