@@ -111,8 +111,9 @@ final class TransferEngine {
     private let multi: MultiHandle?
     private let perHostDelay: Duration
     private var hosts: [String: HostState] = [:]
-    /// Origins with queued jobs, in the order they got work; each start pass walks them in this order.
+    /// Origins with queued jobs; each start pass walks them in order, beginning one further on each time.
     private var hostsWithWork: [String] = []
+    private var nextHost = 0
     private var robots: [String: RobotsStatus] = [:]
     private var delayed: [FetchJob] = []
     private var running: [UnsafeMutableRawPointer: (transfer: EasyTransfer, purpose: Purpose, origin: String)] = [:]
@@ -186,16 +187,21 @@ final class TransferEngine {
                 admit(job)
             }
         }
-        var index = 0
-        while index < hostsWithWork.count, running.count < options.concurrency {
+        var unvisited = hostsWithWork.count
+        var index = hostsWithWork.isEmpty ? 0 : nextHost % hostsWithWork.count
+        while unvisited > 0, !hostsWithWork.isEmpty, running.count < options.concurrency {
             let origin = hostsWithWork[index]
             startQueued(at: origin, now: now, multi)
+            unvisited -= 1
             if hosts[origin]?.hasQueued == true {
                 index += 1
             } else {
                 hostsWithWork.remove(at: index)
             }
+            if index >= hostsWithWork.count { index = 0 }
         }
+        // The next pass begins one host further on, so hosts early in the list cannot keep every free slot.
+        nextHost = index + 1
     }
 
     private func startQueued(at origin: String, now: ContinuousClock.Instant, _ multi: MultiHandle) {

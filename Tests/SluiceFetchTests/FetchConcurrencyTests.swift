@@ -34,6 +34,33 @@ import Testing
         }
     }
 
+    @Test func aHostWithALongQueueDoesNotHoldEveryFreeSlot() throws {
+        let arrivals = Outcomes()
+        let busy = try TestHTTPServer { request in
+            Thread.sleep(forTimeInterval: 0.05)
+            arrivals.add(0, .failure(Problem(.other, stage: .fetch, message: request.path)))
+            return .status(204)
+        }
+        let quiet = try TestHTTPServer { request in
+            arrivals.add(1, .failure(Problem(.other, stage: .fetch, message: request.path)))
+            return .status(204)
+        }
+        defer {
+            busy.stop()
+            quiet.stop()
+        }
+        let options = FetchOptions(concurrency: 2, perHostConcurrency: 2, perHostDelayMilliseconds: 0, retries: 0,
+                                   respectRobots: false, allowHosts: ["127.0.0.1/32"])
+        let fetcher = try Fetcher(options: options)
+        defer { fetcher.shutdown() }
+        let requests = (0..<12).map { FetchRequest(id: Int64($0), url: busy.baseURL + "/\($0)") }
+            + [FetchRequest(id: 99, url: quiet.baseURL + "/quiet")]
+        #expect(fetcher.fetchAll(requests).allSatisfy { (try? $0.get())?.status == 204 })
+        let order = arrivals.all.map(\.0)
+        let quietPosition = try #require(order.firstIndex(of: 1))
+        #expect(quietPosition < 6, "the quiet host waited behind \(quietPosition) requests to the busy one")
+    }
+
     @Test func shutdownWhileRequestsArriveLosesNone() throws {
         let server = try TestHTTPServer { _ in TestHTTPReply(status: 204, delay: .milliseconds(20)) }
         defer { server.stop() }

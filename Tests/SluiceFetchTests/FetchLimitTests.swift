@@ -24,7 +24,7 @@ import Testing
         options.lowSpeedTimeSeconds = 1
         let started = ContinuousClock.now
         _ = expectFailure(try fetchOne(server.baseURL + "/trickle", options), .timeout)
-        #expect(ContinuousClock.now - started < .seconds(4))
+        #expect(ContinuousClock.now - started < .seconds(6))
     }
 
     @Test func aSilentServerHitsTheTotalTimeout() throws {
@@ -34,7 +34,7 @@ import Testing
         options.totalTimeoutSeconds = 1
         let started = ContinuousClock.now
         _ = expectFailure(try fetchOne(server.baseURL + "/silent", options), .timeout)
-        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(ContinuousClock.now - started < .seconds(4))
     }
 
     @Test func anEndlessBodyIsCutOffAsTooLarge() throws {
@@ -105,7 +105,7 @@ import Testing
         let starts = try fetchEightPages(perHost: 8, delayMilliseconds: 60, answerTime: 0).starts
         // The server sees each start a little late, by a varying amount: judge the span, not each gap.
         let span = try #require(starts.last) - (try #require(starts.first))
-        #expect(span >= .milliseconds(7 * 60 - 40), "8 starts 60 ms apart spread over only \(span)")
+        #expect(span >= .milliseconds(7 * 60 - 100), "8 starts 60 ms apart spread over only \(span)")
     }
 
     @Test func optionsDecodeWithDefaultsRefuseBadValuesAndRoundTrip() throws {
