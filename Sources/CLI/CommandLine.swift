@@ -57,6 +57,7 @@ public enum Command {
         "publish": Entry(help: Help.publish, run: PublishCommands.publish),
         "export": Entry(help: Help.export, run: PublishCommands.export),
         "archive": Entry(help: ArchiveCommands.help, run: ArchiveCommands.archive),
+        "bench": Entry(help: FetchCommands.help, run: FetchCommands.bench),
         "unpublish": Entry(help: Help.unpublish, run: PublishCommands.unpublish),
         "recheck": Entry(help: Help.recheck, run: RecheckCommand.run),
         "volunteers": Entry(help: Help.volunteers, run: VolunteersCommand.run),

@@ -11,6 +11,7 @@ enum Help {
         pipeline
           run [--pipeline FILE] [--replay WARC]     fetch → parse → dedup → classify until nothing is pending
           status                                    items per state, failures per stage
+          bench fetch --urls FILE                   the fetcher's pages/s and peak RSS over a URL list
         moderation
           review list|show|approve|reject|log       the review queue and the audit log
         publication

@@ -46,7 +46,8 @@ public struct StageEngines: Sendable {
             // moderator, not a dead link; any other error status fails, its response kept as evidence.
             if capture.status >= 400 && capture.problem?.reachesReview != true {
                 let code: ProblemCode = capture.status >= 500 ? .http5xx : .http4xx
-                let problem = Problem(code, stage: .fetch, message: "\(capture.finalURL) answered HTTP \(capture.status)")
+                let problem = Problem(code, stage: .fetch, message: "\(capture.finalURL) answered HTTP \(capture.status)"
+                                      + AttemptLog.suffix(capture.attempts))
                 return (StageOutcome(itemID: item.id, from: item.state, to: .failed, stage: .fetch, capture: capture,
                                      problem: problem), next)
             }
