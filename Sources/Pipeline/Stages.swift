@@ -43,8 +43,9 @@ public struct StageEngines: Sendable {
                 capture.problem = blockedPages.detect(url: capture.finalURL, status: capture.status, text: decoded.text)
             }
             // An error status with a challenge page (Cloudflare answers 403/503) is a captcha for the
-            // moderator, not a dead link; any other error status fails, its response kept as evidence.
-            if capture.status >= 400 && capture.problem?.reachesReview != true {
+            // moderator, not a dead link; any other error status fails, its response kept as evidence
+            // (a plain-text or JSON error body is not a document to review).
+            if capture.status >= 400 && (capture.problem == nil || capture.problem == .notHTML) {
                 let code: ProblemCode = capture.status >= 500 ? .http5xx : .http4xx
                 let problem = Problem(code, stage: .fetch, message: "\(capture.finalURL) answered HTTP \(capture.status)"
                                       + AttemptLog.suffix(capture.attempts))
