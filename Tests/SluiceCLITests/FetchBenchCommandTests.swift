@@ -45,6 +45,22 @@ import Testing
         #expect(text.output.contains(" pages/s"))
     }
 
+    @Test func aPipelineFileSuppliesTheFetchOptions() throws {
+        let server = try TestHTTPServer(routes: ["/robots.txt": .bytes(Data("User-agent: *\nDisallow: /no\n".utf8),
+                                                                        contentType: "text/plain"),
+                                                 "/yes": try .html("<html>ok</html>")])
+        defer { server.stop() }
+        let pipeline = directory.path("bench-pipeline.json")
+        try Data(#"{"fetch": {"per_host_delay_ms": 0, "respect_robots": true}}"#.utf8).write(to: URL(fileURLWithPath: pipeline))
+        let urls = try urlFile([server.baseURL + "/yes", server.baseURL + "/no"])
+        let (status, console) = sluice(["bench", "fetch", "--urls", urls, "--pipeline", pipeline,
+                                        "--allow-host", "127.0.0.1:\(server.port)", "--json"])
+        #expect(status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(console.output.utf8)) as? [String: Any])
+        #expect(report["failures"] as? [String: Int] == ["robots": 1])
+        #expect(server.requestedPaths == ["/robots.txt", "/yes"])
+    }
+
     @Test func withoutTheAllowHostLoopbackIsRefused() throws {
         let server = try TestHTTPServer(routes: [:])
         defer { server.stop() }
