@@ -60,6 +60,10 @@ public enum Command {
         "unpublish": Entry(help: Help.unpublish, run: PublishCommands.unpublish),
         "recheck": Entry(help: Help.recheck, run: RecheckCommand.run),
         "volunteers": Entry(help: Help.volunteers, run: VolunteersCommand.run),
+        "unlink": Entry(help: Help.unlink, run: DedupCommands.unlink),
+        "why-dup": Entry(help: Help.whyDup, run: DedupCommands.whyDup),
+        "eval": Entry(help: Help.eval, run: DedupCommands.eval),
+        "bench": Entry(help: Help.bench, run: DedupCommands.bench),
     ]
 }
 
