@@ -10,9 +10,8 @@ enum DedupCommands {
     /// Re-keys every stored item when the keys were made under other URL rules or fingerprint options, so
     /// items keyed before the change are found by items keyed after it. Says so on standard error.
     static func rekeyIfNeeded(_ store: Store, engines: StageEngines, console: Console) throws {
-        guard let count = try store.rekey(version: engines.dedupKeysVersion, keys: { engines.dedupKeys(for: $0).keys }) else {
-            return
-        }
+        guard let count = try store.rekey(version: engines.dedupKeysVersion, keys: { engines.dedupKeys(for: $0).keys }),
+              count > 0 else { return }
         console.error("re-keyed \(count) stored items for dedup (\(TerminalSafe.text(engines.dedupKeysVersion)))")
     }
 
