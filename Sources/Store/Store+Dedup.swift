@@ -131,10 +131,11 @@ extension Store {
         guard !moderator.isEmpty else { throw StoreError.emptyVolunteer }
         return try write { database in
             guard let row = try database.query("""
-                SELECT state, duplicate_of, title, category, decision_reason FROM items WHERE id = ?
+                SELECT state, duplicate_of, title, category, decision_reason, duplicate_kind, duplicate_evidence
+                FROM items WHERE id = ?
                 """, [itemID], { row in
                 (state: ItemState(rawValue: row.string(0) ?? "") ?? .submitted, root: row.int(1), title: row.string(2),
-                 category: row.string(3), reason: row.string(4))
+                 category: row.string(3), reason: row.string(4), kind: row.string(5), evidence: row.string(6))
             }).first else { throw StoreError.notFound(itemID: itemID) }
             guard let root = row.root else { throw DedupStoreError.notDuplicate(itemID: itemID, state: row.state) }
             let target: ItemState = row.state == .duplicate ? .deduplicated : row.state
@@ -152,7 +153,10 @@ extension Store {
                     """, [itemID, row.state.rawValue, target.rawValue, Stage.review.rawValue, moderator,
                           "unlinked from #\(root)", stamp])
             }
-            let before = try encodeJSON(["title": row.title, "category": row.category, "decision_reason": row.reason])
+            // What the item was before, for the audit log and an undo: the cluster link included.
+            let before = try encodeJSON(["title": row.title, "category": row.category, "decision_reason": row.reason,
+                                         "duplicate_of": String(root), "duplicate_kind": row.kind,
+                                         "duplicate_evidence": row.evidence])
             try database.run("""
                 INSERT INTO decisions (item_id, moderator, action, reason, detail, from_state, to_state, before_json, at)
                 VALUES (?, ?, 'unlink', NULL, ?, ?, ?, ?, ?)
