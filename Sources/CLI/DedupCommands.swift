@@ -120,7 +120,7 @@ enum DedupCommands {
             lines.append("both are known by the key \(key)")
             for derivation in why.derivations {
                 lines.append("  #\(derivation.id) \(derivation.url)")
-                lines += derivation.steps.map { "    - \($0)" }
+                lines += derivation.steps.isEmpty ? ["    - already in canonical form"] : derivation.steps.map { "    - \($0)" }
             }
         } else if let content = why.content {
             if let distance = content.distance { lines.append("fingerprint distance: \(distance) bits") }

@@ -44,7 +44,7 @@ import SluiceTestSupport
         let why = world.sluice(["why-dup", "\(byLink)"]).output
         #expect(why.contains("#\(byLink) is a duplicate of #\(first) (url)"))
         #expect(why.contains("tracking parameters removed: utm_source, spm"))
-        #expect(why.contains("#\(first) \(world.url("/books"))"))
+        #expect(why.contains("#\(first) \(world.url("/books"))\n    - http folded into https\n"))
         let content = try #require(try world.json(["why-dup", "\(byText)"]) as? [String: Any])
         let explanation = try #require(content["content"] as? [String: Any])
         #expect(explanation["distance"] as? Int == 0)
