@@ -29,6 +29,10 @@ import SluiceTestSupport
         world.run()
         let byText = try world.submit("/mirror/books", page: Self.story, by: "小红")
         world.run()
+        let edited = PublishWorld.article("闲鱼卖二手教材的复盘", "闲鱼上收旧教材再转卖，一本能赚五块钱",
+                                          extra: "<p>转载补充：快递费怎么算，包邮到底划不划算，我的答案是看单价。</p>")
+        let nearly = try world.submit("/repost/books", page: edited, by: "老王")
+        world.run()
 
         let linked = try show(world, byLink)
         #expect(linked["state"] as? String == "duplicate")
@@ -38,7 +42,14 @@ import SluiceTestSupport
         #expect((copied["duplicate_of"] as? NSNumber)?.int64Value == first)
         #expect(copied["duplicate_kind"] as? String == "exact")
         let reports = try #require(try show(world, first)["reports"] as? [[String: Any]])
-        #expect(reports.compactMap { $0["volunteer"] as? String } == ["小明", "阿强", "小红"])
+        #expect(reports.compactMap { $0["volunteer"] as? String } == ["小明", "阿强", "小红", "老王"])
+        let repost = try show(world, nearly)
+        #expect((repost["duplicate_of"] as? NSNumber)?.int64Value == first)
+        #expect(repost["duplicate_kind"] as? String == "near")
+        let whyNear = world.sluice(["why-dup", "\(nearly)"]).output
+        #expect(whyNear.contains("#\(nearly) is a duplicate of #\(first) (near)"))
+        #expect(whyNear.contains("shingle similarity: 0."))
+        #expect(whyNear.contains("「闲鱼上收旧教材再转卖"))
         #expect(reports.compactMap { $0["note"] as? String } == ["成本很低", "我也做过"])
 
         let why = world.sluice(["why-dup", "\(byLink)"]).output
@@ -171,5 +182,12 @@ import SluiceTestSupport
 
         let unchanged = try submitAndRun("/other", sentence: "小区团购团长，一个月多赚一千块", by: "小红")
         #expect(!unchanged.errors.contains("re-keyed"))
+        let store = try world.store()
+        let current = try #require(try store.dedupKeysVersion())
+        #expect(current.hasPrefix("url rules test-rules-2; fingerprints "))
+        let nothing = DedupKeys(urlKeys: [], exactContentHash: nil, fingerprint: nil, bandKeys: [])
+        #expect(try store.rekey(version: current) { _ in nothing } == nil)
+        #expect(try store.rekey(version: current, force: true) { _ in nothing } == 3)
+        #expect(try store.dedupPair(itemID: new.id)?.item.urlKeys == [])
     }
 }
