@@ -57,6 +57,11 @@ public enum Command {
         "publish": Entry(help: Help.publish, run: PublishCommands.publish),
         "export": Entry(help: Help.export, run: PublishCommands.export),
         "archive": Entry(help: ArchiveCommands.help, run: ArchiveCommands.archive),
+        "train": Entry(help: Help.train, run: ClassifyCommands.train),
+        "eval": Entry(help: Help.evaluate, run: ClassifyCommands.evaluate),
+        "bench": Entry(help: Help.bench, run: ClassifyCommands.bench),
+        "rules": Entry(help: Help.rules, run: ClassifyCommands.rules),
+        "reprocess": Entry(help: Help.reprocess, run: ReprocessCommands.reprocess),
     ]
 }
 

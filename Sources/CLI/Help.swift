@@ -13,6 +13,12 @@ enum Help {
           status                                    items per state, failures per stage
         moderation
           review list|show|approve|reject|log       the review queue and the audit log
+        classifier
+          train [--with-samples FILE]               rebuild the model from the moderators' decisions
+          eval classify [--labeled FILE|--from-store] [--folds K]   cross-validated accuracy
+          bench classify                            items/s for rules + model
+          rules test [--rules FILE]                 dry run of a rules file over the stored items
+          reprocess --stage classify                re-classify the review queue with the current rules
         publication
           publish [--content DIR]                   approved items into the content store, once each
           export --month YYYY-MM --format md|html|json|atom [--out FILE]
@@ -112,5 +118,77 @@ enum Help {
         The month's published intel grouped by category in a fixed order, with the month's figures
         and the volunteers' roll of honour. The same store always gives byte-identical output.
         Without --out the column goes to standard output.
+        """
+
+    static let train = """
+        usage: sluice train [--with-samples FILE] [--pipeline FILE] [--json]
+
+        Rebuilds the classifier from the moderators' decisions in the store: approved and published
+        items against rejected ones, each with the category it kept (a category a moderator set counts
+        as a correction). Nothing else is used unless --with-samples names a labelled JSON Lines file
+        ({"title","text","note","category","approved"} per line). The model is stored with its training
+        date and size; sluice run uses the newest. An empty or one-category store is refused with a
+        message (exit status 1).
+
+        Retraining is automatic too: at the start of sluice run, when retrain_after_decisions (under
+        "classify" in the pipeline file, default 50) approve/reject decisions were made since the newest
+        model was trained, the model is rebuilt from the store first (a note on standard error).
+
+        options
+          --with-samples FILE   add these labelled samples to the store's decisions
+          --pipeline FILE       pipeline file whose "classify" options apply (default pipelines/default.json)
+          --json                print {"examples","from_store","from_samples","approved","rejected",
+                                "moderator_categories","categories","trained_at","model_bytes"}
+        """
+
+    static let evaluate = """
+        usage: sluice eval classify [--labeled FILE | --from-store] [--folds K] [--pipeline FILE] [--json]
+
+        k-fold cross-validation (stratified, fixed seed) of the classifier: category accuracy of rules
+        and model together, of the model alone and of the rules alone, approve/reject accuracy,
+        per-category precision and recall, and the confusion matrix. On samples/labeled.jsonl unless
+        --labeled names another file, or on the moderators' decisions in the store with --from-store.
+
+        options
+          --labeled FILE   labelled JSON Lines file (default samples/labeled.jsonl)
+          --from-store     evaluate on the store's decisions (--store PATH or $SLUICE_STORE)
+          --folds K        number of folds (default cross_validation_folds, 5)
+          --json           print the report as JSON
+        """
+
+    static let bench = """
+        usage: sluice bench classify [--labeled FILE | --from-store] [--seconds S] [--pipeline FILE] [--json]
+
+        Items per second for the rules, the model and both together, beside a naive per-term search.
+        On the labelled samples (the model trained on them), or with --from-store on the extracted
+        text of every stored item with the stored model. Runs about S seconds (default 2).
+        """
+
+    static let rules = """
+        usage: sluice rules test [--rules FILE] [--pipeline FILE] [--json]
+
+        A dry run with the production engine over every classified item in the store (the review
+        queue and decided items): hit counts per rule under the pipeline's rules and under FILE, and
+        the items whose category or flags would change against what is stored. Rules marked "shadow"
+        are counted and their effect listed separately; they are never applied. Nothing is written.
+        Without --rules, the pipeline's current rules file is compared with what is stored.
+
+        options
+          --rules FILE     the candidate rules (default: the pipeline's rules file)
+          --json           print {"dry_run":{"hits","changes","shadow_changes",…},"pending_changed"}
+        """
+
+    static let reprocess = """
+        usage: sluice reprocess --stage classify [--pipeline FILE] [--json]
+
+        Re-classifies every item waiting in the review queue with the current rules and the stored
+        model: category (a category a moderator set is kept), flags, P(approve) and priority. One
+        transaction per batch (store.commit_batch); each change is recorded as a classify transition.
+        Items decided meanwhile are left alone.
+
+        options
+          --stage STAGE    the stage to run again: classify
+          --json           print {"stage","rule_version","model","examined","written",
+                           "category_changed","flags_changed","skipped"}
         """
 }
