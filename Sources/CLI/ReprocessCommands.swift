@@ -70,11 +70,11 @@ enum ReprocessCommands {
                     next.categorySource = .moderator
                     next.matchedTerms = []
                 }
-                let before = item.classification
+                let previous = item.category ?? item.classification?.category
                 let detail = "reprocessed with rules \(engine.version)" + (model == nil ? "" : " and the stored model")
-                    + (before?.category == next.category ? "" : ": category \(before?.category ?? "none") → \(next.category)")
-                if before?.category != next.category { categoryChanged.insert(item.id) }
-                if Set(before?.flags ?? []) != Set(next.flags) { flagsChanged.insert(item.id) }
+                    + (previous == next.category ? "" : ": category \(previous ?? "none") → \(next.category)")
+                if previous != next.category { categoryChanged.insert(item.id) }
+                if Set(item.classification?.flags ?? []) != Set(next.flags) { flagsChanged.insert(item.id) }
                 updates.append(Reclassification(itemID: item.id, version: item.version, classification: next, detail: detail))
             }
             let written = try store.reclassify(updates, actor: "reprocess")
