@@ -201,7 +201,7 @@ enum ClassifyCommands {
         let items = try store.classifiableItems(states: [.pendingReview, .approved, .rejected, .published])
         let model = storedModel(try store.latestModel(), console: context.console)
         let dryRun = RuleDryRun.compare(current: current, candidate: candidate,
-                                        items: items.map { DryRunItem(id: String($0.id), input: input($0), current: $0.classification) },
+                                        items: items.map { DryRunItem(id: String($0.id), input: input($0), current: currentClassification($0)) },
                                         model: model, options: definition.classify)
         let pending = Set(items.filter { $0.state == .pendingReview }.map { String($0.id) })
         let report = RulesTestReport(dryRun: dryRun, pendingChanged: dryRun.changes.map(\.id).filter(pending.contains))
@@ -220,6 +220,14 @@ enum ClassifyCommands {
     /// What the classifier reads of a stored item, as the classify stage builds it.
     static func input(_ item: ClassifiableItem) -> ClassifyInput {
         ClassifyInput(title: item.title, text: item.mainText, note: item.note, url: item.url, site: item.site)
+    }
+
+    /// The stored classification with the item's category as it stands now (a moderator may have set it).
+    static func currentClassification(_ item: ClassifiableItem) -> Classification? {
+        guard var classification = item.classification else { return nil }
+        classification.category = item.category ?? classification.category
+        classification.categorySource = item.categorySource ?? classification.categorySource
+        return classification
     }
 
     static func requireSubcommand(_ expected: String, _ arguments: inout Arguments) throws {

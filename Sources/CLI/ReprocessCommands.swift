@@ -70,7 +70,7 @@ enum ReprocessCommands {
                     next.categorySource = .moderator
                     next.matchedTerms = []
                 }
-                let previous = item.category ?? item.classification?.category
+                let previous = ClassifyCommands.currentClassification(item)?.category ?? item.category
                 let detail = "reprocessed with rules \(engine.version)" + (model == nil ? "" : " and the stored model")
                     + (previous == next.category ? "" : ": category \(previous ?? "none") → \(next.category)")
                 if previous != next.category { categoryChanged.insert(item.id) }

@@ -91,12 +91,17 @@ import SluiceTestSupport
         let ids = try fixture.submitAndRun(["xianyu", "tuangou", "scam"])
         let tuangou = try #require(ids["tuangou"])
         let before = try fixture.show(tuangou)
+        let xianyu = try #require(ids["xianyu"])
+        let version = try #require(try fixture.show(xianyu)["version"] as? Int)
+        _ = try Store(path: fixture.storePath).edit(itemID: Int64(xianyu), field: .category, value: "content",
+                                                    moderator: "版主A", expectedVersion: version)
         let rulesFile = try fixture.rules(named: "candidate", ClassifyFixture.candidateRules)
 
         let unchanged = try #require(try fixture.json(fixture.sluice(["rules", "test", "--json", "--pipeline", ClassifyFixture.defaultPipeline]))
                                      as? [String: Any])
-        #expect((unchanged["dry_run"] as? [String: Any])?["changes"] as? [Any] != nil)
-        #expect(((unchanged["dry_run"] as? [String: Any])?["changes"] as? [Any])?.isEmpty == true)
+        let unchangedRun = try #require(unchanged["dry_run"] as? [String: Any])
+        #expect(unchangedRun["items_examined"] as? Int == 3)
+        #expect((unchangedRun["changes"] as? [Any])?.isEmpty == true, "a moderator's category is not a change")
 
         let output = try #require(try fixture.json(fixture.sluice(["rules", "test", "--rules", rulesFile, "--json",
                                                                    "--pipeline", ClassifyFixture.defaultPipeline])) as? [String: Any])
