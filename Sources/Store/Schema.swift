@@ -122,5 +122,6 @@ enum Schema {
             body BLOB NOT NULL
         );
         """,
+        "CREATE INDEX fingerprint_bands_item ON fingerprint_bands(item_id);",
     ]
 }
