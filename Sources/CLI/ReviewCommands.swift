@@ -178,7 +178,7 @@ enum ReviewCommands {
         let forceLines = arguments.flag("--lines")
         let json = arguments.flag("--json")
         try arguments.finish()
-        let backend = StoreReviewBackend(store: try context.store(), categoryIDs: PublishCommands.categories.map(\.id))
+        let backend = StoreReviewBackend(store: try context.store())
         let summary: ReviewSummary
         if context.console.isTerminal && !forceLines {
             summary = try InteractiveReview(backend: backend, moderator: moderator, input: STDIN_FILENO, output: STDOUT_FILENO,

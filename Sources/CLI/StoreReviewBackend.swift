@@ -4,12 +4,22 @@ import SluiceReview
 import SluiceStore
 
 /// The review screen's backend on the SQLite store: claims, version-checked decisions, edits and undo,
-/// each one transaction in the store; store errors become the screen's own error values.
-struct StoreReviewBackend: ReviewBackend {
+/// each one transaction in the store; store errors become the screen's own error values. Several backends
+/// (threads or processes) may share one store file: SQLite's locking serializes their writes.
+public struct StoreReviewBackend: ReviewBackend {
     let store: Store
     let categoryIDs: [String]
+    /// How long a claim keeps an item from other moderators' queues.
+    let claimSeconds: Double
 
-    func nextCards(moderator: String, limit: Int) throws -> [ReviewCard] {
+    /// `categoryIDs` defaults to the column's categories, in their order.
+    public init(store: Store, categoryIDs: [String]? = nil, claimSeconds: Double = 300) {
+        self.store = store
+        self.categoryIDs = categoryIDs ?? PublishCommands.categories.map(\.id)
+        self.claimSeconds = claimSeconds
+    }
+
+    public func nextCards(moderator: String, limit: Int) throws -> [ReviewCard] {
         try translate {
             try store.reviewQueue(moderator: moderator, limit: limit).map { record in
                 ReviewCard(
@@ -28,19 +38,19 @@ struct StoreReviewBackend: ReviewBackend {
         }
     }
 
-    func claim(itemID: Int64, moderator: String) throws {
-        try translate { try store.claim(itemID: itemID, moderator: moderator) }
+    public func claim(itemID: Int64, moderator: String) throws {
+        try translate { try store.claim(itemID: itemID, moderator: moderator, seconds: claimSeconds) }
     }
 
-    func release(itemID: Int64, moderator: String) throws {
+    public func release(itemID: Int64, moderator: String) throws {
         try translate { try store.releaseClaim(itemID: itemID, moderator: moderator) }
     }
 
-    func approve(itemID: Int64, version: Int, moderator: String) throws -> DecisionReceipt {
+    public func approve(itemID: Int64, version: Int, moderator: String) throws -> DecisionReceipt {
         try decide(itemID: itemID, version: version, moderator: moderator, .approve(category: nil, title: nil))
     }
 
-    func reject(itemID: Int64, version: Int, moderator: String, reason: RejectReason, text: String?) throws -> DecisionReceipt {
+    public func reject(itemID: Int64, version: Int, moderator: String, reason: RejectReason, text: String?) throws -> DecisionReceipt {
         try decide(itemID: itemID, version: version, moderator: moderator, .reject(reason: reason.rawValue, text: text))
     }
 
@@ -51,7 +61,7 @@ struct StoreReviewBackend: ReviewBackend {
         }
     }
 
-    func edit(itemID: Int64, version: Int, moderator: String, field: EditField, value: String) throws -> DecisionReceipt {
+    public func edit(itemID: Int64, version: Int, moderator: String, field: EditField, value: String) throws -> DecisionReceipt {
         try translate {
             let field = EditableField(rawValue: field.rawValue) ?? .title
             let result = try store.edit(itemID: itemID, field: field, value: value, moderator: moderator, expectedVersion: version)
@@ -59,11 +69,13 @@ struct StoreReviewBackend: ReviewBackend {
         }
     }
 
-    func undo(_ receipt: DecisionReceipt, moderator: String) throws {
-        try translate { _ = try store.undo(decisionID: receipt.decisionID, moderator: moderator) }
+    public func undo(_ receipt: DecisionReceipt, moderator: String) throws {
+        try translate {
+            _ = try store.undo(decisionID: receipt.decisionID, moderator: moderator, expectedVersion: receipt.newVersion)
+        }
     }
 
-    func fullText(itemID: Int64) throws -> String {
+    public func fullText(itemID: Int64) throws -> String {
         try translate {
             guard let record = try store.record(id: itemID) else { throw StoreError.notFound(itemID: itemID) }
             let text = try store.page(itemID: itemID)?.mainText
@@ -71,7 +83,7 @@ struct StoreReviewBackend: ReviewBackend {
         }
     }
 
-    func categories() -> [String] { categoryIDs }
+    public func categories() -> [String] { categoryIDs }
 
     private func translate<T>(_ body: () throws -> T) throws -> T {
         do {
