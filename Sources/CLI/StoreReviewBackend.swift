@@ -30,7 +30,7 @@ public struct StoreReviewBackend: ReviewBackend {
                     },
                     category: record.category, categorySource: record.categorySource?.rawValue,
                     matchedTerms: record.matchedTerms, flags: record.flags, pApprove: record.pApprove,
-                    priority: record.priority, excerpt: record.excerpt ?? record.description,
+                    priority: record.priority, excerpt: record.description ?? record.excerpt ?? record.note,
                     problems: record.error.map { ["\($0.code.rawValue): \($0.message)"] } ?? [],
                     clusterSize: max(1, record.reports.count),
                     history: try store.decisionHistory(site: record.site, volunteer: record.volunteer, excluding: record.id))
@@ -62,7 +62,11 @@ public struct StoreReviewBackend: ReviewBackend {
     }
 
     public func edit(itemID: Int64, version: Int, moderator: String, field: EditField, value: String) throws -> DecisionReceipt {
-        try translate {
+        if field == .category && !categoryIDs.contains(value) {
+            throw ReviewBackendError.invalidEdit(
+                itemID: itemID, message: "no category \"\(value)\" (one of \(categoryIDs.joined(separator: ", ")))")
+        }
+        return try translate {
             let field = EditableField(rawValue: field.rawValue) ?? .title
             let result = try store.edit(itemID: itemID, field: field, value: value, moderator: moderator, expectedVersion: version)
             return DecisionReceipt(itemID: itemID, decisionID: result.entry.id, newVersion: result.version)
@@ -91,7 +95,8 @@ public struct StoreReviewBackend: ReviewBackend {
         } catch let error as StoreError {
             switch error {
             case .notFound(let id): throw ReviewBackendError.notFound(id)
-            case .staleVersion(let id, _, _): throw ReviewBackendError.staleView(itemID: id, message: error.description)
+            case .staleVersion(let id, let expected, let actual):
+                throw ReviewBackendError.staleView(itemID: id, message: "shown at version \(expected), now \(actual)")
             case .claimedByOther(let id, let moderator, let until):
                 throw ReviewBackendError.claimedByOther(itemID: id, moderator: moderator, until: Timestamp.string(until))
             case .invalidTransition(let id, let from, _): throw ReviewBackendError.notReviewable(itemID: id, state: from.rawValue)

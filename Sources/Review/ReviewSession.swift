@@ -211,7 +211,8 @@ final class ReviewSession {
                     break
                 }
             }
-            guard let card = current else { break }
+            // A card decided in this session is shown again as it was, without a claim.
+            guard let card = current, card.state == "pending_review" else { break }
             do {
                 try backend.claim(itemID: card.id, moderator: moderator)
                 break

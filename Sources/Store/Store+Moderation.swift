@@ -15,10 +15,15 @@ public enum EditableField: String, Sendable, CaseIterable {
 }
 
 extension Store {
-    /// Claims an item for `moderator` until `seconds` from now, so other moderators' sessions skip it.
-    /// Refused while another moderator's claim is live; renewing one's own claim is allowed.
+    /// Claims an item in the review queue for `moderator` until `seconds` from now, so other moderators'
+    /// sessions skip it. Refused while another moderator's claim is live, and once the item has left the
+    /// queue (decided meanwhile); renewing one's own claim is allowed.
     public func claim(itemID: Int64, moderator: String, seconds: Double = 300, at now: Date = Date()) throws {
         try write { database in
+            let current = try currentState(database, itemID: itemID)
+            guard current.state == .pendingReview else {
+                throw StoreError.invalidTransition(itemID: itemID, from: current.state, to: .pendingReview)
+            }
             try checkClaim(database, itemID: itemID, moderator: moderator, at: now)
             try database.run("UPDATE items SET claim_moderator = ?, claim_until = ? WHERE id = ?",
                              [moderator, now.timeIntervalSince1970 + seconds, itemID])
