@@ -57,6 +57,21 @@ struct SubmissionStatus: Encodable {
         case duplicateOf = "duplicate_of"
     }
 
+    /// Encodes absent values as `null` so every documented field is always present.
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(url, forKey: .url)
+        try container.encode(note, forKey: .note)
+        try container.encode(title, forKey: .title)
+        try container.encode(submittedAt, forKey: .submittedAt)
+        try container.encode(status, forKey: .status)
+        try container.encode(words, forKey: .words)
+        try container.encode(duplicateOf, forKey: .duplicateOf)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(problem, forKey: .problem)
+    }
+
     init(_ submission: VolunteerSubmission) {
         id = submission.itemID
         url = submission.url

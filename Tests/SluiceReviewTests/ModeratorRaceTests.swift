@@ -44,6 +44,26 @@ import SluiceStore
         #expect(carol.current?.id == 2, "alice's session end released #2")
     }
 
+    /// A session holds one claim at a time: moving on, or back to an undone item, gives up the card left.
+    @Test func aSessionHoldsOnlyTheClaimOnTheCardShown() throws {
+        let items = try ReviewStore(cards: Fixtures.queue())
+        let alice = ReviewSession(backend: try items.backend(), moderator: "alice")
+        _ = try alice.start()
+        #expect(alice.perform(.next) == .show(""))
+        #expect(try items.store.records(state: .pendingReview).map(\.claimedBy) == [nil, "alice", nil])
+        #expect(alice.perform(.approve) == .show("approved #2"))
+        #expect(try items.store.records(state: .pendingReview).map(\.claimedBy) == [nil, "alice"])
+        guard case .show(let undone) = alice.perform(.undo) else {
+            Issue.record("undo did not show the item again")
+            return
+        }
+        #expect(undone == "undid approved of #2")
+        #expect(alice.current?.id == 2)
+        #expect(try items.store.records(state: .pendingReview).map(\.claimedBy) == [nil, "alice", nil])
+        #expect(alice.finish() == "")
+        #expect(try items.store.records(state: .pendingReview).allSatisfy { $0.claimedBy == nil })
+    }
+
     @Test func anItemClaimedAfterItWasListedIsPassedOverWithANote() throws {
         let items = try ReviewStore(cards: Fixtures.queue())
         let bob = ReviewSession(backend: try items.backend(), moderator: "bob")
@@ -76,7 +96,7 @@ import SluiceStore
         #expect(try items.record(1)?.state == .pendingReview)
         #expect(alice.current?.title == "标题被版主改过了")
         #expect(alice.current?.version == 3)
-        #expect(alice.perform(.approve) == .show("approved #1; "))
+        #expect(alice.perform(.approve) == .show("approved #1"))
         #expect(try items.record(1)?.state == .approved)
         #expect(try items.actions() == ["edit title", "approve"])
     }
@@ -88,7 +108,7 @@ import SluiceStore
         let bob = ReviewSession(backend: try items.backend(), moderator: "bob")
         _ = try bob.start()
         #expect(alice.current?.id == 1 && bob.current?.id == 1)
-        #expect(bob.perform(.reject(.hypeScam, text: nil)) == .show("rejected (hype/scam) #1; "))
+        #expect(bob.perform(.reject(.hypeScam, text: nil)) == .show("rejected (hype/scam) #1"))
         guard case .show(let told) = alice.perform(.approve) else {
             Issue.record("the loser was not told")
             return
