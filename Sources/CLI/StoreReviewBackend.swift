@@ -21,8 +21,14 @@ public struct StoreReviewBackend: ReviewBackend {
 
     public func nextCards(moderator: String, limit: Int) throws -> [ReviewCard] {
         try translate {
-            try store.reviewQueue(moderator: moderator, limit: limit).map { record in
-                ReviewCard(
+            // The history counts only decided items, so every pending item of one site and volunteer shares it.
+            var histories: [[String?]: [String]] = [:]
+            return try store.reviewQueue(moderator: moderator, limit: limit).map { record in
+                let key = [record.site, record.volunteer]
+                let history = try histories[key]
+                    ?? store.decisionHistory(site: record.site, volunteer: record.volunteer, excluding: record.id)
+                histories[key] = history
+                return ReviewCard(
                     id: record.id, version: record.version, state: record.state.rawValue, title: record.title,
                     site: record.site, url: record.url, canonicalURL: record.canonicalURL,
                     reports: record.reports.map {
@@ -33,7 +39,7 @@ public struct StoreReviewBackend: ReviewBackend {
                     priority: record.priority, excerpt: record.description ?? record.excerpt ?? record.note,
                     problems: record.error.map { ["\($0.code.rawValue): \($0.message)"] } ?? [],
                     clusterSize: max(1, record.reports.count),
-                    history: try store.decisionHistory(site: record.site, volunteer: record.volunteer, excluding: record.id))
+                    history: history)
             }
         }
     }

@@ -37,6 +37,20 @@ func runLines(_ commands: [String], backend: any ReviewBackend, moderator: Strin
         #expect(run.output.contains("session ended: 1 approved, 1 rejected, 0 edited, 1 skipped, 0 undone"))
     }
 
+    @Test func aCardTellsWhatWasDecidedBeforeOnItsSiteAndFromItsVolunteer() throws {
+        var cards = Fixtures.queue()
+        cards.append(Fixtures.card(4, title: "搜狐上的另一篇副业文章", priority: 0.1))
+        let items = try ReviewStore(cards: cards)
+        _ = try runLines(["a", "r 2", "q"], backend: try items.backend(), moderator: "alice")
+        let later = try runLines(["q"], backend: try items.backend(), moderator: "bob")
+        #expect(later.output.contains("── 1/2 · #3 v2"))
+        #expect(later.output.contains("volunteer 张三: 1 approved, 1 rejected (hype_scam 1)"))
+        #expect(!later.output.contains("site 36kr.com"), "nothing was decided on 36kr.com yet")
+        let sohu = try #require(try items.backend().nextCards(moderator: "bob", limit: 5).last)
+        #expect(sohu.history == ["site www.sohu.com: 1 approved, 0 rejected",
+                                 "volunteer 张三: 1 approved, 1 rejected (hype_scam 1)"])
+    }
+
     @Test func cardsComeInPriorityOrderAsPlainText() throws {
         let items = try ReviewStore(cards: Fixtures.queue().reversed())
         let run = try runLines(["s", "s", "s"], backend: try items.backend())
