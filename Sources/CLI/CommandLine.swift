@@ -56,6 +56,7 @@ public enum Command {
         "review": Entry(help: Help.review, run: ReviewCommands.review),
         "publish": Entry(help: Help.publish, run: PublishCommands.publish),
         "export": Entry(help: Help.export, run: PublishCommands.export),
+        "archive": Entry(help: ArchiveCommands.help, run: ArchiveCommands.archive),
         "volunteer": Entry(help: Help.volunteer, run: VolunteerCommands.volunteer),
     ]
 }

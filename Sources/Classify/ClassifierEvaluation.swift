@@ -19,6 +19,10 @@ public struct ClassifierReport: Codable, Sendable, Equatable, CustomStringConver
     public var accuracy: Double
     public var modelOnlyAccuracy: Double
     public var rulesOnlyAccuracy: Double
+    /// Items where the classifier took the model's category over the rules', and how many of those the
+    /// model had right (when it did, the rules had it wrong).
+    public var modelOverrides: Int
+    public var modelOverridesCorrect: Int
     /// P(approve) ≥ 0.5 against the moderators' verdicts; nil when a fold had only one verdict to learn.
     public var approvalAccuracy: Double?
     /// The rules' own guess at the verdict (approve when no risk flag), for comparison.
@@ -34,6 +38,7 @@ public struct ClassifierReport: Codable, Sendable, Equatable, CustomStringConver
         var lines = [
             "\(folds)-fold cross-validation over \(examples) labelled items",
             "category accuracy: classifier \(percent(accuracy)), model alone \(percent(modelOnlyAccuracy)), rules alone \(percent(rulesOnlyAccuracy))",
+            "the model overrode the rules on \(modelOverrides) items and was right on \(modelOverridesCorrect)",
             "approve/reject accuracy: model \(percent(approvalAccuracy)), rules alone (approve when unflagged) \(percent(rulesOnlyApprovalAccuracy))",
             "",
             "category            support  precision  recall",
@@ -68,6 +73,8 @@ public enum ClassifierEvaluation {
         var approvalCorrect = 0
         var approvalJudged = true
         var rulesApprovalCorrect = 0
+        var overrides = 0
+        var overridesCorrect = 0
         for fold in 0..<folds {
             let training = examples.indices.filter { assignment[$0] != fold }.map { examples[$0] }
             let model = try ClassifierModel.train(training, options: options)
@@ -82,6 +89,10 @@ public enum ClassifierEvaluation {
                     confusion[actual][predicted] += 1
                 }
                 if model.predictCategory(example.text).category == example.category { modelCorrect += 1 }
+                if result.categorySource == .model {
+                    overrides += 1
+                    if result.category == example.category { overridesCorrect += 1 }
+                }
                 if outcome.category == example.category { rulesCorrect += 1 }
                 if let pApprove = result.pApprove {
                     if (pApprove >= 0.5) == example.approved { approvalCorrect += 1 }
@@ -105,6 +116,7 @@ public enum ClassifierEvaluation {
             accuracy: Double(categories.indices.reduce(0) { $0 + confusion[$1][$1] }) / total,
             modelOnlyAccuracy: Double(modelCorrect) / total,
             rulesOnlyAccuracy: Double(rulesCorrect) / total,
+            modelOverrides: overrides, modelOverridesCorrect: overridesCorrect,
             approvalAccuracy: approvalJudged ? Double(approvalCorrect) / total : nil,
             rulesOnlyApprovalAccuracy: Double(rulesApprovalCorrect) / total,
             categories: categories, perClass: perClass, confusion: confusion)

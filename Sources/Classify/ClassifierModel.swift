@@ -39,16 +39,16 @@ public struct ClassifierModel: Sendable, Codable {
         }
         let extractor = FeatureExtractor(ngramSizes: options.ngramSizes)
         let documents = examples.map { extractor.features($0.text) }
-        let vocabulary = NaiveBayes.vocabulary(documents, limit: options.maxFeatures)
+        let vocabulary = NaiveBayes.vocabulary(documents, options: options)
         let labels = examples.map { categories.firstIndex(of: $0.category) ?? 0 }
         let categoryModel = NaiveBayes(classes: categories, documents: documents, labels: labels,
-                                       vocabulary: vocabulary, smoothing: options.smoothing)
+                                       vocabulary: vocabulary, smoothing: options.smoothing, complement: true)
         let reliability = heldOutPrecision(examples, documents: documents, labels: labels, classes: categories,
                                            options: options)
         let verdicts = Set(examples.map(\.approved))
         let approvalModel = verdicts.count < 2 ? nil : NaiveBayes(
             classes: ["rejected", "approved"], documents: documents, labels: examples.map { $0.approved ? 1 : 0 },
-            vocabulary: vocabulary, smoothing: options.smoothing)
+            vocabulary: vocabulary, smoothing: options.smoothing, complement: false)
         return ClassifierModel(format: formatVersion, ngramSizes: options.ngramSizes.sorted(), trainedOn: examples.count,
                                categoryModel: categoryModel, categoryReliability: reliability,
                                approvalModel: approvalModel)
@@ -67,8 +67,8 @@ public struct ClassifierModel: Sendable, Codable {
             let training = documents.indices.filter { assignment[$0] != fold }
             let model = NaiveBayes(classes: classes, documents: training.map { documents[$0] },
                                    labels: training.map { labels[$0] },
-                                   vocabulary: NaiveBayes.vocabulary(training.map { documents[$0] }, limit: options.maxFeatures),
-                                   smoothing: options.smoothing)
+                                   vocabulary: NaiveBayes.vocabulary(training.map { documents[$0] }, options: options),
+                                   smoothing: options.smoothing, complement: true)
             for index in documents.indices where assignment[index] == fold {
                 let posterior = model.posterior(documents[index])
                 let best = posterior.indices.max { posterior[$0] < posterior[$1] } ?? 0
@@ -152,7 +152,7 @@ public struct ClassifierModel: Sendable, Codable {
 struct FeatureExtractor {
     let ngramSizes: [Int]
 
-    /// Distinct features, sorted, so every sum over them is taken in the same order.
+    /// Distinct features, in no particular order.
     func features(_ text: String) -> [String] {
         var found = Set<String>()
         var cjkRun: [Character] = []
@@ -187,38 +187,46 @@ struct FeatureExtractor {
         }
         flushCJK()
         flushWord()
-        return found.sorted()
+        return Array(found)
     }
 }
 
 /// Multinomial naive Bayes over binary features (each feature counted once per item, so one word repeated
 /// down a page does not outweigh everything else), with additive smoothing.
+///
+/// The complement variant (Rennie et al., 2003) estimates each class from the items of all other classes,
+/// which steadies the estimates when every class has only a few items; on the labelled set it is markedly
+/// more accurate for categories. Approve/reject, with two classes, uses the plain variant.
 struct NaiveBayes: Sendable, Codable {
     let classes: [String]
     let documentCounts: [Int]
     /// Feature → number of training items of each class containing it.
     let featureCounts: [String: [Int]]
     let smoothing: Double
+    let complement: Bool
 
     private let logPrior: [Double]
     private let logLikelihood: [String: [Double]]
 
     enum CodingKeys: String, CodingKey {
-        case classes, smoothing
+        case classes, smoothing, complement
         case documentCounts = "document_counts"
         case featureCounts = "feature_counts"
     }
 
-    /// The features found in the most items, at most `limit`, ties broken by the feature text.
-    static func vocabulary(_ documents: [[String]], limit: Int) -> Set<String> {
+    /// The features found in at least `min_document_frequency` items (a feature seen once says more about
+    /// that item than about its class), the most frequent first, at most `max_features`, ties broken by text.
+    static func vocabulary(_ documents: [[String]], options: ClassifyOptions) -> Set<String> {
         var frequency: [String: Int] = [:]
         for document in documents { for feature in document { frequency[feature, default: 0] += 1 } }
-        if frequency.count <= limit { return Set(frequency.keys) }
-        let ranked = frequency.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        return Set(ranked.prefix(limit).map(\.key))
+        let kept = frequency.filter { $0.value >= options.minDocumentFrequency }
+        if kept.count <= options.maxFeatures { return Set(kept.keys) }
+        let ranked = kept.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        return Set(ranked.prefix(options.maxFeatures).map(\.key))
     }
 
-    init(classes: [String], documents: [[String]], labels: [Int], vocabulary: Set<String>, smoothing: Double) {
+    init(classes: [String], documents: [[String]], labels: [Int], vocabulary: Set<String>, smoothing: Double,
+         complement: Bool) {
         var documentCounts = Array(repeating: 0, count: classes.count)
         var featureCounts: [String: [Int]] = [:]
         for (document, label) in zip(documents, labels) {
@@ -227,7 +235,8 @@ struct NaiveBayes: Sendable, Codable {
                 featureCounts[feature, default: Array(repeating: 0, count: classes.count)][label] += 1
             }
         }
-        self.init(classes: classes, documentCounts: documentCounts, featureCounts: featureCounts, smoothing: smoothing)
+        self.init(classes: classes, documentCounts: documentCounts, featureCounts: featureCounts, smoothing: smoothing,
+                  complement: complement)
     }
 
     init(from decoder: Decoder) throws {
@@ -236,12 +245,14 @@ struct NaiveBayes: Sendable, Codable {
         let documentCounts = try container.decode([Int].self, forKey: .documentCounts)
         let featureCounts = try container.decode([String: [Int]].self, forKey: .featureCounts)
         let smoothing = try container.decode(Double.self, forKey: .smoothing)
+        let complement = try container.decode(Bool.self, forKey: .complement)
         guard !classes.isEmpty, documentCounts.count == classes.count,
               featureCounts.values.allSatisfy({ $0.count == classes.count }), smoothing > 0 else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
                                                     debugDescription: "class, count and smoothing values do not agree"))
         }
-        self.init(classes: classes, documentCounts: documentCounts, featureCounts: featureCounts, smoothing: smoothing)
+        self.init(classes: classes, documentCounts: documentCounts, featureCounts: featureCounts, smoothing: smoothing,
+                  complement: complement)
     }
 
     func encode(to encoder: Encoder) throws {
@@ -250,31 +261,45 @@ struct NaiveBayes: Sendable, Codable {
         try container.encode(documentCounts, forKey: .documentCounts)
         try container.encode(featureCounts, forKey: .featureCounts)
         try container.encode(smoothing, forKey: .smoothing)
+        try container.encode(complement, forKey: .complement)
     }
 
-    private init(classes: [String], documentCounts: [Int], featureCounts: [String: [Int]], smoothing: Double) {
+    private init(classes: [String], documentCounts: [Int], featureCounts: [String: [Int]], smoothing: Double,
+                 complement: Bool) {
         self.classes = classes
         self.documentCounts = documentCounts
         self.featureCounts = featureCounts
         self.smoothing = smoothing
+        self.complement = complement
         let total = Double(documentCounts.reduce(0, +))
-        logPrior = documentCounts.map { log((Double($0) + smoothing) / (total + smoothing * Double(classes.count))) }
+        logPrior = complement ? Array(repeating: 0, count: classes.count)
+            : documentCounts.map { log((Double($0) + smoothing) / (total + smoothing * Double(classes.count))) }
         // Integer sums, so the dictionary's order cannot change the result.
         var featureTotals = Array(repeating: 0, count: classes.count)
         for counts in featureCounts.values {
             for (index, count) in counts.enumerated() { featureTotals[index] += count }
         }
         let vocabularySize = Double(featureCounts.count)
-        let denominators = featureTotals.map { log(Double($0) + smoothing * vocabularySize) }
-        logLikelihood = featureCounts.mapValues { counts in
-            counts.indices.map { log(Double(counts[$0]) + smoothing) - denominators[$0] }
+        if complement {
+            let grandTotal = featureTotals.reduce(0, +)
+            let denominators = featureTotals.map { log(Double(grandTotal - $0) + smoothing * vocabularySize) }
+            logLikelihood = featureCounts.mapValues { counts in
+                let featureTotal = counts.reduce(0, +)
+                return counts.indices.map { denominators[$0] - log(Double(featureTotal - counts[$0]) + smoothing) }
+            }
+        } else {
+            let denominators = featureTotals.map { log(Double($0) + smoothing * vocabularySize) }
+            logLikelihood = featureCounts.mapValues { counts in
+                counts.indices.map { log(Double(counts[$0]) + smoothing) - denominators[$0] }
+            }
         }
     }
 
-    /// Class probabilities for sorted, distinct features; features never seen in training are ignored.
+    /// Class probabilities for distinct features; features never seen in training are ignored. The known
+    /// features are summed in sorted order, so a prediction does not depend on the order of a `Set`.
     func posterior(_ features: [String]) -> [Double] {
         var scores = logPrior
-        for feature in features {
+        for feature in features.filter({ logLikelihood[$0] != nil }).sorted() {
             guard let likelihood = logLikelihood[feature] else { continue }
             for index in scores.indices { scores[index] += likelihood[index] }
         }
@@ -284,10 +309,12 @@ struct NaiveBayes: Sendable, Codable {
         return exponentials.map { $0 / sum }
     }
 
+    /// The features with the largest lead of `label` over the best other class. Single characters are left
+    /// out: they weigh in the decision but explain nothing to a moderator.
     func strongestFeatures(_ features: [String], for label: String, limit: Int) -> [String] {
         guard let target = classes.firstIndex(of: label) else { return [] }
         let margins: [(String, Double)] = features.compactMap { feature in
-            guard let likelihood = logLikelihood[feature], feature.count > 1 || feature.unicodeScalars.first?.properties.isIdeographic == false else { return nil }
+            guard feature.count > 1, let likelihood = logLikelihood[feature] else { return nil }
             let others = likelihood.indices.filter { $0 != target }.map { likelihood[$0] }.max() ?? 0
             let margin = likelihood[target] - others
             return margin > 0 ? (feature, margin) : nil

@@ -13,6 +13,8 @@ public struct ClassifyOptions: Codable, Sendable, Equatable {
     public var smoothing: Double
     /// The vocabulary keeps the features found in the most training items, at most this many.
     public var maxFeatures: Int
+    /// A feature must occur in at least this many training items to enter the vocabulary.
+    public var minDocumentFrequency: Int
     /// Volunteer trust prior: acceptance = (approved + a) / (decided + a + b).
     public var trustPriorApproved: Double
     public var trustPriorRejected: Double
@@ -28,8 +30,8 @@ public struct ClassifyOptions: Codable, Sendable, Equatable {
         "fraud": 0.6, "recruiting": 0.5, "hype": 0.2, "money_claim": 0.15, "paid_group": 0.2,
     ]
 
-    public init(retrainAfterDecisions: Int = 50, modelMinConfidence: Double = 0.6, ngramSizes: [Int] = [1, 2],
-                smoothing: Double = 0.5, maxFeatures: Int = 50_000, trustPriorApproved: Double = 1,
+    public init(retrainAfterDecisions: Int = 50, modelMinConfidence: Double = 0.5, ngramSizes: [Int] = [1, 2],
+                smoothing: Double = 1, maxFeatures: Int = 50_000, minDocumentFrequency: Int = 2, trustPriorApproved: Double = 1,
                 trustPriorRejected: Double = 1, trustWeight: Double = 0.4, reporterWeight: Double = 0.15,
                 duplicateOfRejectedPenalty: Double = 0.6, flagPenalties: [String: Double] = defaultFlagPenalties,
                 crossValidationFolds: Int = 5) {
@@ -38,6 +40,7 @@ public struct ClassifyOptions: Codable, Sendable, Equatable {
         self.ngramSizes = ngramSizes
         self.smoothing = smoothing
         self.maxFeatures = maxFeatures
+        self.minDocumentFrequency = minDocumentFrequency
         self.trustPriorApproved = trustPriorApproved
         self.trustPriorRejected = trustPriorRejected
         self.trustWeight = trustWeight
@@ -53,6 +56,7 @@ public struct ClassifyOptions: Codable, Sendable, Equatable {
         case ngramSizes = "ngram_sizes"
         case smoothing
         case maxFeatures = "max_features"
+        case minDocumentFrequency = "min_document_frequency"
         case trustPriorApproved = "trust_prior_approved"
         case trustPriorRejected = "trust_prior_rejected"
         case trustWeight = "trust_weight"
@@ -70,6 +74,7 @@ public struct ClassifyOptions: Codable, Sendable, Equatable {
         ngramSizes = try container.decode(.ngramSizes, default: defaults.ngramSizes)
         smoothing = try container.decode(.smoothing, default: defaults.smoothing)
         maxFeatures = try container.decode(.maxFeatures, default: defaults.maxFeatures)
+        minDocumentFrequency = try container.decode(.minDocumentFrequency, default: defaults.minDocumentFrequency)
         trustPriorApproved = try container.decode(.trustPriorApproved, default: defaults.trustPriorApproved)
         trustPriorRejected = try container.decode(.trustPriorRejected, default: defaults.trustPriorRejected)
         trustWeight = try container.decode(.trustWeight, default: defaults.trustWeight)
@@ -92,6 +97,9 @@ public struct ClassifyOptions: Codable, Sendable, Equatable {
             throw invalidValue(CodingKeys.smoothing, in: decoder, "must be positive")
         }
         guard maxFeatures >= 1 else { throw invalidValue(CodingKeys.maxFeatures, in: decoder, "must be at least 1") }
+        guard minDocumentFrequency >= 1 else {
+            throw invalidValue(CodingKeys.minDocumentFrequency, in: decoder, "must be at least 1")
+        }
         guard trustPriorApproved > 0, trustPriorRejected > 0 else {
             throw invalidValue(CodingKeys.trustPriorApproved, in: decoder, "trust priors must be positive")
         }

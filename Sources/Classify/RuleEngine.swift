@@ -24,8 +24,9 @@ public struct ClassifyInput: Sendable, Codable, Equatable {
     /// The one text both the rules and the model read (and the text a `LabeledExample` holds), so rules,
     /// model and training always see the same thing.
     public var combinedText: String {
-        let parts = [title, note, text].compactMap { $0 }.filter { !$0.isEmpty }
-        return TextCleaning.truncate(parts.joined(separator: "\n"), to: Self.characterLimit)
+        let joined = [title, note, text].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
+        // A string never has more characters than UTF-16 code units, and counting those is cheaper.
+        return joined.utf16.count <= Self.characterLimit ? joined : TextCleaning.truncate(joined, to: Self.characterLimit)
     }
 
     /// Lower-cased host names the item came from, for domain hints.
@@ -89,12 +90,20 @@ public struct RuleEngine: Sendable {
                 if flag.foldTraditional { simplified.append(entry) } else { plain.append(entry) }
             }
             for (patternIndex, pattern) in flag.patterns.enumerated() {
-                do {
-                    let expression = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
-                    compiled.append(CompiledPattern(expression: expression, flag: index, traditional: flag.foldTraditional))
-                } catch {
+                guard (try? NSRegularExpression(pattern: pattern)) != nil else {
                     throw ConfigurationError(file: file, key: "flags.\(flag.id).patterns[\(patternIndex)]",
                                              reason: "invalid regular expression \(pattern)")
+                }
+            }
+            // One pass per rule instead of one per pattern: each pass copies the text into the regex engine.
+            if !flag.patterns.isEmpty {
+                let alternation = flag.patterns.map { "(?:\($0))" }.joined(separator: "|")
+                do {
+                    let expression = try NSRegularExpression(pattern: alternation, options: [.caseInsensitive])
+                    compiled.append(CompiledPattern(expression: expression, flag: index, traditional: flag.foldTraditional))
+                } catch {
+                    throw ConfigurationError(file: file, key: "flags.\(flag.id).patterns",
+                                             reason: "the patterns cannot be combined into one expression")
                 }
             }
         }
@@ -213,9 +222,9 @@ public struct RuleEngine: Sendable {
     }
 }
 
-/// A compiled flag pattern. `NSRegularExpression` is immutable once built and documented as safe to use
-/// from several threads at once.
-private struct CompiledPattern: @unchecked Sendable {
+/// A flag rule's patterns compiled into one expression (`NSRegularExpression` is immutable and Sendable,
+/// so engines share it across threads).
+private struct CompiledPattern: Sendable {
     let expression: NSRegularExpression
     let flag: Int
     let traditional: Bool
@@ -228,7 +237,7 @@ private struct Hit {
 
 /// The matches of one evaluation, by rule.
 private struct RuleMatches {
-    /// Per category: term → hits.
+    /// Indexed like `rules.categories`: every keyword hit, and how often each keyword matched.
     var categoryHits: [[Hit]]
     var categoryTermCounts: [[String: Int]]
     var flagHits: [[Hit]]
@@ -296,23 +305,25 @@ struct TermMatcher: Sendable {
         }
     }
 
+    /// Sorted by first code unit; `firstUnitStart[u]..<firstUnitStart[u + 1]` are the entries starting with `u`.
     private let entries: [Entry]
-    private let byFirstUnit: [UInt16: [Int]]
+    private let firstUnitStart: [Int32]
 
     init(_ entries: [Entry]) {
-        self.entries = entries
-        var table: [UInt16: [Int]] = [:]
-        for (index, entry) in entries.enumerated() {
-            if let first = entry.units.first { table[first, default: []].append(index) }
-        }
-        byFirstUnit = table
+        let sorted = entries.filter { !$0.units.isEmpty }.enumerated()
+            .sorted { ($0.element.units[0], $0.offset) < ($1.element.units[0], $1.offset) }.map(\.element)
+        var starts = [Int32](repeating: 0, count: 65_537)
+        for entry in sorted { starts[Int(entry.units[0]) + 1] += 1 }
+        for unit in 0..<65_536 { starts[unit + 1] += starts[unit] }
+        self.entries = sorted
+        firstUnitStart = starts
     }
 
     func scan(_ text: [UInt16], _ visit: (Entry, Range<Int>) -> Void) {
-        guard !byFirstUnit.isEmpty else { return }
+        guard !entries.isEmpty else { return }
         for start in text.indices {
-            guard let candidates = byFirstUnit[text[start]] else { continue }
-            for candidate in candidates {
+            let unit = Int(text[start])
+            for candidate in Int(firstUnitStart[unit])..<Int(firstUnitStart[unit + 1]) {
                 let units = entries[candidate].units
                 let end = start + units.count
                 guard end <= text.count, text[start..<end].elementsEqual(units) else { continue }

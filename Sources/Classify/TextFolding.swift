@@ -31,7 +31,7 @@ enum TextFolding {
         for scalar in text.unicodeScalars {
             let width = UTF16.width(scalar)
             let narrow = foldWidthAndCase(scalar)
-            let simple = traditionalToSimplified[narrow] ?? narrow
+            let simple = narrow.value < 0x4E00 ? narrow : traditionalToSimplified[narrow] ?? narrow
             appendUnits(of: scalar, to: &original)
             appendUnits(of: UTF16.width(narrow) == width ? narrow : scalar, to: &plain)
             appendUnits(of: UTF16.width(simple) == width ? simple : scalar, to: &simplified)

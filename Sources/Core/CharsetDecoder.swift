@@ -69,18 +69,20 @@ public enum CharsetDecoder {
 
     /// The most believable reading of undeclared (or wrongly declared) bytes.
     static func detect(_ body: Data, profile: UTF8Profile) -> CharsetReading {
-        if profile.invalidBytes == 0 && !looksLikeISO2022JP(body) {
+        if profile.invalidSequences == 0 && !looksLikeISO2022JP(body) {
             if let wide = wideUnicodeCharset(body) { return CharsetReading(body, charset: wide) }
             return CharsetReading(body, charset: "utf-8")
         }
         if looksLikeISO2022JP(body) { return CharsetReading(body, charset: "iso-2022-jp") }
         if let wide = wideUnicodeCharset(body) { return CharsetReading(body, charset: wide) }
-        var best = CharsetReading(body, charset: "utf-8")
+        // UTF-8 with errors competes only when the errors look like damage, not like another charset.
+        let damagedUTF8 = profile.invalidSequences * 10 <= profile.multiByteSequences
+        var best: CharsetReading? = damagedUTF8 ? CharsetReading(body, charset: "utf-8") : nil
         for candidate in detectionCandidates {
             let reading = CharsetReading(body, charset: candidate)
-            if reading.quality > best.quality { best = reading }
+            if reading.quality > best?.quality ?? -.infinity { best = reading }
         }
-        return best
+        return best ?? CharsetReading(body, charset: "windows-1252")
     }
 
     /// UTF-16 or UTF-32 without a byte order mark, recognised by where the zero bytes of ASCII text fall.

@@ -16,13 +16,14 @@ public enum TextCleaning {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
-    /// A one-line field (title, site, author): controls and invisible characters removed, every run of
-    /// white space folded to one space, trimmed, then cut to `limit` characters on a grapheme boundary.
+    /// A one-line field (title, site, author): C0 controls read as white space (pages use them as
+    /// separators), other controls and invisible characters removed, every run of white space folded to
+    /// one space, trimmed, then cut to `limit` characters on a grapheme boundary.
     public static func line(_ text: String, limit: Int = 512) -> String {
         var scalars = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace {
+            if scalar.properties.isWhitespace || scalar.value < 0x20 {
                 pendingSpace = !scalars.isEmpty
                 continue
             }

@@ -28,7 +28,7 @@ public struct DedupOptions: Codable, Sendable, Equatable {
     public static let `default` = DedupOptions()
 
     public init(maxHammingDistance: Int = 3, shingleSizeCJK: Int = 3, shingleSizeWords: Int = 2,
-                minTextLength: Int = 80, minJaccard: Double = 0.3, lshBands: Int = 20, lshRows: Int = 3,
+                minTextLength: Int = 80, minJaccard: Double = 0.35, lshBands: Int = 20, lshRows: Int = 3,
                 noteSimilarity: Double = 0.6, noteShingleSize: Int = 2) {
         self.maxHammingDistance = maxHammingDistance
         self.shingleSizeCJK = shingleSizeCJK
@@ -43,6 +43,14 @@ public struct DedupOptions: Codable, Sendable, Equatable {
 
     /// The number of values in a MinHash sketch.
     public var sketchSize: Int { lshBands * lshRows }
+
+    /// Names everything that shapes stored fingerprints and band keys. The store keeps it beside them and
+    /// recomputes fingerprints and bands of items made under another value, so no stored item is silently
+    /// missed after a threshold change (like `URLRules.version` for URL keys).
+    public var fingerprintVersion: String {
+        "v1 shingles \(shingleSizeCJK)/\(shingleSizeWords)/note \(noteShingleSize), "
+            + "simhash \(BandLayout(maxDistance: maxHammingDistance).blockCount) blocks, minhash \(lshBands)x\(lshRows)"
+    }
 
     enum CodingKeys: String, CodingKey {
         case maxHammingDistance = "max_hamming_distance"

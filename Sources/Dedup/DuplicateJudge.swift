@@ -19,6 +19,17 @@ public struct NearDuplicateMatch: Sendable, Equatable, Codable {
     }
 }
 
+/// Why two texts are, or are not, duplicates by content.
+public struct ContentExplanation: Sendable, Equatable, Codable {
+    /// SimHash bits that differ; nil when either text has no fingerprint (nothing left after normalization).
+    public var distance: Int?
+    /// Jaccard similarity of the shingle sets (estimated for pages, exact for notes).
+    public var similarity: Double?
+    /// The verdict's kind (`exact`, `near`, `note`), nil when not duplicates.
+    public var match: String?
+    public var sharedPassages: [String]
+}
+
 /// The verdict over the candidates the store found through band keys and the exact hash.
 public enum DuplicateJudge {
     /// Among candidates (id, fingerprint), the best match within the thresholds, if any: an exact match
@@ -75,6 +86,25 @@ public enum DuplicateJudge {
         }
         let union = a.count + b.count - shared
         return union == 0 ? 1 : Double(shared) / Double(union)
+    }
+
+    /// For `why-dup`: the figures behind a content verdict on two texts, and the passages they share.
+    public static func explain(_ text: String, against original: String, options: DedupOptions,
+                               passageLimit: Int = 5) -> ContentExplanation {
+        let first = ContentFingerprint.of(text: text, options: options)
+            ?? ContentFingerprint.note(text: text, options: options)
+        let second = ContentFingerprint.of(text: original, options: options)
+            ?? ContentFingerprint.note(text: original, options: options)
+        var explanation = ContentExplanation(distance: nil, similarity: nil, match: nil,
+                                             sharedPassages: sharedPassages(text, original, limit: passageLimit))
+        if let first, let second {
+            explanation.distance = (first.simhash ^ second.simhash).nonzeroBitCount
+            explanation.similarity = first.noteShingles.isEmpty || second.noteShingles.isEmpty
+                ? MinHash.similarity(first.minhash, second.minhash)
+                : jaccard(first.noteShingles, second.noteShingles)
+            explanation.match = bestMatch(for: first, among: [(0, second)], options: options)?.kind
+        }
+        return explanation
     }
 
     /// For `why-dup`: the longest passages two texts share, longest first, at most `limit`. Texts are compared

@@ -36,19 +36,28 @@ public final class FingerprintIndex {
     /// Every stored fingerprint within `maxDistance` bits of `near`, with its distance, in insertion order
     /// within each block.
     public func candidates(near fingerprint: UInt64, maxDistance: Int) -> [(id: Int64, distance: Int)] {
-        guard maxDistance <= self.maxDistance else { return linearScan(near: fingerprint, maxDistance: maxDistance) }
+        lookup(fingerprint, maxDistance: maxDistance).found
+    }
+
+    /// The candidates and how many stored fingerprints were compared to find them.
+    func lookup(_ fingerprint: UInt64, maxDistance: Int) -> (found: [(id: Int64, distance: Int)], compared: Int) {
+        guard maxDistance <= self.maxDistance else {
+            return (linearScan(near: fingerprint, maxDistance: maxDistance), fingerprints.count)
+        }
         var found: [(id: Int64, distance: Int)] = []
+        var compared = 0
         let queryBlocks = (0..<layout.blockCount).map { layout.bits(block: $0, of: fingerprint) }
         for block in 0..<layout.blockCount {
             for position in tables[block][queryBlocks[block]] ?? [] {
                 let stored = fingerprints[Int(position)]
                 // Seen already through an earlier block it also shares.
                 if (0..<block).contains(where: { layout.bits(block: $0, of: stored) == queryBlocks[$0] }) { continue }
+                compared += 1
                 let distance = (stored ^ fingerprint).nonzeroBitCount
                 if distance <= maxDistance { found.append((ids[Int(position)], distance)) }
             }
         }
-        return found
+        return (found, compared)
     }
 
     /// The reference: compares the query with every stored fingerprint.

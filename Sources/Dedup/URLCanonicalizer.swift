@@ -148,9 +148,9 @@ public struct URLCanonicalizer: Sendable {
     static func site(of key: String) -> String {
         guard let host = URLComponents(string: key)?.host else { return key }
         let labels = host.split(separator: ".")
-        guard labels.count > 2 else { return host }
+        guard labels.count > 2, let topLevel = labels.last else { return host }
         let generic: Set<Substring> = ["com", "net", "org", "gov", "edu", "co", "ac"]
-        let keep = labels.last!.count == 2 && generic.contains(labels[labels.count - 2]) ? 3 : 2
+        let keep = topLevel.count == 2 && generic.contains(labels[labels.count - 2]) ? 3 : 2
         return labels.suffix(keep).joined(separator: ".")
     }
 
@@ -187,6 +187,15 @@ public struct URLCanonicalizer: Sendable {
         guard host.unicodeScalars.allSatisfy({ $0.properties.isASCIIHexDigit || ("g"..."z").contains($0)
                 || $0 == "-" || $0 == "." || $0 == "_" }) else {
             throw fail("the host \(raw) contains characters a host name cannot have")
+        }
+        // A host whose last label is a number is an IPv4 address to resolvers and browsers (`1.2.3`, `0x7f.1`
+        // are read as addresses), so it must be the one dotted-quad form.
+        if let last = labels.last, last.allSatisfy(\.isNumber) || last.hasPrefix("0x") {
+            let octets = labels.compactMap { label in label.allSatisfy(\.isNumber) ? Int(label) : nil }
+            guard labels.count == 4, octets.count == 4, octets.allSatisfy({ $0 <= 255 }),
+                  zip(labels, octets).allSatisfy({ String($1) == $0 }) else {
+                throw fail("the numeric host \(raw) is not a dotted-quad IPv4 address")
+            }
         }
         return host
     }

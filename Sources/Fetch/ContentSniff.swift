@@ -2,7 +2,7 @@ import Foundation
 
 /// Decides whether a response is clearly not an HTML page, from its Content-Type and its first bytes.
 /// Such a response is kept (content type and size reach the moderator) but never parsed.
-enum ContentSniff {
+public enum ContentSniff {
     private static let binarySignatures: [[UInt8]] = [
         Array("%PDF-".utf8),
         [0x89, 0x50, 0x4E, 0x47],          // PNG
@@ -19,7 +19,7 @@ enum ContentSniff {
 
     private static let markup = ["<!doctype html", "<html", "<head", "<body", "<meta", "<title", "<div", "<p", "<script"]
 
-    static func isClearlyNotHTML(contentType: String?, body: Data) -> Bool {
+    public static func isClearlyNotHTML(contentType: String?, body: Data) -> Bool {
         let head = [UInt8](body.prefix(1024))
         if binarySignatures.contains(where: { head.starts(with: $0) })
             || head.dropFirst(4).starts(with: Array("ftyp".utf8))    // MP4, MOV

@@ -8,12 +8,15 @@ import Synchronization
 /// Owns one thread, which owns the multi handle and every easy handle and loops `curl_multi_poll`; other
 /// threads hand work over through a lock-guarded mailbox and wake it with `curl_multi_wakeup`.
 public final class Fetcher: Sendable {
-    private let mailbox = Mailbox()
+    private let mailbox: Mailbox
 
     /// Starts the fetcher thread. Throws `FetchError.invalidAllowHost` for an unusable allow-list entry.
     public init(options: FetchOptions) throws {
+        // Validated before any stored property is set: a throwing init then never reaches `deinit`, which
+        // would wait for a thread that was never started.
         let gate = try AddressGate(allowHosts: options.allowHosts)
-        let mailbox = mailbox
+        let mailbox = Mailbox()
+        self.mailbox = mailbox
         let thread = Thread {
             TransferEngine(options: options, gate: gate, mailbox: mailbox).run()
             mailbox.finished.signal()

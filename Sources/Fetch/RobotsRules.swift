@@ -20,6 +20,7 @@ struct RobotsRules: Sendable, Equatable {
         var wildcard: [Rule] = []
         var agents: [String] = []
         var groupHasRules = false
+        var namedGroupSeen = false
         let token = productToken.lowercased()
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" }) {
             let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
@@ -33,6 +34,7 @@ struct RobotsRules: Sendable, Equatable {
                     groupHasRules = false
                 }
                 agents.append(value.lowercased())
+                namedGroupSeen = namedGroupSeen || value.lowercased() == token
             case "allow", "disallow":
                 groupHasRules = true
                 // An empty Disallow allows everything; it adds no rule.
@@ -44,7 +46,7 @@ struct RobotsRules: Sendable, Equatable {
                 continue
             }
         }
-        rules = named.isEmpty ? wildcard : named
+        rules = namedGroupSeen ? named : wildcard
     }
 
     /// Whether a request target (path with query) may be fetched.

@@ -94,6 +94,14 @@ final class TransferEngine {
         var active = 0
         var lastStart: ContinuousClock.Instant?
         var hasQueued: Bool { head < queue.count }
+
+        mutating func dropHead() {
+            head += 1
+            if head == queue.count {
+                queue.removeAll(keepingCapacity: true)
+                head = 0
+            }
+        }
     }
 
     private let options: FetchOptions
@@ -159,10 +167,8 @@ final class TransferEngine {
             delayed.append(job)
             return
         }
-        var host = hosts[origin] ?? HostState()
-        if !host.hasQueued { hostsWithWork.append(origin) }
-        host.queue.append(job)
-        hosts[origin] = host
+        if hosts[origin]?.hasQueued != true { hostsWithWork.append(origin) }
+        hosts[origin, default: HostState()].queue.append(job)
     }
 
     private func startReadyWork(_ multi: MultiHandle) {
@@ -188,10 +194,7 @@ final class TransferEngine {
     }
 
     private func startQueued(at origin: String, now: ContinuousClock.Instant, _ multi: MultiHandle) {
-        while running.count < options.concurrency, let host = hosts[origin], host.hasQueued,
-              host.active < options.perHostConcurrency,
-              host.lastStart.map({ now >= $0 + perHostDelay }) ?? true {
-            let job = host.queue[host.head]
+        while running.count < options.concurrency, let job = startableHead(of: origin, now: now) {
             if options.respectRobots {
                 switch robots[origin] {
                 case nil:
@@ -201,25 +204,23 @@ final class TransferEngine {
                     return
                 case .known(let rules):
                     if !rules.allows(job.parts?.target ?? "/") {
-                        dequeue(origin)
+                        hosts[origin]?.dropHead()
                         fail(job, .robots, "robots.txt of \(origin) disallows it")
                         continue
                     }
                 }
             }
-            dequeue(origin)
+            hosts[origin]?.dropHead()
             start(job, origin: origin, multi)
         }
     }
 
-    private func dequeue(_ origin: String) {
-        guard var host = hosts[origin] else { return }
-        host.head += 1
-        if host.head == host.queue.count {
-            host.queue.removeAll(keepingCapacity: true)
-            host.head = 0
-        }
-        hosts[origin] = host
+    /// The next job of a host when the host's limits let it start now. Holds no copy of the host's queue
+    /// past the call, so `dropHead` mutates it in place.
+    private func startableHead(of origin: String, now: ContinuousClock.Instant) -> FetchJob? {
+        guard let host = hosts[origin], host.hasQueued, host.active < options.perHostConcurrency,
+              host.lastStart.map({ now >= $0 + perHostDelay }) ?? true else { return nil }
+        return host.queue[host.head]
     }
 
     private func begin(_ transfer: EasyTransfer, _ purpose: Purpose, origin: String, _ multi: MultiHandle) -> Bool {

@@ -39,7 +39,7 @@ public struct BatchImporter: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImportFileError(file: path, reason: "cannot read the file")
         }
-        let format = (path as NSString).pathExtension.lowercased()
+        let format = URL(fileURLWithPath: path).pathExtension.lowercased()
         let lines = splitLines(data)
         switch format {
         case "jsonl", "ndjson": return lines.map { readJSONLine($0, file: path) }
@@ -95,7 +95,7 @@ public struct BatchImporter: Sendable {
                 fields[key] = string
             }
             return try validator.validate(url: fields["url"], note: fields["note"], volunteer: volunteer(fields["volunteer"]),
-                                          source: "\((file as NSString).lastPathComponent):\(raw.number)")
+                                          source: "\(URL(fileURLWithPath: file).lastPathComponent):\(raw.number)")
         }
     }
 
@@ -106,7 +106,7 @@ public struct BatchImporter: Sendable {
             let url = parts.first.map(String.init)
             let note = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : nil
             return try validator.validate(url: url, note: note, volunteer: volunteer(nil),
-                                          source: "\((file as NSString).lastPathComponent):\(raw.number)")
+                                          source: "\(URL(fileURLWithPath: file).lastPathComponent):\(raw.number)")
         }
     }
 
@@ -132,7 +132,7 @@ public struct BatchImporter: Sendable {
                 }
                 let fields = Dictionary(zip(columns, values), uniquingKeysWith: { first, _ in first })
                 return try validator.validate(url: fields["url"], note: fields["note"], volunteer: volunteer(fields["volunteer"]),
-                                              source: "\((file as NSString).lastPathComponent):\(raw.number)")
+                                              source: "\(URL(fileURLWithPath: file).lastPathComponent):\(raw.number)")
             }
         }
     }

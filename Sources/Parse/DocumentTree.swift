@@ -6,9 +6,30 @@ struct DocumentTree {
         var value: String
     }
 
+    /// What the main-text passes need to know about an element name, looked up once per element.
+    struct Kind: OptionSet {
+        let rawValue: UInt8
+        static let block = Kind(rawValue: 1)
+        static let ignored = Kind(rawValue: 2)
+        static let link = Kind(rawValue: 4)
+
+        init(rawValue: UInt8) {
+            self.rawValue = rawValue
+        }
+
+        init(name: String) {
+            var kind: Kind = []
+            if MainText.blockTags.contains(name) { kind.insert(.block) }
+            if MainText.ignoredTags.contains(name) { kind.insert(.ignored) }
+            if name == "a" { kind.insert(.link) }
+            self = kind
+        }
+    }
+
     struct Node {
         /// Lower-case element name; empty for a text node.
         var name: String
+        var kind: Kind
         /// Text of a text node; empty for an element.
         var text: String
         var attributes: [Attribute]
@@ -41,15 +62,16 @@ struct DocumentTree {
         children(of: index).first { nodes[$0].name == name }
     }
 
-    /// Text of the subtree, whitespace runs kept as they are. With `separating`, a space stands for each
-    /// element named in it (block boundaries inside a heading still divide words).
-    func text(of index: Int, separating: Set<String> = []) -> String {
+    /// Text of the subtree, whitespace runs kept as they are. With `separatingBlocks`, a space stands for each
+    /// block element and `<br>` (block boundaries inside a heading still divide words).
+    func text(of index: Int, separatingBlocks: Bool = false) -> String {
         var result = ""
         var position = index
         while position < nodes[index].end {
             if nodes[position].isText {
                 result += nodes[position].text
-            } else if position != index, separating.contains(nodes[position].name) {
+            } else if separatingBlocks, position != index,
+                      nodes[position].kind.contains(.block) || nodes[position].name == "br" {
                 result += " "
             }
             position += 1
@@ -72,8 +94,8 @@ struct DocumentTree {
         private var nodes: [Node] = []
         private var open: [Int] = []
 
-        mutating func openElement(name: String, attributes: [Attribute]) {
-            nodes.append(Node(name: name.isEmpty ? "?" : name, text: "", attributes: attributes,
+        mutating func openElement(name: String, kind: Kind, attributes: [Attribute]) {
+            nodes.append(Node(name: name.isEmpty ? "?" : name, kind: kind, text: "", attributes: attributes,
                               parent: open.last ?? -1, end: nodes.count + 1))
             open.append(nodes.count - 1)
         }
@@ -84,7 +106,7 @@ struct DocumentTree {
         }
 
         mutating func appendText(_ text: String) {
-            nodes.append(Node(name: "", text: text, attributes: [], parent: open.last ?? -1, end: nodes.count + 1))
+            nodes.append(Node(name: "", kind: [], text: text, attributes: [], parent: open.last ?? -1, end: nodes.count + 1))
         }
 
         mutating func finish() -> DocumentTree {

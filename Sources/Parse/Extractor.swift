@@ -48,8 +48,9 @@ public struct Extractor: Sendable {
                          metadata.meta("twitter:title")],
             headings: metadata.headings + Headline.candidates(in: tree, before: roots),
             bodyText: fullText, siteName: siteName), limit: options.titleLimit)
-        let mainText = TextCleaning.truncate(ArticleEdges.trim(paragraphs, title: page.title).joined(separator: "\n\n"),
-                                             to: options.textLimit)
+        let trimmed = ArticleEdges.trim(paragraphs, title: page.title).joined(separator: "\n\n")
+        // Counting characters is slow on long text; fewer UTF-8 bytes than the limit means fewer characters.
+        let mainText = trimmed.utf8.count <= options.textLimit ? trimmed : TextCleaning.truncate(trimmed, to: options.textLimit)
         page.mainText = mainText
         let declaredDescription = metadata.meta("og:description", "description", "twitter:description")
             ?? metadata.linkedData.description

@@ -137,7 +137,6 @@ enum TitleChoice {
 /// short line above the text.
 enum Headline {
     private static let emphasis: Set<String> = ["h1", "h2", "h3", "b", "strong", "font"]
-    private static let separators = MainText.blockTags.union(["br"])
 
     /// Candidates in document order, from the start of the body to the first long paragraph of the content.
     static func candidates(in tree: DocumentTree, before roots: [Int]) -> [String] {
@@ -156,9 +155,10 @@ enum Headline {
                 index = node.end
                 continue
             }
-            let names = ((node.attribute("class") ?? "") + (node.attribute("id") ?? "")).lowercased()
-            if emphasis.contains(node.name) || names.contains("title") || names.contains("headline") {
-                let text = trimmedHeadline(TextCleaning.line(tree.text(of: index, separating: separators)))
+            // A headline is a short run of text: elements spanning many nodes are containers, not headlines.
+            if node.end - index <= 24,
+               emphasis.contains(node.name) || namesHeadline(node) {
+                let text = trimmedHeadline(Script.cleanLine(tree.text(of: index, separatingBlocks: true)))
                 let length = text.count
                 if (4...80).contains(length), let last = text.unicodeScalars.last,
                    !Script.isSentenceEnd(last) || last == "？" || last == "！", !looksLikeByline(text) {
@@ -170,6 +170,14 @@ enum Headline {
             index += 1
         }
         return found
+    }
+
+    private static let headlineNames = NeedleSet(["title", "headline"])
+
+    private static func namesHeadline(_ node: DocumentTree.Node) -> Bool {
+        let className = node.attribute("class"), id = node.attribute("id")
+        guard className != nil || id != nil else { return false }
+        return headlineNames.occurs(in: ByteSearch.lowercased((className ?? "") + " " + (id ?? "")))
     }
 
     /// Without decoration around it: bullets, stars and a leading `[channel]` or `【channel】` tag.
@@ -219,7 +227,7 @@ enum ArticleEdges {
         }
         var end = paragraphs.count
         while end > start + 1, paragraphs[end - 1].count < 120,
-              trailingMarkers.contains(where: { paragraphs[end - 1].contains($0) }) {
+              trailingMarkers.contains(where: { ByteSearch.contains(paragraphs[end - 1], $0) }) {
             end -= 1
         }
         return Array(paragraphs[start..<end])
@@ -233,10 +241,30 @@ enum PublishedDate {
         let scalars = Array(text.unicodeScalars.prefix(4_000))
         var index = 0
         while index + 7 < scalars.count {
-            if let date = date(at: index, in: scalars) { return date }
+            if let date = date(at: index, in: scalars) ?? slashedDate(at: index, in: scalars) { return date }
             index += 1
         }
         return nil
+    }
+
+    /// `7/5/2005 9:23:57 PM`: month first as in the US, unless the first number cannot be a month.
+    private static func slashedDate(at start: Int, in scalars: [Unicode.Scalar]) -> String? {
+        if start > 0, digitValue(scalars[start - 1]) != nil || scalars[start - 1] == "/" { return nil }
+        guard let first = digits(at: start, in: scalars, maximum: 2), first.end < scalars.count,
+              scalars[first.end] == "/",
+              let second = digits(at: first.end + 1, in: scalars, maximum: 2), second.end < scalars.count,
+              scalars[second.end] == "/",
+              let year = digits(at: second.end + 1, in: scalars, maximum: 4), year.end - second.end - 1 == 4,
+              (1970...2100).contains(year.value) else { return nil }
+        if year.end < scalars.count, digitValue(scalars[year.end]) != nil { return nil }
+        let (month, day) = first.value > 12 ? (second.value, first.value) : (first.value, second.value)
+        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+        return format(year: year.value, month: month, day: day)
+    }
+
+    private static func format(year: Int, month: Int, day: Int) -> String {
+        func padded(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(padded(month))-\(padded(day))"
     }
 
     private static func digits(at start: Int, in scalars: [Unicode.Scalar], maximum: Int) -> (value: Int, end: Int)? {
@@ -278,8 +306,7 @@ enum PublishedDate {
         position = skipSpaces(position + 1, scalars)
         guard let day = digits(at: position, in: scalars, maximum: 2), (1...31).contains(day.value) else { return nil }
         if day.end < scalars.count, digitValue(scalars[day.end]) != nil { return nil }
-        func padded(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year.value)-\(padded(month.value))-\(padded(day.value))"
+        return format(year: year.value, month: month.value, day: day.value)
     }
 }
 
@@ -290,7 +317,7 @@ enum WeChatVariables {
         for script in scripts {
             if let biz = value(of: "biz", in: script), let mid = value(of: "mid", in: script),
                let idx = value(of: "idx", in: script), let sn = value(of: "sn", in: script) {
-                return WeChatIdentity(biz: biz, mid: mid, idx: idx, sn: sn)
+                return cleaned(biz: biz, mid: mid, idx: idx, sn: sn)
             }
         }
         for link in links {
@@ -298,10 +325,17 @@ enum WeChatVariables {
             guard query.contains("__biz="), let items = URLComponents(string: query)?.queryItems else { continue }
             func item(_ name: String) -> String? { items.first { $0.name == name }?.value.flatMap { $0.isEmpty ? nil : $0 } }
             if let biz = item("__biz"), let mid = item("mid"), let idx = item("idx"), let sn = item("sn") {
-                return WeChatIdentity(biz: biz, mid: mid, idx: idx, sn: sn)
+                return cleaned(biz: biz, mid: mid, idx: idx, sn: sn)
             }
         }
         return nil
+    }
+
+    /// Identity values come from page scripts and links: cleaned and capped like every stored string.
+    private static func cleaned(biz: String, mid: String, idx: String, sn: String) -> WeChatIdentity? {
+        let values = [biz, mid, idx, sn].map { TextCleaning.line($0, limit: 128) }
+        guard !values.contains(where: \.isEmpty) else { return nil }
+        return WeChatIdentity(biz: values[0], mid: values[1], idx: values[2], sn: values[3])
     }
 
     /// The first non-empty quoted string of `var name = "a" || "b"` (or `window.name = …`).
@@ -350,7 +384,8 @@ enum WeChatVariables {
 
 /// `zh`, `en` or `other`, from script statistics of the text and the page's `lang` attribute.
 enum LanguageGuess {
-    private static let englishWords: Set<String> = ["the", "and", "of", "to", "is", "in", "that", "for", "with", "was"]
+    private static let englishWords: Set<[UInt8]> = Set(
+        ["the", "and", "of", "to", "is", "in", "that", "for", "with", "was"].map { Array($0.utf8) })
 
     private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.value < 0x80 { return (0x41...0x5A).contains(scalar.value) || (0x61...0x7A).contains(scalar.value) }
@@ -372,9 +407,19 @@ enum LanguageGuess {
         if han * 10 >= letters * 3, kana * 20 < han { return "zh" }
         if latin * 2 < letters { return "other" }
         if let declaredPrimary, !declaredPrimary.isEmpty { return declaredPrimary == "en" ? "en" : "other" }
-        let words = text.prefix(5_000).lowercased().split { !$0.isLetter }
-        let common = words.filter { englishWords.contains(String($0)) }.count
-        return common * 12 >= words.count ? "en" : "other"
+        var words = 0, common = 0
+        var word: [UInt8] = []
+        for byte in text.utf8.prefix(6_000) {
+            if (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte >= 0x80 {
+                word.append(byte | (byte < 0x80 ? 0x20 : 0))
+                continue
+            }
+            guard !word.isEmpty else { continue }
+            words += 1
+            if englishWords.contains(word) { common += 1 }
+            word.removeAll(keepingCapacity: true)
+        }
+        return common * 12 >= max(words, 1) ? "en" : "other"
     }
 }
 
@@ -387,8 +432,10 @@ struct LinkResolver {
     }
 
     func resolve(_ reference: String) -> String? {
-        let trimmed = reference.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count < 4_096, !trimmed.unicodeScalars.contains(where: TextCleaning.isControl),
+        let padded = reference.unicodeScalars.first.map(Script.isSpace) == true
+            || reference.unicodeScalars.last.map(Script.isSpace) == true
+        let trimmed = padded ? reference.trimmingCharacters(in: .whitespacesAndNewlines) : reference
+        guard !trimmed.isEmpty, trimmed.utf8.count < 4_096, !trimmed.unicodeScalars.contains(where: TextCleaning.isControl),
               let url = URL(string: trimmed, relativeTo: base)?.absoluteURL,
               let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
               url.host?.isEmpty == false else { return nil }

@@ -26,6 +26,10 @@ final class HTMLDocument {
     /// Parses `html`; throws `ParseFailure` when libxml2 produces no document at all.
     init(html: String, url: String?) throws(ParseFailure) {
         _ = Self.initialized
+        // HTML_PARSE_NOERROR silences the parser's own reports, but encoding and I/O errors still go to the
+        // thread's generic handler, which prints to stderr. A structured handler takes precedence over it
+        // (libxml2 keeps both per thread); ours drops the report: truncation is read from the context.
+        xmlSetStructuredErrorFunc(nil) { _, _ in }
         guard let context = htmlNewParserCtxt() else { throw ParseFailure.noMemory }
         defer { htmlFreeParserCtxt(context) }
         var text = html
@@ -51,13 +55,16 @@ final class HTMLDocument {
     func tree() -> DocumentTree {
         var builder = DocumentTree.Builder()
         guard let root = xmlDocGetRootElement(document) else { return builder.finish() }
+        // The parser interns element and attribute names in its dictionary: one Swift string per distinct
+        // pointer saves a conversion and a lower-casing per node.
+        var names = NameCache()
         var node: xmlNodePtr? = root
         while let current = node {
             var descend = false
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
-                let name = current.pointee.name.map { String(cString: $0).lowercased() } ?? ""
-                builder.openElement(name: name, attributes: attributes(of: current))
+                let (name, kind) = current.pointee.name.map { names.element(for: $0) } ?? ("", [])
+                builder.openElement(name: name, kind: kind, attributes: attributes(of: current, names: &names))
                 descend = current.pointee.children != nil
                 if !descend { builder.closeElement() }
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
@@ -85,13 +92,13 @@ final class HTMLDocument {
         return builder.finish()
     }
 
-    private func attributes(of element: xmlNodePtr) -> [DocumentTree.Attribute] {
+    private func attributes(of element: xmlNodePtr, names: inout NameCache) -> [DocumentTree.Attribute] {
         var result: [DocumentTree.Attribute] = []
         var attribute = element.pointee.properties
         while let current = attribute {
             attribute = current.pointee.next
             guard let namePointer = current.pointee.name else { continue }
-            let name = String(cString: namePointer).lowercased()
+            let name = names.name(for: namePointer)
             let value: String
             if let child = current.pointee.children, child.pointee.next == nil,
                child.pointee.type == XML_TEXT_NODE, let content = child.pointee.content {
@@ -110,6 +117,23 @@ final class HTMLDocument {
 
 @available(*, unavailable)
 extension HTMLDocument: Sendable {}
+
+/// Lower-cased Swift names for the interned name pointers of one document; lives only during `tree()`.
+private struct NameCache {
+    private var names: [UnsafePointer<xmlChar>: (name: String, kind: DocumentTree.Kind)] = Dictionary(minimumCapacity: 128)
+
+    mutating func element(for pointer: UnsafePointer<xmlChar>) -> (String, DocumentTree.Kind) {
+        if let known = names[pointer] { return known }
+        let name = String(cString: pointer).lowercased()
+        let entry = (name: name, kind: DocumentTree.Kind(name: name))
+        names[pointer] = entry
+        return entry
+    }
+
+    mutating func name(for pointer: UnsafePointer<xmlChar>) -> String {
+        element(for: pointer).0
+    }
+}
 
 /// Why libxml2 gave no document for a page.
 enum ParseFailure: Error, CustomStringConvertible {

@@ -231,16 +231,17 @@ struct MainText {
                 siblingScore += score[top] * 0.2
             }
             let density = linkDensity(sibling)
-            let length = textLength[sibling]
-            let endsSentence = tree.text(of: sibling).unicodeScalars.reversed()
-                .first { !Script.isSpace($0) }.map(Script.isSentenceEnd) ?? false
-            if siblingScore >= threshold
-                || (tree.nodes[sibling].name == "p" && length > 80 && density < 0.25)
-                || (tree.nodes[sibling].name == "p" && density == 0 && endsSentence) {
+            let isParagraph = tree.nodes[sibling].name == "p"
+            if siblingScore >= threshold || (isParagraph && textLength[sibling] > 80 && density < 0.25)
+                || (isParagraph && density == 0 && endsSentence(sibling)) {
                 roots.append(sibling)
             }
         }
         return roots
+    }
+
+    private func endsSentence(_ index: Int) -> Bool {
+        tree.text(of: index).unicodeScalars.reversed().first { !Script.isSpace($0) }.map(Script.isSentenceEnd) ?? false
     }
 
     private func body() -> Int? {
@@ -281,32 +282,34 @@ struct MainText {
         tree.nodes.map { node in
             guard !node.isText else { return ElementTraits() }
             var trait = ElementTraits()
-            trait.block = blockTags.contains(node.name)
-            trait.link = node.name == "a"
-            trait.ignored = ignoredTags.contains(node.name) || isHidden(node)
+            trait.block = node.kind.contains(.block)
+            trait.link = node.kind.contains(.link)
+            trait.ignored = node.kind.contains(.ignored) || isHidden(node)
             let className = node.attribute("class"), id = node.attribute("id")
             guard className != nil || id != nil else { return trait }
             let names = ByteSearch.lowercased((className ?? "") + " " + (id ?? ""))
-            trait.classWeight = (positiveNeedles.contains { ByteSearch.contains(names, $0) } ? 25 : 0)
-                - (negativeNeedles.contains { ByteSearch.contains(names, $0) } ? 25 : 0)
+            trait.classWeight = (positiveNeedles.occurs(in: names) ? 25 : 0) - (negativeNeedles.occurs(in: names) ? 25 : 0)
             trait.unlikely = !["html", "body", "a", "article", "main"].contains(node.name)
-                && unlikelyNeedles.contains { ByteSearch.contains(names, $0) }
-                && !maybeNeedles.contains { ByteSearch.contains(names, $0) }
+                && unlikelyNeedles.occurs(in: names) && !maybeNeedles.occurs(in: names)
             return trait
         }
     }
 
-    private static let positiveNeedles = positiveNames.map { Array($0.utf8) }
-    private static let negativeNeedles = negativeNames.map { Array($0.utf8) }
-    private static let unlikelyNeedles = unlikelyNames.map { Array($0.utf8) }
-    private static let maybeNeedles = maybeNames.map { Array($0.utf8) }
+    private static let positiveNeedles = NeedleSet(positiveNames)
+    private static let negativeNeedles = NeedleSet(negativeNames)
+    private static let unlikelyNeedles = NeedleSet(unlikelyNames)
+    private static let maybeNeedles = NeedleSet(maybeNames)
 
     /// The article body as paragraphs and the roots it came from: the first pass of the retry ladder that
     /// yields enough text (500 characters, or 200 in CJK scripts), else the longest.
     static func extract(from tree: DocumentTree) -> (paragraphs: [String], roots: [Int]) {
         var best: (paragraphs: [String], roots: [Int], length: Int) = ([], [], -1)
         let traits = traits(of: tree)
-        for strictness in Strictness.allCases {
+        let anyUnlikely = traits.contains { $0.unlikely }
+        let anyWeight = traits.contains { $0.classWeight != 0 }
+        for (step, strictness) in Strictness.allCases.enumerated() {
+            // A pass that relaxes a rule the page never triggered would repeat the previous one.
+            if step == 1 && !anyUnlikely || step == 2 && !anyWeight { continue }
             let scorer = MainText(tree: tree, traits: traits, strictness: strictness)
             let roots = scorer.contentRoots()
             let paragraphs = scorer.render(roots)
@@ -328,7 +331,7 @@ struct MainText {
         var paragraphs: [String] = []
         var current = ""
         func flush() {
-            let line = TextCleaning.line(current, limit: .max)
+            let line = Script.cleanLine(current)
             if !line.isEmpty { paragraphs.append(line) }
             current = ""
         }
@@ -349,7 +352,7 @@ struct MainText {
                     current += node.text
                 } else if node.name == "br" {
                     flush()
-                } else if Self.blockTags.contains(node.name) {
+                } else if node.kind.contains(.block) {
                     flush()
                     openBlocks.append(position)
                 } else if node.name == "img" {
@@ -372,6 +375,34 @@ struct ElementTraits {
     var unlikely = false
     var block = false
     var link = false
+}
+
+/// Several ASCII words searched for in one pass: needles are grouped by first byte, so each position of the
+/// haystack is compared only with the needles that can start there.
+struct NeedleSet: Sendable {
+    private let byFirstByte: [[[UInt8]]]
+
+    init(_ words: [String]) {
+        var groups = Array(repeating: [[UInt8]](), count: 256)
+        for word in words where !word.isEmpty {
+            let bytes = Array(word.utf8)
+            groups[Int(bytes[0])].append(bytes)
+        }
+        byFirstByte = groups
+    }
+
+    func occurs(in haystack: [UInt8]) -> Bool {
+        haystack.withUnsafeBufferPointer { buffer in
+            for start in buffer.indices {
+                for needle in byFirstByte[Int(buffer[start])] where start + needle.count <= buffer.count {
+                    var matched = 1
+                    while matched < needle.count, buffer[start + matched] == needle[matched] { matched += 1 }
+                    if matched == needle.count { return true }
+                }
+            }
+            return false
+        }
+    }
 }
 
 /// Substring search on UTF-8 bytes: class names and scripts are searched for every element of every page,

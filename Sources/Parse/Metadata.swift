@@ -54,7 +54,7 @@ struct Metadata {
                 let relations = (node.attribute("rel") ?? "").lowercased().split(separator: " ")
                 if relations.contains("canonical"), let href = node.attribute("href"), !href.isEmpty { canonical = href }
             case "h1" where !parentHidden && headings.count < 8:
-                let text = TextCleaning.line(tree.text(of: index, separating: MainText.blockTags.union(["br"])))
+                let text = Script.cleanLine(tree.text(of: index, separatingBlocks: true))
                 if !text.isEmpty { headings.append(text) }
             case "time" where !parentHidden && times.count < 8:
                 times.append(node.attribute("datetime") ?? tree.text(of: index))
@@ -62,7 +62,7 @@ struct Metadata {
                 let text = tree.text(of: index)
                 if (node.attribute("type") ?? "").lowercased().contains("ld+json") {
                     linkedData.read(json: text)
-                } else if ByteSearch.contains(text, "biz") && ByteSearch.contains(text, "sn") {
+                } else if ["var biz", "window.biz", "__biz="].contains(where: { ByteSearch.contains(text, $0) }) {
                     weChatScripts.append(text)
                 }
             default:

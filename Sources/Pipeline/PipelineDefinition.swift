@@ -135,12 +135,12 @@ public struct PipelineDefinition: Codable, Sendable, Equatable {
 
     public static func load(path: String) throws -> PipelineDefinition {
         var definition = try StrictJSON.decode(PipelineDefinition.self, contentsOf: path)
-        definition.directory = (path as NSString).deletingLastPathComponent
+        definition.directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return definition
     }
 
     /// A rule file's path as the pipeline file names it, resolved beside the pipeline file.
     public func resolve(_ file: String) -> String {
-        file.hasPrefix("/") ? file : (directory as NSString).appendingPathComponent(file)
+        file.hasPrefix("/") ? file : URL(fileURLWithPath: directory, isDirectory: true).appendingPathComponent(file).path
     }
 }

@@ -32,10 +32,8 @@ public struct StageEngines: Sendable {
         case .failure(let problem):
             return (StageOutcome(itemID: item.id, from: item.state, to: .failed, stage: .fetch, problem: problem), next)
         case .success(var capture):
-            if capture.status >= 400 {
-                let code: ProblemCode = capture.status >= 500 ? .http5xx : .http4xx
-                let problem = Problem(code, stage: .fetch, message: "\(capture.finalURL) answered HTTP \(capture.status)")
-                return (StageOutcome(itemID: item.id, from: item.state, to: .failed, stage: .fetch, problem: problem), next)
+            if capture.problem == nil && ContentSniff.isClearlyNotHTML(contentType: capture.contentType, body: capture.body) {
+                capture.problem = .notHTML
             }
             if capture.problem == nil {
                 let decoded = CharsetDecoder.decode(capture.body, contentType: capture.contentType)
@@ -43,6 +41,14 @@ public struct StageEngines: Sendable {
                 capture.charset = decoded.charset
                 capture.charsetBasis = decoded.basis
                 capture.problem = blockedPages.detect(url: capture.finalURL, status: capture.status, text: decoded.text)
+            }
+            // An error status with a challenge page (Cloudflare answers 403/503) is a captcha for the
+            // moderator, not a dead link; any other error status fails, its response kept as evidence.
+            if capture.status >= 400 && capture.problem?.reachesReview != true {
+                let code: ProblemCode = capture.status >= 500 ? .http5xx : .http4xx
+                let problem = Problem(code, stage: .fetch, message: "\(capture.finalURL) answered HTTP \(capture.status)")
+                return (StageOutcome(itemID: item.id, from: item.state, to: .failed, stage: .fetch, capture: capture,
+                                     problem: problem), next)
             }
             next.capture = capture
             next.state = .fetched

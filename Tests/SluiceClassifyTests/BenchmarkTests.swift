@@ -11,7 +11,11 @@ import Testing
     func printClassifyThroughput() throws {
         let examples = try LabeledSample.load(path: Fixtures.labeledPath).map(\.example)
         let engine = try Fixtures.engine()
-        let model = try ClassifierModel.train(examples, options: ClassifyOptions())
+        let clock = ContinuousClock()
+        var trained: ClassifierModel?
+        let trainingTime = try clock.measure { trained = try ClassifierModel.train(examples, options: ClassifyOptions()) }
+        let model = try #require(trained)
+        print("training on \(examples.count) decisions: \(trainingTime), model \(try model.serialized().count) bytes of JSON")
         let labelled = ClassifyBenchmark.run(examples: examples, engine: engine, model: model, seconds: 4)
         print("labelled intel (title, note, summary):\n\(labelled)")
         #expect(labelled.phases.allSatisfy { $0.items >= examples.count })

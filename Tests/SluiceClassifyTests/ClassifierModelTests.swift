@@ -57,6 +57,18 @@ import Testing
         #expect(model.categories.count == 10)
     }
 
+    @Test func badLabelledLineIsNamedByNumber() throws {
+        let path = try Fixtures.temporaryFile(
+            #"{"title":"t","text":"x","note":null,"category":"other","approved":true}"# + "\n\n" + #"{"text":"y"}"# + "\n",
+            name: "labeled.jsonl")
+        #expect {
+            try LabeledSample.load(path: path)
+        } throws: { error in
+            guard case .unreadableSample(_, let line, _) = error as? ClassifyError else { return false }
+            return line == 3
+        }
+    }
+
     @Test func corruptModelBytesAreAClearError() {
         #expect(throws: ClassifyError.self) { try ClassifierModel.deserialize(Data("{\"format\":1}".utf8)) }
     }
@@ -69,6 +81,12 @@ import Testing
         let honest = try #require(model.probabilityOfApproval("作者记录了一年的真实收入和踩过的坑，数据很具体"))
         #expect(scam < 0.5)
         #expect(honest > scam)
+    }
+
+    @Test func encodedOptionsReadBackUnchanged() throws {
+        let options = ClassifyOptions(retrainAfterDecisions: 25, ngramSizes: [1, 2, 3], flagPenalties: ["fraud": 1])
+        let data = try JSONEncoder().encode(options)
+        #expect(try StrictJSON.decode(ClassifyOptions.self, from: data, file: "p.json") == options)
     }
 
     @Test func optionsTakeDefaultsAndRefuseBadValues() throws {

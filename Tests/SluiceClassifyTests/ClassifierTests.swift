@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SluiceClassify
 import SluiceCore
 import Testing
@@ -25,18 +26,21 @@ import Testing
         #expect(result.pApprove == nil)
     }
 
-    @Test func modelDecidesWhereTheRulesHaveNothing() {
-        let classifier = Classifier(engine: engine, model: model, options: options)
-        let input = ClassifyInput(text: "", note: "收集旧木家具翻新后卖给喜欢复古风格的人")
-        #expect(engine.evaluate(input).category == "other")
-        let result = classifier.classify(input, signals: .newcomer(options: options))
+    @Test func modelDecidesWhereTheRulesHaveNothingAndSaysWhy() throws {
+        let eager = ClassifyOptions(modelMinConfidence: 0)
+        let classifier = Classifier(engine: engine, model: model, options: eager)
+        let input = ClassifyInput(text: "", note: "在速卖通上卖配饰，讲了物流时效、差评处理和定价")
+        #expect(engine.evaluate(input).confidence == 0)
+        let predicted = model.predictCategory(input.combinedText)
+        try #require(predicted.category != "other")
+        let result = classifier.classify(input, signals: .newcomer(options: eager))
+        #expect(result.categorySource == .model)
+        #expect(result.category == predicted.category)
+        #expect(!result.matchedTerms.isEmpty && result.matchedTerms.allSatisfy { $0.hasPrefix("model:") })
         #expect(result.pApprove != nil)
-        if result.categorySource == .model {
-            #expect(result.category != "other")
-            #expect(result.matchedTerms.allSatisfy { $0.hasPrefix("model:") })
-        } else {
-            #expect(result.category == "other")
-        }
+
+        let cautious = Classifier(engine: engine, model: model, options: ClassifyOptions(modelMinConfidence: 1))
+        #expect(cautious.classify(input, signals: .newcomer(options: eager)).categorySource == .rule)
     }
 
     @Test func volunteerTrustIsSmoothed() {
@@ -66,6 +70,20 @@ import Testing
         #expect(order.firstIndex(of: "honest-newcomer")! < order.firstIndex(of: "honest-duplicate-of-rejected")!)
         #expect(order.last == "scam")
         #expect(order.count == items.count)
+    }
+
+    @Test func oneClassifierServesManyThreadsWithTheSameResults() throws {
+        let classifier = Classifier(engine: engine, model: model, options: options)
+        let inputs = try LabeledSample.load(path: Fixtures.labeledPath).map(\.input)
+        let signals = VolunteerSignals.newcomer(options: options)
+        let sequential = inputs.map { classifier.classify($0, signals: signals) }
+        let results = Mutex([Int: Classification]())
+        DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
+            let result = classifier.classify(inputs[index], signals: signals)
+            results.withLock { $0[index] = result }
+        }
+        let concurrent = results.withLock { collected in inputs.indices.map { collected[$0] } }
+        #expect(concurrent == sequential)
     }
 
     @Test func everyFlagFamilyLowersPriority() {

@@ -123,6 +123,20 @@ import Testing
         #expect(outcome.flags.isEmpty, "\(outcome.flags)")
     }
 
+    @Test func evidenceIsTheOriginalTextAroundEmojiAndFullWidthDigits() {
+        let outcome = engine.evaluate(ClassifyInput(text: "🔥🔥宝妈在家日入５００🔥，👉扫码进群"))
+        #expect(outcome.flags.contains(RiskFlag(family: "money_claim", rule: "money_claim_zh", matched: "日入５００")))
+        #expect(outcome.flags.contains(RiskFlag(family: "paid_group", rule: "paid_group", matched: "扫码进群")))
+    }
+
+    @Test func hugeInputIsCutBeforeMatching() {
+        let filler = String(repeating: "这是一段很长的普通文字。", count: 20_000)
+        let outcome = engine.evaluate(ClassifyInput(text: "淘宝开店 " + filler + " 刷单"))
+        #expect(outcome.category == "ecommerce")
+        #expect(!outcome.flags.contains { $0.matched == "刷单" })
+        #expect(ClassifyInput(text: filler).combinedText.count == ClassifyInput.characterLimit)
+    }
+
     @Test func nestedMatchesAreReportedOnce() {
         let outcome = engine.evaluate(ClassifyInput(text: "稳赚不赔的项目"))
         #expect(outcome.flags.map(\.matched) == ["稳赚不赔"])
@@ -165,6 +179,16 @@ import Testing
             try RuleEngine.load(path: path)
         } throws: { error in
             (error as? ConfigurationError)?.key == "min_category_scor"
+        }
+    }
+
+    @Test func keywordWithoutPositiveWeightNamesTheCategory() {
+        var rules = engine.rules
+        rules.categories[0].keywords["倒卖"] = -1
+        #expect {
+            try RuleEngine(rules: rules, file: "test.json")
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "categories.ecommerce.keywords"
         }
     }
 

@@ -124,6 +124,8 @@ private func page(_ head: String, _ body: [UInt8]) -> Data {
         let decoded = CharsetDecoder.decode(Data(bytes), contentType: "text/plain; charset=iso-8859-1")
         #expect(decoded.charset == "windows-1252")
         #expect(decoded.text == "He said \u{201C}hello\u{201D} for 5\u{20AC}")
+        let undefinedInGlibc = CharsetDecoder.decode(Data([0x41, 0x81, 0x9D, 0xE9]), contentType: "text/plain; charset=windows-1252")
+        #expect(undefinedInGlibc.text == "A\u{81}\u{9D}é")
         #expect(!decoded.repaired)
     }
 
@@ -220,5 +222,28 @@ private func page(_ head: String, _ body: [UInt8]) -> Data {
             #expect(page.charsetCorrect, "\(page.set)/\(page.id): decoded \(page.decodedCharset), true \(page.trueEncoding)")
             #expect(!page.hasMojibake, "\(page.set)/\(page.id)")
         }
+    }
+}
+
+@Suite struct CharsetConcurrencyTests {
+    /// Decoders share a pool of iconv descriptors; many tasks at once must each get a converter of their own.
+    @Test func concurrentDecodesShareThePoolSafely() async {
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for task in 0..<16 {
+                group.addTask {
+                    (0..<40).allSatisfy { round in
+                        let big5 = (task + round) % 2 == 0
+                        let decoded = CharsetDecoder.decode(page("", big5 ? big5Sentence : gbkSentence),
+                                                            contentType: big5 ? "text/html; charset=big5" : "text/html; charset=gbk")
+                        return decoded.text.contains(big5 ? big5SentenceText : gbkSentenceText)
+                    }
+                }
+            }
+            var all: [Bool] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        #expect(results.count == 16)
+        #expect(results.allSatisfy { $0 })
     }
 }

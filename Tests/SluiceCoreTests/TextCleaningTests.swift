@@ -4,7 +4,7 @@ import SluiceCore
 @Suite struct TextCleaningTests {
     @Test func lineRemovesControlsBidiAndFoldsWhitespace() {
         let hostile = "  赚钱\u{1B}[2J\u{202E}gnp.exe\u{200B}  \n\t方法\u{0}  "
-        #expect(TextCleaning.line(hostile) == "赚钱[2Jgnp.exe 方法")
+        #expect(TextCleaning.line(hostile) == "赚钱 [2Jgnp.exe 方法")
     }
 
     @Test func truncationKeepsWholeGraphemes() {

@@ -111,6 +111,14 @@ import Testing
                                                        "note_similarity", "note_shingle_size"])
     }
 
+    @Test func fingerprintVersionChangesWithWhatShapesFingerprints() {
+        let base = DedupOptions.default
+        #expect(DedupOptions(lshBands: 21).fingerprintVersion != base.fingerprintVersion)
+        #expect(DedupOptions(maxHammingDistance: 5).fingerprintVersion != base.fingerprintVersion)
+        #expect(DedupOptions(shingleSizeCJK: 2).fingerprintVersion != base.fingerprintVersion)
+        #expect(DedupOptions(minJaccard: 0.5).fingerprintVersion == base.fingerprintVersion)
+    }
+
     @Test func refusesValuesOutOfRangeAndUnknownKeys() {
         #expect(throws: ConfigurationError.self) {
             try StrictJSON.decode(DedupOptions.self, from: Data(#"{"max_hamming_distance": 40}"#.utf8), file: "p.json")
@@ -165,6 +173,18 @@ import Testing
         #expect(match?.candidateID == 1)
         #expect(match?.kind == "note")
         #expect(DuplicateJudge.bestMatch(for: unrelated, among: [(1, first)], options: options) == nil)
+    }
+
+    @Test func explainsAVerdictWithFiguresAndPassages() {
+        let original = ContentFingerprintTests.article
+        let truncated = String(original.prefix(original.count * 4 / 5))
+        let explanation = DuplicateJudge.explain(truncated, against: original, options: .default)
+        #expect(explanation.match == "near")
+        #expect((explanation.similarity ?? 0) >= DedupOptions.default.minJaccard)
+        #expect(explanation.sharedPassages.first?.hasPrefix("很多人问我") == true)
+        let unrelated = DuplicateJudge.explain("小红书探店博主接广告报价", against: original, options: .default)
+        #expect(unrelated.match == nil)
+        #expect(unrelated.distance != nil)
     }
 
     @Test func sharedPassagesFindTheCommonRuns() {

@@ -51,6 +51,15 @@ import SluiceTestSupport
         }
     }
 
+    @Test func onlyTheRecordedPDFIsMarkedNotHTML() throws {
+        let archive = try Self.archive()
+        for entry in try Self.manifest().responses {
+            let capture = try #require(archive.capture(for: entry.url))
+            let isPDF = entry.file?.hasSuffix(".pdf") ?? false
+            #expect((capture.problem == .notHTML) == isPDF, "\(entry.url): \(capture.problem?.rawValue ?? "content")")
+        }
+    }
+
     @Test func shortLinksFollowTheirRecordedRedirects() throws {
         let archive = try Self.archive()
         for entry in try Self.manifest().responses {

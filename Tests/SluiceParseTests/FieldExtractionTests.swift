@@ -73,6 +73,7 @@ import Testing
         ("", "<time datetime=\"2022-02-13\">昨天</time>", "2022-02-13"),
         ("", "<div>发布时间：2024年3月5日 10:00</div>", "2024-03-05"),
         ("", "<span>2005/9/15 11:46</span>", "2005-09-15"),
+        ("", "<td>发布日期： 9/17/2004 5:54:13 AM</td>", "2004-09-17"),
     ])
     func publishedDateInItsForms(head: String, before: String, expected: String) throws {
         #expect(try page(head: head, body: before + Self.prose).publishedDate == expected)

@@ -1,6 +1,6 @@
 import Foundation
 import SluiceCore
-import SluiceParse
+@testable import SluiceParse
 import Testing
 
 /// Documents built to break parsers: each must give a result or a recorded problem, never a crash or hang.
@@ -106,5 +106,17 @@ import Testing
         } catch {
             Issue.record("unexpected error \(error)")
         }
+    }
+}
+
+/// The fast paragraph cleaner must agree with Core's `TextCleaning.line`, which defines the cleaning.
+@Suite struct ParagraphCleaningTests {
+    @Test(arguments: [
+        "plain text", "  lead and trail  ", "a\u{0}b\u{7}c\u{1B}d", "tab\tand\nnew\r\nline", "bidi\u{202E}over\u{2066}ride",
+        "zero\u{200B}\u{200B}width\u{FEFF}", "c1\u{85}\u{9F}controls", "全角\u{3000}空格　和\u{A0}不换行", "\u{2028}\u{2029}",
+        "emoji 👩‍👩‍👧 e\u{301} ok",
+    ])
+    func matchesCoreCleaning(text: String) {
+        #expect(Script.cleanLine(text) == TextCleaning.line(text, limit: .max))
     }
 }

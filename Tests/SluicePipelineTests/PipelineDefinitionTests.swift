@@ -25,7 +25,7 @@ import SluiceTestSupport
         #expect(definition.stages.parse.workers == 3)
         #expect(definition.stages.parse.queueBound == 32)
         #expect(definition.fetch.maxRedirects == 5)
-        #expect(definition.directory == directory.url.path)
+        #expect(definition.directory == directory.url.standardizedFileURL.path)
     }
 
     @Test func unknownKeysAreRefusedWithFileAndKey() {

@@ -9,25 +9,6 @@ import SluiceTestSupport
 @Suite struct PipelineRunnerTests {
     let directory = TemporaryDirectory("runner")
 
-    static let words = ["小红书", "闲鱼", "抖音", "直播", "选品", "定价", "客服", "上新", "复盘", "社群", "私域", "海报",
-                        "接单", "文案", "剪辑", "拍摄", "物流", "退货", "评价", "引流", "转化", "复购", "成本", "利润"]
-
-    /// A page whose text differs from every other index's: words drawn by a generator seeded with the index.
-    static func page(_ index: Int) -> String {
-        var state = UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15
-        var sentences: [String] = []
-        for _ in 0..<24 {
-            var sentence = ""
-            for _ in 0..<6 {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                sentence += words[Int(state >> 33) % words.count]
-            }
-            sentences.append(sentence + "。")
-        }
-        let body = sentences.joined()
-        return "<html><head><title>副业笔记 \(index)</title></head><body><article><p>\(body)</p></article></body></html>"
-    }
-
     func definition(queueBound: Int, server: TestHTTPServer) throws -> PipelineDefinition {
         var definition = try PipelineDefinition.load(path: SharedCorpus.packageRoot.appendingPathComponent("pipelines/default.json").path)
         for keyPath: WritableKeyPath<StageLayout, StageSettings> in [\.fetch, \.parse, \.dedup, \.classify] {
@@ -42,7 +23,7 @@ import SluiceTestSupport
     func server(pages: Int, delay: Duration = .zero) throws -> TestHTTPServer {
         var routes: [String: TestHTTPReply] = [:]
         for index in 0..<pages {
-            var reply = try TestHTTPReply.html(Self.page(index))
+            var reply = try TestHTTPReply.html(DistinctPages.html(index))
             reply.delay = delay
             routes["/p/\(index)"] = reply
         }

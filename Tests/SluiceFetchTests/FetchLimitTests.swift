@@ -1,0 +1,147 @@
+import Foundation
+import SluiceCore
+import SluiceTestSupport
+import Synchronization
+import Testing
+@testable import SluiceFetch
+
+@Suite struct FetchLimitTests {
+    func limitedOptions(_ server: TestHTTPServer) -> FetchOptions {
+        var options = loopbackOptions(server)
+        options.retries = 0
+        return options
+    }
+
+    @Test func aTricklingServerIsCutOffAsATimeout() throws {
+        let body = Data(String(repeating: "<p>slow</p>", count: 100).utf8)
+        let server = try TestHTTPServer(routes: [
+            "/trickle": TestHTTPReply(status: 200, headers: [HTTPHeader(name: "Content-Type", value: "text/html")],
+                                      body: body, delivery: .trickle(bytes: 1, interval: .milliseconds(200))),
+        ])
+        defer { server.stop() }
+        var options = limitedOptions(server)
+        options.lowSpeedBytesPerSecond = 100
+        options.lowSpeedTimeSeconds = 1
+        let started = ContinuousClock.now
+        _ = expectFailure(try fetchOne(server.baseURL + "/trickle", options), .timeout)
+        #expect(ContinuousClock.now - started < .seconds(4))
+    }
+
+    @Test func aSilentServerHitsTheTotalTimeout() throws {
+        let server = try TestHTTPServer(routes: ["/silent": TestHTTPReply(status: 200, delay: .seconds(4))])
+        defer { server.stop() }
+        var options = limitedOptions(server)
+        options.totalTimeoutSeconds = 1
+        let started = ContinuousClock.now
+        _ = expectFailure(try fetchOne(server.baseURL + "/silent", options), .timeout)
+        #expect(ContinuousClock.now - started < .seconds(3))
+    }
+
+    @Test func anEndlessBodyIsCutOffAsTooLarge() throws {
+        let server = try TestHTTPServer(routes: [
+            "/endless": TestHTTPReply(status: 200, headers: [HTTPHeader(name: "Content-Type", value: "text/html")],
+                                      delivery: .endless),
+        ])
+        defer { server.stop() }
+        var options = limitedOptions(server)
+        options.maxBodyBytes = 200_000
+        let problem = expectFailure(try fetchOne(server.baseURL + "/endless", options), .tooLarge)
+        #expect(problem?.message.contains("200000") == true)
+    }
+
+    @Test func aDeclaredLengthOverTheCapIsRefused() throws {
+        let server = try TestHTTPServer(routes: ["/big": .bytes(Data(count: 300_000), contentType: "text/html")])
+        defer { server.stop() }
+        var options = limitedOptions(server)
+        options.maxBodyBytes = 100_000
+        _ = expectFailure(try fetchOne(server.baseURL + "/big", options), .tooLarge)
+    }
+
+    @Test func aGzipBombIsCutOffWhileDecoding() throws {
+        let bomb = try TestHTTPReply.gzipBomb(decodedBytes: 64 * 1024 * 1024)
+        let server = try TestHTTPServer(routes: ["/bomb": bomb])
+        defer { server.stop() }
+        var options = limitedOptions(server)
+        options.maxDecodedBytes = 1_000_000
+        #expect(bomb.body.count < options.maxBodyBytes)
+        let problem = expectFailure(try fetchOne(server.baseURL + "/bomb", options), .tooLarge)
+        #expect(problem?.message.contains("after decoding") == true)
+    }
+
+    @Test func aHeaderFloodIsCutOff() throws {
+        let flood = (0..<2000).map { "X-Filler-\($0): \(String(repeating: "a", count: 60))\r\n" }.joined()
+        let raw = Data("HTTP/1.1 200 OK\r\n\(flood)Content-Length: 2\r\n\r\nok".utf8)
+        let server = try TestHTTPServer(routes: ["/headers": TestHTTPReply(status: 200, body: raw, delivery: .raw)])
+        defer { server.stop() }
+        let problem = expectFailure(try fetchOne(server.baseURL + "/headers", limitedOptions(server)), .tooLarge)
+        #expect(problem?.message.contains("headers") == true)
+    }
+
+    @Test func perHostConcurrencyAndDelayAreKept() throws {
+        let load = ServerLoad()
+        let server = try TestHTTPServer { request in
+            load.enter()
+            Thread.sleep(forTimeInterval: 0.15)
+            load.leave()
+            return (try? .html("<html>\(request.path)</html>")) ?? .status(500)
+        }
+        defer { server.stop() }
+        var options = loopbackOptions(server)
+        options.perHostConcurrency = 2
+        options.perHostDelayMilliseconds = 50
+        let fetcher = try Fetcher(options: options)
+        defer { fetcher.shutdown() }
+        let requests = (0..<8).map { FetchRequest(id: Int64($0), url: server.baseURL + "/page/\($0)") }
+        let results = fetcher.fetchAll(requests)
+        #expect(results.allSatisfy { (try? $0.get()) != nil })
+        #expect(load.peak == 2)
+        let starts = load.starts
+        for (earlier, later) in zip(starts, starts.dropFirst()) {
+            #expect(later - earlier >= .milliseconds(45), "starts \(later - earlier) apart")
+        }
+    }
+
+    @Test func optionsDecodeWithDefaultsRefuseBadValuesAndRoundTrip() throws {
+        let defaults = try StrictJSON.decode(FetchOptions.self, from: Data("{}".utf8), file: "pipeline.json")
+        #expect(defaults == FetchOptions())
+        #expect(defaults.concurrency == 32 && defaults.perHostConcurrency == 2 && defaults.maxRedirects == 5)
+        #expect(defaults.maxBodyBytes == 5 * 1024 * 1024 && defaults.respectRobots)
+        let custom = try StrictJSON.decode(FetchOptions.self, from: Data("""
+            {"concurrency": 8, "allow_hosts": ["127.0.0.1:8080", "10.0.0.0/8"], "respect_robots": false}
+            """.utf8), file: "pipeline.json")
+        #expect(custom.concurrency == 8 && custom.allowHosts.count == 2 && !custom.respectRobots)
+        let encoded = try JSONEncoder().encode(custom)
+        #expect(try JSONDecoder().decode(FetchOptions.self, from: encoded) == custom)
+        let refused = ["{\"concurrency\": 0}": "concurrency", "{\"per_host_delay_ms\": -1}": "per_host_delay_ms",
+                       "{\"total_timeout_s\": 0}": "total_timeout_s", "{\"allow_hosts\": [\"localhost\"]}": "allow_hosts",
+                       "{\"user_agent\": \"a\\r\\nX-Evil: 1\"}": "user_agent", "{\"max_redirect\": 3}": "max_redirect"]
+        for (json, key) in refused {
+            #expect { try StrictJSON.decode(FetchOptions.self, from: Data(json.utf8), file: "pipeline.json") } throws: { error in
+                (error as? ConfigurationError)?.key == key
+            }
+        }
+    }
+}
+
+/// Counts requests the test server is answering at once, and when each began.
+final class ServerLoad: Sendable {
+    private struct State {
+        var active = 0
+        var peak = 0
+        var starts: [ContinuousClock.Instant] = []
+    }
+
+    private let state = Mutex(State())
+
+    func enter() {
+        state.withLock { state in
+            state.active += 1
+            state.peak = max(state.peak, state.active)
+            state.starts.append(.now)
+        }
+    }
+
+    func leave() { state.withLock { $0.active -= 1 } }
+    var peak: Int { state.withLock { $0.peak } }
+    var starts: [ContinuousClock.Instant] { state.withLock { $0.starts.sorted() } }
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Fetch benchmark: N generated pages (default 5000) served by nginx on 127.0.0.1, fetched once by sluice's
+# fetcher and once by `curl --parallel --parallel-max 64` over the same URLs, in the same run.
+# Prints pages/s and peak RSS of both and the ratio sluice/curl.
+#
+# Usage: scripts/bench-fetch.sh [N]
+# SLUICE_FETCH_BENCH overrides the command that runs the fetcher; it gets `--urls FILE --allow-host HOST:PORT`
+# and must print a line "rate: X pages/s" (the default is the release build's `sluice bench fetch`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count="${1:-5000}"
+
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+    echo "bench-fetch: installing nginx" >&2
+    if [ "$(id -u)" -eq 0 ]; then apt-get install -y -q nginx-light >/dev/null || apt-get install -y -q nginx >/dev/null
+    else sudo apt-get install -y -q nginx >/dev/null; fi
+fi
+nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+
+work="$(mktemp -d /tmp/sluice-bench-fetch.XXXXXX)"
+nginx_pid=""
+cleanup() {
+    if [ -n "$nginx_pid" ]; then kill "$nginx_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+chmod 755 "$work"
+mkdir -p "$work/site" "$work/logs"
+paragraph="副业项目复盘：这个月我们核对了三个号称日入过万的渠道，实际到手远低于宣传。"
+body="$(for _ in $(seq 1 40); do printf '<p>%s</p>\n' "$paragraph"; done)"
+for i in $(seq 1 "$count"); do
+    printf '<!doctype html><html><head><meta charset="utf-8"><title>第%d篇</title></head><body>%s</body></html>\n' \
+        "$i" "$body" > "$work/site/p$i.html"
+done
+
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+cat > "$work/nginx.conf" <<CONF
+worker_processes 2;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    keepalive_requests 100000;
+    default_type text/html;
+    client_body_temp_path $work/logs;
+    proxy_temp_path $work/logs;
+    fastcgi_temp_path $work/logs;
+    uwsgi_temp_path $work/logs;
+    scgi_temp_path $work/logs;
+    server {
+        listen 127.0.0.1:$port;
+        root $work/site;
+        location = /robots.txt { return 404; }
+    }
+}
+CONF
+"$nginx_bin" -c "$work/nginx.conf" -p "$work" &
+nginx_pid=$!
+for _ in $(seq 1 50); do
+    curl -s -o /dev/null "http://127.0.0.1:$port/p1.html" && break
+    sleep 0.1
+done
+
+urls="$work/urls.txt"
+for i in $(seq 1 "$count"); do echo "http://127.0.0.1:$port/p$i.html"; done > "$urls"
+curl_config="$work/curl.conf"
+while read -r url; do printf 'url = "%s"\noutput = "/dev/null"\n' "$url"; done < "$urls" > "$curl_config"
+
+bench_cmd="${SLUICE_FETCH_BENCH:-.build/release/sluice bench fetch}"
+echo "== sluice fetcher: $count pages from 127.0.0.1:$port"
+/usr/bin/time -f "peak RSS: %M KiB" $bench_cmd --urls "$urls" --allow-host "127.0.0.1:$port" 2>&1 | tee "$work/sluice.out"
+sluice_rate="$(grep -o 'rate: [0-9.]*' "$work/sluice.out" | head -1 | cut -d' ' -f2)"
+
+echo "== curl --parallel --parallel-max 64: same $count URLs"
+start="$(date +%s.%N)"
+/usr/bin/time -f "peak RSS: %M KiB" -o "$work/curl.time" \
+    curl --parallel --parallel-max 64 --no-progress-meter -w '%{http_code}\n' -K "$curl_config" > "$work/curl.codes"
+end="$(date +%s.%N)"
+echo "ok: $(grep -c '^200$' "$work/curl.codes" || true) of $count"
+cat "$work/curl.time"
+curl_rate="$(python3 -c "print(f'{$count / ($end - $start):.1f}')")"
+echo "wall: $(python3 -c "print(f'{$end - $start:.3f}')") s  rate: $curl_rate pages/s"
+
+echo "== ratio sluice/curl: $(python3 -c "print(f'{$sluice_rate / $curl_rate:.2f}')")"
