@@ -60,6 +60,7 @@ public enum Command {
         "unpublish": Entry(help: Help.unpublish, run: PublishCommands.unpublish),
         "recheck": Entry(help: Help.recheck, run: RecheckCommand.run),
         "volunteers": Entry(help: Help.volunteers, run: VolunteersCommand.run),
+        "volunteer": Entry(help: Help.volunteer, run: VolunteerCommands.volunteer),
     ]
 }
 

@@ -13,6 +13,8 @@ enum Help {
           status                                    items per state, failures per stage
         moderation
           review list|show|approve|reject|log       the review queue and the audit log
+          review --as MODERATOR [--lines]           the review screen (line mode without a terminal)
+          volunteer status --by VOLUNTEER           where each of a volunteer's submissions stands
         publication
           publish [--content DIR]                   approved items into the content store, once each
           export --month YYYY-MM --format md|html|json|atom [--out FILE]
@@ -88,6 +90,7 @@ enum Help {
                sluice review reject ID... --as MODERATOR --reason R [--text T] [--version V]
                sluice review approve|reject --as MODERATOR SELECTION [--yes] [reason options]
                sluice review log [--as MODERATOR] [--since YYYY-MM-DD] [--json]
+               sluice review --as MODERATOR [--lines] [--json]
 
         list     the review queue (pending_review, highest priority first) or any state; --json
                  prints every matching item unless --limit is given
@@ -95,7 +98,13 @@ enum Help {
         approve  / reject: decide; every decision goes to the audit log. --version refuses the
                  decision if the item changed since you looked (stale view). Reject reasons:
                  duplicate, hype_scam, off_topic, low_quality, dead_link, other
-        log      the audit log: who decided what, when and why
+        log      the audit log: who decided what, when and why (decisions, edits and undos)
+        --as M   without a subcommand: the review screen, one item at a time, highest priority
+                 first. On a terminal, keys (a approve, r reject, e edit, s skip, u undo, v view,
+                 j/k move, ? help, q quit); with --lines or without a terminal, one command per
+                 line on standard input: a, r N [text], e FIELD VALUE, s, u, v, j, k, ?, q.
+                 Every decision is saved at once; each item is claimed while shown, so two
+                 moderators never get the same item. --json prints the session's counts.
 
         bulk selections over the review queue (a dry-run count unless --yes is given):
           --where volunteer=NAME   --site HOST   --flag FAMILY|any|none   --problem CODE|any|none
@@ -146,5 +155,19 @@ enum Help {
         The month's published intel grouped by category in a fixed order, with the month's figures
         and the volunteers' roll of honour. The same store always gives byte-identical output.
         Without --out the column goes to standard output.
+        """
+
+    static let volunteer = """
+        usage: sluice volunteer status --by VOLUNTEER [--json]
+
+        Each of the volunteer's submissions, oldest first, with where it stands: queued, duplicate
+        of #N (and what became of that item), approved, published, rejected with the reason, or
+        failed with the problem. Exit status 1 when no volunteer has that name.
+
+        options
+          --by VOLUNTEER    the volunteer, as they submitted
+          --json            print [{"id","url","note","title","submitted_at","status","words",
+                            "duplicate_of","reason","problem"}]
+          --store PATH      the store (default ./sluice.db or $SLUICE_STORE)
         """
 }
