@@ -49,6 +49,7 @@ import Testing
         let fromOpenGraph = try page(head: "<meta property=\"og:url\" content=\"https://m.example.com/p\">")
         #expect(fromOpenGraph.canonicalURL == "https://m.example.com/p")
         #expect(try page(head: "<link rel=\"canonical\" href=\"javascript:alert(1)\">").canonicalURL == nil)
+        #expect(try page().canonicalURL == nil)
     }
 
     @Test func siteNameAndAuthor() throws {
@@ -146,6 +147,7 @@ import Testing
         #expect(!found.mainText.contains("分享到微信"))
         #expect(!found.mainText.contains("评论"))
         #expect(!found.mainText.contains("版权所有"))
+        #expect(try page(body: "<nav><a href=\"/\">首页</a></nav>").mainText.isEmpty)
     }
 
     @Test func excerptIsAboutTheConfiguredLengthAndEndsAtASentence() throws {
