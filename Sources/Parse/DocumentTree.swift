@@ -12,6 +12,9 @@ struct DocumentTree {
         static let block = Kind(rawValue: 1)
         static let ignored = Kind(rawValue: 2)
         static let link = Kind(rawValue: 4)
+        /// Containers whose text no reader sees as page text; pages hide decoy titles there.
+        static let decoy = Kind(rawValue: 8)
+        static let decoyNames: Set<String> = ["noscript", "template", "textarea", "svg", "script", "style"]
 
         init(rawValue: UInt8) {
             self.rawValue = rawValue
@@ -22,6 +25,7 @@ struct DocumentTree {
             if MainText.blockTags.contains(name) { kind.insert(.block) }
             if MainText.ignoredTags.contains(name) { kind.insert(.ignored) }
             if name == "a" { kind.insert(.link) }
+            if Self.decoyNames.contains(name) { kind.insert(.decoy) }
             self = kind
         }
     }
