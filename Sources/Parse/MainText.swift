@@ -285,19 +285,19 @@ struct MainText {
             trait.ignored = node.kind.contains(.ignored) || isHidden(node)
             let className = node.attribute("class"), id = node.attribute("id")
             guard className != nil || id != nil else { return trait }
-            func occurs(_ needles: NeedleSet) -> Bool { needles.occurs(in: className) || needles.occurs(in: id) }
-            trait.classWeight = (occurs(positiveNeedles) ? 25 : 0) - (occurs(negativeNeedles) ? 25 : 0)
+            let found = classNeedles.categories(in: className) | classNeedles.categories(in: id)
+            trait.classWeight = (found & Self.positiveBit != 0 ? 25 : 0) - (found & Self.negativeBit != 0 ? 25 : 0)
             trait.unlikely = !["html", "body", "a", "article", "main"].contains(node.name)
-                && occurs(unlikelyNeedles) && !occurs(maybeNeedles)
+                && found & Self.unlikelyBit != 0 && found & Self.maybeBit == 0
             return trait
         }
     }
 
     private static let hiddenStyles = NeedleSet(["display:none", "display: none", "display :none", "display : none"])
-    private static let positiveNeedles = NeedleSet(positiveNames)
-    private static let negativeNeedles = NeedleSet(negativeNames)
-    private static let unlikelyNeedles = NeedleSet(unlikelyNames)
-    private static let maybeNeedles = NeedleSet(maybeNames)
+    private static let positiveBit: UInt8 = 1, negativeBit: UInt8 = 2, unlikelyBit: UInt8 = 4, maybeBit: UInt8 = 8
+    private static let classNeedles = NeedleSet(categories: [
+        (positiveNames, positiveBit), (negativeNames, negativeBit), (unlikelyNames, unlikelyBit), (maybeNames, maybeBit),
+    ])
 
     /// The article body as paragraphs and the roots it came from: the first pass of the retry ladder that
     /// yields enough text (500 characters, or 200 in CJK scripts), else the longest.
@@ -379,29 +379,57 @@ struct ElementTraits {
 /// Several words searched for in one pass, ASCII letters without case: needles are grouped by first byte, so each position of the
 /// haystack is compared only with the needles that can start there.
 struct NeedleSet: Sendable {
-    private let byFirstByte: [[[UInt8]]]
+    private struct Needle: Sendable {
+        var bytes: [UInt8]
+        var category: UInt8
+    }
+
+    private let byFirstByte: [[Needle]]
+    private let allCategories: UInt8
 
     init(_ words: [String]) {
-        var groups = Array(repeating: [[UInt8]](), count: 256)
-        for word in words where !word.isEmpty {
-            let bytes = Array(word.utf8)
-            groups[Int(bytes[0])].append(bytes)
+        self.init(categories: [(words, 1)])
+    }
+
+    /// Words in up to eight categories, each a distinct bit; `categories(in:)` reports which occur.
+    init(categories: [(words: [String], bit: UInt8)]) {
+        var groups = Array(repeating: [Needle](), count: 256)
+        var all: UInt8 = 0
+        for (words, bit) in categories {
+            all |= bit
+            for word in words where !word.isEmpty {
+                let bytes = Array(word.utf8)
+                groups[Int(bytes[0])].append(Needle(bytes: bytes, category: bit))
+            }
         }
         byFirstByte = groups
+        allCategories = all
     }
 
     /// True when a needle occurs in `text`, ASCII letters compared without case.
     func occurs(in text: String?) -> Bool {
-        guard var text, !text.isEmpty else { return false }
+        categories(in: text) != 0
+    }
+
+    /// The categories of every needle occurring in `text`, found in one pass.
+    func categories(in text: String?) -> UInt8 {
+        guard var text, !text.isEmpty else { return 0 }
         return text.withUTF8 { buffer in
+            var found: UInt8 = 0
             for start in buffer.indices {
-                for needle in byFirstByte[Int(Self.lower(buffer[start]))] where start + needle.count <= buffer.count {
+                for needle in byFirstByte[Int(Self.lower(buffer[start]))]
+                where found & needle.category == 0 && start + needle.bytes.count <= buffer.count {
                     var matched = 1
-                    while matched < needle.count, Self.lower(buffer[start + matched]) == needle[matched] { matched += 1 }
-                    if matched == needle.count { return true }
+                    while matched < needle.bytes.count, Self.lower(buffer[start + matched]) == needle.bytes[matched] {
+                        matched += 1
+                    }
+                    if matched == needle.bytes.count {
+                        found |= needle.category
+                        if found == allCategories { return found }
+                    }
                 }
             }
-            return false
+            return found
         }
     }
 
