@@ -67,11 +67,6 @@ struct DocumentTree {
         return result
     }
 
-    /// The first child element of `index` named `name`.
-    func child(of index: Int, named name: String) -> Int? {
-        children(of: index).first { nodes[$0].name == name }
-    }
-
     /// Text of the subtree, whitespace runs kept as they are. With `separatingBlocks`, a space stands for each
     /// block element and `<br>` (block boundaries inside a heading still divide words).
     func text(of index: Int, separatingBlocks: Bool = false) -> String {
