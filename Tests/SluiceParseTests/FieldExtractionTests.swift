@@ -25,6 +25,17 @@ import Testing
         #expect(found.title == "月入三万的真相")
     }
 
+    @Test(arguments: [
+        ("<title>如何开始做副业 - 知乎</title>", "如何开始做副业"),
+        ("<title>月入三万的真相_财经频道_新浪网</title>", "月入三万的真相"),
+        ("<title>知乎 - 如何开始做副业</title><meta property=\"og:site_name\" content=\"知乎\">", "如何开始做副业"),
+        ("<title>Terrariums | eHow</title>", "Terrariums | eHow"),
+        ("<title>Five habits of careful side hustlers - The Example Times</title>", "Five habits of careful side hustlers"),
+    ])
+    func headTitleSiteNameRules(head: String, expected: String) throws {
+        #expect(try page(head: head).title == expected)
+    }
+
     @Test func titleFallsBackToHeading() throws {
         #expect(try page(body: "<h1>只有一级标题</h1>" + Self.prose).title == "只有一级标题")
     }
