@@ -13,6 +13,8 @@ enum Help {
           status                                    items per state, failures per stage
         moderation
           review list|show|approve|reject|log       the review queue and the audit log
+          review --as MODERATOR [--lines]           the review screen (line mode without a terminal)
+          volunteer status --by VOLUNTEER           where each of a volunteer's submissions stands
         classifier
           train [--with-samples FILE]               rebuild the model from the moderators' decisions
           eval classify [--labeled FILE|--from-store] [--folds K]   cross-validated accuracy
@@ -22,6 +24,9 @@ enum Help {
         publication
           publish [--content DIR]                   approved items into the content store, once each
           export --month YYYY-MM --format md|html|json|atom [--out FILE]
+          unpublish ID... --reason TEXT --as NAME   retract: file removed, record kept, audited
+          recheck --month YYYY-MM                   are the month's sources alive, changed or deleted?
+          volunteers [--month YYYY-MM]              contributions, acceptance rate and tags per volunteer
 
         common options
           --store PATH    the SQLite store (default ./sluice.db, or $SLUICE_STORE)
@@ -91,6 +96,7 @@ enum Help {
                sluice review reject ID... --as MODERATOR --reason R [--text T] [--version V]
                sluice review approve|reject --as MODERATOR SELECTION [--yes] [reason options]
                sluice review log [--as MODERATOR] [--since YYYY-MM-DD] [--json]
+               sluice review --as MODERATOR [--lines] [--json]
 
         list     the review queue (pending_review, highest priority first) or any state; --json
                  prints every matching item unless --limit is given
@@ -98,7 +104,13 @@ enum Help {
         approve  / reject: decide; every decision goes to the audit log. --version refuses the
                  decision if the item changed since you looked (stale view). Reject reasons:
                  duplicate, hype_scam, off_topic, low_quality, dead_link, other
-        log      the audit log: who decided what, when and why
+        log      the audit log: who decided what, when and why (decisions, edits and undos)
+        --as M   without a subcommand: the review screen, one item at a time, highest priority
+                 first. On a terminal, keys (a approve, r reject, e edit, s skip, u undo, v view,
+                 j/k move, ? help, q quit); with --lines or without a terminal, one command per
+                 line on standard input: a, r N [text], e FIELD VALUE, s, u, v, j, k, ?, q.
+                 Every decision is saved at once; each item is claimed while shown, so two
+                 moderators never get the same item. --json prints the session's counts.
 
         bulk selections over the review queue (a dry-run count unless --yes is given):
           --where volunteer=NAME   --site HOST   --flag FAMILY|any|none   --problem CODE|any|none
@@ -110,6 +122,37 @@ enum Help {
 
         Writes each approved item once into the store's publication ledger and as a Markdown file
         with front matter under DIR (default ./content). Running it again publishes nothing twice.
+        The file carries the evidence frozen when the item was approved (extracted text, SHA-256,
+        capture date), so members keep the intel when the source is deleted.
+        """
+
+    static let unpublish = """
+        usage: sluice unpublish ID... --reason TEXT --as MODERATOR [--content DIR] [--json]
+
+        Retracts published items: the content file under DIR (default ./content) is removed, the
+        ledger entry is kept and marked retracted, and the audit log records who and why. The item
+        goes back to approved; a later publish puts it in the column of the month it is republished
+        in, never in two columns. Unknown ids and items that are not published are refused (exit 1).
+        """
+
+    static let recheck = """
+        usage: sluice recheck --month YYYY-MM [--pipeline FILE] [--allow-host HOST:PORT]... [--json]
+
+        Fetches the sources of the month's published items again and marks each alive (same text
+        as the evidence), changed (different text) or deleted (404, 410, a deletion notice). The
+        column then says "source deleted on …; evidence captured on …". Answers that say nothing
+        about the article (5xx, timeouts, captchas) keep the previous state and give exit 1.
+        --allow-host lets a private address through the fetch gate, as for sluice run.
+        """
+
+    static let volunteers = """
+        usage: sluice volunteers [--month YYYY-MM] [--json]
+
+        Per volunteer: submissions (in the month by submission date, or all time), accepted
+        (approved or published, a report of a duplicate counting with its story), rejected,
+        pending and failed, the acceptance rate (accepted among decided) and the categories
+        of the accepted items. --json prints [{"name","submissions","accepted","rejected",
+        "pending","failed","acceptance_rate","tags"}].
         """
 
     static let export = """
@@ -118,6 +161,20 @@ enum Help {
         The month's published intel grouped by category in a fixed order, with the month's figures
         and the volunteers' roll of honour. The same store always gives byte-identical output.
         Without --out the column goes to standard output.
+        """
+
+    static let volunteer = """
+        usage: sluice volunteer status --by VOLUNTEER [--json]
+
+        Each of the volunteer's submissions, oldest first, with where it stands: queued, duplicate
+        of #N (and what became of that item), approved, published, rejected with the reason, or
+        failed with the problem. Exit status 1 when no volunteer has that name.
+
+        options
+          --by VOLUNTEER    the volunteer, as they submitted
+          --json            print [{"id","url","note","title","submitted_at","status","words",
+                            "duplicate_of","reason","problem"}]
+          --store PATH      the store (default ./sluice.db or $SLUICE_STORE)
         """
 
     static let train = """
