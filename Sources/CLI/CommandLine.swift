@@ -60,10 +60,14 @@ public enum Command {
         "unpublish": Entry(help: Help.unpublish, run: PublishCommands.unpublish),
         "recheck": Entry(help: Help.recheck, run: RecheckCommand.run),
         "volunteers": Entry(help: Help.volunteers, run: VolunteersCommand.run),
+        "volunteer": Entry(help: Help.volunteer, run: VolunteerCommands.volunteer),
+        "train": Entry(help: Help.train, run: ClassifyCommands.train),
+        "eval": Entry(help: Help.evaluate + "\n" + Help.evalDedup, run: DedupCommands.eval),
+        "bench": Entry(help: Help.bench + "\n" + Help.benchDedup, run: DedupCommands.bench),
+        "rules": Entry(help: Help.rules, run: ClassifyCommands.rules),
+        "reprocess": Entry(help: Help.reprocess + "\n" + Help.reprocessDedup, run: ReprocessCommands.reprocess),
         "unlink": Entry(help: Help.unlink, run: DedupCommands.unlink),
         "why-dup": Entry(help: Help.whyDup, run: DedupCommands.whyDup),
-        "eval": Entry(help: Help.eval, run: DedupCommands.eval),
-        "bench": Entry(help: Help.bench, run: DedupCommands.bench),
     ]
 }
 

@@ -21,6 +21,29 @@ enum DedupCommands {
         return (try URLCanonicalizer.load(path: definition.resolve(definition.rules.urlRules)), definition.dedup)
     }
 
+    /// What `reprocess --stage dedup` did.
+    struct RekeyReport: Encodable {
+        var stage = "dedup"
+        var version: String
+        var rekeyed: Int
+    }
+
+    /// `sluice reprocess --stage dedup`: re-keys every stored item now, whatever versions they were keyed with.
+    static func reprocess(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
+        let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
+        let json = arguments.flag("--json")
+        try arguments.finish()
+        let engines = try StageEngines(definition: try PipelineDefinition.load(path: pipeline), model: nil)
+        let count = try context.store().rekey(version: engines.dedupKeysVersion, force: true) { engines.dedupKeys(for: $0).keys }
+        let report = RekeyReport(version: engines.dedupKeysVersion, rekeyed: count ?? 0)
+        if json {
+            try context.printJSON(report)
+        } else {
+            context.console.print(TerminalSafe.text("re-keyed \(report.rekeyed) stored items (\(report.version))"))
+        }
+        return 0
+    }
+
     // MARK: unlink
 
     static func unlink(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
@@ -135,11 +158,16 @@ enum DedupCommands {
 
     // MARK: eval and bench
 
+    /// Takes the subcommand when it is `dedup`; anything else is left for the classifier's command.
+    static func takeDedup(_ arguments: inout Arguments) -> Bool {
+        var probe = arguments
+        guard probe.takeSubcommand() == "dedup" else { return false }
+        arguments = probe
+        return true
+    }
+
     static func eval(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
-        let subject = arguments.takeSubcommand()
-        guard subject == "dedup" else {
-            throw UsageError("eval: unknown subject \"\(TerminalSafe.text(subject ?? ""))\" (known: dedup)")
-        }
+        guard takeDedup(&arguments) else { return try ClassifyCommands.evaluate(&arguments, context) }
         let json = arguments.flag("--json")
         let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
         let positionals = try arguments.positionals()
@@ -160,10 +188,7 @@ enum DedupCommands {
     }
 
     static func bench(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
-        let subject = arguments.takeSubcommand()
-        guard subject == "dedup" else {
-            throw UsageError("bench: unknown subject \"\(TerminalSafe.text(subject ?? ""))\" (known: dedup)")
-        }
+        guard takeDedup(&arguments) else { return try ClassifyCommands.bench(&arguments, context) }
         let json = arguments.flag("--json")
         let count = try arguments.integer("--count") ?? 1_000_000
         let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline

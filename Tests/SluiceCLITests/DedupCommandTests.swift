@@ -189,5 +189,10 @@ import SluiceTestSupport
         #expect(try store.rekey(version: current) { _ in nothing } == nil)
         #expect(try store.rekey(version: current, force: true) { _ in nothing } == 3)
         #expect(try store.dedupPair(itemID: new.id)?.item.urlKeys == [])
+        let reprocessed = try #require(try world.json(["reprocess", "--stage", "dedup", "--pipeline", pipeline])
+            as? [String: Any])
+        #expect(reprocessed["rekeyed"] as? Int == 3)
+        #expect(reprocessed["version"] as? String == current)
+        #expect(try store.dedupPair(itemID: new.id)?.item.urlKeys == [world.url("/guide").replacingOccurrences(of: "http:", with: "https:")])
     }
 }

@@ -45,7 +45,7 @@ import SluiceTestSupport
         let refused = sluice(["eval", "dedup", empty], expect: 1)
         #expect(refused.errors.contains("cannot read corpus \(empty): no page JSON"))
         #expect(sluice(["eval", "dedup", directory.path("missing")], expect: 2).errors.contains("no corpus at"))
-        #expect(sluice(["eval", "nothing"], expect: 2).errors.contains("unknown subject \"nothing\""))
+        #expect(sluice(["eval", "nothing"], expect: 2).errors.contains("unknown subcommand \"nothing\""))
     }
 
     @Test func benchFindsEveryPlantedNearDuplicateAndAgreesWithTheScan() throws {
