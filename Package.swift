@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "SluiceDedupTests", dependencies: ["SluiceDedup", "SluiceTestSupport"]),
         .testTarget(name: "SluiceClassifyTests", dependencies: ["SluiceClassify", "SluiceTestSupport"]),
         .testTarget(name: "SluicePipelineTests", dependencies: ["SluicePipeline", "SluiceStore", "SluiceTestSupport"]),
-        .testTarget(name: "SluiceReviewTests", dependencies: ["SluiceReview", "SluiceStore", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceReviewTests", dependencies: ["SluiceReview", "SluiceStore", "SluiceCLI", "SluiceTestSupport"]),
         .testTarget(name: "SluicePublishTests", dependencies: ["SluicePublish", "SluiceTestSupport"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["SluiceCLI", "SluiceStore", "SluiceTestSupport"]),
     ],

@@ -57,10 +57,17 @@ public enum Command {
         "publish": Entry(help: Help.publish, run: PublishCommands.publish),
         "export": Entry(help: Help.export, run: PublishCommands.export),
         "archive": Entry(help: ArchiveCommands.help, run: ArchiveCommands.archive),
-        "bench": Entry(help: FetchCommands.help, run: FetchCommands.bench),
         "unpublish": Entry(help: Help.unpublish, run: PublishCommands.unpublish),
         "recheck": Entry(help: Help.recheck, run: RecheckCommand.run),
         "volunteers": Entry(help: Help.volunteers, run: VolunteersCommand.run),
+        "volunteer": Entry(help: Help.volunteer, run: VolunteerCommands.volunteer),
+        "train": Entry(help: Help.train, run: ClassifyCommands.train),
+        "eval": Entry(help: Help.evaluate + "\n" + Help.evalDedup, run: DedupCommands.eval),
+        "bench": Entry(help: Help.bench + "\n" + Help.benchDedup + "\n" + FetchCommands.help, run: FetchCommands.bench),
+        "rules": Entry(help: Help.rules, run: ClassifyCommands.rules),
+        "reprocess": Entry(help: Help.reprocess + "\n" + Help.reprocessDedup, run: ReprocessCommands.reprocess),
+        "unlink": Entry(help: Help.unlink, run: DedupCommands.unlink),
+        "why-dup": Entry(help: Help.whyDup, run: DedupCommands.whyDup),
     ]
 }
 

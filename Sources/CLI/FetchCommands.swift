@@ -53,11 +53,11 @@ enum FetchCommands {
         }
     }
 
+    /// `bench fetch`; any other `bench` subcommand goes on to the dedup and classify benchmarks.
     static func bench(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
-        guard let subcommand = arguments.takeSubcommand() else { throw UsageError("bench: name what to measure (fetch)") }
-        guard subcommand == "fetch" else {
-            throw UsageError("bench: unknown subcommand \"\(TerminalSafe.text(subcommand))\" (fetch)")
-        }
+        var probe = arguments
+        guard probe.takeSubcommand() == "fetch" else { return try DedupCommands.bench(&arguments, context) }
+        arguments = probe
         guard let file = try arguments.option("--urls") else { throw UsageError("bench fetch: --urls FILE is required") }
         let allowHosts = try arguments.options("--allow-host")
         let pipeline = try arguments.option("--pipeline")

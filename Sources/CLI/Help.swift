@@ -14,12 +14,26 @@ enum Help {
           bench fetch --urls FILE                   the fetcher's pages/s and peak RSS over a URL list
         moderation
           review list|show|approve|reject|log       the review queue and the audit log
+          review --as MODERATOR [--lines]           the review screen (line mode without a terminal)
+          volunteer status --by VOLUNTEER           where each of a volunteer's submissions stands
+        classifier
+          train [--with-samples FILE]               rebuild the model from the moderators' decisions
+          eval classify [--labeled FILE|--from-store] [--folds K]   cross-validated accuracy
+          bench classify                            items/s for rules + model
+          rules test [--rules FILE]                 dry run of a rules file over the stored items
+          reprocess --stage classify                re-classify the review queue with the current rules
         publication
           publish [--content DIR]                   approved items into the content store, once each
           export --month YYYY-MM --format md|html|json|atom [--out FILE]
           unpublish ID... --reason TEXT --as NAME   retract: file removed, record kept, audited
           recheck --month YYYY-MM                   are the month's sources alive, changed or deleted?
           volunteers [--month YYYY-MM]              contributions, acceptance rate and tags per volunteer
+        duplicates
+          why-dup ID                                why an item was merged into its cluster
+          unlink ID --as NAME                       split a wrong cluster: the item becomes its own again
+          eval dedup [DIR]                          precision and recall of duplicate detection on the corpus
+          bench dedup [--count N]                   band index lookups/s and memory against a linear scan
+          reprocess --stage dedup                   re-key every stored item with the current URL rules
 
         common options
           --store PATH    the SQLite store (default ./sluice.db, or $SLUICE_STORE)
@@ -38,7 +52,7 @@ enum Help {
           --by VOLUNTEER    who found it (credited in the column); required
           --note TEXT       what the volunteer says about it
           --pipeline FILE   pipeline file whose URL rules decide "already known" (default pipelines/default.json)
-          --json            print {"id","status","known_as","known_state","source"}
+          --json            print {"id","status","known_as","known_state","known_since","source"}
           --store PATH      the store (default ./sluice.db or $SLUICE_STORE)
         """
 
@@ -89,6 +103,7 @@ enum Help {
                sluice review reject ID... --as MODERATOR --reason R [--text T] [--version V]
                sluice review approve|reject --as MODERATOR SELECTION [--yes] [reason options]
                sluice review log [--as MODERATOR] [--since YYYY-MM-DD] [--json]
+               sluice review --as MODERATOR [--lines] [--json]
 
         list     the review queue (pending_review, highest priority first) or any state; --json
                  prints every matching item unless --limit is given
@@ -96,7 +111,13 @@ enum Help {
         approve  / reject: decide; every decision goes to the audit log. --version refuses the
                  decision if the item changed since you looked (stale view). Reject reasons:
                  duplicate, hype_scam, off_topic, low_quality, dead_link, other
-        log      the audit log: who decided what, when and why
+        log      the audit log: who decided what, when and why (decisions, edits and undos)
+        --as M   without a subcommand: the review screen, one item at a time, highest priority
+                 first. On a terminal, keys (a approve, r reject, e edit, s skip, u undo, v view,
+                 j/k move, ? help, q quit); with --lines or without a terminal, one command per
+                 line on standard input: a, r N [text], e FIELD VALUE, s, u, v, j, k, ?, q.
+                 Every decision is saved at once; each item is claimed while shown, so two
+                 moderators never get the same item. --json prints the session's counts.
 
         bulk selections over the review queue (a dry-run count unless --yes is given):
           --where volunteer=NAME   --site HOST   --flag FAMILY|any|none   --problem CODE|any|none
@@ -147,5 +168,149 @@ enum Help {
         The month's published intel grouped by category in a fixed order, with the month's figures
         and the volunteers' roll of honour. The same store always gives byte-identical output.
         Without --out the column goes to standard output.
+        """
+
+    static let unlink = """
+        usage: sluice unlink ID --as MODERATOR [--json]
+
+        Splits a wrong cluster: item ID (a duplicate) leaves the cluster it was merged into and
+        becomes its own item. A duplicate goes back to deduplicated, so the next sluice run
+        classifies it and queues it for review. Its dedup keys stay (later reports still find it),
+        but it is never matched to that cluster again. Recorded in the audit log (review log).
+
+        options
+          --as MODERATOR   who split it (audited); required
+          --json           print {"id","root","state","decision_id"}
+          --store PATH     the store (default ./sluice.db or $SLUICE_STORE)
+        """
+
+    static let whyDup = """
+        usage: sluice why-dup ID [--pipeline FILE] [--json]
+
+        Why item ID was judged a duplicate: for a URL match, the key both items share and the
+        normalization steps that turned each one's URL into it; for a content match, the
+        fingerprint distance, the shingle similarity and the passages the two texts share.
+        Exit status 1 when the item is not a duplicate.
+
+        options
+          --pipeline FILE  pipeline file whose URL rules and dedup options explain (default pipelines/default.json)
+          --json           print {"id","duplicate_of","kind","evidence","shared_key",
+                           "derivations":[{"id","url","steps"}],"content":{"distance","similarity","match","shared_passages"}}
+        """
+
+    static let evalDedup = """
+        usage: sluice eval dedup [DIR] [--pipeline FILE] [--json]
+
+        Duplicate detection measured on a labelled set built from the page corpus in DIR (default
+        ../shared/corpus): URL variants (tracking parameters, cosmetic changes, short links) and
+        content variants (another template, truncated, a paragraph changed) against different
+        pages of the same sites. Prints precision and recall for URL and content duplicates
+        separately, with the thresholds of the pipeline file.
+        """
+
+    static let benchDedup = """
+        usage: sluice bench dedup [--count N] [--pipeline FILE] [--json]
+
+        Inserts N fingerprints (default 1,000,000) into the SimHash band index and the MinHash LSH
+        index and looks up planted near-duplicates: lookups/s, memory (VmRSS, VmHWM) and, in the
+        same run, a plain linear scan as the reference.
+        """
+
+    static let reprocessDedup = """
+        usage: sluice reprocess --stage dedup [--pipeline FILE] [--json]
+
+        Recomputes the dedup keys (canonical URLs and fingerprints) of every item that has been
+        through dedup with the current URL rules and fingerprint options, in one transaction, and
+        records their versions. sluice run does this by itself when the versions changed; clusters
+        already formed are kept.
+
+        options
+          --json           print {"stage","version","rekeyed"}
+        """
+
+    static let volunteer = """
+        usage: sluice volunteer status --by VOLUNTEER [--json]
+
+        Each of the volunteer's submissions, oldest first, with where it stands: queued, duplicate
+        of #N (and what became of that item), approved, published, rejected with the reason, or
+        failed with the problem. Exit status 1 when no volunteer has that name.
+
+        options
+          --by VOLUNTEER    the volunteer, as they submitted
+          --json            print [{"id","url","note","title","submitted_at","status","words",
+                            "duplicate_of","reason","problem"}]
+          --store PATH      the store (default ./sluice.db or $SLUICE_STORE)
+        """
+
+    static let train = """
+        usage: sluice train [--with-samples FILE] [--pipeline FILE] [--json]
+
+        Rebuilds the classifier from the moderators' decisions in the store: approved and published
+        items against rejected ones, each with the category it kept (a category a moderator set counts
+        as a correction). Nothing else is used unless --with-samples names a labelled JSON Lines file
+        ({"title","text","note","category","approved"} per line). The model is stored with its training
+        date and size; sluice run uses the newest. An empty or one-category store is refused with a
+        message (exit status 1).
+
+        Retraining is automatic too: at the start of sluice run, when retrain_after_decisions (under
+        "classify" in the pipeline file, default 50) approve/reject decisions were made since the newest
+        model was trained, the model is rebuilt from the store first (a note on standard error).
+
+        options
+          --with-samples FILE   add these labelled samples to the store's decisions
+          --pipeline FILE       pipeline file whose "classify" options apply (default pipelines/default.json)
+          --json                print {"examples","from_store","from_samples","approved","rejected",
+                                "moderator_categories","categories","trained_at","model_bytes"}
+        """
+
+    static let evaluate = """
+        usage: sluice eval classify [--labeled FILE | --from-store] [--folds K] [--pipeline FILE] [--json]
+
+        k-fold cross-validation (stratified, fixed seed) of the classifier: category accuracy of rules
+        and model together, of the model alone and of the rules alone, approve/reject accuracy,
+        per-category precision and recall, and the confusion matrix. On samples/labeled.jsonl unless
+        --labeled names another file, or on the moderators' decisions in the store with --from-store.
+
+        options
+          --labeled FILE   labelled JSON Lines file (default samples/labeled.jsonl)
+          --from-store     evaluate on the store's decisions (--store PATH or $SLUICE_STORE)
+          --folds K        number of folds (default cross_validation_folds, 5)
+          --json           print the report as JSON
+        """
+
+    static let bench = """
+        usage: sluice bench classify [--labeled FILE | --from-store] [--seconds S] [--pipeline FILE] [--json]
+
+        Items per second for the rules, the model and both together, beside a naive per-term search.
+        On the labelled samples (the model trained on them), or with --from-store on the extracted
+        text of every stored item with the stored model. Runs about S seconds (default 2).
+        """
+
+    static let rules = """
+        usage: sluice rules test [--rules FILE] [--pipeline FILE] [--json]
+
+        A dry run with the production engine over every classified item in the store (the review
+        queue and decided items): hit counts per rule under the pipeline's rules and under FILE, and
+        the items whose category or flags would change against what is stored. Rules marked "shadow"
+        are counted and their effect listed separately; they are never applied. Nothing is written.
+        Without --rules, the pipeline's current rules file is compared with what is stored.
+
+        options
+          --rules FILE     the candidate rules (default: the pipeline's rules file)
+          --json           print {"dry_run":{"hits","changes","shadow_changes",…},"pending_changed"}
+        """
+
+    static let reprocess = """
+        usage: sluice reprocess --stage classify [--pipeline FILE] [--json]
+
+        Re-classifies every item waiting in the review queue with the current rules and the stored
+        model: category (a category a moderator set is kept), flags, P(approve) and priority. One
+        transaction per batch (store.commit_batch); each change is recorded as a classify transition.
+        Items decided meanwhile are left alone.
+
+        options
+          --stage STAGE    the stage to run again: classify
+          --json           print {"stage","rule_version","model","examined","written",
+                           "category_changed","flags_changed","skipped"}
         """
 }

@@ -87,6 +87,12 @@ public struct StageEngines: Sendable {
 
     // MARK: dedup
 
+    /// What stored dedup keys depend on: the URL rules' version and the fingerprint options. Keys made under
+    /// another value are recomputed (`Store.rekey`) before items are looked up against them.
+    public var dedupKeysVersion: String {
+        "url rules \(canonicalizer.rulesVersion); fingerprints \(definition.dedup.fingerprintVersion)"
+    }
+
     /// The keys an item is known by: its canonical URLs (submitted, redirects, declared, WeChat identity)
     /// and, for real content, the text fingerprint; note-only intel is fingerprinted by its note.
     public func dedupKeys(for item: WorkItem) -> (keys: DedupKeys, fingerprint: ContentFingerprint?, displayURL: String?) {

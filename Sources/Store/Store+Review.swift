@@ -179,13 +179,14 @@ extension Store {
                     claim_until = NULL WHERE id = ?
                 """, [target.rawValue, stamp, itemID])
             try database.run("""
+                INSERT INTO transitions (item_id, from_state, to_state, stage, actor, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [itemID, current.state.rawValue, target.rawValue, Stage.review.rawValue, moderator, reason, stamp])
+            // Last, so `lastInsertID` below is the audit entry's id (what undo names).
+            try database.run("""
                 INSERT INTO decisions (item_id, moderator, action, reason, detail, from_state, to_state, before_json, at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [itemID, moderator, decision.action, reason, detail?.isEmpty == true ? nil : detail,
                       current.state.rawValue, target.rawValue, before, stamp])
-            try database.run("""
-                INSERT INTO transitions (item_id, from_state, to_state, stage, actor, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, [itemID, current.state.rawValue, target.rawValue, Stage.review.rawValue, moderator, reason, stamp])
             return DecisionEntry(id: database.lastInsertID, itemID: itemID, moderator: moderator, action: decision.action,
                                  reason: reason, detail: detail, fromState: current.state.rawValue,
                                  toState: target.rawValue, at: now)
