@@ -8,9 +8,10 @@ import SluiceStore
 /// `sluice recheck --month YYYY-MM`: fetches the sources of the month's published items again and marks
 /// each `alive`, `changed` or `deleted`; the column then notes "source deleted on …; evidence captured on …".
 ///
-/// The fetcher takes no request headers, so this is a plain GET rather than a conditional one: the page is
-/// decoded, screened for deletion notices and extracted exactly as `sluice run` does, and the extracted
-/// text's SHA-256 is compared with the evidence frozen at approval (`SourceCheck`).
+/// The GET is conditional on the validators (`ETag`, `Last-Modified`) of the stored capture: a 304 means
+/// alive. Otherwise the page is decoded, screened for deletion notices and extracted exactly as
+/// `sluice run` does, and the extracted text's SHA-256 is compared with the evidence frozen at approval
+/// (`SourceCheck`).
 enum RecheckCommand {
     struct Finding: Encodable {
         var id: Int64
@@ -55,7 +56,11 @@ enum RecheckCommand {
             return (entry.publication, url)
         }
         let fetcher = try Fetcher(options: definition.fetch)
-        let results = fetcher.fetchAll(sources.map { FetchRequest(id: $0.0.itemID, url: $0.1) })
+        let requests = try sources.map { publication, url in
+            FetchRequest(id: publication.itemID, url: url,
+                         validators: try store.capture(itemID: publication.itemID).flatMap(CacheValidators.init(of:)))
+        }
+        let results = fetcher.fetchAll(requests)
         fetcher.shutdown()
         var findings: [Finding] = []
         for ((publication, url), result) in zip(sources, results) {
@@ -87,6 +92,9 @@ enum RecheckCommand {
     /// and parse steps as in `sluice run`, so its extracted text is comparable with the frozen evidence.
     static func judge(_ result: Result<Capture, Problem>, itemID: Int64, url: String, engines: StageEngines,
                       evidenceSHA256: String?) -> (SourceState?, String) {
+        if case .success(let capture) = result, capture.status == 304 {
+            return (.alive, "HTTP 304: not modified since the evidence was captured")
+        }
         let item = WorkItem(id: itemID, state: .submitted, url: url, note: nil, volunteer: "")
         let (fetched, next) = engines.fetchOutcome(for: item, result)
         if let problem = fetched.problem {

@@ -39,7 +39,7 @@ final class EasyTransfer {
     /// Sets every option; `followRedirects` is for robots.txt only (page hops are followed by the engine,
     /// so each one is recorded and scheduled).
     init(url: String, options: FetchOptions, gate: AddressGate, resolving: [String] = [],
-         followRedirects: Bool = false, maxDecodedBytes: Int? = nil) throws(FetchError) {
+         followRedirects: Bool = false, maxDecodedBytes: Int? = nil, validators: CacheValidators? = nil) throws(FetchError) {
         guard CurlGlobal.initialized, let handle = curl_easy_init() else {
             throw FetchError.curl(operation: "curl_easy_init", code: -1, message: "no handle for \(url)")
         }
@@ -50,7 +50,7 @@ final class EasyTransfer {
         self.maxDecodedBytes = maxDecodedBytes ?? options.maxDecodedBytes
         self.maxHeaderBytes = options.maxHeaderBytes
         for line in ["Accept: text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
-                     "Accept-Language: zh-CN,zh;q=0.9,en;q=0.6"] {
+                     "Accept-Language: zh-CN,zh;q=0.9,en;q=0.6"] + (validators?.headerLines ?? []) {
             requestHeaders = curl_slist_append(requestHeaders, line)
         }
         for entry in resolving { resolveEntries = curl_slist_append(resolveEntries, entry) }

@@ -167,9 +167,42 @@ public struct FetchOptions: Codable, Sendable, Equatable {
 public struct FetchRequest: Sendable, Equatable {
     public var id: Int64
     public var url: String
-    public init(id: Int64, url: String) {
+    /// Makes the request conditional (a recheck of a page already captured): the server may answer 304.
+    public var validators: CacheValidators?
+
+    public init(id: Int64, url: String, validators: CacheValidators? = nil) {
         self.id = id
         self.url = url
+        self.validators = validators
+    }
+}
+
+/// The validators a server gave with an earlier response, sent back as `If-None-Match` and
+/// `If-Modified-Since`. They come from a stored response, so a value that could smuggle a header
+/// (CR, LF, NUL) or is implausibly long is dropped rather than sent.
+public struct CacheValidators: Sendable, Equatable {
+    public var entityTag: String?
+    public var lastModified: String?
+
+    public init(entityTag: String?, lastModified: String?) {
+        self.entityTag = entityTag
+        self.lastModified = lastModified
+    }
+
+    /// The validators of a stored response, if it carried any.
+    public init?(of capture: Capture) {
+        self.init(entityTag: capture.header("ETag"), lastModified: capture.header("Last-Modified"))
+        if headerLines.isEmpty { return nil }
+    }
+
+    var headerLines: [String] {
+        func safe(_ value: String?) -> String? {
+            guard let value, !value.isEmpty, value.utf8.count <= 256,
+                  !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else { return nil }
+            return value
+        }
+        return [safe(entityTag).map { "If-None-Match: \($0)" }, safe(lastModified).map { "If-Modified-Since: \($0)" }]
+            .compactMap { $0 }
     }
 }
 

@@ -244,7 +244,9 @@ final class TransferEngine {
 
     private func start(_ job: FetchJob, origin: String, _ multi: MultiHandle) {
         do {
-            let transfer = try EasyTransfer(url: job.url, options: options, gate: gate, resolving: resolving)
+            // Validators belong to the URL they were captured from, never to a redirect's target.
+            let transfer = try EasyTransfer(url: job.url, options: options, gate: gate, resolving: resolving,
+                                            validators: job.chain.isEmpty ? job.request.validators : nil)
             if !begin(transfer, .page(job), origin: origin, multi) {
                 fail(job, .other, "libcurl refused to add the transfer")
             }
