@@ -61,6 +61,9 @@ public enum Command {
         "recheck": Entry(help: Help.recheck, run: RecheckCommand.run),
         "volunteers": Entry(help: Help.volunteers, run: VolunteersCommand.run),
         "volunteer": Entry(help: Help.volunteer, run: VolunteerCommands.volunteer),
+        "extract": Entry(help: ParseCommands.extractHelp, run: ParseCommands.extract),
+        "eval": Entry(help: ParseCommands.evalHelp, run: ParseCommands.eval),
+        "bench": Entry(help: ParseCommands.benchHelp, run: ParseCommands.bench),
     ]
 }
 

@@ -21,6 +21,10 @@ enum Help {
           unpublish ID... --reason TEXT --as NAME   retract: file removed, record kept, audited
           recheck --month YYYY-MM                   are the month's sources alive, changed or deleted?
           volunteers [--month YYYY-MM]              contributions, acceptance rate and tags per volunteer
+        parse
+          extract FILE|URL [--content-type T]       every field the parse stage extracts from one page
+          eval extract DIR                          extraction quality on a labelled corpus
+          bench parse DIR [--repetitions N]         parse + extraction speed beside libxml2 alone
 
         common options
           --store PATH    the SQLite store (default ./sluice.db, or $SLUICE_STORE)

@@ -52,12 +52,14 @@ public struct Extractor: Sendable {
         // Counting characters is slow on long text; fewer UTF-8 bytes than the limit means fewer characters.
         let mainText = trimmed.utf8.count <= options.textLimit ? trimmed : TextCleaning.truncate(trimmed, to: options.textLimit)
         page.mainText = mainText
-        let declaredDescription = metadata.meta("og:description", "description", "twitter:description")
-            ?? metadata.linkedData.description
-        page.description = cleaned(declaredDescription ?? Script.leadingSentences(mainText, limit: 160),
+        let declaredDescription = [metadata.meta("og:description", "description", "twitter:description"),
+                                   metadata.linkedData.description]
+            .compactMap { $0 }.first { !Summary.repeatsTitle($0, title: page.title) }
+        let lead = Summary.lead(of: mainText, title: page.title)
+        page.description = cleaned(declaredDescription ?? Script.leadingSentences(lead, limit: 160),
                                    limit: options.descriptionLimit)
         page.excerpt = TextCleaning.line(
-            Script.leadingSentences(mainText.isEmpty ? (page.description ?? "") : mainText, limit: options.excerptLength),
+            Script.leadingSentences(lead.isEmpty ? (page.description ?? "") : lead, limit: options.excerptLength),
             limit: options.excerptLength + 1)
         page.canonicalURL = [metadata.canonical, metadata.meta("og:url")].compactMap { $0 }
             .lazy.compactMap(resolver.resolve).first
@@ -140,5 +142,40 @@ public struct Extractor: Sendable {
         var result: [String] = []
         for value in values where result.count < limit && seen.insert(value).inserted { result.append(value) }
         return result
+    }
+}
+
+/// Where a summary starts: a description or excerpt that only repeats the headline tells a moderator nothing.
+enum Summary {
+    /// True when `text` is the title again, or a part of it (a site's description set to its headline).
+    static func repeatsTitle(_ text: String, title: String?) -> Bool {
+        let compactTitle = compact(title ?? "")
+        let compactText = compact(text)
+        return !compactTitle.isEmpty && (compactText.isEmpty || compactTitle.contains(compactText))
+    }
+
+    /// The main text from its first paragraph that is not the headline, a headline with the site's name
+    /// added, or a short date line under it; a paragraph that opens with the headline keeps what follows it.
+    static func lead(of mainText: String, title: String?) -> String {
+        let compactTitle = compact(title ?? "")
+        var paragraphs = mainText.split(separator: "\n\n", omittingEmptySubsequences: true)[...]
+        while let first = paragraphs.first, first.count < 200 {
+            let compactFirst = compact(first)
+            let isHeadline = !compactTitle.isEmpty && compactFirst.count <= compactTitle.count + 20
+                && (compactTitle.contains(compactFirst) || compactFirst.contains(compactTitle))
+            let isDateLine = first.count < 40 && PublishedDate.normalize(String(first)) != nil
+            guard isHeadline || isDateLine else { break }
+            paragraphs.removeFirst()
+        }
+        guard let first = paragraphs.first else { return "" }
+        if let title, !title.isEmpty, first.hasPrefix(title) {
+            let rest = first.dropFirst(title.count).drop { $0.isWhitespace || $0.isPunctuation }
+            if !rest.isEmpty { paragraphs[paragraphs.startIndex] = rest }
+        }
+        return paragraphs.joined(separator: "\n\n")
+    }
+
+    private static func compact<Text: StringProtocol>(_ text: Text) -> String {
+        String(text.filter { !$0.isWhitespace })
     }
 }
