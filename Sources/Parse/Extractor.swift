@@ -48,14 +48,15 @@ public struct Extractor: Sendable {
                          metadata.meta("twitter:title")],
             headings: metadata.headings + Headline.candidates(in: tree, before: roots),
             bodyText: fullText, siteName: siteName), limit: options.titleLimit)
-        let trimmed = ArticleEdges.trim(paragraphs, title: page.title).joined(separator: "\n\n")
+        let articleParagraphs = ArticleEdges.trim(paragraphs, title: page.title)
+        let trimmed = articleParagraphs.joined(separator: "\n\n")
         // Counting characters is slow on long text; fewer UTF-8 bytes than the limit means fewer characters.
         let mainText = trimmed.utf8.count <= options.textLimit ? trimmed : TextCleaning.truncate(trimmed, to: options.textLimit)
         page.mainText = mainText
         let declaredDescription = [metadata.meta("og:description", "description", "twitter:description"),
                                    metadata.linkedData.description]
             .compactMap { $0 }.first { !Summary.repeatsTitle($0, title: page.title) }
-        let lead = Summary.lead(of: mainText, title: page.title)
+        let lead = Summary.lead(of: articleParagraphs, title: page.title)
         page.description = cleaned(declaredDescription ?? Script.leadingSentences(lead, limit: 160),
                                    limit: options.descriptionLimit)
         page.excerpt = TextCleaning.line(
@@ -154,25 +155,20 @@ enum Summary {
         return !compactTitle.isEmpty && (compactText.isEmpty || compactTitle.contains(compactText))
     }
 
-    /// The main text from its first paragraph that is not the headline, a headline with the site's name
-    /// added, or a short date line under it; a paragraph that opens with the headline keeps what follows it.
-    static func lead(of mainText: String, title: String?) -> String {
+    /// The first paragraph of the article that is not the headline, a headline with the site's name added,
+    /// or a short date line under it; a paragraph that opens with the headline keeps what follows it.
+    static func lead(of paragraphs: [String], title: String?) -> String {
         let compactTitle = compact(title ?? "")
-        var paragraphs = mainText.split(separator: "\n\n", omittingEmptySubsequences: true)[...]
-        while let first = paragraphs.first, first.count < 200 {
-            let compactFirst = compact(first)
-            let isHeadline = !compactTitle.isEmpty && compactFirst.count <= compactTitle.count + 20
-                && (compactTitle.contains(compactFirst) || compactFirst.contains(compactTitle))
-            let isDateLine = first.count < 40 && PublishedDate.normalize(String(first)) != nil
-            guard isHeadline || isDateLine else { break }
-            paragraphs.removeFirst()
-        }
-        guard let first = paragraphs.first else { return "" }
-        if let title, !title.isEmpty, first.hasPrefix(title) {
-            let rest = first.dropFirst(title.count).drop { $0.isWhitespace || $0.isPunctuation }
-            if !rest.isEmpty { paragraphs[paragraphs.startIndex] = rest }
-        }
-        return paragraphs.joined(separator: "\n\n")
+        let lead = paragraphs.first { paragraph in
+            let compactParagraph = compact(paragraph.prefix(compactTitle.count + 40))
+            let isHeadline = !compactTitle.isEmpty && compactParagraph.count <= compactTitle.count + 20
+                && (compactTitle.contains(compactParagraph) || compactParagraph.contains(compactTitle))
+            let isDateLine = paragraph.utf8.count < 160 && paragraph.count < 40 && PublishedDate.normalize(paragraph) != nil
+            return !isHeadline && !isDateLine
+        } ?? ""
+        guard let title, !title.isEmpty, lead.hasPrefix(title) else { return lead }
+        let rest = lead.dropFirst(title.count).drop { $0.isWhitespace || $0.isPunctuation }
+        return rest.isEmpty ? lead : String(rest)
     }
 
     private static func compact<Text: StringProtocol>(_ text: Text) -> String {
