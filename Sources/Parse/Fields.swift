@@ -33,6 +33,7 @@ enum TitleChoice {
             return heading
         }
         let stripped = strip(head, siteName: siteName)
+        if isCut(stripped), let completed = completion(of: stripped, in: bodyText) { return completed }
         let suffixRemoved = stripped.count < head.count && ["_", "|", "｜"].contains { head.contains($0) }
         if headings.isEmpty || suffixRemoved || bodyText.contains(stripped) { return stripped }
         return headings.last
@@ -47,6 +48,20 @@ enum TitleChoice {
 
     private static func isCut(_ title: String) -> Bool {
         title.hasSuffix("...") || title.hasSuffix("…")
+    }
+
+    /// A title the site cut short (`【安徽阜阳一动物园2...`), completed from the body where its start opens a
+    /// line: up to the closing `】` when it opens with `【`, else to the end of that line's first sentence.
+    private static func completion(of cut: String, in bodyText: String) -> String? {
+        let start = String(cut.drop { $0 == "【" }.reversed().drop { $0 == "." || $0 == "…" }.reversed())
+        guard start.count >= 4, let found = bodyText.range(of: start) else { return nil }
+        let opener = bodyText[..<found.lowerBound].last
+        guard opener == nil || opener == "\n" || opener == "【" else { return nil }
+        let stops: Set<Character> = opener == "【" ? ["】", "\n"] : ["。", "！", "!", "\n"]
+        let rest = bodyText[found.lowerBound...].prefix(200)
+        guard let end = rest.firstIndex(where: stops.contains), opener == "【" || rest[end] != "\n" else { return nil }
+        let completed = TextCleaning.line(String(rest[..<end]))
+        return completed.count > start.count ? completed : nil
     }
 
     private static func isCJK(_ text: String) -> Bool {

@@ -36,6 +36,16 @@ import Testing
         #expect(try page(head: head).title == expected)
     }
 
+    @Test func aHeadTitleCutShortIsCompletedFromTheBody() throws {
+        let weibo = try page(head: "<title>【闲鱼卖二手书三个月... - @副业日报的微博 - 微博</title>",
+                             body: "<div><p>【闲鱼卖二手书三个月，净赚两千七】这是正文，讲选品和定价的细节，还有售后的经验。</p></div>")
+        #expect(weibo.title == "闲鱼卖二手书三个月，净赚两千七")
+        // The start of the cut title inside a sentence is not a headline: the cut title stays.
+        let inside = try page(head: "<title>【闲鱼卖二手书三个月... - 微博</title>",
+                              body: "<p>我想说闲鱼卖二手书三个月的经验，正文写得很长很长很长。</p>")
+        #expect(inside.title == "【闲鱼卖二手书三个月...")
+    }
+
     @Test func titleFallsBackToHeading() throws {
         #expect(try page(body: "<h1>只有一级标题</h1>" + Self.prose).title == "只有一级标题")
     }
