@@ -173,7 +173,7 @@ enum Headline {
             // A headline is a short run of text: elements spanning many nodes are containers, not headlines.
             if node.end - index <= 24,
                emphasis.contains(node.name) || namesHeadline(node) {
-                let text = trimmedHeadline(Script.cleanLine(tree.text(of: index, separatingBlocks: true)))
+                let text = trimmedHeadline(TextCleaning.line(tree.text(of: index, separatingBlocks: true), limit: .max))
                 let length = text.count
                 if (4...80).contains(length), let last = text.unicodeScalars.last,
                    !Script.isSentenceEnd(last) || last == "？" || last == "！", !looksLikeByline(text) {
@@ -445,8 +445,8 @@ struct LinkResolver {
     }
 
     func resolve(_ reference: String) -> String? {
-        let padded = reference.unicodeScalars.first.map(Script.isSpace) == true
-            || reference.unicodeScalars.last.map(Script.isSpace) == true
+        let padded = reference.unicodeScalars.first.map(TextCleaning.isWhiteSpace) == true
+            || reference.unicodeScalars.last.map(TextCleaning.isWhiteSpace) == true
         let trimmed = padded ? reference.trimmingCharacters(in: .whitespacesAndNewlines) : reference
         guard !trimmed.isEmpty, trimmed.utf8.count < 4_096, !trimmed.unicodeScalars.contains(where: TextCleaning.isControl),
               let url = URL(string: trimmed, relativeTo: base)?.absoluteURL,
