@@ -277,16 +277,7 @@ struct MainText {
 
     /// What each element's tag, class and id say about it, computed once per page for every pass.
     static func traits(of tree: DocumentTree) -> [ElementTraits] {
-        // Pages repeat the same class and id values on many elements: each distinct value is scanned once.
-        var known: [String: UInt8] = [:]
-        func categories(_ value: String?) -> UInt8 {
-            guard let value else { return 0 }
-            if let found = known[value] { return found }
-            let found = classNeedles.categories(in: value)
-            known[value] = found
-            return found
-        }
-        return tree.nodes.map { node in
+        tree.nodes.map { node in
             guard !node.isText else { return ElementTraits() }
             var trait = ElementTraits()
             trait.block = node.kind.contains(.block)
@@ -294,7 +285,7 @@ struct MainText {
             trait.ignored = node.kind.contains(.ignored) || isHidden(node)
             let className = node.attribute("class"), id = node.attribute("id")
             guard className != nil || id != nil else { return trait }
-            let found = categories(className) | categories(id)
+            let found = classNeedles.categories(in: className) | classNeedles.categories(in: id)
             trait.classWeight = (found & Self.positiveBit != 0 ? 25 : 0) - (found & Self.negativeBit != 0 ? 25 : 0)
             trait.unlikely = !["html", "body", "a", "article", "main"].contains(node.name)
                 && found & Self.unlikelyBit != 0 && found & Self.maybeBit == 0
