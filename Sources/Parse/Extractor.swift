@@ -99,7 +99,11 @@ public struct Extractor: Sendable {
         ] + metadata.times.map(Optional.some)
         if let date = declared.compactMap({ $0 }).lazy.compactMap(PublishedDate.normalize).first { return date }
         // Pages without metadata usually print the date near the headline, before or at the top of the body.
+        // A date labelled as the publication date ("发表于", "Posted on") beats an earlier unlabelled one,
+        // which may be a sidebar's "blog created" or today's date in the page header.
         let searchEnd = roots.first.map { min(tree.nodes[$0].end, $0 + 200) } ?? tree.nodes.count
+        var firstDate: String?
+        var labelBefore = false
         var index = 0
         while index < searchEnd {
             let node = tree.nodes[index]
@@ -107,10 +111,15 @@ public struct Extractor: Sendable {
                 index = node.end
                 continue
             }
-            if node.isText, node.text.utf8.count >= 8, let date = PublishedDate.normalize(node.text) { return date }
             index += 1
+            guard node.isText, node.text.contains(where: { !$0.isWhitespace }) else { continue }
+            let text = node.text
+            let afterLabel = PublicationLabel.text(after: text)
+            if let date = (afterLabel ?? (labelBefore ? text : nil)).flatMap(PublishedDate.normalize) { return date }
+            if firstDate == nil, text.utf8.count >= 8 { firstDate = PublishedDate.normalize(text) }
+            labelBefore = afterLabel.map { $0.allSatisfy { $0.isWhitespace || $0.isPunctuation } } ?? false
         }
-        return nil
+        return firstDate
     }
 
     private static let skippedForDates: Set<String> = ["head", "script", "style", "noscript", "template", "textarea"]
@@ -173,5 +182,21 @@ enum Summary {
 
     private static func compact<Text: StringProtocol>(_ text: Text) -> String {
         String(text.filter { !$0.isWhitespace })
+    }
+}
+
+/// Words pages put before the publication date.
+enum PublicationLabel {
+    private static let labels = ["发表于", "发布于", "发布时间", "发布日期", "发表时间", "发表日期", "published", "posted on"]
+    private static let needles = NeedleSet(labels)
+
+    /// The text after the first label in `text`, or nil when it has none.
+    static func text(after text: String) -> String? {
+        guard needles.occurs(in: text) else { return nil }
+        let lowered = text.lowercased()
+        for label in labels {
+            if let range = lowered.range(of: label) { return String(lowered[range.upperBound...]) }
+        }
+        return nil
     }
 }

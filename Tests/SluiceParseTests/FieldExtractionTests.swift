@@ -96,6 +96,9 @@ import Testing
         ("", "<div>发布时间：2024年3月5日 10:00</div>", "2024-03-05"),
         ("", "<span>2005/9/15 11:46</span>", "2005-09-15"),
         ("", "<td>发布日期： 9/17/2004 5:54:13 AM</td>", "2004-09-17"),
+        // A labelled publication date beats an earlier unlabelled one (a sidebar, today's date in the header).
+        ("", "<div>建立于:2004年10月6日</div><p>ggjjzhzz 发表于 2005-9-15 11:46:00</p>", "2005-09-15"),
+        ("", "<div>2026-11-25 星期三</div><span>Posted on</span> <span>March 5, 2024 · 2024/03/05</span>", "2024-03-05"),
     ])
     func publishedDateInItsForms(head: String, before: String, expected: String) throws {
         #expect(try page(head: head, body: before + Self.prose).publishedDate == expected)
