@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Parse speed: sluice's parse + full extraction beside a C program that only calls htmlReadMemory, over
-# the same corpus files and the same number of repetitions, then the ratio of the two.
+# Parse speed: `sluice bench parse` (release build: parse + full extraction, and libxml2 parsing alone in the
+# same process) beside a C program that only calls htmlReadMemory, over the same corpus files and the same
+# number of repetitions, then the ratios.
 # Usage: scripts/bench-parse.sh [CORPUS_DIR] [REPETITIONS]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -9,50 +10,18 @@ repetitions="${2:-5}"
 work="$(mktemp -d /tmp/sluice-bench-parse.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 
+swift build -c release --product sluice --package-path "$root" >/dev/null
 # shellcheck disable=SC2046
 gcc -O2 -o "$work/parse_only" "$root/scripts/bench/parse_only.c" $(pkg-config --cflags --libs libxml-2.0)
 mapfile -t files < <(find "$corpus" -mindepth 2 -maxdepth 2 -name '*.html' | sort)
-# The reference runs before and after ours and is averaged, so a change in machine load weighs on both.
+
+# The C reference runs before and after ours and is averaged, so a change in machine load weighs on both.
 reference_before="$("$work/parse_only" "$repetitions" "${files[@]}")"
-
-if [[ -x "$root/.build/release/sluice" ]] && "$root/.build/release/sluice" bench parse --help >/dev/null 2>&1; then
-    ours="$("$root/.build/release/sluice" bench parse "$corpus" --repetitions "$repetitions")"
-else
-    # Until the CLI wires `sluice bench parse`, a throwaway package builds the parse module's sources
-    # (linked, not copied) with a small runner that calls ParseBenchmark.run.
-    mkdir -p "$work/runner/Sources/runner"
-    ln -s "$root/Sources/Core" "$work/runner/Sources/Core"
-    ln -s "$root/Sources/CLibXML2" "$work/runner/Sources/CLibXML2"
-    ln -s "$root/Sources/Parse" "$work/runner/Sources/Parse"
-    cat >"$work/runner/Package.swift" <<'SWIFT'
-// swift-tools-version: 6.0
-import PackageDescription
-let package = Package(name: "runner", platforms: [.macOS(.v15)],
-    targets: [
-        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0"),
-        .target(name: "SluiceCore", path: "Sources/Core"),
-        .target(name: "SluiceParse", dependencies: ["SluiceCore", "CLibXML2"], path: "Sources/Parse"),
-        .executableTarget(name: "runner", dependencies: ["SluiceParse"], path: "Sources/runner"),
-    ],
-    swiftLanguageModes: [.v6])
-SWIFT
-    cat >"$work/runner/Sources/runner/main.swift" <<'SWIFT'
-import Foundation
-import SluiceParse
-let arguments = CommandLine.arguments
-let report = try ParseBenchmark.run(corpus: URL(fileURLWithPath: arguments[1]), repetitions: Int(arguments[2]) ?? 5) { bytes in
-    (String(decoding: bytes, as: UTF8.self), "UTF-8")
-}
-print(report)
-SWIFT
-    swift build -c release --package-path "$work/runner" >/dev/null
-    ours="$("$work/runner/.build/release/runner" "$corpus" "$repetitions")"
-fi
-
+ours="$("$root/.build/release/sluice" bench parse "$corpus" --repetitions "$repetitions")"
 reference_after="$("$work/parse_only" "$repetitions" "${files[@]}")"
 
-echo "$reference_before"
-echo "$reference_after"
+echo "before: $reference_before"
+echo "after:  $reference_after"
 echo "$ours"
 python3 - "$reference_before" "$reference_after" "$ours" <<'PY'
 import re, sys

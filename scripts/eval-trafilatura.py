@@ -4,8 +4,9 @@
 Usage: scripts/eval-trafilatura.py CORPUS_DIR [--ours REPORT.json] [--json]
 
 Pages: every <set>/<id>.html with a <set>/<id>.json ground truth, minus synthetic pages and non-HTML formats.
-Decoding: strict UTF-8, else GB18030, else UTF-8 with replacement (the stand-in the Swift tests use), so both
-extractors see the same text. Scores: title exact match after whitespace folding; body token precision, recall
+Decoding for trafilatura: strict UTF-8, else GB18030, else UTF-8 with replacement (right for every scored page
+but the few in other legacy charsets); ours uses the fetch stage's CharsetDecoder, whose charset accuracy
+`sluice eval extract` reports. Scores: title exact match after whitespace folding; body token precision, recall
 and F1 with each CJK character one token and other scripts split into lower-cased words; date accuracy on
 yyyy-mm-dd (a year-only truth compares the year). REPORT.json is the JSON form of our ExtractionReport.
 Needs `pip install trafilatura lxml_html_clean`.
@@ -89,17 +90,17 @@ def score_pages(corpus):
         result = document.as_dict() if document is not None else {}
         score = {"set": truth_file.parent.name, "id": truth_file.stem}
         if truth.get("title") is not None:
-            score["titleMatches"] = line(truth["title"]) == line(result.get("title"))
+            score["title_matches"] = line(truth["title"]) == line(result.get("title"))
         if truth.get("body") is not None:
             precision, recall, f1 = overlap(truth["body"], result.get("text"))
-            score.update(bodyPrecision=precision, bodyRecall=recall, bodyF1=f1)
+            score.update(body_precision=precision, body_recall=recall, body_f1=f1)
         if truth.get("date") is not None:
             expected = day(truth["date"])
             found = day(result.get("date"))
             if expected:
-                score["dateMatches"] = expected == found
+                score["date_matches"] = expected == found
             elif re.fullmatch(r"\d{4}", truth["date"]):
-                score["dateMatches"] = bool(found and found.startswith(truth["date"]))
+                score["date_matches"] = bool(found and found.startswith(truth["date"]))
         scores.append(score)
     return scores
 
@@ -109,7 +110,7 @@ def figures(scores):
         values = [float(score[key]) for score in scores if score.get(key) is not None]
         return (sum(values) / len(values) if values else None), len(values)
 
-    return {key: mean(key) for key in ("titleMatches", "bodyPrecision", "bodyRecall", "bodyF1", "dateMatches")}
+    return {key: mean(key) for key in ("title_matches", "body_precision", "body_recall", "body_f1", "date_matches")}
 
 
 
@@ -147,8 +148,8 @@ def main():
             if extractor not in row:
                 continue
             values = row[extractor]
-            print(row["set"].ljust(32) + extractor.ljust(13) + cell(values["titleMatches"]) + cell(values["bodyPrecision"])
-                  + cell(values["bodyRecall"]) + cell(values["bodyF1"]) + cell(values["dateMatches"]))
+            print(row["set"].ljust(32) + extractor.ljust(13) + cell(values["title_matches"]) + cell(values["body_precision"])
+                  + cell(values["body_recall"]) + cell(values["body_f1"]) + cell(values["date_matches"]))
 
 
 if __name__ == "__main__":

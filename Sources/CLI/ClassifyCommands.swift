@@ -128,7 +128,6 @@ enum ClassifyCommands {
     // MARK: evaluation and benchmark
 
     static func evaluate(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
-        try requireSubcommand("classify", &arguments)
         let labeled = try arguments.option("--labeled")
         let fromStore = arguments.flag("--from-store")
         let folds = try arguments.integer("--folds")
@@ -147,7 +146,6 @@ enum ClassifyCommands {
     }
 
     static func bench(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
-        try requireSubcommand("classify", &arguments)
         let labeled = try arguments.option("--labeled") ?? defaultLabeled
         let fromStore = arguments.flag("--from-store")
         let secondsText = try arguments.option("--seconds")

@@ -62,12 +62,13 @@ public enum Command {
         "volunteers": Entry(help: Help.volunteers, run: VolunteersCommand.run),
         "volunteer": Entry(help: Help.volunteer, run: VolunteerCommands.volunteer),
         "train": Entry(help: Help.train, run: ClassifyCommands.train),
-        "eval": Entry(help: Help.evaluate + "\n" + Help.evalDedup, run: DedupCommands.eval),
-        "bench": Entry(help: Help.bench + "\n" + Help.benchDedup + "\n" + FetchCommands.help, run: FetchCommands.bench),
         "rules": Entry(help: Help.rules, run: ClassifyCommands.rules),
         "reprocess": Entry(help: Help.reprocess + "\n" + Help.reprocessDedup, run: ReprocessCommands.reprocess),
         "unlink": Entry(help: Help.unlink, run: DedupCommands.unlink),
         "why-dup": Entry(help: Help.whyDup, run: DedupCommands.whyDup),
+        "extract": Entry(help: ParseCommands.extractHelp, run: ParseCommands.extract),
+        "eval": Entry(help: MeasureCommands.evalHelp, run: MeasureCommands.eval),
+        "bench": Entry(help: MeasureCommands.benchHelp, run: MeasureCommands.bench),
     ]
 }
 

@@ -159,15 +159,7 @@ enum DedupCommands {
     // MARK: eval and bench
 
     /// Takes the subcommand when it is `dedup`; anything else is left for the classifier's command.
-    static func takeDedup(_ arguments: inout Arguments) -> Bool {
-        var probe = arguments
-        guard probe.takeSubcommand() == "dedup" else { return false }
-        arguments = probe
-        return true
-    }
-
     static func eval(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
-        guard takeDedup(&arguments) else { return try ClassifyCommands.evaluate(&arguments, context) }
         let json = arguments.flag("--json")
         let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
         let positionals = try arguments.positionals()
@@ -188,7 +180,6 @@ enum DedupCommands {
     }
 
     static func bench(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
-        guard takeDedup(&arguments) else { return try ClassifyCommands.bench(&arguments, context) }
         let json = arguments.flag("--json")
         let count = try arguments.integer("--count") ?? 1_000_000
         let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline

@@ -55,9 +55,6 @@ enum FetchCommands {
 
     /// `bench fetch`; any other `bench` subcommand goes on to the dedup and classify benchmarks.
     static func bench(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
-        var probe = arguments
-        guard probe.takeSubcommand() == "fetch" else { return try DedupCommands.bench(&arguments, context) }
-        arguments = probe
         guard let file = try arguments.option("--urls") else { throw UsageError("bench fetch: --urls FILE is required") }
         let allowHosts = try arguments.options("--allow-host")
         let pipeline = try arguments.option("--pipeline")

@@ -34,6 +34,10 @@ enum Help {
           eval dedup [DIR]                          precision and recall of duplicate detection on the corpus
           bench dedup [--count N]                   band index lookups/s and memory against a linear scan
           reprocess --stage dedup                   re-key every stored item with the current URL rules
+        parse
+          extract FILE|URL [--content-type T]       every field the parse stage extracts from one page
+          eval extract DIR                          extraction quality on a labelled corpus
+          bench parse DIR [--repetitions N]         parse + extraction speed beside libxml2 alone
 
         common options
           --store PATH    the SQLite store (default ./sluice.db, or $SLUICE_STORE)

@@ -16,25 +16,38 @@ public enum TextCleaning {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
+    /// Unicode's White_Space set spelled out: the property lookup is slow and runs on every character.
+    public static func isWhiteSpace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
+        default: false
+        }
+    }
+
     /// A one-line field (title, site, author): C0 controls read as white space (pages use them as
     /// separators), other controls and invisible characters removed, every run of white space folded to
     /// one space, trimmed, then cut to `limit` characters on a grapheme boundary.
     public static func line(_ text: String, limit: Int = 512) -> String {
-        var scalars = String.UnicodeScalarView()
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
         var pendingSpace = false
         for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace || scalar.value < 0x20 {
-                pendingSpace = !scalars.isEmpty
+            if scalar.value < 0x20 || isWhiteSpace(scalar) {
+                pendingSpace = !output.isEmpty
                 continue
             }
-            if isControl(scalar) || isInvisibleControl(scalar) { continue }
+            if scalar.value >= 0x7F, isControl(scalar) || isInvisibleControl(scalar) { continue }
             if pendingSpace {
-                scalars.append(" ")
+                output.append(0x20)
                 pendingSpace = false
             }
-            scalars.append(scalar)
+            if scalar.value < 0x80 {
+                output.append(UInt8(scalar.value))
+            } else {
+                output.append(contentsOf: scalar.utf8)
+            }
         }
-        return truncate(String(scalars), to: limit)
+        return truncate(String(decoding: output, as: UTF8.self), to: limit)
     }
 
     /// A multi-line field (main text, notes): paragraphs kept, separated by one blank line, each
@@ -49,7 +62,8 @@ public enum TextCleaning {
 
     /// Cuts to at most `limit` characters (grapheme clusters), never inside one.
     public static func truncate(_ text: String, to limit: Int) -> String {
-        guard limit >= 0, text.count > limit else { return text }
+        // No more UTF-8 bytes than the limit means no more characters: counting characters is slow.
+        guard limit >= 0, text.utf8.count > limit, text.count > limit else { return text }
         return String(text.prefix(limit))
     }
 }

@@ -50,11 +50,37 @@ public struct ParseBenchmarkReport: Codable, Sendable, CustomStringConvertible {
     /// Pages that gave a parse problem instead of a page.
     public var failures: Int
 
-    public var extractionPagesPerSecond: Double { Double(pages * repetitions) / extractionSeconds }
-    public var extractionMegabytesPerSecond: Double { Double(bytes * repetitions) / 1_048_576 / extractionSeconds }
-    public var parseOnlyPagesPerSecond: Double { Double(pages * repetitions) / parseOnlySeconds }
-    public var parseOnlyMegabytesPerSecond: Double { Double(bytes * repetitions) / 1_048_576 / parseOnlySeconds }
-    public var ratio: Double { parseOnlySeconds / extractionSeconds }
+    public let extractionPagesPerSecond: Double
+    public let extractionMegabytesPerSecond: Double
+    public let parseOnlyPagesPerSecond: Double
+    public let parseOnlyMegabytesPerSecond: Double
+    /// Extraction speed over parse-only speed.
+    public let ratio: Double
+
+    enum CodingKeys: String, CodingKey {
+        case pages, bytes, repetitions, failures, ratio
+        case extractionSeconds = "extraction_seconds"
+        case parseOnlySeconds = "parse_only_seconds"
+        case extractionPagesPerSecond = "extraction_pages_per_second"
+        case extractionMegabytesPerSecond = "extraction_megabytes_per_second"
+        case parseOnlyPagesPerSecond = "parse_only_pages_per_second"
+        case parseOnlyMegabytesPerSecond = "parse_only_megabytes_per_second"
+    }
+
+    init(pages: Int, bytes: Int, repetitions: Int, extractionSeconds: Double, parseOnlySeconds: Double, failures: Int) {
+        self.pages = pages
+        self.bytes = bytes
+        self.repetitions = repetitions
+        self.extractionSeconds = extractionSeconds
+        self.parseOnlySeconds = parseOnlySeconds
+        self.failures = failures
+        let megabytes = Double(bytes * repetitions) / 1_048_576
+        extractionPagesPerSecond = Double(pages * repetitions) / extractionSeconds
+        extractionMegabytesPerSecond = megabytes / extractionSeconds
+        parseOnlyPagesPerSecond = Double(pages * repetitions) / parseOnlySeconds
+        parseOnlyMegabytesPerSecond = megabytes / parseOnlySeconds
+        ratio = parseOnlySeconds / extractionSeconds
+    }
 
     public var description: String {
         func figure(_ value: Double) -> String { String(format: "%.1f", value) }

@@ -87,6 +87,19 @@ public struct PageScore: Codable, Sendable {
     public var charset: String
     public var charsetMatches: Bool?
 
+    enum CodingKeys: String, CodingKey {
+        case set, id, title, date, charset
+        case expectedTitle = "expected_title"
+        case titleMatches = "title_matches"
+        case bodyPrecision = "body_precision"
+        case bodyRecall = "body_recall"
+        case bodyF1 = "body_f1"
+        case expectedDate = "expected_date"
+        case dateMatches = "date_matches"
+        case expectedCharset = "expected_charset"
+        case charsetMatches = "charset_matches"
+    }
+
     init(page: CorpusPage, extracted: Page, charset: String) {
         set = page.set
         id = page.id
@@ -179,6 +192,20 @@ public struct ExtractionReport: Codable, Sendable, CustomStringConvertible {
         public var dateAccuracy: Double?
         public var charsetPages: Int
         public var charsetAccuracy: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case name, pages
+            case titlePages = "title_pages"
+            case titleExactRate = "title_exact_rate"
+            case bodyPages = "body_pages"
+            case bodyPrecision = "body_precision"
+            case bodyRecall = "body_recall"
+            case bodyF1 = "body_f1"
+            case datePages = "date_pages"
+            case dateAccuracy = "date_accuracy"
+            case charsetPages = "charset_pages"
+            case charsetAccuracy = "charset_accuracy"
+        }
 
         init(name: String, scores: [PageScore]) {
             func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }

@@ -48,16 +48,19 @@ public struct Extractor: Sendable {
                          metadata.meta("twitter:title")],
             headings: metadata.headings + Headline.candidates(in: tree, before: roots),
             bodyText: fullText, siteName: siteName), limit: options.titleLimit)
-        let trimmed = ArticleEdges.trim(paragraphs, title: page.title).joined(separator: "\n\n")
+        let articleParagraphs = ArticleEdges.trim(paragraphs, title: page.title)
+        let trimmed = articleParagraphs.joined(separator: "\n\n")
         // Counting characters is slow on long text; fewer UTF-8 bytes than the limit means fewer characters.
         let mainText = trimmed.utf8.count <= options.textLimit ? trimmed : TextCleaning.truncate(trimmed, to: options.textLimit)
         page.mainText = mainText
-        let declaredDescription = metadata.meta("og:description", "description", "twitter:description")
-            ?? metadata.linkedData.description
-        page.description = cleaned(declaredDescription ?? Script.leadingSentences(mainText, limit: 160),
+        let declaredDescription = [metadata.meta("og:description", "description", "twitter:description"),
+                                   metadata.linkedData.description]
+            .compactMap { $0 }.first { !Summary.repeatsTitle($0, title: page.title) }
+        let lead = Summary.lead(of: articleParagraphs, title: page.title)
+        page.description = cleaned(declaredDescription ?? Script.leadingSentences(lead, limit: 160),
                                    limit: options.descriptionLimit)
         page.excerpt = TextCleaning.line(
-            Script.leadingSentences(mainText.isEmpty ? (page.description ?? "") : mainText, limit: options.excerptLength),
+            Script.leadingSentences(lead.isEmpty ? (page.description ?? "") : lead, limit: options.excerptLength),
             limit: options.excerptLength + 1)
         page.canonicalURL = [metadata.canonical, metadata.meta("og:url")].compactMap { $0 }
             .lazy.compactMap(resolver.resolve).first
@@ -96,7 +99,11 @@ public struct Extractor: Sendable {
         ] + metadata.times.map(Optional.some)
         if let date = declared.compactMap({ $0 }).lazy.compactMap(PublishedDate.normalize).first { return date }
         // Pages without metadata usually print the date near the headline, before or at the top of the body.
+        // A date labelled as the publication date ("发表于", "Posted on") beats an earlier unlabelled one,
+        // which may be a sidebar's "blog created" or today's date in the page header.
         let searchEnd = roots.first.map { min(tree.nodes[$0].end, $0 + 200) } ?? tree.nodes.count
+        var firstDate: String?
+        var labelBefore = false
         var index = 0
         while index < searchEnd {
             let node = tree.nodes[index]
@@ -104,10 +111,15 @@ public struct Extractor: Sendable {
                 index = node.end
                 continue
             }
-            if node.isText, node.text.utf8.count >= 8, let date = PublishedDate.normalize(node.text) { return date }
             index += 1
+            guard node.isText, node.text.contains(where: { !$0.isWhitespace }) else { continue }
+            let text = node.text
+            let afterLabel = PublicationLabel.text(after: text)
+            if let date = (afterLabel ?? (labelBefore ? text : nil)).flatMap(PublishedDate.normalize) { return date }
+            if firstDate == nil, text.utf8.count >= 8 { firstDate = PublishedDate.normalize(text) }
+            labelBefore = afterLabel.map { $0.allSatisfy { $0.isWhitespace || $0.isPunctuation } } ?? false
         }
-        return nil
+        return firstDate
     }
 
     private static let skippedForDates: Set<String> = ["head", "script", "style", "noscript", "template", "textarea"]
@@ -140,5 +152,51 @@ public struct Extractor: Sendable {
         var result: [String] = []
         for value in values where result.count < limit && seen.insert(value).inserted { result.append(value) }
         return result
+    }
+}
+
+/// Where a summary starts: a description or excerpt that only repeats the headline tells a moderator nothing.
+enum Summary {
+    /// True when `text` is the title again, or a part of it (a site's description set to its headline).
+    static func repeatsTitle(_ text: String, title: String?) -> Bool {
+        let compactTitle = compact(title ?? "")
+        let compactText = compact(text)
+        return !compactTitle.isEmpty && (compactText.isEmpty || compactTitle.contains(compactText))
+    }
+
+    /// The first paragraph of the article that is not the headline, a headline with the site's name added,
+    /// or a short date line under it; a paragraph that opens with the headline keeps what follows it.
+    static func lead(of paragraphs: [String], title: String?) -> String {
+        let compactTitle = compact(title ?? "")
+        let lead = paragraphs.first { paragraph in
+            let compactParagraph = compact(paragraph.prefix(compactTitle.count + 40))
+            let isHeadline = !compactTitle.isEmpty && compactParagraph.count <= compactTitle.count + 20
+                && (compactTitle.contains(compactParagraph) || compactParagraph.contains(compactTitle))
+            let isDateLine = paragraph.utf8.count < 160 && paragraph.count < 40 && PublishedDate.normalize(paragraph) != nil
+            return !isHeadline && !isDateLine
+        } ?? ""
+        guard let title, !title.isEmpty, lead.hasPrefix(title) else { return lead }
+        let rest = lead.dropFirst(title.count).drop { $0.isWhitespace || $0.isPunctuation }
+        return rest.isEmpty ? lead : String(rest)
+    }
+
+    private static func compact<Text: StringProtocol>(_ text: Text) -> String {
+        String(text.filter { !$0.isWhitespace })
+    }
+}
+
+/// Words pages put before the publication date.
+enum PublicationLabel {
+    private static let labels = ["发表于", "发布于", "发布时间", "发布日期", "发表时间", "发表日期", "published", "posted on"]
+    private static let needles = NeedleSet(labels)
+
+    /// The text after the first label in `text`, or nil when it has none.
+    static func text(after text: String) -> String? {
+        guard needles.occurs(in: text) else { return nil }
+        let lowered = text.lowercased()
+        for label in labels {
+            if let range = lowered.range(of: label) { return String(lowered[range.upperBound...]) }
+        }
+        return nil
     }
 }

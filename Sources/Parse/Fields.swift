@@ -33,6 +33,7 @@ enum TitleChoice {
             return heading
         }
         let stripped = strip(head, siteName: siteName)
+        if isCut(stripped), let completed = completion(of: stripped, in: bodyText) { return completed }
         let suffixRemoved = stripped.count < head.count && ["_", "|", "｜"].contains { head.contains($0) }
         if headings.isEmpty || suffixRemoved || bodyText.contains(stripped) { return stripped }
         return headings.last
@@ -47,6 +48,20 @@ enum TitleChoice {
 
     private static func isCut(_ title: String) -> Bool {
         title.hasSuffix("...") || title.hasSuffix("…")
+    }
+
+    /// A title the site cut short (`【安徽阜阳一动物园2...`), completed from the body where its start opens a
+    /// line: up to the closing `】` when it opens with `【`, else to the end of that line's first sentence.
+    private static func completion(of cut: String, in bodyText: String) -> String? {
+        let start = String(cut.drop { $0 == "【" }.reversed().drop { $0 == "." || $0 == "…" }.reversed())
+        guard start.count >= 4, let found = bodyText.range(of: start) else { return nil }
+        let opener = bodyText[..<found.lowerBound].last
+        guard opener == nil || opener == "\n" || opener == "【" else { return nil }
+        let stops: Set<Character> = opener == "【" ? ["】", "\n"] : ["。", "！", "!", "\n"]
+        let rest = bodyText[found.lowerBound...].prefix(200)
+        guard let end = rest.firstIndex(where: stops.contains), opener == "【" || rest[end] != "\n" else { return nil }
+        let completed = TextCleaning.line(String(rest[..<end]))
+        return completed.count > start.count ? completed : nil
     }
 
     private static func isCJK(_ text: String) -> Bool {
@@ -158,7 +173,7 @@ enum Headline {
             // A headline is a short run of text: elements spanning many nodes are containers, not headlines.
             if node.end - index <= 24,
                emphasis.contains(node.name) || namesHeadline(node) {
-                let text = trimmedHeadline(Script.cleanLine(tree.text(of: index, separatingBlocks: true)))
+                let text = trimmedHeadline(TextCleaning.line(tree.text(of: index, separatingBlocks: true), limit: .max))
                 let length = text.count
                 if (4...80).contains(length), let last = text.unicodeScalars.last,
                    !Script.isSentenceEnd(last) || last == "？" || last == "！", !looksLikeByline(text) {
@@ -430,8 +445,8 @@ struct LinkResolver {
     }
 
     func resolve(_ reference: String) -> String? {
-        let padded = reference.unicodeScalars.first.map(Script.isSpace) == true
-            || reference.unicodeScalars.last.map(Script.isSpace) == true
+        let padded = reference.unicodeScalars.first.map(TextCleaning.isWhiteSpace) == true
+            || reference.unicodeScalars.last.map(TextCleaning.isWhiteSpace) == true
         let trimmed = padded ? reference.trimmingCharacters(in: .whitespacesAndNewlines) : reference
         guard !trimmed.isEmpty, trimmed.utf8.count < 4_096, !trimmed.unicodeScalars.contains(where: TextCleaning.isControl),
               let url = URL(string: trimmed, relativeTo: base)?.absoluteURL,

@@ -239,7 +239,7 @@ struct MainText {
     }
 
     private func endsSentence(_ index: Int) -> Bool {
-        tree.text(of: index).unicodeScalars.reversed().first { !Script.isSpace($0) }.map(Script.isSentenceEnd) ?? false
+        tree.text(of: index).unicodeScalars.reversed().first { !TextCleaning.isWhiteSpace($0) }.map(Script.isSentenceEnd) ?? false
     }
 
     private func body() -> Int? {
@@ -314,7 +314,7 @@ struct MainText {
             let paragraphs = scorer.render(roots)
             var length = 0, characterTokens = 0
             for paragraph in paragraphs {
-                for scalar in paragraph.unicodeScalars where !Script.isSpace(scalar) {
+                for scalar in paragraph.unicodeScalars where !TextCleaning.isWhiteSpace(scalar) {
                     length += 1
                     if Script.isCharacterToken(scalar) { characterTokens += 1 }
                 }
@@ -330,7 +330,7 @@ struct MainText {
         var paragraphs: [String] = []
         var current = ""
         func flush() {
-            let line = Script.cleanLine(current)
+            let line = TextCleaning.line(current, limit: .max)
             if !line.isEmpty { paragraphs.append(line) }
             current = ""
         }

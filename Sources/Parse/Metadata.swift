@@ -54,7 +54,7 @@ struct Metadata {
                 let relations = (node.attribute("rel") ?? "").lowercased().split(separator: " ")
                 if relations.contains("canonical"), let href = node.attribute("href"), !href.isEmpty { canonical = href }
             case "h1" where !parentHidden && headings.count < 8:
-                let text = Script.cleanLine(tree.text(of: index, separatingBlocks: true))
+                let text = TextCleaning.line(tree.text(of: index, separatingBlocks: true), limit: .max)
                 if !text.isEmpty { headings.append(text) }
             case "time" where !parentHidden && times.count < 8:
                 times.append(node.attribute("datetime") ?? tree.text(of: index))

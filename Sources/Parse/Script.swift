@@ -39,44 +39,10 @@ enum Script {
         }
     }
 
-    /// Unicode's White_Space set spelled out: the property lookup is slow and runs on every character.
-    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
-        default: false
-        }
-    }
-
-    /// `TextCleaning.line` without a length limit, using `isSpace`: the same characters removed and folded
-    /// (C0 controls count as white space, other controls and invisible characters are dropped), at a
-    /// fraction of the cost on long paragraphs.
-    static func cleanLine(_ text: String) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || isSpace(scalar) {
-                pendingSpace = !output.isEmpty
-                continue
-            }
-            if scalar.value >= 0x7F, TextCleaning.isControl(scalar) || TextCleaning.isInvisibleControl(scalar) { continue }
-            if pendingSpace {
-                output.append(0x20)
-                pendingSpace = false
-            }
-            if scalar.value < 0x80 {
-                output.append(UInt8(scalar.value))
-            } else {
-                output.append(contentsOf: scalar.utf8)
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
-
     /// Characters that are not white space.
     static func visibleLength(_ text: String) -> Int {
         var count = 0
-        for scalar in text.unicodeScalars where !isSpace(scalar) { count += 1 }
+        for scalar in text.unicodeScalars where !TextCleaning.isWhiteSpace(scalar) { count += 1 }
         return count
     }
 

@@ -32,7 +32,7 @@ import Testing
     @Test func scoresOnlyRealHTMLPagesOnTheFieldsTheyHave() throws {
         let corpus = try writeCorpus()
         defer { try? FileManager.default.removeItem(at: corpus) }
-        let report = try ExtractionEvaluation.run(corpus: corpus, decode: StandInDecoder.decode)
+        let report = try ExtractionEvaluation.run(corpus: corpus, decode: CorpusDecoder.decode)
         #expect(report.overall.pages == 2)
         #expect(report.overall.titleExactRate == 0.5)
         #expect(report.overall.dateAccuracy == 0.5)
@@ -65,7 +65,7 @@ import Testing
     @Test func benchmarkRunsEveryPageOfTheCorpus() throws {
         let corpus = try writeCorpus()
         defer { try? FileManager.default.removeItem(at: corpus) }
-        let report = try ParseBenchmark.run(corpus: corpus, repetitions: 2, decode: StandInDecoder.decode)
+        let report = try ParseBenchmark.run(corpus: corpus, repetitions: 2, decode: CorpusDecoder.decode)
         #expect(report.pages == 4)
         #expect(report.repetitions == 2)
         #expect(report.failures == 0)

@@ -36,6 +36,16 @@ import Testing
         #expect(try page(head: head).title == expected)
     }
 
+    @Test func aHeadTitleCutShortIsCompletedFromTheBody() throws {
+        let weibo = try page(head: "<title>【闲鱼卖二手书三个月... - @副业日报的微博 - 微博</title>",
+                             body: "<div><p>【闲鱼卖二手书三个月，净赚两千七】这是正文，讲选品和定价的细节，还有售后的经验。</p></div>")
+        #expect(weibo.title == "闲鱼卖二手书三个月，净赚两千七")
+        // The start of the cut title inside a sentence is not a headline: the cut title stays.
+        let inside = try page(head: "<title>【闲鱼卖二手书三个月... - 微博</title>",
+                              body: "<p>我想说闲鱼卖二手书三个月的经验，正文写得很长很长很长。</p>")
+        #expect(inside.title == "【闲鱼卖二手书三个月...")
+    }
+
     @Test func titleFallsBackToHeading() throws {
         #expect(try page(body: "<h1>只有一级标题</h1>" + Self.prose).title == "只有一级标题")
     }
@@ -86,6 +96,9 @@ import Testing
         ("", "<div>发布时间：2024年3月5日 10:00</div>", "2024-03-05"),
         ("", "<span>2005/9/15 11:46</span>", "2005-09-15"),
         ("", "<td>发布日期： 9/17/2004 5:54:13 AM</td>", "2004-09-17"),
+        // A labelled publication date beats an earlier unlabelled one (a sidebar, today's date in the header).
+        ("", "<div>建立于:2004年10月6日</div><p>ggjjzhzz 发表于 2005-9-15 11:46:00</p>", "2005-09-15"),
+        ("", "<div>2026-11-25 星期三</div><span>Posted on</span> <span>March 5, 2024 · 2024/03/05</span>", "2024-03-05"),
     ])
     func publishedDateInItsForms(head: String, before: String, expected: String) throws {
         #expect(try page(head: head, body: before + Self.prose).publishedDate == expected)

@@ -12,7 +12,7 @@ import Testing
         let bytes = try Data(contentsOf: corpus.appendingPathComponent(relativePath + ".html"))
         let truthData = try Data(contentsOf: corpus.appendingPathComponent(relativePath + ".json"))
         let truth = try #require(try JSONSerialization.jsonObject(with: truthData) as? [String: Any])
-        return (StandInDecoder.decode(bytes).text, truth)
+        return (CorpusDecoder.decode(bytes).text, truth)
     }
 
     @Test func utf8PageDeclaringGB2312ReadsAsUTF8() throws {
@@ -55,7 +55,7 @@ import Testing
     @Test func threadsExtractTheSamePages() throws {
         let corpus = try #require(SharedCorpus.directory)
         let pages = try CorpusPage.all(in: corpus).filter { $0.isScored && $0.truth["body"] is String }.prefix(24).map { page in
-            (text: StandInDecoder.decode(page.bytes).text, url: page.url)
+            (text: CorpusDecoder.decode(page.bytes).text, url: page.url)
         }
         let extractor = Extractor()
         let serial = pages.map { try? extractor.extract(html: $0.text, baseURL: $0.url) }
