@@ -57,6 +57,7 @@ public enum Command {
         "publish": Entry(help: Help.publish, run: PublishCommands.publish),
         "export": Entry(help: Help.export, run: PublishCommands.export),
         "archive": Entry(help: ArchiveCommands.help, run: ArchiveCommands.archive),
+        "eval": Entry(help: CharsetCommands.help, run: CharsetCommands.eval),
     ]
 }
 

@@ -16,6 +16,8 @@ enum Help {
         publication
           publish [--content DIR]                   approved items into the content store, once each
           export --month YYYY-MM --format md|html|json|atom [--out FILE]
+        measurement
+          eval charset [DIR] [--json]               charset decoding on the real-page corpus (../shared/corpus)
 
         common options
           --store PATH    the SQLite store (default ./sluice.db, or $SLUICE_STORE)
