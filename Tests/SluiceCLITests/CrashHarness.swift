@@ -1,0 +1,118 @@
+import Foundation
+import Synchronization
+import Testing
+import SluiceCore
+import SluiceStore
+import SluiceTestSupport
+
+/// SplitMix64: a tiny seeded generator, so a failing crash schedule can be replayed with `SLUICE_CRASH_SEED`.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+}
+
+/// How one run of the real binary ended: its exit status (the signal number when killed) and what it printed.
+struct BinaryOutcome {
+    var status: Int32
+    var output: String
+    var errors: String
+}
+
+/// Runs the built `sluice` binary and kills it with SIGKILL at a chosen moment: the crash half of the
+/// crash tests. The seed comes from `SLUICE_CRASH_SEED` or the clock, and is printed and put in every
+/// failure message so a failing schedule can be replayed.
+final class CrashHarness {
+    static let binary = SharedCorpus.packageRoot.appendingPathComponent(".build/debug/sluice").path
+    static var binaryBuilt: Bool { FileManager.default.isExecutableFile(atPath: binary) }
+    static let skipMessage: Comment = "the sluice binary is not built (.build/debug/sluice): run swift build first"
+
+    let seed: UInt64
+    let label: String
+    private var random: SeededGenerator
+    let directory: TemporaryDirectory
+    /// Runs started with a kill scheduled, and how many of them the kill caught still running.
+    private(set) var scheduledKills = 0
+    private(set) var kills = 0
+
+    init(_ label: String) {
+        let given = ProcessInfo.processInfo.environment["SLUICE_CRASH_SEED"].flatMap { UInt64($0) }
+        seed = given ?? UInt64(Date().timeIntervalSince1970 * 1000)
+        random = SeededGenerator(seed: seed)
+        self.label = label
+        directory = TemporaryDirectory("crash-\(label)")
+        print("\(label): crash schedule seed \(seed) (replay with SLUICE_CRASH_SEED=\(seed))")
+    }
+
+    /// A delay drawn uniformly from `range` milliseconds.
+    func delay(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &random) }
+
+    /// A moment (ms) to kill a command that has `remaining` items of work left at about `perItem` ms each:
+    /// anywhere from its start-up to its expected end, so kills keep landing as the work shrinks.
+    func killMoment(remaining: Int, perItem: Int) -> Int { delay(20...(40 + max(remaining, 1) * perItem)) }
+
+    func shuffled<T>(_ values: [T]) -> [T] { values.shuffled(using: &random) }
+
+    /// Runs `sluice arguments…`; when `killAfter` milliseconds is given and it is still running then, SIGKILL.
+    /// Output is read to the end before waiting, so a chatty command cannot block on a full pipe.
+    func run(_ arguments: [String], killAfter: Int? = nil) throws -> BinaryOutcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory.url
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        if let killAfter {
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(killAfter)) {
+                if process.isRunning { kill(pid, SIGKILL) }
+            }
+        }
+        let errorData = Mutex<Data>(Data())
+        let errorReader = Thread { errorData.withLock { $0 = errors.fileHandleForReading.readDataToEndOfFile() } }
+        errorReader.start()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errorReader.isFinished { Thread.sleep(forTimeInterval: 0.001) }
+        scheduledKills += killAfter == nil ? 0 : 1
+        kills += process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL ? 1 : 0
+        return BinaryOutcome(status: process.terminationStatus,
+                             output: String(decoding: outputData, as: UTF8.self),
+                             errors: errorData.withLock { String(decoding: $0, as: UTF8.self) })
+    }
+
+    /// Prints how many scheduled kills landed while the command was still working.
+    func report() {
+        print("\(label): \(kills) of \(scheduledKills) scheduled kills landed mid-command (seed \(seed))")
+    }
+
+    /// "seed N": appended to every expectation so a failure names the schedule that produced it.
+    var context: Comment { "seed \(seed)" }
+
+    /// What holds after any crash: the file is sound and no item is in a state the machine does not know.
+    func expectSound(_ store: Store, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(try store.integrityCheck() == "ok", context, sourceLocation: sourceLocation)
+    }
+
+    /// What holds after a complete run: every item reached review, a duplicate or a failure, and no lease is held.
+    func expectSettled(_ store: Store, items: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try expectSound(store, sourceLocation: sourceLocation)
+        let counts = try store.pendingCounts()
+        #expect(counts.values.reduce(0, +) == items, "\(counts) \(context)", sourceLocation: sourceLocation)
+        let settled: Set<ItemState> = [.pendingReview, .duplicate, .failed]
+        let stuck = counts.filter { !settled.contains($0.key) && $0.value > 0 }
+        #expect(stuck.isEmpty, "stuck in a pipeline state: \(stuck) \(context)", sourceLocation: sourceLocation)
+        #expect(try store.leaseOwners().isEmpty, context, sourceLocation: sourceLocation)
+    }
+}
