@@ -90,3 +90,39 @@ struct CrashDiskFullTests {
         #expect(try reopened.integrityCheck() == "ok")
     }
 }
+
+extension CrashDiskFullTests {
+    @Test func aRunThatFillsTheDiskStopsWithAClearErrorAndTheNextRunFinishes() throws {
+        let harness = CrashHarness("disk-full-run")
+        let pages = 40
+        var routes: [String: TestHTTPReply] = [:]
+        for index in 0..<pages {
+            let padding = "<script>/*" + String(repeating: "padding \(index) ", count: 8000) + "*/</script>"
+            routes["/big/\(index)"] = try TestHTTPReply.html(DistinctPages.html(index).replacingOccurrences(of: "</head>", with: padding + "</head>"))
+        }
+        let server = try TestHTTPServer(routes: routes)
+        defer { server.stop() }
+        let disk = TinyDisk(label: "full-run")
+        #expect(try disk.mount(kilobytes: 4096))
+        let store = disk.path("s.db")
+        let links = harness.directory.path("links.txt")
+        try Data((0..<pages).map { "\(server.baseURL)/big/\($0)" }.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: links))
+        let imported = try harness.run(["import", links, "--by", "志愿者", "--pipeline", Self.pipeline, "--store", store])
+        #expect(imported.status == 0, "\(imported.errors)")
+        let run = ["run", "--pipeline", try harness.quickPipeline(), "--allow-host", "127.0.0.1:\(server.port)", "--store", store]
+        let full = try harness.run(run)
+        #expect(full.status == 1)
+        #expect(full.errors.contains(store) && full.errors.contains("full"), "\(full.errors)")
+        print("disk-full-run: \(full.errors)")
+
+        #expect(try disk.mount(kilobytes: 256 * 1024))
+        #expect(try Store(path: store).integrityCheck() == "ok")
+        let resumed = try harness.run(run)
+        #expect(resumed.status == 0, "\(resumed.errors)")
+        try harness.expectSettled(try Store(path: store), items: pages)
+        let settled = try Store(path: store)
+        let failures = try settled.records(state: .failed).map { $0.error.map { "\($0)" } ?? "" }
+        let counts = try settled.pendingCounts()
+        #expect(counts[.pendingReview] == pages, "\(counts) \(failures)")
+    }
+}

@@ -52,6 +52,22 @@ final class CrashHarness {
         print("\(label): crash schedule seed \(seed) (replay with SLUICE_CRASH_SEED=\(seed))")
     }
 
+    /// The default pipeline without the 250 ms per-host politeness delay (every test page is on one host),
+    /// written into the harness's directory with its rule files named by absolute path.
+    func quickPipeline() throws -> String {
+        let pipelines = SharedCorpus.packageRoot.appendingPathComponent("pipelines")
+        let original = try Data(contentsOf: pipelines.appendingPathComponent("default.json"))
+        var definition = try #require(try JSONSerialization.jsonObject(with: original) as? [String: Any])
+        var fetch = definition["fetch"] as? [String: Any] ?? [:]
+        fetch["per_host_delay_ms"] = 0
+        definition["fetch"] = fetch
+        let rules = try #require(definition["rules"] as? [String: String])
+        definition["rules"] = rules.mapValues { pipelines.appendingPathComponent($0).path }
+        let path = directory.path("quick-pipeline.json")
+        try JSONSerialization.data(withJSONObject: definition).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
     /// A delay drawn uniformly from `range` milliseconds.
     func delay(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &random) }
 

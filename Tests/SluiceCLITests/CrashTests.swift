@@ -65,8 +65,8 @@ struct CrashTests {
         let links = (0..<pages).map { "\(server.baseURL)/page/\($0)" } + ["\(server.baseURL)/gone", "\(server.baseURL)/page/3?utm_source=x"]
         try Data(links.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: submissions))
         sluice(["import", submissions, "--by", "志愿者"], store: store)
-        let run = ["run", "--pipeline", Self.pipeline, "--allow-host", "127.0.0.1:\(server.port)", "--store", store]
-        try killAndFinish(run, harness: harness, store: store, items: links.count, kills: 3, perItem: 40)
+        let run = ["run", "--pipeline", try harness.quickPipeline(), "--allow-host", "127.0.0.1:\(server.port)", "--store", store]
+        try killAndFinish(run, harness: harness, store: store, items: links.count, kills: 3, perItem: 15)
         let counts = try Store(path: store).pendingCounts()
         #expect(counts[.failed] == 1, "only /gone fails: \(counts) \(harness.context)")
         #expect(counts[.duplicate] == 1, "the tracking-parameter copy is a duplicate: \(counts) \(harness.context)")
