@@ -151,7 +151,7 @@ struct CrashTests {
         let publish = ["publish", "--content", content, "--store", store]
         for _ in 0..<3 {
             let awaiting = try Store(path: store).records(state: .approved).count
-            _ = try harness.run(publish, killAfter: harness.killMoment(remaining: awaiting, perItem: 8))
+            _ = try harness.run(publish, killAfter: harness.killMoment(remaining: awaiting, perItem: 5))
             try expectLedgerMatchesContent(store: store, content: content, harness: harness)
         }
         let final = try harness.run(publish)
@@ -182,12 +182,15 @@ struct CrashTests {
         let ids = ledger.map(\.record.id)
         #expect(Set(ids).count == ids.count, "an item twice in the ledger \(harness.context)")
         let monthDirectory = URL(fileURLWithPath: content).appendingPathComponent(month).path
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: monthDirectory)) ?? []).filter { !$0.hasPrefix(".") }
+        let all = (try? FileManager.default.contentsOfDirectory(atPath: monthDirectory)) ?? []
+        let files = all.filter { !$0.hasPrefix(".") }
+        let leftovers = all.filter { $0.hasPrefix(".") }
         let paths = Set(ledger.compactMap(\.publication.path).map { URL(fileURLWithPath: $0).lastPathComponent })
         #expect(paths.count == ledger.count, "every ledger entry names its own file \(harness.context)")
         #expect(paths.isSubset(of: Set(files)), "a published item's file is missing \(harness.context)")
         let strays = Set(files).subtracting(paths)
         #expect(strays.count <= (complete ? 0 : 1), "files without a ledger entry: \(strays) \(harness.context)")
+        if complete { #expect(leftovers.isEmpty, "temporary files a kill left behind: \(leftovers) \(harness.context)") }
         return ids.sorted()
     }
 }
