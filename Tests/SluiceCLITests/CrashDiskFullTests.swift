@@ -126,3 +126,32 @@ extension CrashDiskFullTests {
         #expect(counts[.pendingReview] == pages, "\(counts) \(failures)")
     }
 }
+
+extension CrashDiskFullTests {
+    @Test func publishingOntoAFullDiskRecordsOnlyWhatWasWritten() throws {
+        let harness = CrashHarness("disk-full-publish")
+        let store = harness.directory.path("s.db")
+        let ids = try CrashTests().reviewQueue(20, store: store, harness: harness)
+        let approved = try harness.run(["review", "approve"] + ids.map(String.init) + ["--as", "版主A", "--store", store])
+        #expect(approved.status == 0, "\(approved.errors)")
+        let disk = TinyDisk(label: "full-publish")
+        #expect(try disk.mount(kilobytes: 40))
+        let content = disk.path("content")
+        let publish = ["publish", "--content", content, "--store", store]
+        let full = try harness.run(publish)
+        #expect(full.status == 1)
+        #expect(full.errors.contains(content) && full.errors.contains("No space left"), "\(full.errors)")
+        let month = Timestamp.month(Date())
+        let ledger = try Store(path: store).publications(month: month)
+        #expect(!ledger.isEmpty && ledger.count < ids.count, "some but not all were published before the disk filled")
+        let written = try FileManager.default.contentsOfDirectory(atPath: content + "/" + month)
+        #expect(Set(written) == Set(ledger.compactMap { $0.publication.path.map { URL(fileURLWithPath: $0).lastPathComponent } }),
+                "the ledger names exactly the files on disk: \(written)")
+
+        #expect(try disk.mount(kilobytes: 4096))
+        let resumed = try harness.run(publish)
+        #expect(resumed.status == 0, "\(resumed.errors)")
+        #expect(try Store(path: store).publications(month: month).map(\.record.id).sorted() == ids)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: content + "/" + month).count == ids.count)
+    }
+}
