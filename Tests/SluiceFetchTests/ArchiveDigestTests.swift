@@ -22,6 +22,35 @@ import SluiceCore
         #expect(SHA1.warcDigest(Data()) == "sha1:3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ")
     }
 
+    @Test func digestsInHexOrOfOtherAlgorithms() {
+        #expect(SHA1.matches("sha1:A9993E364706816ABA3E25717850C26C9CD0D89D", Data("abc".utf8)) == true)
+        #expect(SHA1.matches("SHA1:\(SHA1.base32(SHA1.digest(Data("abc".utf8))))", Data("abc".utf8)) == true)
+        #expect(SHA1.matches(SHA1.warcDigest(Data("abd".utf8)), Data("abc".utf8)) == false)
+        #expect(SHA1.matches("sha256:ungeprueft", Data("abc".utf8)) == nil)
+    }
+
+    /// Our archive with one byte of the first page's title changed, as a damaged copy would be.
+    func damagedArchive(_ scratch: ScratchDirectory) throws -> String {
+        let path = scratch.path("t.warc")
+        try writeArchive(path, gzip: false, captures: [sampleCapture()])
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let title = try #require(bytes.range(of: Data("<title>".utf8)))
+        bytes[title.lowerBound + 1] = UInt8(ascii: "T")
+        try bytes.write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func ourReaderRefusesADamagedRecordAndNamesIt() throws {
+        let scratch = try ScratchDirectory()
+        let path = try damagedArchive(scratch)
+        let error = try #require(throws: ArchiveError.self) { try WARCReader(path: path).records() }
+        #expect(error.description.contains(path))
+        #expect(error.description.contains("WARC-Block-Digest"))
+        let intact = scratch.path("i.warc")
+        try writeArchive(intact, gzip: true, captures: [sampleCapture()])
+        #expect(try WARCReader(path: intact).records().count == 5)
+    }
+
     static func warcioCheck(_ path: String) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -51,13 +80,7 @@ import SluiceCore
                    "python3 with warcio is not installed (python3 -m pip install warcio): skipping"))
     func warcioNoticesAChangedBody() throws {
         let scratch = try ScratchDirectory()
-        let path = scratch.path("t.warc")
-        try writeArchive(path, gzip: false, captures: [sampleCapture()])
-        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        let title = try #require(bytes.range(of: Data("<title>".utf8)))
-        bytes[title.lowerBound + 1] = UInt8(ascii: "T")
-        try bytes.write(to: URL(fileURLWithPath: path))
-        let (status, output) = try Self.warcioCheck(path)
+        let (status, output) = try Self.warcioCheck(try damagedArchive(scratch))
         #expect(status == 1, "\(output)")
         #expect(output.contains("digest failed"), "\(output)")
     }

@@ -28,6 +28,16 @@ enum SHA1 {
     /// `sha1:` and the digest in RFC 4648 base32, as WARC records carry it.
     static func warcDigest(_ data: Data) -> String { "sha1:" + base32(digest(data)) }
 
+    /// Whether `declared` (`sha1:` and base32 or hex, as WARC tools write it) is the digest of `data`; nil
+    /// when it names another algorithm, which we do not check.
+    static func matches(_ declared: String, _ data: Data) -> Bool? {
+        guard let colon = declared.firstIndex(of: ":"), declared[..<colon].lowercased() == "sha1" else { return nil }
+        let value = declared[declared.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let digest = digest(data)
+        if value.count == 40 { return value.lowercased() == digest.map { String(format: "%02x", $0) }.joined() }
+        return value.uppercased() == base32(digest)
+    }
+
     /// RFC 4648 §6 base32 with padding (none is needed for the 20 bytes of a SHA-1 digest).
     static func base32(_ bytes: [UInt8]) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
