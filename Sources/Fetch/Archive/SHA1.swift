@@ -59,27 +59,29 @@ enum SHA1 {
 
     /// One 64-byte block (FIPS 180-4 §6.1.2).
     private static func compress(_ state: inout (UInt32, UInt32, UInt32, UInt32, UInt32), _ block: UnsafeRawBufferPointer) {
-        var schedule = [UInt32](repeating: 0, count: 80)
-        for index in 0..<16 {
-            schedule[index] = (0..<4).reduce(UInt32(0)) { $0 << 8 | UInt32(block[index * 4 + $1]) }
-        }
-        for index in 16..<80 {
-            schedule[index] = rotate(schedule[index - 3] ^ schedule[index - 8] ^ schedule[index - 14] ^ schedule[index - 16], 1)
-        }
-        var (a, b, c, d, e) = state
-        for index in 0..<80 {
-            let mixed: UInt32
-            let constant: UInt32
-            switch index {
-            case 0..<20: (mixed, constant) = ((b & c) | (~b & d), 0x5A82_7999)
-            case 20..<40: (mixed, constant) = (b ^ c ^ d, 0x6ED9_EBA1)
-            case 40..<60: (mixed, constant) = ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC)
-            default: (mixed, constant) = (b ^ c ^ d, 0xCA62_C1D6)
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { schedule in
+            for index in 0..<16 {
+                let at = index * 4
+                schedule[index] = UInt32(block[at]) << 24 | UInt32(block[at + 1]) << 16 | UInt32(block[at + 2]) << 8 | UInt32(block[at + 3])
             }
-            let next = rotate(a, 5) &+ mixed &+ e &+ constant &+ schedule[index]
-            (e, d, c, b, a) = (d, c, rotate(b, 30), a, next)
+            for index in 16..<80 {
+                schedule[index] = rotate(schedule[index - 3] ^ schedule[index - 8] ^ schedule[index - 14] ^ schedule[index - 16], 1)
+            }
+            var (a, b, c, d, e) = state
+            for index in 0..<80 {
+                let mixed: UInt32
+                let constant: UInt32
+                switch index {
+                case 0..<20: (mixed, constant) = ((b & c) | (~b & d), 0x5A82_7999)
+                case 20..<40: (mixed, constant) = (b ^ c ^ d, 0x6ED9_EBA1)
+                case 40..<60: (mixed, constant) = ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC)
+                default: (mixed, constant) = (b ^ c ^ d, 0xCA62_C1D6)
+                }
+                let next = rotate(a, 5) &+ mixed &+ e &+ constant &+ schedule[index]
+                (e, d, c, b, a) = (d, c, rotate(b, 30), a, next)
+            }
+            state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e)
         }
-        state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e)
     }
 
     private static func rotate(_ word: UInt32, _ count: UInt32) -> UInt32 { word << count | word >> (32 - count) }
