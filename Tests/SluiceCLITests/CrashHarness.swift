@@ -77,12 +77,14 @@ final class CrashHarness {
 
     func shuffled<T>(_ values: [T]) -> [T] { values.shuffled(using: &random) }
 
-    /// Runs `sluice arguments…`; when `killAfter` milliseconds is given and it is still running then, SIGKILL.
+    /// Runs `sluice arguments…` with `environment` added; when `killAfter` milliseconds is given and it is
+    /// still running then, SIGKILL.
     /// Output is read to the end before waiting, so a chatty command cannot block on a full pipe.
-    func run(_ arguments: [String], killAfter: Int? = nil) throws -> BinaryOutcome {
+    func run(_ arguments: [String], killAfter: Int? = nil, environment: [String: String] = [:]) throws -> BinaryOutcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = directory.url
         let output = Pipe()
         let errors = Pipe()
