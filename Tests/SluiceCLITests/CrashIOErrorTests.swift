@@ -35,22 +35,25 @@ enum FailingSync {
         }
         """
 
-    /// The shared library's path, or nil when no C compiler is at hand.
+    /// The shared library's path (`.build/crash-tests/failing-sync.so`, rebuilt by each test process and
+    /// renamed into place), or nil when no C compiler is at hand.
     static let library: String? = {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-failing-sync-\(getpid())")
+        let directory = SharedCorpus.packageRoot.appendingPathComponent(".build/crash-tests")
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let sourcePath = directory.appendingPathComponent("failing-sync.c").path
+        let sourcePath = directory.appendingPathComponent("failing-sync.\(getpid()).c").path
+        let builtPath = directory.appendingPathComponent("failing-sync.\(getpid()).so").path
         let libraryPath = directory.appendingPathComponent("failing-sync.so").path
         guard FileManager.default.createFile(atPath: sourcePath, contents: Data(source.utf8)) else { return nil }
+        defer { unlink(sourcePath) }
         for compiler in ["/opt/swift/usr/bin/clang", "/usr/bin/cc"] where FileManager.default.isExecutableFile(atPath: compiler) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: compiler)
-            process.arguments = ["-shared", "-fPIC", "-O1", "-o", libraryPath, sourcePath, "-ldl"]
+            process.arguments = ["-shared", "-fPIC", "-O1", "-o", builtPath, sourcePath, "-ldl"]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             guard (try? process.run()) != nil else { continue }
             process.waitUntilExit()
-            if process.terminationStatus == 0 { return libraryPath }
+            if process.terminationStatus == 0 && rename(builtPath, libraryPath) == 0 { return libraryPath }
         }
         return nil
     }()
