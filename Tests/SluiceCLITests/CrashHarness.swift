@@ -73,7 +73,7 @@ final class CrashHarness {
 
     /// A moment (ms) to kill a command that has `remaining` items of work left at about `perItem` ms each:
     /// anywhere from its start-up to its expected end, so kills keep landing as the work shrinks.
-    func killMoment(remaining: Int, perItem: Int) -> Int { delay(20...(40 + max(remaining, 1) * perItem)) }
+    func killMoment(remaining: Int, perItem: Double) -> Int { delay(20...(40 + Int(Double(max(remaining, 1)) * perItem))) }
 
     func shuffled<T>(_ values: [T]) -> [T] { values.shuffled(using: &random) }
 

@@ -31,11 +31,14 @@ struct CrashTests {
             #"{"url": "\#(url)", "note": "第\#(index)条：闲鱼副业复盘", "volunteer": "志愿者\#(index % 7)"}"#
         }.joined(separator: "\n")
         try Data(text.utf8).write(to: URL(fileURLWithPath: batch))
+        let started = Date()
+        _ = try harness.run(["import", batch, "--pipeline", Self.pipeline, "--store", harness.directory.path("calibration.db")])
+        let perLine = Date().timeIntervalSince(started) * 1000 / Double(lines)
         let store = harness.directory.path("s.db")
         for _ in 0..<3 {
             let stored = FileManager.default.fileExists(atPath: store) ? try Store(path: store).records(state: nil).count : 0
             _ = try harness.run(["import", batch, "--pipeline", Self.pipeline, "--store", store],
-                                killAfter: harness.killMoment(remaining: lines - stored, perItem: 2))
+                                killAfter: harness.killMoment(remaining: lines - stored, perItem: perLine))
             try harness.expectSound(try Store(path: store))
         }
         let final = try harness.run(["import", batch, "--pipeline", Self.pipeline, "--store", store, "--json"])
@@ -82,9 +85,11 @@ struct CrashTests {
         let store = harness.directory.path("s.db")
         for path in [reference, store] { sluice(["import", submissions], store: path) }
         let items = try Store(path: store).records(state: nil).count
+        let started = Date()
         sluice(["run", "--pipeline", Self.pipeline, "--replay", archive], store: reference)
+        let perItem = Date().timeIntervalSince(started) * 1000 / Double(items)
         let run = ["run", "--pipeline", Self.pipeline, "--replay", archive, "--store", store]
-        try killAndFinish(run, harness: harness, store: store, items: items, kills: 3, perItem: 15)
+        try killAndFinish(run, harness: harness, store: store, items: items, kills: 3, perItem: perItem)
         let expected = try Store(path: reference).pendingCounts()
         #expect(try Store(path: store).pendingCounts() == expected, harness.context)
     }
@@ -92,7 +97,7 @@ struct CrashTests {
     /// Kills `arguments` `kills` times at random moments (about `perItem` ms per unsettled item), then lets it
     /// finish; checks the store after each kill and that every item settled at the end.
     func killAndFinish(_ arguments: [String], harness: CrashHarness, store: String, items: Int, kills: Int,
-                       perItem: Int) throws {
+                       perItem: Double) throws {
         let settled: Set<ItemState> = [.pendingReview, .duplicate, .failed]
         for _ in 0..<kills {
             let unsettled = try Store(path: store).pendingCounts().filter { !settled.contains($0.key) }.values.reduce(0, +)
