@@ -21,7 +21,7 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"])]),
 
         .target(name: "SluiceCore", path: "Sources/Core"),
-        .target(name: "SluiceStore", dependencies: ["SluiceCore", "CSQLite"], path: "Sources/Store"),
+        .target(name: "SluiceStore", dependencies: ["SluiceCore", "SluicePublish", "CSQLite"], path: "Sources/Store"),
         .target(name: "SluiceIntake", dependencies: ["SluiceCore"], path: "Sources/Intake"),
         .target(name: "SluiceFetch", dependencies: ["SluiceCore", "CCurl", "CZlib"], path: "Sources/Fetch"),
         .target(name: "SluiceParse", dependencies: ["SluiceCore", "CLibXML2"], path: "Sources/Parse"),
@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "SluiceDedupTests", dependencies: ["SluiceDedup", "SluiceTestSupport"]),
         .testTarget(name: "SluiceClassifyTests", dependencies: ["SluiceClassify", "SluiceTestSupport"]),
         .testTarget(name: "SluicePipelineTests", dependencies: ["SluicePipeline", "SluiceStore", "SluiceTestSupport"]),
-        .testTarget(name: "SluiceReviewTests", dependencies: ["SluiceReview", "SluiceStore", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceReviewTests", dependencies: ["SluiceReview", "SluiceStore", "SluiceCLI", "SluiceTestSupport"]),
         .testTarget(name: "SluicePublishTests", dependencies: ["SluicePublish", "SluiceTestSupport"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["SluiceCLI", "SluiceStore", "SluiceTestSupport"]),
     ],

@@ -22,11 +22,11 @@ enum CharsetCommands {
         Exit status 1 when DIR holds no page with ground truth.
         """
 
+    /// `sluice eval`: `charset` here, every other subcommand (`classify`) to the classifier's evaluation.
     static func eval(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
-        guard let subcommand = arguments.takeSubcommand() else { throw UsageError("eval: name a subcommand (charset)") }
-        guard subcommand == "charset" else {
-            throw UsageError("eval: unknown subcommand \"\(TerminalSafe.text(subcommand))\" (charset)")
-        }
+        var rest = arguments
+        guard rest.takeSubcommand() == "charset" else { return try ClassifyCommands.evaluate(&arguments, context) }
+        arguments = rest
         let sets = try arguments.options("--set")
         let json = arguments.flag("--json")
         let positionals = try arguments.positionals()

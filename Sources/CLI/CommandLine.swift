@@ -57,7 +57,15 @@ public enum Command {
         "publish": Entry(help: Help.publish, run: PublishCommands.publish),
         "export": Entry(help: Help.export, run: PublishCommands.export),
         "archive": Entry(help: ArchiveCommands.help, run: ArchiveCommands.archive),
-        "eval": Entry(help: CharsetCommands.help, run: CharsetCommands.eval),
+        "unpublish": Entry(help: Help.unpublish, run: PublishCommands.unpublish),
+        "recheck": Entry(help: Help.recheck, run: RecheckCommand.run),
+        "volunteers": Entry(help: Help.volunteers, run: VolunteersCommand.run),
+        "volunteer": Entry(help: Help.volunteer, run: VolunteerCommands.volunteer),
+        "train": Entry(help: Help.train, run: ClassifyCommands.train),
+        "eval": Entry(help: Help.evaluate + "\n\n" + CharsetCommands.help, run: CharsetCommands.eval),
+        "bench": Entry(help: Help.bench, run: ClassifyCommands.bench),
+        "rules": Entry(help: Help.rules, run: ClassifyCommands.rules),
+        "reprocess": Entry(help: Help.reprocess, run: ReprocessCommands.reprocess),
     ]
 }
 

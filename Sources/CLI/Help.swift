@@ -13,9 +13,20 @@ enum Help {
           status                                    items per state, failures per stage
         moderation
           review list|show|approve|reject|log       the review queue and the audit log
+          review --as MODERATOR [--lines]           the review screen (line mode without a terminal)
+          volunteer status --by VOLUNTEER           where each of a volunteer's submissions stands
+        classifier
+          train [--with-samples FILE]               rebuild the model from the moderators' decisions
+          eval classify [--labeled FILE|--from-store] [--folds K]   cross-validated accuracy
+          bench classify                            items/s for rules + model
+          rules test [--rules FILE]                 dry run of a rules file over the stored items
+          reprocess --stage classify                re-classify the review queue with the current rules
         publication
           publish [--content DIR]                   approved items into the content store, once each
           export --month YYYY-MM --format md|html|json|atom [--out FILE]
+          unpublish ID... --reason TEXT --as NAME   retract: file removed, record kept, audited
+          recheck --month YYYY-MM                   are the month's sources alive, changed or deleted?
+          volunteers [--month YYYY-MM]              contributions, acceptance rate and tags per volunteer
         measurement
           eval charset [DIR] [--json]               charset decoding on the real-page corpus (../shared/corpus)
 
@@ -87,6 +98,7 @@ enum Help {
                sluice review reject ID... --as MODERATOR --reason R [--text T] [--version V]
                sluice review approve|reject --as MODERATOR SELECTION [--yes] [reason options]
                sluice review log [--as MODERATOR] [--since YYYY-MM-DD] [--json]
+               sluice review --as MODERATOR [--lines] [--json]
 
         list     the review queue (pending_review, highest priority first) or any state; --json
                  prints every matching item unless --limit is given
@@ -94,7 +106,13 @@ enum Help {
         approve  / reject: decide; every decision goes to the audit log. --version refuses the
                  decision if the item changed since you looked (stale view). Reject reasons:
                  duplicate, hype_scam, off_topic, low_quality, dead_link, other
-        log      the audit log: who decided what, when and why
+        log      the audit log: who decided what, when and why (decisions, edits and undos)
+        --as M   without a subcommand: the review screen, one item at a time, highest priority
+                 first. On a terminal, keys (a approve, r reject, e edit, s skip, u undo, v view,
+                 j/k move, ? help, q quit); with --lines or without a terminal, one command per
+                 line on standard input: a, r N [text], e FIELD VALUE, s, u, v, j, k, ?, q.
+                 Every decision is saved at once; each item is claimed while shown, so two
+                 moderators never get the same item. --json prints the session's counts.
 
         bulk selections over the review queue (a dry-run count unless --yes is given):
           --where volunteer=NAME   --site HOST   --flag FAMILY|any|none   --problem CODE|any|none
@@ -106,6 +124,37 @@ enum Help {
 
         Writes each approved item once into the store's publication ledger and as a Markdown file
         with front matter under DIR (default ./content). Running it again publishes nothing twice.
+        The file carries the evidence frozen when the item was approved (extracted text, SHA-256,
+        capture date), so members keep the intel when the source is deleted.
+        """
+
+    static let unpublish = """
+        usage: sluice unpublish ID... --reason TEXT --as MODERATOR [--content DIR] [--json]
+
+        Retracts published items: the content file under DIR (default ./content) is removed, the
+        ledger entry is kept and marked retracted, and the audit log records who and why. The item
+        goes back to approved; a later publish puts it in the column of the month it is republished
+        in, never in two columns. Unknown ids and items that are not published are refused (exit 1).
+        """
+
+    static let recheck = """
+        usage: sluice recheck --month YYYY-MM [--pipeline FILE] [--allow-host HOST:PORT]... [--json]
+
+        Fetches the sources of the month's published items again and marks each alive (same text
+        as the evidence), changed (different text) or deleted (404, 410, a deletion notice). The
+        column then says "source deleted on …; evidence captured on …". Answers that say nothing
+        about the article (5xx, timeouts, captchas) keep the previous state and give exit 1.
+        --allow-host lets a private address through the fetch gate, as for sluice run.
+        """
+
+    static let volunteers = """
+        usage: sluice volunteers [--month YYYY-MM] [--json]
+
+        Per volunteer: submissions (in the month by submission date, or all time), accepted
+        (approved or published, a report of a duplicate counting with its story), rejected,
+        pending and failed, the acceptance rate (accepted among decided) and the categories
+        of the accepted items. --json prints [{"name","submissions","accepted","rejected",
+        "pending","failed","acceptance_rate","tags"}].
         """
 
     static let export = """
@@ -114,5 +163,91 @@ enum Help {
         The month's published intel grouped by category in a fixed order, with the month's figures
         and the volunteers' roll of honour. The same store always gives byte-identical output.
         Without --out the column goes to standard output.
+        """
+
+    static let volunteer = """
+        usage: sluice volunteer status --by VOLUNTEER [--json]
+
+        Each of the volunteer's submissions, oldest first, with where it stands: queued, duplicate
+        of #N (and what became of that item), approved, published, rejected with the reason, or
+        failed with the problem. Exit status 1 when no volunteer has that name.
+
+        options
+          --by VOLUNTEER    the volunteer, as they submitted
+          --json            print [{"id","url","note","title","submitted_at","status","words",
+                            "duplicate_of","reason","problem"}]
+          --store PATH      the store (default ./sluice.db or $SLUICE_STORE)
+        """
+
+    static let train = """
+        usage: sluice train [--with-samples FILE] [--pipeline FILE] [--json]
+
+        Rebuilds the classifier from the moderators' decisions in the store: approved and published
+        items against rejected ones, each with the category it kept (a category a moderator set counts
+        as a correction). Nothing else is used unless --with-samples names a labelled JSON Lines file
+        ({"title","text","note","category","approved"} per line). The model is stored with its training
+        date and size; sluice run uses the newest. An empty or one-category store is refused with a
+        message (exit status 1).
+
+        Retraining is automatic too: at the start of sluice run, when retrain_after_decisions (under
+        "classify" in the pipeline file, default 50) approve/reject decisions were made since the newest
+        model was trained, the model is rebuilt from the store first (a note on standard error).
+
+        options
+          --with-samples FILE   add these labelled samples to the store's decisions
+          --pipeline FILE       pipeline file whose "classify" options apply (default pipelines/default.json)
+          --json                print {"examples","from_store","from_samples","approved","rejected",
+                                "moderator_categories","categories","trained_at","model_bytes"}
+        """
+
+    static let evaluate = """
+        usage: sluice eval classify [--labeled FILE | --from-store] [--folds K] [--pipeline FILE] [--json]
+
+        k-fold cross-validation (stratified, fixed seed) of the classifier: category accuracy of rules
+        and model together, of the model alone and of the rules alone, approve/reject accuracy,
+        per-category precision and recall, and the confusion matrix. On samples/labeled.jsonl unless
+        --labeled names another file, or on the moderators' decisions in the store with --from-store.
+
+        options
+          --labeled FILE   labelled JSON Lines file (default samples/labeled.jsonl)
+          --from-store     evaluate on the store's decisions (--store PATH or $SLUICE_STORE)
+          --folds K        number of folds (default cross_validation_folds, 5)
+          --json           print the report as JSON
+        """
+
+    static let bench = """
+        usage: sluice bench classify [--labeled FILE | --from-store] [--seconds S] [--pipeline FILE] [--json]
+
+        Items per second for the rules, the model and both together, beside a naive per-term search.
+        On the labelled samples (the model trained on them), or with --from-store on the extracted
+        text of every stored item with the stored model. Runs about S seconds (default 2).
+        """
+
+    static let rules = """
+        usage: sluice rules test [--rules FILE] [--pipeline FILE] [--json]
+
+        A dry run with the production engine over every classified item in the store (the review
+        queue and decided items): hit counts per rule under the pipeline's rules and under FILE, and
+        the items whose category or flags would change against what is stored. Rules marked "shadow"
+        are counted and their effect listed separately; they are never applied. Nothing is written.
+        Without --rules, the pipeline's current rules file is compared with what is stored.
+
+        options
+          --rules FILE     the candidate rules (default: the pipeline's rules file)
+          --json           print {"dry_run":{"hits","changes","shadow_changes",…},"pending_changed"}
+        """
+
+    static let reprocess = """
+        usage: sluice reprocess --stage classify [--pipeline FILE] [--json]
+
+        Re-classifies every item waiting in the review queue with the current rules and the stored
+        model: category (a category a moderator set is kept), flags, P(approve) and priority. One
+        transaction per batch (store.commit_batch); each change is recorded as a classify transition.
+        Items decided meanwhile are left alone.
+
+        options
+          --stage STAGE    the stage to run again: classify
+          --json           print {"stage","rule_version","model","examined","written",
+                           "category_changed","flags_changed","skipped"}
         """
 }

@@ -25,7 +25,7 @@ enum PipelineCommands {
         definition.fetch.allowHosts += allowHosts
         let store = try context.store()
         try releaseLeasesOfDeadRuns(store)
-        let model = try store.latestModel().flatMap { try? JSONDecoder().decode(ClassifierModel.self, from: $0.body) }
+        let model = try ClassifyCommands.modelForRun(store: store, options: definition.classify, console: context.console)
         let engines = try StageEngines(definition: definition, model: model)
         let source: PageSource = try replay.map { .replay(try ReplayArchive(path: $0)) } ?? .network
         let stop = StopSignal()

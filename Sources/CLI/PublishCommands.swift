@@ -41,15 +41,14 @@ enum PublishCommands {
         for record in try store.approvedAwaitingPublication() {
             let now = Date()
             let month = Timestamp.month(now)
-            let page = try store.page(itemID: record.id)
-            let capture = try store.capture(itemID: record.id)
-            let evidence = page?.mainText ?? record.note ?? ""
-            let item = columnItem(record, publishedAt: now, capturedAt: capture?.fetchedAt,
-                                  evidenceSHA256: SHA256.hex(Data(evidence.utf8)))
-            let slug = Slug.make(title: item.title, id: record.id, taken: taken)
-            let path = try directory.write(item, slug: slug, month: month, evidenceText: evidence)
+            let evidence = try store.evidenceForPublication(itemID: record.id)
+            let item = columnItem(record, publishedAt: now, capturedAt: evidence.capturedAt,
+                                  evidenceSHA256: evidence.textSHA256)
+            let slug = Slug.make(title: record.title ?? record.note ?? "", id: record.id, taken: taken)
+            let path = try directory.write(item, slug: slug, month: month, evidenceText: evidence.text)
             let publication = Publication(itemID: record.id, month: month, publishedAt: now, slug: slug, path: path,
-                                          evidenceSHA256: item.evidenceSHA256, evidenceText: evidence, capturedAt: capture?.fetchedAt)
+                                          evidenceSHA256: evidence.textSHA256, evidenceText: evidence.text,
+                                          capturedAt: evidence.capturedAt)
             if try store.recordPublication(publication, actor: "publish") {
                 taken.insert(slug)
                 result.published.append(record.id)
@@ -69,23 +68,99 @@ enum PublishCommands {
         return 0
     }
 
+    struct UnpublishResult: Encodable {
+        var unpublished: [Unpublished] = []
+        var refused: [Refusal] = []
+    }
+
+    struct Unpublished: Encodable {
+        var id: Int64
+        var month: String
+        var removed: String?
+    }
+
+    struct Refusal: Encodable {
+        var id: String
+        var reason: String
+    }
+
+    /// `sluice unpublish ID… --reason TEXT --as MODERATOR`: retracts published items. The content file is
+    /// removed, the ledger entry kept and marked retracted, the audit log records who and why, and the item
+    /// goes back to `approved`: the next `publish` puts it in that month's column (and only there).
+    static func unpublish(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
+        guard let reason = try arguments.option("--reason"), !reason.isEmpty else {
+            throw UsageError("unpublish: --reason TEXT is required (every retraction is audited)")
+        }
+        guard let moderator = try arguments.option("--as"), !moderator.isEmpty else {
+            throw UsageError("unpublish: --as MODERATOR is required (every retraction is audited)")
+        }
+        let contentRoot = try arguments.option("--content") ?? "content"
+        let json = arguments.flag("--json")
+        let ids = try arguments.positionals()
+        guard !ids.isEmpty else { throw UsageError("unpublish: name at least one item id (see sluice unpublish --help)") }
+        let store = try context.store()
+        let directory = ContentDirectory(root: URL(fileURLWithPath: contentRoot))
+        var result = UnpublishResult()
+        for text in ids {
+            guard let id = Int64(text), id > 0 else {
+                result.refused.append(Refusal(id: text, reason: "\"\(text)\" is not an item id"))
+                continue
+            }
+            guard let record = try store.record(id: id) else {
+                result.refused.append(Refusal(id: text, reason: "no item #\(id) in the store"))
+                continue
+            }
+            guard record.state == .published else {
+                result.refused.append(Refusal(id: text, reason: "item #\(id) is \(record.state.rawValue), not published"))
+                continue
+            }
+            let publication = try store.retract(itemID: id, reason: reason, moderator: moderator)
+            if let path = publication.path { try directory.remove(relativePath: path) }
+            result.unpublished.append(Unpublished(id: id, month: publication.month, removed: publication.path))
+        }
+        if json {
+            try context.printJSON(result)
+        } else {
+            for entry in result.unpublished {
+                let removed = entry.removed.map { ", removed \(contentRoot)/\($0)" } ?? ""
+                context.console.print(TerminalSafe.text("unpublished #\(entry.id) from \(entry.month)\(removed)"))
+            }
+            context.console.print("unpublished \(result.unpublished.count) item(s)")
+        }
+        for refusal in result.refused { context.console.error(TerminalSafe.text("unpublish: " + refusal.reason)) }
+        return result.refused.isEmpty ? 0 : 1
+    }
+
+    /// The item as the column shows it. Intel without a link is a volunteer's note (`ColumnItem.isNote`):
+    /// no URL, the note as its text, a title only when a moderator gave one.
     static func columnItem(_ record: ItemRecord, publishedAt: Date, capturedAt: Date?, evidenceSHA256: String?) -> ColumnItem {
         let url = record.url ?? ""
         let volunteers = record.reports.map(\.volunteer).reduce(into: [String]()) { names, name in
             if !names.contains(name) { names.append(name) }
         }
-        return ColumnItem(id: record.id, title: record.title ?? record.note.map { TextCleaning.truncate($0, to: 60) } ?? url,
-                          url: url, canonicalURL: record.canonicalURL ?? url, site: record.site,
-                          category: record.category ?? "other", summary: record.description ?? record.excerpt ?? record.note,
+        let isNote = record.url == nil
+        let canonicalURL = isNote ? "" : record.canonicalURL ?? url
+        // Most pages name no site: the host of the link stands in, for the byline and the top sites.
+        let host = URLComponents(string: canonicalURL)?.host.map { $0.hasPrefix("www.") ? String($0.dropFirst(4)) : $0 }
+        return ColumnItem(id: record.id, title: record.title ?? (isNote ? "" : url),
+                          url: url, canonicalURL: canonicalURL, site: record.site ?? host,
+                          category: record.category ?? "other",
+                          summary: isNote ? record.note : record.description ?? record.excerpt ?? record.note,
                           flags: record.flags, volunteers: volunteers.isEmpty ? [record.volunteer] : volunteers,
                           publishedAt: publishedAt, capturedAt: capturedAt, evidenceSHA256: evidenceSHA256, source: nil)
     }
 
-    static func export(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
-        guard let month = try arguments.option("--month") else { throw UsageError("export: --month YYYY-MM is required") }
-        guard month.count == 7, Timestamp.date(month + "-01T00:00:00.000Z") != nil else {
-            throw UsageError("export: --month takes a month like 2026-11, not \"\(TerminalSafe.text(month))\"")
+    /// `--month YYYY-MM`, checked; nil when absent.
+    static func month(_ arguments: inout Arguments, command: String) throws -> String? {
+        guard let month = try arguments.option("--month") else { return nil }
+        guard ContentDirectory.isMonth(month) else {
+            throw UsageError("\(command): --month takes a month like 2026-11, not \"\(TerminalSafe.text(month))\"")
         }
+        return month
+    }
+
+    static func export(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
+        guard let month = try month(&arguments, command: "export") else { throw UsageError("export: --month YYYY-MM is required") }
         let formatName = try arguments.option("--format") ?? "md"
         guard let format = ColumnFormat(rawValue: formatName) else {
             throw UsageError("export: --format is one of " + ColumnFormat.allCases.map(\.rawValue).joined(separator: ", "))
@@ -105,10 +180,10 @@ enum PublishCommands {
 
     static func buildColumn(month: String, store: Store) throws -> Column {
         let publications = try store.publications(month: month)
-        let items = publications.map { entry in
+        let items = try publications.map { entry in
             var item = columnItem(entry.record, publishedAt: entry.publication.publishedAt,
                                   capturedAt: entry.publication.capturedAt, evidenceSHA256: entry.publication.evidenceSHA256)
-            if let site = entry.record.site { item.site = site }
+            item.source = try store.sourceStatus(itemID: entry.record.id)
             return item
         }
         let figures = try store.figures(month: month)

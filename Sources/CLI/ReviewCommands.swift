@@ -60,11 +60,11 @@ enum ReviewCommands {
         let category = (record.category ?? "-").padding(toLength: 16, withPad: " ", startingAt: 0)
         let flags = record.flags.isEmpty ? "  " : "⚑\(record.flags.count)"
         let problem = record.error.map { "[\($0.code.rawValue)] " } ?? ""
-        let claim = record.claimedBy.map { " [claimed by \($0)]" } ?? ""
+        let claim = record.claimedBy.map { "[claimed by \($0)] " } ?? ""
         let title = record.title ?? record.note ?? record.url ?? ""
         let site = record.site.map { " — \($0)" } ?? ""
         let head = "\(id) \(state) \(priority) \(category) \(flags) "
-        return head + TerminalText.fit(TerminalText.sanitize(problem + title + site + claim), columns: max(20, 100 - TerminalText.displayWidth(head)))
+        return head + TerminalText.fit(TerminalText.sanitize(claim + problem + title + site), columns: max(20, 100 - TerminalText.displayWidth(head)))
     }
 
     static func show(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
@@ -178,7 +178,7 @@ enum ReviewCommands {
         let forceLines = arguments.flag("--lines")
         let json = arguments.flag("--json")
         try arguments.finish()
-        let backend = StoreReviewBackend(store: try context.store(), categoryIDs: PublishCommands.categories.map(\.id))
+        let backend = StoreReviewBackend(store: try context.store())
         let summary: ReviewSummary
         if context.console.isTerminal && !forceLines {
             summary = try InteractiveReview(backend: backend, moderator: moderator, input: STDIN_FILENO, output: STDOUT_FILENO,

@@ -4,15 +4,31 @@ import SluiceReview
 import SluiceStore
 
 /// The review screen's backend on the SQLite store: claims, version-checked decisions, edits and undo,
-/// each one transaction in the store; store errors become the screen's own error values.
-struct StoreReviewBackend: ReviewBackend {
+/// each one transaction in the store; store errors become the screen's own error values. Several backends
+/// (threads or processes) may share one store file: SQLite's locking serializes their writes.
+public struct StoreReviewBackend: ReviewBackend {
     let store: Store
     let categoryIDs: [String]
+    /// How long a claim keeps an item from other moderators' queues.
+    let claimSeconds: Double
 
-    func nextCards(moderator: String, limit: Int) throws -> [ReviewCard] {
+    /// `categoryIDs` defaults to the column's categories, in their order.
+    public init(store: Store, categoryIDs: [String]? = nil, claimSeconds: Double = 300) {
+        self.store = store
+        self.categoryIDs = categoryIDs ?? PublishCommands.categories.map(\.id)
+        self.claimSeconds = claimSeconds
+    }
+
+    public func nextCards(moderator: String, limit: Int) throws -> [ReviewCard] {
         try translate {
-            try store.reviewQueue(moderator: moderator, limit: limit).map { record in
-                ReviewCard(
+            // The history counts only decided items, so every pending item of one site and volunteer shares it.
+            var histories: [[String?]: [String]] = [:]
+            return try store.reviewQueue(moderator: moderator, limit: limit).map { record in
+                let key = [record.site, record.volunteer]
+                let history = try histories[key]
+                    ?? store.decisionHistory(site: record.site, volunteer: record.volunteer, excluding: record.id)
+                histories[key] = history
+                return ReviewCard(
                     id: record.id, version: record.version, state: record.state.rawValue, title: record.title,
                     site: record.site, url: record.url, canonicalURL: record.canonicalURL,
                     reports: record.reports.map {
@@ -20,27 +36,27 @@ struct StoreReviewBackend: ReviewBackend {
                     },
                     category: record.category, categorySource: record.categorySource?.rawValue,
                     matchedTerms: record.matchedTerms, flags: record.flags, pApprove: record.pApprove,
-                    priority: record.priority, excerpt: record.excerpt ?? record.description,
+                    priority: record.priority, excerpt: record.description ?? record.excerpt ?? record.note,
                     problems: record.error.map { ["\($0.code.rawValue): \($0.message)"] } ?? [],
                     clusterSize: max(1, record.reports.count),
-                    history: try store.decisionHistory(site: record.site, volunteer: record.volunteer, excluding: record.id))
+                    history: history)
             }
         }
     }
 
-    func claim(itemID: Int64, moderator: String) throws {
-        try translate { try store.claim(itemID: itemID, moderator: moderator) }
+    public func claim(itemID: Int64, moderator: String) throws {
+        try translate { try store.claim(itemID: itemID, moderator: moderator, seconds: claimSeconds) }
     }
 
-    func release(itemID: Int64, moderator: String) throws {
+    public func release(itemID: Int64, moderator: String) throws {
         try translate { try store.releaseClaim(itemID: itemID, moderator: moderator) }
     }
 
-    func approve(itemID: Int64, version: Int, moderator: String) throws -> DecisionReceipt {
+    public func approve(itemID: Int64, version: Int, moderator: String) throws -> DecisionReceipt {
         try decide(itemID: itemID, version: version, moderator: moderator, .approve(category: nil, title: nil))
     }
 
-    func reject(itemID: Int64, version: Int, moderator: String, reason: RejectReason, text: String?) throws -> DecisionReceipt {
+    public func reject(itemID: Int64, version: Int, moderator: String, reason: RejectReason, text: String?) throws -> DecisionReceipt {
         try decide(itemID: itemID, version: version, moderator: moderator, .reject(reason: reason.rawValue, text: text))
     }
 
@@ -51,19 +67,25 @@ struct StoreReviewBackend: ReviewBackend {
         }
     }
 
-    func edit(itemID: Int64, version: Int, moderator: String, field: EditField, value: String) throws -> DecisionReceipt {
-        try translate {
+    public func edit(itemID: Int64, version: Int, moderator: String, field: EditField, value: String) throws -> DecisionReceipt {
+        if field == .category && !categoryIDs.contains(value) {
+            throw ReviewBackendError.invalidEdit(
+                itemID: itemID, message: "no category \"\(value)\" (one of \(categoryIDs.joined(separator: ", ")))")
+        }
+        return try translate {
             let field = EditableField(rawValue: field.rawValue) ?? .title
             let result = try store.edit(itemID: itemID, field: field, value: value, moderator: moderator, expectedVersion: version)
             return DecisionReceipt(itemID: itemID, decisionID: result.entry.id, newVersion: result.version)
         }
     }
 
-    func undo(_ receipt: DecisionReceipt, moderator: String) throws {
-        try translate { _ = try store.undo(decisionID: receipt.decisionID, moderator: moderator) }
+    public func undo(_ receipt: DecisionReceipt, moderator: String) throws {
+        try translate {
+            _ = try store.undo(decisionID: receipt.decisionID, moderator: moderator, expectedVersion: receipt.newVersion)
+        }
     }
 
-    func fullText(itemID: Int64) throws -> String {
+    public func fullText(itemID: Int64) throws -> String {
         try translate {
             guard let record = try store.record(id: itemID) else { throw StoreError.notFound(itemID: itemID) }
             let text = try store.page(itemID: itemID)?.mainText
@@ -71,7 +93,7 @@ struct StoreReviewBackend: ReviewBackend {
         }
     }
 
-    func categories() -> [String] { categoryIDs }
+    public func categories() -> [String] { categoryIDs }
 
     private func translate<T>(_ body: () throws -> T) throws -> T {
         do {
@@ -79,7 +101,8 @@ struct StoreReviewBackend: ReviewBackend {
         } catch let error as StoreError {
             switch error {
             case .notFound(let id): throw ReviewBackendError.notFound(id)
-            case .staleVersion(let id, _, _): throw ReviewBackendError.staleView(itemID: id, message: error.description)
+            case .staleVersion(let id, let expected, let actual):
+                throw ReviewBackendError.staleView(itemID: id, message: "shown at version \(expected), now \(actual)")
             case .claimedByOther(let id, let moderator, let until):
                 throw ReviewBackendError.claimedByOther(itemID: id, moderator: moderator, until: Timestamp.string(until))
             case .invalidTransition(let id, let from, _): throw ReviewBackendError.notReviewable(itemID: id, state: from.rawValue)

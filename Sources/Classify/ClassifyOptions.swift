@@ -30,7 +30,7 @@ public struct ClassifyOptions: Codable, Sendable, Equatable {
         "fraud": 0.6, "recruiting": 0.5, "hype": 0.2, "money_claim": 0.15, "paid_group": 0.2,
     ]
 
-    public init(retrainAfterDecisions: Int = 50, modelMinConfidence: Double = 0.7, ngramSizes: [Int] = [1, 2],
+    public init(retrainAfterDecisions: Int = 50, modelMinConfidence: Double = 0.5, ngramSizes: [Int] = [1, 2],
                 smoothing: Double = 1, maxFeatures: Int = 50_000, minDocumentFrequency: Int = 2, trustPriorApproved: Double = 1,
                 trustPriorRejected: Double = 1, trustWeight: Double = 0.4, reporterWeight: Double = 0.15,
                 duplicateOfRejectedPenalty: Double = 0.6, flagPenalties: [String: Double] = defaultFlagPenalties,

@@ -151,6 +151,8 @@ public protocol PipelineStore: Sendable {
     func deduplicate(_ item: WorkItem, keys: DedupKeys, canonicalURL: String?, owner: String,
                      decide: (DedupCandidates) -> DedupVerdict) throws -> DedupVerdict
     func reporterSignals(itemID: Int64) throws -> ReporterSignals
+    /// Whether the item shares a near-duplicate band with an item moderators rejected (it then sinks in the queue).
+    func sharesContentWithRejected(itemID: Int64) throws -> Bool
     /// The newest trained classifier, if any.
     func latestModel() throws -> StoredModel?
     /// Owners holding live leases, so a new run can free those of processes that died.

@@ -21,7 +21,7 @@ public struct ContentFingerprint: Sendable, Equatable, Codable {
     }
 
     /// The fingerprint of a page text, or nil when its normalized text is shorter than `minTextLength`
-    /// (too short for SimHash to mean anything: compare it with `note(text:options:)`).
+    /// (too short for SimHash and MinHash to mean much: compare it with `note(text:options:)`).
     public static func of(text: String, options: DedupOptions) -> ContentFingerprint? {
         let normalized = TextNormalizer.normalize(text)
         guard normalized.count >= options.minTextLength else { return nil }

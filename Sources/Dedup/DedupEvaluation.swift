@@ -15,6 +15,10 @@ public struct DetectionScore: Codable, Sendable, Equatable {
     /// Counts one item: whether an earlier item of its cluster exists, and the cluster it was matched to.
     mutating func record(cluster: Int, hasEarlier: Bool, matchedCluster: Int?) -> Outcome {
         if hasEarlier { duplicates += 1 }
+        defer {
+            precision = correct + wrong == 0 ? 1 : Double(correct) / Double(correct + wrong)
+            recall = duplicates == 0 ? 1 : Double(correct) / Double(duplicates)
+        }
         switch matchedCluster {
         case cluster?:
             correct += 1
@@ -27,20 +31,22 @@ public struct DetectionScore: Codable, Sendable, Equatable {
         }
     }
 
-    public var precision: Double { correct + wrong == 0 ? 1 : Double(correct) / Double(correct + wrong) }
-    public var recall: Double { duplicates == 0 ? 1 : Double(correct) / Double(duplicates) }
+    /// Correct matches among all matches (1 when nothing was matched); kept current by `record`.
+    public var precision: Double = 1
+    /// Duplicates found among all duplicates (1 when there were none); kept current by `record`.
+    public var recall: Double = 1
 }
 
 /// How one kind of variant fared against its original, by content.
 public struct VariantFigures: Codable, Sendable, Equatable {
     public var kind: String
     public var pairs: Int
-    /// Pairs the judge calls duplicates (exact hash or SimHash within the threshold).
+    /// Pairs the judge calls duplicates.
     public var detected: Int
     public var exact: Int
     public var medianDistance: Int
     public var maxDistance: Int
-    /// Mean Jaccard similarity of the two shingle sets, for comparison with a MinHash design.
+    /// Exact Jaccard similarity of the two shingle sets (what the MinHash sketches estimate).
     public var meanJaccard: Double
     public var minJaccard: Double
 }
@@ -68,13 +74,16 @@ public struct DedupReport: Codable, Sendable, Equatable, CustomStringConvertible
     public var content: DetectionScore
     public var variants: [VariantFigures]
     public var negatives: [NegativeFigures]
+    /// Time to fingerprint every content item (normalization, shingles, SimHash, MinHash) and its text size.
+    public var fingerprintSeconds: Double
+    public var fingerprintCharacters: Int
     /// Examples of misses and false matches, for a person to look at.
     public var examples: [String]
 
     public var description: String {
-        func percent(_ value: Double) -> String { String(format: "%.4f", value) }
+        func ratio(_ value: Double) -> String { String(format: "%.4f", value) }
         func score(_ name: String, _ score: DetectionScore) -> String {
-            "\(name): precision \(percent(score.precision)), recall \(percent(score.recall)) "
+            "\(name): precision \(ratio(score.precision)), recall \(ratio(score.recall)) "
                 + "(\(score.correct) of \(score.duplicates) duplicates found, \(score.wrong) wrong matches)"
         }
         var lines = [
@@ -96,6 +105,8 @@ public struct DedupReport: Codable, Sendable, Equatable, CustomStringConvertible
             lines.append("  \(negative.label.padding(toLength: 18, withPad: " ", startingAt: 0)) \(negative.falseMatches)/\(negative.pairs) "
                 + "false matches, closest distance \(negative.minDistance); Jaccard max \(String(format: "%.2f", negative.maxJaccard))")
         }
+        lines.append("fingerprinting: \(fingerprintCharacters) characters in \(String(format: "%.3f", fingerprintSeconds)) s = "
+            + String(format: "%.1f", Double(fingerprintCharacters) / max(fingerprintSeconds, 1e-9) / 1e6) + "M characters/s")
         lines += examples.map { "  e.g. \($0)" }
         return lines.joined(separator: "\n")
     }
@@ -106,24 +117,27 @@ public struct DedupReport: Codable, Sendable, Equatable, CustomStringConvertible
 /// another site's template, a truncated copy, a copy with one paragraph changed), and measures detection
 /// against pages that are different articles, including pages of the same site (the hard negatives).
 public enum DedupEvaluation {
-    static let minimumBodyLength = 200
-
     /// `pairFigures: false` leaves out the per-variant and non-duplicate pair figures (over 10^5 pairs), which
     /// explain the scores but do not change them.
     public static func run(corpus: URL, canonicalizer: URLCanonicalizer, options: DedupOptions,
                            pairFigures includePairs: Bool = true) throws -> DedupReport {
-        let pages = try CorpusPage.load(from: corpus, minimumBodyLength: minimumBodyLength)
+        let pages = try CorpusPage.load(from: corpus, minimumBodyLength: options.minTextLength)
         let urlItems = urlVariants(of: pages)
         let contentItems = contentVariants(of: pages)
         var examples: [String] = []
         let urlScore = scoreURLs(urlItems, canonicalizer: canonicalizer, examples: &examples)
-        let fingerprints = contentItems.map { ContentFingerprint.of(text: $0.text, options: options) }
+        var fingerprints: [ContentFingerprint?] = []
+        let fingerprintTime = ContinuousClock().measure {
+            fingerprints = contentItems.map { ContentFingerprint.of(text: $0.text, options: options) }
+        }
         let contentScore = scoreContent(contentItems, fingerprints: fingerprints, options: options, examples: &examples)
         let (variants, negatives) = includePairs
             ? pairFigures(contentItems, fingerprints: fingerprints, pages: pages, options: options) : ([], [])
         return DedupReport(pages: pages.count, urlItems: urlItems.count, contentItems: contentItems.count,
                            options: options, rulesVersion: canonicalizer.rulesVersion, url: urlScore,
                            content: contentScore, variants: variants, negatives: negatives,
+                           fingerprintSeconds: fingerprintTime.seconds,
+                           fingerprintCharacters: contentItems.map(\.text.count).reduce(0, +),
                            examples: Array(examples.prefix(8)))
     }
 

@@ -28,7 +28,7 @@ public struct DedupOptions: Codable, Sendable, Equatable {
     public static let `default` = DedupOptions()
 
     public init(maxHammingDistance: Int = 3, shingleSizeCJK: Int = 3, shingleSizeWords: Int = 2,
-                minTextLength: Int = 80, minJaccard: Double = 0.3, lshBands: Int = 20, lshRows: Int = 3,
+                minTextLength: Int = 80, minJaccard: Double = 0.35, lshBands: Int = 20, lshRows: Int = 3,
                 noteSimilarity: Double = 0.6, noteShingleSize: Int = 2) {
         self.maxHammingDistance = maxHammingDistance
         self.shingleSizeCJK = shingleSizeCJK

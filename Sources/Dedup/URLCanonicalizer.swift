@@ -188,6 +188,15 @@ public struct URLCanonicalizer: Sendable {
                 || $0 == "-" || $0 == "." || $0 == "_" }) else {
             throw fail("the host \(raw) contains characters a host name cannot have")
         }
+        // A host whose last label is a number is an IPv4 address to resolvers and browsers (`1.2.3`, `0x7f.1`
+        // are read as addresses), so it must be the one dotted-quad form.
+        if let last = labels.last, last.allSatisfy(\.isNumber) || last.hasPrefix("0x") {
+            let octets = labels.compactMap { label in label.allSatisfy(\.isNumber) ? Int(label) : nil }
+            guard labels.count == 4, octets.count == 4, octets.allSatisfy({ $0 <= 255 }),
+                  zip(labels, octets).allSatisfy({ String($1) == $0 }) else {
+                throw fail("the numeric host \(raw) is not a dotted-quad IPv4 address")
+            }
+        }
         return host
     }
 

@@ -9,7 +9,7 @@ enum CurlGlobal {
 }
 
 /// Owns one libcurl easy handle (freed with `curl_easy_cleanup`) and the request header list
-/// (`curl_slist_free_all`), plus the buffers its callbacks fill: one attempt at one URL.
+/// and stand-in DNS answers (`curl_slist_free_all`), plus the buffers its callbacks fill: one attempt at one URL.
 ///
 /// Not thread safe, by design: only the fetcher thread touches it, and libcurl calls the callbacks from
 /// `curl_multi_perform` on that same thread. The callbacks reach this object through an unretained
@@ -17,6 +17,7 @@ enum CurlGlobal {
 final class EasyTransfer {
     let handle: UnsafeMutableRawPointer
     private var requestHeaders: UnsafeMutablePointer<curl_slist>?
+    private var resolveEntries: UnsafeMutablePointer<curl_slist>?
     let url: String
     let startedAt = Date()
     private let gate: AddressGate
@@ -28,6 +29,8 @@ final class EasyTransfer {
     /// The headers of the last response received (a followed redirect or a 1xx starts a new set).
     private(set) var headers: [HTTPHeader] = []
     private var headerBytes = 0
+    /// The current response has a Content-Encoding: its body is capped after decoding.
+    private var isContentEncoded = false
     /// Set by a callback that cut the transfer off; it explains the libcurl error that follows.
     private(set) var abort: (code: ProblemCode, reason: String)?
     /// Every address the socket gate let through, in order.
@@ -35,8 +38,8 @@ final class EasyTransfer {
 
     /// Sets every option; `followRedirects` is for robots.txt only (page hops are followed by the engine,
     /// so each one is recorded and scheduled).
-    init(url: String, options: FetchOptions, gate: AddressGate, followRedirects: Bool = false,
-         maxDecodedBytes: Int? = nil) throws(FetchError) {
+    init(url: String, options: FetchOptions, gate: AddressGate, resolving: [String] = [],
+         followRedirects: Bool = false, maxDecodedBytes: Int? = nil) throws(FetchError) {
         guard CurlGlobal.initialized, let handle = curl_easy_init() else {
             throw FetchError.curl(operation: "curl_easy_init", code: -1, message: "no handle for \(url)")
         }
@@ -50,12 +53,14 @@ final class EasyTransfer {
                      "Accept-Language: zh-CN,zh;q=0.9,en;q=0.6"] {
             requestHeaders = curl_slist_append(requestHeaders, line)
         }
+        for entry in resolving { resolveEntries = curl_slist_append(resolveEntries, entry) }
         try configure(options, followRedirects: followRedirects)
     }
 
     deinit {
         curl_easy_cleanup(handle)
         curl_slist_free_all(requestHeaders)
+        curl_slist_free_all(resolveEntries)
     }
 
     private func configure(_ options: FetchOptions, followRedirects: Bool) throws(FetchError) {
@@ -80,6 +85,9 @@ final class EasyTransfer {
         try check(sluice_curl_easy_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxBodyBytes)),
                   "CURLOPT_MAXFILESIZE_LARGE")
         try check(sluice_curl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, requestHeaders), "CURLOPT_HTTPHEADER")
+        if resolveEntries != nil {
+            try check(sluice_curl_easy_setopt_slist(handle, CURLOPT_RESOLVE, resolveEntries), "CURLOPT_RESOLVE")
+        }
 
         let context = Unmanaged.passUnretained(self).toOpaque()
         try check(sluice_curl_easy_setopt_write_function(handle) { data, size, count, context in
@@ -128,25 +136,31 @@ final class EasyTransfer {
         return count
     }
 
-    private var isContentEncoded: Bool {
-        headers.contains { $0.name.lowercased() == "content-encoding" && $0.value.lowercased() != "identity" }
-    }
-
     private func receiveHeader(_ data: UnsafeMutablePointer<CChar>, _ count: Int) -> Int {
         headerBytes += count
         guard headerBytes <= maxHeaderBytes else {
             abort = (.tooLarge, "the response headers exceed \(maxHeaderBytes) bytes")
             return 0
         }
-        let line = String(decoding: UnsafeRawBufferPointer(start: data, count: count), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        if line.hasPrefix("HTTP/") {
+        let bytes = UnsafeRawBufferPointer(start: data, count: count)
+        if bytes.starts(with: "HTTP/".utf8) {
             headers = []
-        } else if let colon = line.firstIndex(of: ":") {
-            headers.append(HTTPHeader(name: String(line[..<colon]),
-                                      value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            isContentEncoded = false
+        } else if let colon = bytes.firstIndex(of: UInt8(ascii: ":")) {
+            let name = Self.trimmed(bytes[..<colon])
+            let value = Self.trimmed(bytes[(colon + 1)...])
+            if name.lowercased() == "content-encoding" { isContentEncoded = value.lowercased() != "identity" }
+            headers.append(HTTPHeader(name: name, value: value))
         }
         return count
+    }
+
+    /// Header text without surrounding spaces, tabs and line ends; invalid UTF-8 is repaired.
+    private static func trimmed(_ bytes: Slice<UnsafeRawBufferPointer>) -> String {
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }),
+              let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
     /// The socket gate: libcurl asks here for every socket, after DNS resolution and for every address it

@@ -64,6 +64,9 @@ public struct FetchOptions: Codable, Sendable, Equatable {
 
     public static let defaultUserAgent = "sluice/1.0 (+volunteer intel digest; robots.txt honoured)"
 
+    /// The longest time any option may name: one day.
+    static let maximumSeconds: Double = 86_400
+
     /// The product token robots.txt groups are matched against.
     static let robotsToken = "sluice"
 
@@ -90,30 +93,39 @@ public struct FetchOptions: Codable, Sendable, Equatable {
     public init(from decoder: Decoder) throws {
         let defaults = FetchOptions()
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        func count(_ key: CodingKeys, _ fallback: Int, minimum: Int) throws -> Int {
+        // Upper bounds keep every derived duration and byte count far from integer overflow.
+        func count(_ key: CodingKeys, _ fallback: Int, minimum: Int, maximum: Int = 1 << 40) throws -> Int {
             let value = try container.decode(key, default: fallback)
-            guard value >= minimum else { throw invalidValue(key, in: decoder, "must be at least \(minimum), got \(value)") }
+            guard (minimum...maximum).contains(value) else {
+                throw invalidValue(key, in: decoder, "must be from \(minimum) to \(maximum), got \(value)")
+            }
             return value
         }
         func seconds(_ key: CodingKeys, _ fallback: Double) throws -> Double {
             let value = try container.decode(key, default: fallback)
-            guard value > 0, value.isFinite else { throw invalidValue(key, in: decoder, "must be a positive number of seconds") }
+            guard value > 0, value <= Self.maximumSeconds else {
+                throw invalidValue(key, in: decoder, "must be more than 0 and at most \(Int(Self.maximumSeconds)) seconds")
+            }
             return value
         }
-        concurrency = try count(.concurrency, defaults.concurrency, minimum: 1)
-        perHostConcurrency = try count(.perHostConcurrency, defaults.perHostConcurrency, minimum: 1)
-        perHostDelayMilliseconds = try count(.perHostDelayMilliseconds, defaults.perHostDelayMilliseconds, minimum: 0)
+        concurrency = try count(.concurrency, defaults.concurrency, minimum: 1, maximum: 4096)
+        perHostConcurrency = try count(.perHostConcurrency, defaults.perHostConcurrency, minimum: 1, maximum: 4096)
+        perHostDelayMilliseconds = try count(.perHostDelayMilliseconds, defaults.perHostDelayMilliseconds, minimum: 0,
+                                             maximum: Int(Self.maximumSeconds) * 1000)
         connectTimeoutSeconds = try seconds(.connectTimeoutSeconds, defaults.connectTimeoutSeconds)
         totalTimeoutSeconds = try seconds(.totalTimeoutSeconds, defaults.totalTimeoutSeconds)
         lowSpeedBytesPerSecond = try count(.lowSpeedBytesPerSecond, defaults.lowSpeedBytesPerSecond, minimum: 0)
-        lowSpeedTimeSeconds = try count(.lowSpeedTimeSeconds, defaults.lowSpeedTimeSeconds, minimum: 1)
-        maxRedirects = try count(.maxRedirects, defaults.maxRedirects, minimum: 0)
+        lowSpeedTimeSeconds = try count(.lowSpeedTimeSeconds, defaults.lowSpeedTimeSeconds, minimum: 1,
+                                        maximum: Int(Self.maximumSeconds))
+        maxRedirects = try count(.maxRedirects, defaults.maxRedirects, minimum: 0, maximum: 50)
         maxBodyBytes = try count(.maxBodyBytes, defaults.maxBodyBytes, minimum: 1)
         maxDecodedBytes = try count(.maxDecodedBytes, defaults.maxDecodedBytes, minimum: 1)
         maxHeaderBytes = try count(.maxHeaderBytes, defaults.maxHeaderBytes, minimum: 256)
-        retries = try count(.retries, defaults.retries, minimum: 0)
-        backoffBaseMilliseconds = try count(.backoffBaseMilliseconds, defaults.backoffBaseMilliseconds, minimum: 0)
-        retryAfterCapSeconds = try count(.retryAfterCapSeconds, defaults.retryAfterCapSeconds, minimum: 0)
+        retries = try count(.retries, defaults.retries, minimum: 0, maximum: 10)
+        backoffBaseMilliseconds = try count(.backoffBaseMilliseconds, defaults.backoffBaseMilliseconds, minimum: 0,
+                                            maximum: 60_000)
+        retryAfterCapSeconds = try count(.retryAfterCapSeconds, defaults.retryAfterCapSeconds, minimum: 0,
+                                         maximum: Int(Self.maximumSeconds))
         respectRobots = try container.decode(.respectRobots, default: defaults.respectRobots)
         userAgent = try container.decode(.userAgent, default: defaults.userAgent)
         if userAgent.isEmpty || userAgent.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {

@@ -11,14 +11,21 @@ public final class Fetcher: Sendable {
     private let mailbox: Mailbox
 
     /// Starts the fetcher thread. Throws `FetchError.invalidAllowHost` for an unusable allow-list entry.
-    public init(options: FetchOptions) throws {
+    public convenience init(options: FetchOptions) throws {
+        try self.init(options: options, resolving: [])
+    }
+
+    /// `resolving` entries (`HOST:PORT:ADDRESS[,ADDRESS]`, as `CURLOPT_RESOLVE`) stand in for DNS, so tests
+    /// can give a host name any answer, including a hostile one; the socket gate still judges each address.
+    init(options: FetchOptions, resolving: [String]) throws {
         // Validated before any stored property is set: a throwing init then never reaches `deinit`, which
         // would wait for a thread that was never started.
         let gate = try AddressGate(allowHosts: options.allowHosts)
+        try Self.validate(options)
         let mailbox = Mailbox()
         self.mailbox = mailbox
         let thread = Thread {
-            TransferEngine(options: options, gate: gate, mailbox: mailbox).run()
+            TransferEngine(options: options, gate: gate, resolving: resolving, mailbox: mailbox).run()
             mailbox.finished.signal()
         }
         thread.name = "sluice fetcher"
@@ -26,6 +33,19 @@ public final class Fetcher: Sendable {
     }
 
     deinit { shutdown() }
+
+    /// Options built in code get the same range checks as options read from the pipeline file: a zero
+    /// concurrency would otherwise leave every request waiting forever.
+    private static func validate(_ options: FetchOptions) throws(FetchError) {
+        do {
+            _ = try JSONDecoder().decode(FetchOptions.self, from: JSONEncoder().encode(options))
+        } catch DecodingError.dataCorrupted(let context) {
+            throw FetchError.invalidOption(name: context.codingPath.last?.stringValue ?? "fetch",
+                                           reason: context.debugDescription)
+        } catch {
+            throw FetchError.invalidOption(name: "fetch", reason: "\(error)")
+        }
+    }
 
     /// Thread-safe. `completion` is called exactly once per request, from the fetcher's thread (or from the
     /// caller's thread when the fetcher is already shut down).

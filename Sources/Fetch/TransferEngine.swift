@@ -106,19 +106,22 @@ final class TransferEngine {
 
     private let options: FetchOptions
     private let gate: AddressGate
+    private let resolving: [String]
     private let mailbox: Mailbox
     private let multi: MultiHandle?
     private let perHostDelay: Duration
     private var hosts: [String: HostState] = [:]
-    /// Origins with queued jobs, in the order they got work: started round-robin.
+    /// Origins with queued jobs; each start pass walks them in order, beginning one further on each time.
     private var hostsWithWork: [String] = []
+    private var nextHost = 0
     private var robots: [String: RobotsStatus] = [:]
     private var delayed: [FetchJob] = []
     private var running: [UnsafeMutableRawPointer: (transfer: EasyTransfer, purpose: Purpose, origin: String)] = [:]
 
-    init(options: FetchOptions, gate: AddressGate, mailbox: Mailbox) {
+    init(options: FetchOptions, gate: AddressGate, resolving: [String], mailbox: Mailbox) {
         self.options = options
         self.gate = gate
+        self.resolving = resolving
         self.mailbox = mailbox
         self.multi = MultiHandle()
         self.perHostDelay = .milliseconds(options.perHostDelayMilliseconds)
@@ -157,6 +160,9 @@ final class TransferEngine {
                 guard parts.scheme == "http" || parts.scheme == "https" else {
                     return fail(job, .blockedScheme, "the scheme \"\(parts.scheme)\" is not fetched (only http and https)")
                 }
+                guard !parts.hasCredentials else {
+                    return fail(job, .other, "a URL with a user name or password is never fetched")
+                }
                 job.parts = parts
             } catch {
                 return fail(job, .other, "not a valid URL (\(error.reason))")
@@ -181,16 +187,21 @@ final class TransferEngine {
                 admit(job)
             }
         }
-        var index = 0
-        while index < hostsWithWork.count, running.count < options.concurrency {
+        var unvisited = hostsWithWork.count
+        var index = hostsWithWork.isEmpty ? 0 : nextHost % hostsWithWork.count
+        while unvisited > 0, !hostsWithWork.isEmpty, running.count < options.concurrency {
             let origin = hostsWithWork[index]
             startQueued(at: origin, now: now, multi)
+            unvisited -= 1
             if hosts[origin]?.hasQueued == true {
                 index += 1
             } else {
                 hostsWithWork.remove(at: index)
             }
+            if index >= hostsWithWork.count { index = 0 }
         }
+        // The next pass begins one host further on, so hosts early in the list cannot keep every free slot.
+        nextHost = index + 1
     }
 
     private func startQueued(at origin: String, now: ContinuousClock.Instant, _ multi: MultiHandle) {
@@ -233,7 +244,7 @@ final class TransferEngine {
 
     private func start(_ job: FetchJob, origin: String, _ multi: MultiHandle) {
         do {
-            let transfer = try EasyTransfer(url: job.url, options: options, gate: gate)
+            let transfer = try EasyTransfer(url: job.url, options: options, gate: gate, resolving: resolving)
             if !begin(transfer, .page(job), origin: origin, multi) {
                 fail(job, .other, "libcurl refused to add the transfer")
             }
@@ -244,7 +255,7 @@ final class TransferEngine {
 
     private func startRobots(origin: String, _ multi: MultiHandle) {
         robots[origin] = .fetching
-        let started = (try? EasyTransfer(url: origin + "/robots.txt", options: options, gate: gate,
+        let started = (try? EasyTransfer(url: origin + "/robots.txt", options: options, gate: gate, resolving: resolving,
                                          followRedirects: true, maxDecodedBytes: 512 * 1024))
             .map { begin($0, .robots(origin: origin), origin: origin, multi) } ?? false
         if !started { robots[origin] = .known(.allowAll) }
@@ -260,6 +271,8 @@ final class TransferEngine {
         if running.count < options.concurrency {
             for origin in hostsWithWork {
                 guard let host = hosts[origin], host.active < options.perHostConcurrency else { continue }
+                // Waiting for robots.txt is waiting for a transfer: libcurl's poll wakes up when it ends.
+                if case .fetching? = robots[origin] { continue }
                 consider(host.lastStart.map { $0 + perHostDelay } ?? now)
             }
         }
@@ -361,6 +374,9 @@ final class TransferEngine {
         }
         guard parts.scheme == "http" || parts.scheme == "https" else {
             return fail(job, .blockedScheme, "redirect to \(next): only http and https are fetched")
+        }
+        guard !parts.hasCredentials else {
+            return fail(job, .other, "redirect to a URL with a user name or password: not followed")
         }
         guard !job.visited.contains(parts.normalized) else {
             return fail(job, .redirectLoop, "redirect loop back to \(next)")

@@ -10,6 +10,8 @@ struct URLParts: Sendable, Equatable {
     var target: String
     /// The whole URL as libcurl normalises it.
     var normalized: String
+    /// A user name or password in the URL: never sent.
+    var hasCredentials: Bool
 
     /// Scheme, host and port: the unit of per-host limits and of the robots.txt cache.
     var origin: String { "\(scheme)://\(host):\(port)" }
@@ -28,6 +30,7 @@ struct URLParts: Sendable, Equatable {
         let path = parsed.part(CURLUPART_PATH, flags: 0) ?? "/"
         target = parsed.part(CURLUPART_QUERY, flags: 0).map { "\(path)?\($0)" } ?? path
         normalized = parsed.part(CURLUPART_URL, flags: 0) ?? url
+        hasCredentials = parsed.part(CURLUPART_USER, flags: 0) != nil || parsed.part(CURLUPART_PASSWORD, flags: 0) != nil
     }
 }
 

@@ -12,17 +12,21 @@ public enum ParseBenchmark {
         let rounds = max(1, repetitions)
         let extractor = Extractor()
 
-        let parseOnly = measure(rounds: rounds) {
-            for text in texts { _ = try? HTMLDocument(html: text, url: nil) }
-        }
+        // Rounds alternate between the two paths, so a change in machine load weighs on both alike.
+        var parseOnly = 0.0, extraction = 0.0
         var failures = 0
-        let extraction = measure(rounds: rounds) {
+        for _ in 0..<rounds {
+            parseOnly += measure {
+                for text in texts { _ = try? HTMLDocument(html: text, url: nil) }
+            }
             failures = 0
-            for (text, page) in zip(texts, pages) {
-                do {
-                    _ = try extractor.extract(html: text, baseURL: page.url)
-                } catch {
-                    failures += 1
+            extraction += measure {
+                for (text, page) in zip(texts, pages) {
+                    do {
+                        _ = try extractor.extract(html: text, baseURL: page.url)
+                    } catch {
+                        failures += 1
+                    }
                 }
             }
         }
@@ -30,11 +34,8 @@ public enum ParseBenchmark {
                                     extractionSeconds: extraction, parseOnlySeconds: parseOnly, failures: failures)
     }
 
-    private static func measure(rounds: Int, _ body: () -> Void) -> Double {
-        let clock = ContinuousClock()
-        let elapsed = clock.measure {
-            for _ in 0..<rounds { body() }
-        }
+    private static func measure(_ body: () -> Void) -> Double {
+        let elapsed = ContinuousClock().measure(body)
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }

@@ -12,6 +12,9 @@ struct DocumentTree {
         static let block = Kind(rawValue: 1)
         static let ignored = Kind(rawValue: 2)
         static let link = Kind(rawValue: 4)
+        /// Containers whose text no reader sees as page text; pages hide decoy titles there.
+        static let decoy = Kind(rawValue: 8)
+        static let decoyNames: Set<String> = ["noscript", "template", "textarea", "svg", "script", "style"]
 
         init(rawValue: UInt8) {
             self.rawValue = rawValue
@@ -22,6 +25,7 @@ struct DocumentTree {
             if MainText.blockTags.contains(name) { kind.insert(.block) }
             if MainText.ignoredTags.contains(name) { kind.insert(.ignored) }
             if name == "a" { kind.insert(.link) }
+            if Self.decoyNames.contains(name) { kind.insert(.decoy) }
             self = kind
         }
     }
@@ -46,6 +50,12 @@ struct DocumentTree {
 
     private(set) var nodes: [Node]
 
+    /// The attributes any extraction step reads; the copy leaves out all others.
+    static let readAttributes: Set<String> = [
+        "class", "id", "style", "hidden", "aria-hidden", "href", "src", "data-src", "data-original", "content",
+        "property", "name", "itemprop", "rel", "lang", "xml:lang", "datetime", "type",
+    ]
+
     /// Direct children of `index`, skipping each child's own subtree.
     func children(of index: Int) -> [Int] {
         var result: [Int] = []
@@ -55,11 +65,6 @@ struct DocumentTree {
             child = nodes[child].end
         }
         return result
-    }
-
-    /// The first child element of `index` named `name`.
-    func child(of index: Int, named name: String) -> Int? {
-        children(of: index).first { nodes[$0].name == name }
     }
 
     /// Text of the subtree, whitespace runs kept as they are. With `separatingBlocks`, a space stands for each

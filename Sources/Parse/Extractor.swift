@@ -15,16 +15,16 @@ public struct Extractor: Sendable {
     /// resolves relative links and images. Throws `Problem(.parseError, stage: .parse, message:)` only when
     /// nothing usable can be read.
     public func extract(html: String, baseURL: String?) throws -> Page {
+        let name = baseURL.map { TextCleaning.line($0, limit: 300) } ?? "page"
         let document: HTMLDocument
         do {
             document = try HTMLDocument(html: html, url: baseURL)
         } catch {
-            throw Problem(.parseError, stage: .parse, message: "\(baseURL ?? "page"): \(error.description)")
+            throw Problem(.parseError, stage: .parse, message: "\(name): \(error.description)")
         }
         let tree = document.tree()
         guard !tree.nodes.isEmpty else {
-            throw Problem(.parseError, stage: .parse,
-                          message: "\(baseURL ?? "page"): no HTML elements in \(html.utf8.count) bytes")
+            throw Problem(.parseError, stage: .parse, message: "\(name): no HTML elements in \(html.utf8.count) bytes")
         }
         return build(tree: tree, truncated: document.truncated, baseURL: baseURL)
     }

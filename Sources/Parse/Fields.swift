@@ -175,9 +175,7 @@ enum Headline {
     private static let headlineNames = NeedleSet(["title", "headline"])
 
     private static func namesHeadline(_ node: DocumentTree.Node) -> Bool {
-        let className = node.attribute("class"), id = node.attribute("id")
-        guard className != nil || id != nil else { return false }
-        return headlineNames.occurs(in: ByteSearch.lowercased((className ?? "") + " " + (id ?? "")))
+        headlineNames.occurs(in: node.attribute("class")) || headlineNames.occurs(in: node.attribute("id"))
     }
 
     /// Without decoration around it: bullets, stars and a leading `[channel]` or `【channel】` tag.
@@ -210,10 +208,10 @@ enum Headline {
 /// boilerplate at the bottom (editor credit, disclaimers, "back to the site"), which the title and date fields
 /// already carry or which is not the article.
 enum ArticleEdges {
-    private static let trailingMarkers = [
+    private static let trailingMarkers = NeedleSet([
         "责任编辑", "平台声明", "免责声明", "版权声明", "版权所有", "返回搜狐", "查看更多", "扫描二维码", "未经授权",
         "转载请注明", "本文来源", "(编辑", "（编辑",
-    ]
+    ])
 
     static func trim(_ paragraphs: [String], title: String?) -> [String] {
         var start = 0
@@ -227,7 +225,7 @@ enum ArticleEdges {
         }
         var end = paragraphs.count
         while end > start + 1, paragraphs[end - 1].count < 120,
-              trailingMarkers.contains(where: { ByteSearch.contains(paragraphs[end - 1], $0) }) {
+              trailingMarkers.occurs(in: paragraphs[end - 1]) {
             end -= 1
         }
         return Array(paragraphs[start..<end])

@@ -97,8 +97,7 @@ final class HTMLDocument {
         var attribute = element.pointee.properties
         while let current = attribute {
             attribute = current.pointee.next
-            guard let namePointer = current.pointee.name else { continue }
-            let name = names.name(for: namePointer)
+            guard let namePointer = current.pointee.name, let name = names.attribute(for: namePointer) else { continue }
             let value: String
             if let child = current.pointee.children, child.pointee.next == nil,
                child.pointee.type == XML_TEXT_NODE, let content = child.pointee.content {
@@ -130,8 +129,16 @@ private struct NameCache {
         return entry
     }
 
-    mutating func name(for pointer: UnsafePointer<xmlChar>) -> String {
-        element(for: pointer).0
+    private var attributes: [UnsafePointer<xmlChar>: String?] = Dictionary(minimumCapacity: 64)
+
+    /// The attribute's name when the extractor reads it; nil for the rest (event handlers, data, ARIA…),
+    /// whose values are never copied.
+    mutating func attribute(for pointer: UnsafePointer<xmlChar>) -> String? {
+        if let known = attributes[pointer] { return known }
+        let name = String(cString: pointer).lowercased()
+        let kept: String? = DocumentTree.readAttributes.contains(name) ? name : nil
+        attributes[pointer] = kept
+        return kept
     }
 }
 

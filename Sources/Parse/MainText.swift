@@ -102,9 +102,7 @@ struct MainText {
 
     private static func isHidden(_ node: DocumentTree.Node) -> Bool {
         if node.attribute("hidden") != nil || node.attribute("aria-hidden") == "true" { return true }
-        guard let style = node.attribute("style") else { return false }
-        let compact = ByteSearch.lowercased(style).filter { $0 != UInt8(ascii: " ") }
-        return ByteSearch.contains(compact, Array("display:none".utf8))
+        return hiddenStyles.occurs(in: node.attribute("style"))
     }
 
     private mutating func measure() {
@@ -287,18 +285,19 @@ struct MainText {
             trait.ignored = node.kind.contains(.ignored) || isHidden(node)
             let className = node.attribute("class"), id = node.attribute("id")
             guard className != nil || id != nil else { return trait }
-            let names = ByteSearch.lowercased((className ?? "") + " " + (id ?? ""))
-            trait.classWeight = (positiveNeedles.occurs(in: names) ? 25 : 0) - (negativeNeedles.occurs(in: names) ? 25 : 0)
+            let found = classNeedles.categories(in: className) | classNeedles.categories(in: id)
+            trait.classWeight = (found & Self.positiveBit != 0 ? 25 : 0) - (found & Self.negativeBit != 0 ? 25 : 0)
             trait.unlikely = !["html", "body", "a", "article", "main"].contains(node.name)
-                && unlikelyNeedles.occurs(in: names) && !maybeNeedles.occurs(in: names)
+                && found & Self.unlikelyBit != 0 && found & Self.maybeBit == 0
             return trait
         }
     }
 
-    private static let positiveNeedles = NeedleSet(positiveNames)
-    private static let negativeNeedles = NeedleSet(negativeNames)
-    private static let unlikelyNeedles = NeedleSet(unlikelyNames)
-    private static let maybeNeedles = NeedleSet(maybeNames)
+    private static let hiddenStyles = NeedleSet(["display:none", "display: none", "display :none", "display : none"])
+    private static let positiveBit: UInt8 = 1, negativeBit: UInt8 = 2, unlikelyBit: UInt8 = 4, maybeBit: UInt8 = 8
+    private static let classNeedles = NeedleSet(categories: [
+        (positiveNames, positiveBit), (negativeNames, negativeBit), (unlikelyNames, unlikelyBit), (maybeNames, maybeBit),
+    ])
 
     /// The article body as paragraphs and the roots it came from: the first pass of the retry ladder that
     /// yields enough text (500 characters, or 200 in CJK scripts), else the longest.
@@ -377,62 +376,64 @@ struct ElementTraits {
     var link = false
 }
 
-/// Several ASCII words searched for in one pass: needles are grouped by first byte, so each position of the
+/// Several words searched for in one pass, ASCII letters without case: needles are grouped by first byte, so each position of the
 /// haystack is compared only with the needles that can start there.
 struct NeedleSet: Sendable {
-    private let byFirstByte: [[[UInt8]]]
+    private struct Needle: Sendable {
+        var bytes: [UInt8]
+        var category: UInt8
+    }
+
+    private let byFirstByte: [[Needle]]
+    private let allCategories: UInt8
 
     init(_ words: [String]) {
-        var groups = Array(repeating: [[UInt8]](), count: 256)
-        for word in words where !word.isEmpty {
-            let bytes = Array(word.utf8)
-            groups[Int(bytes[0])].append(bytes)
+        self.init(categories: [(words, 1)])
+    }
+
+    /// Words in up to eight categories, each a distinct bit; `categories(in:)` reports which occur.
+    init(categories: [(words: [String], bit: UInt8)]) {
+        var groups = Array(repeating: [Needle](), count: 256)
+        var all: UInt8 = 0
+        for (words, bit) in categories {
+            all |= bit
+            for word in words where !word.isEmpty {
+                let bytes = Array(word.utf8)
+                groups[Int(bytes[0])].append(Needle(bytes: bytes, category: bit))
+            }
         }
         byFirstByte = groups
+        allCategories = all
     }
 
-    func occurs(in haystack: [UInt8]) -> Bool {
-        haystack.withUnsafeBufferPointer { buffer in
+    /// True when a needle occurs in `text`, ASCII letters compared without case.
+    func occurs(in text: String?) -> Bool {
+        categories(in: text) != 0
+    }
+
+    /// The categories of every needle occurring in `text`, found in one pass.
+    func categories(in text: String?) -> UInt8 {
+        guard var text, !text.isEmpty else { return 0 }
+        return text.withUTF8 { buffer in
+            var found: UInt8 = 0
             for start in buffer.indices {
-                for needle in byFirstByte[Int(buffer[start])] where start + needle.count <= buffer.count {
+                for needle in byFirstByte[Int(Self.lower(buffer[start]))]
+                where found & needle.category == 0 && start + needle.bytes.count <= buffer.count {
                     var matched = 1
-                    while matched < needle.count, buffer[start + matched] == needle[matched] { matched += 1 }
-                    if matched == needle.count { return true }
+                    while matched < needle.bytes.count, Self.lower(buffer[start + matched]) == needle.bytes[matched] {
+                        matched += 1
+                    }
+                    if matched == needle.bytes.count {
+                        found |= needle.category
+                        if found == allCategories { return found }
+                    }
                 }
             }
-            return false
+            return found
         }
     }
-}
 
-/// Substring search on UTF-8 bytes: class names and scripts are searched for every element of every page,
-/// where Foundation's locale-aware `String.contains` dominated the extraction time.
-enum ByteSearch {
-    static func lowercased(_ text: String) -> [UInt8] {
-        text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-    }
-
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        haystack.withUnsafeBufferPointer { contains($0, needle) }
-    }
-
-    static func contains(_ text: String, _ needle: String) -> Bool {
-        var copy = text
-        return copy.withUTF8 { contains($0, Array(needle.utf8)) }
-    }
-
-    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, haystack.count >= needle.count else { return needle.isEmpty }
-        var start = 0
-        let last = haystack.count - needle.count
-        while start <= last {
-            if haystack[start] == first {
-                var matched = 1
-                while matched < needle.count, haystack[start + matched] == needle[matched] { matched += 1 }
-                if matched == needle.count { return true }
-            }
-            start += 1
-        }
-        return false
+    private static func lower(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
     }
 }

@@ -17,7 +17,7 @@ struct Metadata {
     /// Inline scripts that mention WeChat's identity variables.
     private(set) var weChatScripts: [String] = []
 
-    private static let decoyContainers: Set<String> = ["noscript", "template", "textarea", "svg", "script", "style"]
+    private static let weChatMarkers = NeedleSet(["var biz", "window.biz", "__biz="])
 
     init(tree: DocumentTree) {
         let nodes = tree.nodes
@@ -29,7 +29,7 @@ struct Metadata {
             let node = nodes[index]
             let parent = node.parent
             let parentHidden = parent >= 0 && hidden[parent]
-            hidden[index] = parentHidden || Self.decoyContainers.contains(node.name)
+            hidden[index] = parentHidden || node.kind.contains(.decoy)
             switch node.name {
             case "html" where documentLanguage == nil:
                 documentLanguage = node.attribute("lang") ?? node.attribute("xml:lang")
@@ -62,7 +62,7 @@ struct Metadata {
                 let text = tree.text(of: index)
                 if (node.attribute("type") ?? "").lowercased().contains("ld+json") {
                     linkedData.read(json: text)
-                } else if ["var biz", "window.biz", "__biz="].contains(where: { ByteSearch.contains(text, $0) }) {
+                } else if Self.weChatMarkers.occurs(in: text) {
                     weChatScripts.append(text)
                 }
             default:

@@ -51,21 +51,26 @@ enum Script {
     /// (C0 controls count as white space, other controls and invisible characters are dropped), at a
     /// fraction of the cost on long paragraphs.
     static func cleanLine(_ text: String) -> String {
-        var scalars = String.UnicodeScalarView()
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
         var pendingSpace = false
         for scalar in text.unicodeScalars {
-            if isSpace(scalar) || scalar.value < 0x20 {
-                pendingSpace = !scalars.isEmpty
+            if scalar.value < 0x20 || isSpace(scalar) {
+                pendingSpace = !output.isEmpty
                 continue
             }
             if scalar.value >= 0x7F, TextCleaning.isControl(scalar) || TextCleaning.isInvisibleControl(scalar) { continue }
             if pendingSpace {
-                scalars.append(" ")
+                output.append(0x20)
                 pendingSpace = false
             }
-            scalars.append(scalar)
+            if scalar.value < 0x80 {
+                output.append(UInt8(scalar.value))
+            } else {
+                output.append(contentsOf: scalar.utf8)
+            }
         }
-        return String(scalars)
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Characters that are not white space.

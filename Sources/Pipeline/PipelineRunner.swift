@@ -265,7 +265,8 @@ public final class PipelineRunner: Sendable {
         do {
             let signals = try store.reporterSignals(itemID: item.id)
             let volunteer = VolunteerSignals(approved: signals.volunteerApproved, decided: signals.volunteerDecided,
-                                             independentReporters: signals.reporters, duplicateOfRejected: false,
+                                             independentReporters: signals.reporters,
+                                             duplicateOfRejected: try store.sharesContentWithRejected(itemID: item.id),
                                              options: engines.definition.classify)
             let outcome = engines.classifyOutcome(for: item, signals: volunteer)
             writerQueue.push(PendingCommit(outcome: outcome, next: item))

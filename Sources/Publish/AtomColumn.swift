@@ -31,7 +31,7 @@ enum AtomColumn {
         let published = ColumnWording.timestamp(item.publishedAt)
         var xml = "  <entry>\n"
         xml += "    <id>tag:sluice,2026:item/\(item.id)</id>\n"
-        xml += "    <title type=\"text\">\(Escape.xml(Escape.line(item.title)))</title>\n"
+        xml += "    <title type=\"text\">\(Escape.xml(Escape.line(ColumnWording.entryTitle(item))))</title>\n"
         if let link = Escape.httpURL(item.canonicalURL) {
             xml += "    <link rel=\"alternate\" type=\"text/html\" href=\"\(Escape.xml(link))\"/>\n"
         }

@@ -27,7 +27,7 @@ public struct SourceStatus: Sendable, Codable, Equatable {
 public struct ColumnItem: Sendable, Codable, Equatable {
     public var id: Int64
     public var title: String
-    /// The URL the volunteer submitted.
+    /// The URL the volunteer submitted; empty for a volunteer's note (intel without a link).
     public var url: String
     /// The URL the column links to (after redirects and canonicalisation).
     public var canonicalURL: String
@@ -61,6 +61,10 @@ public struct ColumnItem: Sendable, Codable, Equatable {
         self.evidenceSHA256 = evidenceSHA256
         self.source = source
     }
+
+    /// A volunteer's note: intel submitted without a link. `summary` holds the note, `title` a moderator's
+    /// title or nothing; every format shows it as 志愿者笔记 with no link line.
+    public var isNote: Bool { url.isEmpty }
 }
 
 /// How many of the month's approved items came from one site.

@@ -74,6 +74,25 @@ enum ColumnWording {
     static let rollHeading = "志愿者光荣榜 Roll of honour"
     static let emptyMonth = "本月没有发布的条目。No items were published this month."
     static let linkOmitted = "（链接已省略：不是 http(s) 地址）"
+    static let noteLabel = "志愿者笔记"
+    static let evidenceIsNote = "（证据即上方的志愿者笔记。The evidence is the volunteer's note above.）"
+
+    /// The heading of an item: its title, or for a volunteer's note 志愿者笔记 with the moderator's title
+    /// when one was given (the note itself is the text below, never repeated as a heading).
+    static func heading(_ item: ColumnItem) -> String {
+        guard item.isNote else { return item.title }
+        let title = Escape.line(item.title)
+        return title.isEmpty ? noteLabel + " Volunteer note" : noteLabel + "：" + title
+    }
+
+    /// The title of a feed entry or content file, which readers list by title alone: a note without a
+    /// moderator's title is named by its opening words.
+    static func entryTitle(_ item: ColumnItem) -> String {
+        guard item.isNote, Escape.line(item.title).isEmpty else { return heading(item) }
+        let note = Escape.line(item.summary ?? "")
+        let opening = TextCleaning.truncate(note, to: 30)
+        return noteLabel + "：" + opening + (opening.count < note.count ? "…" : "")
+    }
 
     /// "风险提示：夸大宣传「暴利」「躺赚」；收益承诺「日入过万」", nil without flags. Families keep the
     /// order of their first flag; a matched text appears once per family.

@@ -8,7 +8,8 @@ enum ContentDocument {
         var lines = ["---"]
         lines.append("id: \(item.id)")
         lines.append("slug: " + Escape.yamlString(slug))
-        lines.append("title: " + Escape.yamlString(Escape.line(item.title)))
+        lines.append("title: " + Escape.yamlString(Escape.line(ColumnWording.entryTitle(item))))
+        lines.append("kind: " + Escape.yamlString(item.isNote ? "note" : "link"))
         lines.append("url: " + yamlURL(item.url))
         lines.append("canonical_url: " + yamlURL(item.canonicalURL))
         lines.append("site: " + (item.site.map { Escape.yamlString(Escape.line($0)) } ?? "null"))
@@ -39,7 +40,9 @@ enum ContentDocument {
             let digest = item.evidenceSHA256.map { "SHA-256 \($0)" }
             let provenance = [captured, digest].compactMap { $0 }.joined(separator: " · ")
             if !provenance.isEmpty { blocks.append(Escape.markdown(provenance)) }
-            blocks.append(Escape.markdownParagraphs(evidenceText))
+            // A note's evidence is the note itself, already shown above.
+            blocks.append(item.isNote && evidenceText == item.summary ? Escape.markdown(ColumnWording.evidenceIsNote)
+                          : Escape.markdownParagraphs(evidenceText))
         }
         return lines.joined(separator: "\n") + "\n" + blocks.map { "\n" + $0 + "\n" }.joined()
     }

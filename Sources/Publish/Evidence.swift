@@ -56,3 +56,25 @@ public enum SourceCheck {
         }
     }
 }
+
+extension FrozenEvidence {
+    /// Freezes what a moderator approved: `text` as stored (the page's extracted main text, or the note of
+    /// intel without a page) and a sanitized HTML rendering of it built from escaped text only, so nothing
+    /// of the source page's markup (scripts, styles, trackers, event handlers) is ever kept or served.
+    public static func freeze(title: String?, text: String, capturedAt: Date) -> FrozenEvidence {
+        FrozenEvidence(text: text, sanitizedHTML: sanitizedHTML(title: title, text: text), capturedAt: capturedAt)
+    }
+
+    /// `<article>` with the title as `<h1>` and one `<p>` per paragraph, every string escaped and marked
+    /// `dir="auto"` so right-to-left text cannot reorder what surrounds it.
+    static func sanitizedHTML(title: String?, text: String) -> String {
+        var html = "<article>\n"
+        if let title, !Escape.line(title).isEmpty {
+            html += "<h1 dir=\"auto\">\(Escape.html(Escape.line(title)))</h1>\n"
+        }
+        for paragraph in Escape.paragraphs(text).components(separatedBy: "\n\n") where !paragraph.isEmpty {
+            html += "<p dir=\"auto\">\(Escape.html(paragraph))</p>\n"
+        }
+        return html + "</article>\n"
+    }
+}

@@ -49,9 +49,11 @@ enum HTMLColumn {
     }
 
     private static func article(_ item: ColumnItem) -> String {
-        let title = "<bdi>\(line(item.title))</bdi>"
-        var html = "<article id=\"item-\(item.id)\">\n"
-        if let link = Escape.httpURL(item.canonicalURL) {
+        let title = "<bdi>\(line(ColumnWording.heading(item)))</bdi>"
+        var html = "<article id=\"item-\(item.id)\"\(item.isNote ? " class=\"volunteer-note\"" : "")>\n"
+        if item.isNote {
+            html += "<h3 dir=\"auto\">\(title)</h3>\n"
+        } else if let link = Escape.httpURL(item.canonicalURL) {
             html += "<h3 dir=\"auto\"><a href=\"\(Escape.htmlAttribute(link))\" rel=\"noopener noreferrer nofollow\">\(title)</a></h3>\n"
         } else {
             html += "<h3 dir=\"auto\">\(title)</h3>\n<p class=\"note\">\(Escape.html(ColumnWording.linkOmitted))</p>\n"

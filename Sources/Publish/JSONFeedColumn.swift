@@ -29,18 +29,19 @@ enum JSONFeedColumn {
             id: "sluice-item-\(item.id)",
             url: Escape.httpURL(item.canonicalURL),
             externalURL: Escape.httpURL(item.url).flatMap { $0 == Escape.httpURL(item.canonicalURL) ? nil : $0 },
-            title: line(item.title),
+            title: line(ColumnWording.entryTitle(item)),
             summary: item.summary.map(Escape.paragraphs),
             contentText: Escape.cleaned(text, keepingLines: true),
             datePublished: ColumnWording.timestamp(item.publishedAt),
-            tags: [layout.categoryTitle(item.category)] + orderedUnique(item.flags.map { ColumnWording.familyName($0.family) }),
+            tags: [layout.categoryTitle(item.category)] + (item.isNote ? [ColumnWording.noteLabel] : []) + orderedUnique(item.flags.map { ColumnWording.familyName($0.family) }),
             authors: item.volunteers.map { Author(name: line($0)) },
             extension: ItemExtension(category: item.category,
                                      flags: item.flags.map {
                                          RiskFlag(family: $0.family, rule: $0.rule, matched: line($0.matched))
                                      },
                                      volunteers: item.volunteers.map(line), site: item.site.map(line),
-                                     submittedURL: item.url,
+                                     kind: item.isNote ? "note" : "link",
+                                     submittedURL: item.isNote ? nil : item.url,
                                      capturedAt: item.capturedAt.map(ColumnWording.timestamp),
                                      evidenceSHA256: item.evidenceSHA256,
                                      sourceState: item.source?.state.rawValue,
@@ -168,14 +169,15 @@ enum JSONFeedColumn {
         var flags: [RiskFlag]
         var volunteers: [String]
         var site: String?
-        var submittedURL: String
+        var kind: String
+        var submittedURL: String?
         var capturedAt: String?
         var evidenceSHA256: String?
         var sourceState: String?
         var sourceCheckedAt: String?
 
         enum CodingKeys: String, CodingKey {
-            case category, flags, volunteers, site
+            case category, flags, volunteers, site, kind
             case submittedURL = "submitted_url"
             case capturedAt = "captured_at"
             case evidenceSHA256 = "evidence_sha256"

@@ -40,7 +40,9 @@ enum MarkdownColumn {
 
     private static func itemBlock(_ item: ColumnItem) -> [String] {
         var paragraphs: [String]
-        if let link = Escape.markdownLink(item.canonicalURL) {
+        if item.isNote {
+            paragraphs = ["### " + Escape.markdown(ColumnWording.heading(item))]
+        } else if let link = Escape.markdownLink(item.canonicalURL) {
             paragraphs = ["### [" + Escape.markdown(item.title) + "](" + link + ")"]
         } else {
             paragraphs = ["### " + Escape.markdown(item.title), Escape.markdown(ColumnWording.linkOmitted)]

@@ -21,6 +21,8 @@ final class ReviewSession {
     /// Items skipped or decided in this session: loading more cards leaves them out.
     private var passed: Set<Int64> = []
     private var decisions: [(receipt: DecisionReceipt, action: ReviewAction)] = []
+    /// The one item this session holds a claim on; opening another card gives it up.
+    private var held: Int64?
     private static let batchSize = 20
 
     init(backend: any ReviewBackend, moderator: String) {
@@ -65,8 +67,8 @@ final class ReviewSession {
         case .skip:
             passed.insert(card.id)
             summary.skipped += 1
-            let note = release(card)
-            return .show("skipped #\(card.id); " + [note, advance()].filter { !$0.isEmpty }.joined(separator: "; "))
+            let note = letGo()
+            return .show(Self.sentences("skipped #\(card.id)", note, advance()))
         case .edit(let field, let value):
             let receipt = try backend.edit(itemID: card.id, version: card.version, moderator: moderator,
                                            field: field, value: value)
@@ -77,35 +79,38 @@ final class ReviewSession {
             let receipt = try decide(card, action)
             record(receipt, action)
             passed.insert(card.id)
-            return .show("\(Self.describe(action)) #\(card.id); " + advance())
+            return .show(Self.sentences("\(Self.describe(action)) #\(card.id)", advance()))
         }
     }
 
-    /// Releases the claim on the card still open; called on every way out of a session. A claim that cannot be
-    /// released lapses by itself, so the failure is only reported.
-    func finish() -> String {
-        guard let card = current, card.state == "pending_review" else { return "" }
-        return release(card)
-    }
+    /// Releases the claim still held; called on every way out of a session.
+    func finish() -> String { letGo() }
 
-    private func release(_ card: ReviewCard) -> String {
+    /// Gives up the claim held, unless it is on `kept`. A claim that cannot be released lapses by itself, so
+    /// the failure is only reported.
+    private func letGo(keeping kept: Int64? = nil) -> String {
+        guard let itemID = held, itemID != kept else { return "" }
+        held = nil
         do {
-            try backend.release(itemID: card.id, moderator: moderator)
+            try backend.release(itemID: itemID, moderator: moderator)
             return ""
         } catch {
-            return "could not release #\(card.id): \(Self.describe(error))"
+            return "could not release #\(itemID): \(Self.describe(error))"
         }
     }
 
+    /// Saves an approval or rejection; the store ends the claim with it.
     private func decide(_ card: ReviewCard, _ action: ReviewAction) throws -> DecisionReceipt {
+        let receipt: DecisionReceipt
         if case .reject(let reason, let text) = action {
-            let receipt = try backend.reject(itemID: card.id, version: card.version, moderator: moderator,
-                                             reason: reason, text: text)
+            receipt = try backend.reject(itemID: card.id, version: card.version, moderator: moderator, reason: reason,
+                                         text: text)
             cards[index].state = "rejected"
-            return receipt
+        } else {
+            receipt = try backend.approve(itemID: card.id, version: card.version, moderator: moderator)
+            cards[index].state = "approved"
         }
-        let receipt = try backend.approve(itemID: card.id, version: card.version, moderator: moderator)
-        cards[index].state = "approved"
+        if held == card.id { held = nil }
         return receipt
     }
 
@@ -137,7 +142,7 @@ final class ReviewSession {
         summary.undone += 1
         passed.remove(last.receipt.itemID)
         let what = "undid \(Self.describe(last.action)) of #\(last.receipt.itemID)"
-        return reload(last.receipt.itemID, focus: true).map { what + "; " + $0 } ?? what
+        return Self.sentences(what, reload(last.receipt.itemID, focus: true))
     }
 
     /// A refusal becomes a message; a stale view also reloads the card so the moderator sees what changed.
@@ -145,7 +150,7 @@ final class ReviewSession {
         let message = "not saved: \(Self.describe(error))"
         switch error as? ReviewBackendError {
         case .staleView, .claimedByOther, .notReviewable, .notFound:
-            return reload(card.id, focus: false).map { message + "; " + $0 } ?? message
+            return Self.sentences(message, reload(card.id, focus: false))
         default:
             return message
         }
@@ -165,7 +170,7 @@ final class ReviewSession {
             guard let position else { return "#\(itemID) is no longer in the queue" }
             cards.remove(at: position)
             if position < index { index -= 1 }
-            return "#\(itemID) is no longer in your queue; " + open()
+            return Self.sentences("#\(itemID) is no longer in your queue", open())
         }
         if let position {
             cards[position] = card
@@ -203,6 +208,7 @@ final class ReviewSession {
             if index >= cards.count {
                 do {
                     if try loadMore() == 0 {
+                        notes.append(letGo())
                         notes.append("no more items to review")
                         break
                     }
@@ -211,9 +217,15 @@ final class ReviewSession {
                     break
                 }
             }
-            guard let card = current else { break }
+            // A card decided in this session is shown again as it was, without a claim.
+            guard let card = current, card.state == "pending_review" else {
+                notes.append(letGo())
+                break
+            }
             do {
                 try backend.claim(itemID: card.id, moderator: moderator)
+                notes.append(letGo(keeping: card.id))
+                held = card.id
                 break
             } catch {
                 notes.append("passed over #\(card.id): \(Self.describe(error))")
@@ -221,7 +233,7 @@ final class ReviewSession {
                 cards.remove(at: index)
             }
         }
-        return notes.joined(separator: "; ")
+        return Self.sentences(notes)
     }
 
     /// Appends cards not yet loaded nor passed; returns how many.
@@ -231,6 +243,13 @@ final class ReviewSession {
         let added = fresh.filter { !known.contains($0.id) }
         cards += added
         return added.count
+    }
+
+    /// The notes that say something, joined with semicolons.
+    static func sentences(_ notes: String?...) -> String { sentences(notes) }
+
+    static func sentences(_ notes: [String?]) -> String {
+        notes.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "; ")
     }
 
     static func describe(_ action: ReviewAction) -> String {

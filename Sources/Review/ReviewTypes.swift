@@ -135,6 +135,8 @@ public enum ReviewBackendError: Error, Equatable {
     case notReviewable(itemID: Int64, state: String)
     case notFound(Int64)
     case nothingToUndo
+    /// An edit the store cannot take, such as a category the column does not have.
+    case invalidEdit(itemID: Int64, message: String)
 }
 
 extension ReviewBackendError: CustomStringConvertible {
@@ -150,6 +152,8 @@ extension ReviewBackendError: CustomStringConvertible {
             "item \(itemID) does not exist"
         case .nothingToUndo:
             "nothing to undo"
+        case .invalidEdit(let itemID, let message):
+            "item \(itemID): \(message)"
         }
     }
 }

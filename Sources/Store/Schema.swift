@@ -122,5 +122,39 @@ enum Schema {
             body BLOB NOT NULL
         );
         """,
+        // 2: evidence frozen at approval, the state of published sources (`recheck`), and the ledger
+        // entries a republication replaced, so a retraction is never forgotten.
+        """
+        CREATE TABLE evidence (
+            item_id INTEGER PRIMARY KEY REFERENCES items(id),
+            text TEXT NOT NULL,
+            sanitized_html TEXT NOT NULL,
+            text_sha256 TEXT NOT NULL,
+            html_sha256 TEXT NOT NULL,
+            captured_at TEXT NOT NULL,
+            frozen_at TEXT NOT NULL
+        );
+        CREATE TABLE source_checks (
+            item_id INTEGER PRIMARY KEY REFERENCES items(id),
+            state TEXT NOT NULL,
+            since TEXT NOT NULL,
+            checked_at TEXT NOT NULL,
+            detail TEXT
+        );
+        CREATE TABLE retracted_publications (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            month TEXT NOT NULL,
+            published_at TEXT NOT NULL,
+            slug TEXT,
+            path TEXT,
+            evidence_sha256 TEXT,
+            retracted_at TEXT NOT NULL,
+            retract_reason TEXT
+        );
+        CREATE INDEX retracted_publications_item ON retracted_publications(item_id);
+        """,
+        // 3: fingerprint bands looked up by item (does an item share a band with rejected content).
+        "CREATE INDEX fingerprint_bands_item ON fingerprint_bands(item_id);",
     ]
 }

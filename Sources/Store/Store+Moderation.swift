@@ -15,17 +15,16 @@ public enum EditableField: String, Sendable, CaseIterable {
 }
 
 extension Store {
-    /// Claims an item for `moderator` until `seconds` from now, so other moderators' sessions skip it.
-    /// Refused while another moderator's claim is live; renewing one's own claim is allowed.
+    /// Claims an item in the review queue for `moderator` until `seconds` from now, so other moderators'
+    /// sessions skip it. Refused while another moderator's claim is live, and once the item has left the
+    /// queue (decided meanwhile); renewing one's own claim is allowed.
     public func claim(itemID: Int64, moderator: String, seconds: Double = 300, at now: Date = Date()) throws {
         try write { database in
-            let rows = try database.query("SELECT claim_moderator, claim_until FROM items WHERE id = ?", [itemID]) {
-                (moderator: $0.string(0), until: $0.double(1))
+            let current = try currentState(database, itemID: itemID)
+            guard current.state == .pendingReview else {
+                throw StoreError.invalidTransition(itemID: itemID, from: current.state, to: .pendingReview)
             }
-            guard let current = rows.first else { throw StoreError.notFound(itemID: itemID) }
-            if let holder = current.moderator, holder != moderator, let until = current.until, until > now.timeIntervalSince1970 {
-                throw StoreError.claimedByOther(itemID: itemID, moderator: holder, until: Date(timeIntervalSince1970: until))
-            }
+            try checkClaim(database, itemID: itemID, moderator: moderator, at: now)
             try database.run("UPDATE items SET claim_moderator = ?, claim_until = ? WHERE id = ?",
                              [moderator, now.timeIntervalSince1970 + seconds, itemID])
         }
@@ -40,11 +39,20 @@ extension Store {
     }
 
     /// The review queue for one moderator: pending items by priority, without those others have claimed.
+    /// The claim filter and the limit are in the query, so a long queue costs only the cards asked for.
     public func reviewQueue(moderator: String, limit: Int, at now: Date = Date()) throws -> [ItemRecord] {
-        try records(state: .pendingReview).filter { record in
-            guard let holder = record.claimedBy, let until = record.claimedUntil else { return true }
-            return holder == moderator || until <= now
-        }.prefix(limit).map { $0 }
+        try read { database in
+            var records = try database.query("""
+                SELECT \(Store.recordColumns) FROM items i \(Store.recordJoin)
+                WHERE i.state = ? AND (i.claim_moderator IS NULL OR i.claim_moderator = ? OR i.claim_until IS NULL
+                    OR i.claim_until <= ?)
+                ORDER BY i.priority DESC, i.id LIMIT ?
+                """, [ItemState.pendingReview.rawValue, moderator, now.timeIntervalSince1970, limit]) { record(from: $0) }
+            for index in records.indices {
+                records[index].reports = try reports(database, itemID: records[index].id)
+            }
+            return records
+        }
     }
 
     /// Edits a field of a reviewable item, version-checked and audited; returns the audit entry and new version.
@@ -54,6 +62,10 @@ extension Store {
             let current = try currentState(database, itemID: itemID)
             guard current.version == expectedVersion else {
                 throw StoreError.staleVersion(itemID: itemID, expected: expectedVersion, actual: current.version)
+            }
+            try checkClaim(database, itemID: itemID, moderator: moderator, at: now)
+            guard current.state.isReviewable else {
+                throw StoreError.invalidTransition(itemID: itemID, from: current.state, to: current.state)
             }
             let cleaned = field == .summary ? TextCleaning.paragraphs(value, limit: 2000) : TextCleaning.line(value, limit: 512)
             let before = try database.query("SELECT \(field.column), category_source FROM items WHERE id = ?", [itemID]) {
@@ -77,8 +89,9 @@ extension Store {
         }
     }
 
-    /// Reverts one of this moderator's decisions or edits, if nothing changed the item since; audited.
-    public func undo(decisionID: Int64, moderator: String, at now: Date = Date()) throws -> Int {
+    /// Reverts one of this moderator's decisions or edits; audited. With `expectedVersion` (the version the
+    /// decision left), refused as stale when anything changed the item since.
+    public func undo(decisionID: Int64, moderator: String, expectedVersion: Int? = nil, at now: Date = Date()) throws -> Int {
         try write { database in
             guard let decision = try database.query("""
                 SELECT item_id, moderator, action, from_state, to_state, before_json FROM decisions
@@ -89,6 +102,9 @@ extension Store {
                  to: ItemState(rawValue: row.string(4) ?? "") ?? .pendingReview, before: row.string(5))
             }).first, decision.moderator == moderator else { throw StoreError.nothingToUndo }
             let current = try currentState(database, itemID: decision.item)
+            if let expectedVersion, expectedVersion != current.version {
+                throw StoreError.staleVersion(itemID: decision.item, expected: expectedVersion, actual: current.version)
+            }
             guard current.state == decision.to, current.state != .published else {
                 throw StoreError.invalidTransition(itemID: decision.item, from: current.state, to: decision.from)
             }
@@ -112,6 +128,17 @@ extension Store {
                 VALUES (?, ?, 'undo', ?, ?, ?, ?)
                 """, [decision.item, moderator, decision.to.rawValue, decision.from.rawValue, decisionID, stamp])
             return current.version + 1
+        }
+    }
+
+    /// Refuses a write while another moderator's claim on the item is live.
+    private func checkClaim(_ database: Database, itemID: Int64, moderator: String, at now: Date) throws {
+        let claims = try database.query("SELECT claim_moderator, claim_until FROM items WHERE id = ?", [itemID]) {
+            (moderator: $0.string(0), until: $0.double(1))
+        }
+        guard let claim = claims.first else { throw StoreError.notFound(itemID: itemID) }
+        if let holder = claim.moderator, holder != moderator, let until = claim.until, until > now.timeIntervalSince1970 {
+            throw StoreError.claimedByOther(itemID: itemID, moderator: holder, until: Date(timeIntervalSince1970: until))
         }
     }
 
@@ -140,6 +167,51 @@ extension Store {
             if let site, let summary = try tally("i.site = ?", site) { lines.append("site \(site): \(summary)") }
             if let summary = try tally("v.name = ?", volunteer) { lines.append("volunteer \(volunteer): \(summary)") }
             return lines
+        }
+    }
+}
+
+/// One submission of a volunteer and where its item stands, for `sluice volunteer status`.
+public struct VolunteerSubmission: Sendable, Equatable {
+    public var itemID: Int64
+    public var url: String?
+    public var note: String?
+    public var title: String?
+    public var submittedAt: Date
+    public var state: ItemState
+    public var duplicateOf: Int64?
+    /// The state of the first item of the cluster, for a duplicate.
+    public var rootState: ItemState?
+    public var decisionReason: String?
+    /// The moderator's own words on the last rejection, if any.
+    public var decisionText: String?
+    public var problem: Problem?
+}
+
+extension Store {
+    /// Every submission of `volunteer`, oldest first; nil when no volunteer has that name.
+    public func submissions(volunteer: String) throws -> [VolunteerSubmission]? {
+        try read { database in
+            guard try database.scalar("SELECT id FROM volunteers WHERE name = ?", [volunteer]) != nil else { return nil }
+            return try database.query("""
+                SELECT i.id, s.url, s.note, i.title, s.submitted_at, i.state, i.duplicate_of, r.state, i.decision_reason,
+                    (SELECT d.detail FROM decisions d WHERE d.item_id = i.id AND d.action = 'reject' ORDER BY d.id DESC LIMIT 1),
+                    i.problem_code, i.problem_stage, i.problem_message
+                FROM submissions s JOIN volunteers v ON v.id = s.volunteer_id JOIN items i ON i.id = s.item_id
+                LEFT JOIN items r ON r.id = i.duplicate_of
+                WHERE v.name = ? ORDER BY s.submitted_at, i.id
+                """, [volunteer]) { row in
+                VolunteerSubmission(
+                    itemID: row.int(0) ?? 0, url: row.string(1), note: row.string(2), title: row.string(3),
+                    submittedAt: Timestamp.date(row.string(4)) ?? Date(timeIntervalSince1970: 0),
+                    state: ItemState(rawValue: row.string(5) ?? "") ?? .submitted, duplicateOf: row.int(6),
+                    rootState: row.string(7).flatMap(ItemState.init(rawValue:)), decisionReason: row.string(8),
+                    decisionText: row.string(9),
+                    problem: row.string(10).map { code in
+                        Problem(ProblemCode(rawValue: code) ?? .other, stage: Stage(rawValue: row.string(11) ?? "") ?? .fetch,
+                                message: row.string(12) ?? "")
+                    })
+            }
         }
     }
 }

@@ -129,7 +129,8 @@ extension Store {
         try read { database in try latestCapture(database, itemID: itemID) }
     }
 
-    /// Records a moderator's decision in one transaction, with its audit entry. Refused when the item is
+    /// Records a moderator's decision in one transaction, with its audit entry; an approval freezes the
+    /// item's evidence in the same transaction (`freezeEvidence`). Refused when the item is
     /// not reviewable, when another moderator holds a live claim, or when `expectedVersion` is stale.
     @discardableResult
     public func decide(itemID: Int64, _ decision: Decision, moderator: String, expectedVersion: Int? = nil,
@@ -165,6 +166,7 @@ extension Store {
                         category_source = CASE WHEN ? IS NULL THEN category_source ELSE 'moderator' END,
                         title = COALESCE(?, title), decision_reason = NULL WHERE id = ?
                     """, [category, category, title, itemID])
+                try freezeEvidence(database, itemID: itemID, at: now)
                 detail = [category.map { "category=\($0)" }, title.map { "title=\($0)" }].compactMap { $0 }
                     .joined(separator: "; ")
             case .reject(let why, let text):
@@ -177,13 +179,14 @@ extension Store {
                     claim_until = NULL WHERE id = ?
                 """, [target.rawValue, stamp, itemID])
             try database.run("""
+                INSERT INTO transitions (item_id, from_state, to_state, stage, actor, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [itemID, current.state.rawValue, target.rawValue, Stage.review.rawValue, moderator, reason, stamp])
+            // Last, so `lastInsertID` below is the audit entry's id (what undo names).
+            try database.run("""
                 INSERT INTO decisions (item_id, moderator, action, reason, detail, from_state, to_state, before_json, at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [itemID, moderator, decision.action, reason, detail?.isEmpty == true ? nil : detail,
                       current.state.rawValue, target.rawValue, before, stamp])
-            try database.run("""
-                INSERT INTO transitions (item_id, from_state, to_state, stage, actor, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, [itemID, current.state.rawValue, target.rawValue, Stage.review.rawValue, moderator, reason, stamp])
             return DecisionEntry(id: database.lastInsertID, itemID: itemID, moderator: moderator, action: decision.action,
                                  reason: reason, detail: detail, fromState: current.state.rawValue,
                                  toState: target.rawValue, at: now)

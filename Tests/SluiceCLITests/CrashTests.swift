@@ -66,12 +66,14 @@ struct CrashTests {
         let server = try TestHTTPServer(routes: routes)
         defer { server.stop() }
         let store = harness.directory.path("s.db")
+        let reference = harness.directory.path("reference.db")
         let submissions = harness.directory.path("links.txt")
         let links = (0..<pages).map { "\(server.baseURL)/page/\($0)" } + ["\(server.baseURL)/gone", "\(server.baseURL)/page/3?utm_source=x"]
         try Data(links.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: submissions))
-        sluice(["import", submissions, "--by", "志愿者"], store: store)
-        let run = ["run", "--pipeline", try harness.quickPipeline(), "--allow-host", "127.0.0.1:\(server.port)", "--store", store]
-        try killAndFinish(run, harness: harness, store: store, items: links.count, kills: 3, perItem: 15)
+        for path in [reference, store] { sluice(["import", submissions, "--by", "志愿者"], store: path) }
+        let run = ["run", "--pipeline", try harness.quickPipeline(), "--allow-host", "127.0.0.1:\(server.port)"]
+        let perItem = millisecondsPerItem(run, reference: reference, items: links.count)
+        try killAndFinish(run + ["--store", store], harness: harness, store: store, items: links.count, kills: 3, perItem: perItem)
         let counts = try Store(path: store).pendingCounts()
         #expect(counts[.failed] == 1, "only /gone fails: \(counts) \(harness.context)")
         #expect(counts[.duplicate] == 1, "the tracking-parameter copy is a duplicate: \(counts) \(harness.context)")
@@ -85,13 +87,19 @@ struct CrashTests {
         let store = harness.directory.path("s.db")
         for path in [reference, store] { sluice(["import", submissions], store: path) }
         let items = try Store(path: store).records(state: nil).count
-        let started = Date()
-        sluice(["run", "--pipeline", Self.pipeline, "--replay", archive], store: reference)
-        let perItem = Date().timeIntervalSince(started) * 1000 / Double(items)
-        let run = ["run", "--pipeline", Self.pipeline, "--replay", archive, "--store", store]
-        try killAndFinish(run, harness: harness, store: store, items: items, kills: 3, perItem: perItem)
+        let run = ["run", "--pipeline", Self.pipeline, "--replay", archive]
+        let perItem = millisecondsPerItem(run, reference: reference, items: items)
+        try killAndFinish(run + ["--store", store], harness: harness, store: store, items: items, kills: 3, perItem: perItem)
         let expected = try Store(path: reference).pendingCounts()
         #expect(try Store(path: store).pendingCounts() == expected, harness.context)
+    }
+
+    /// Runs `arguments` to the end in process on the `reference` store; returns the milliseconds it took per item,
+    /// so kills of the same command can be drawn over its whole length on this machine.
+    func millisecondsPerItem(_ arguments: [String], reference: String, items: Int) -> Double {
+        let started = Date()
+        sluice(arguments, store: reference)
+        return Date().timeIntervalSince(started) * 1000 / Double(max(items, 1))
     }
 
     /// Kills `arguments` `kills` times at random moments (about `perItem` ms per unsettled item), then lets it

@@ -57,6 +57,18 @@ import Testing
         #expect(model.categories.count == 10)
     }
 
+    @Test func badLabelledLineIsNamedByNumber() throws {
+        let path = try Fixtures.temporaryFile(
+            #"{"title":"t","text":"x","note":null,"category":"other","approved":true}"# + "\n\n" + #"{"text":"y"}"# + "\n",
+            name: "labeled.jsonl")
+        #expect {
+            try LabeledSample.load(path: path)
+        } throws: { error in
+            guard case .unreadableSample(_, let line, _) = error as? ClassifyError else { return false }
+            return line == 3
+        }
+    }
+
     @Test func corruptModelBytesAreAClearError() {
         #expect(throws: ClassifyError.self) { try ClassifierModel.deserialize(Data("{\"format\":1}".utf8)) }
     }

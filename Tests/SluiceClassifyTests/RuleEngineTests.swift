@@ -182,6 +182,16 @@ import Testing
         }
     }
 
+    @Test func keywordWithoutPositiveWeightNamesTheCategory() {
+        var rules = engine.rules
+        rules.categories[0].keywords["倒卖"] = -1
+        #expect {
+            try RuleEngine(rules: rules, file: "test.json")
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "categories.ecommerce.keywords"
+        }
+    }
+
     @Test func shippedRulesCoverEveryCategoryAndFamily() {
         #expect(engine.rules.categories.map(\.id) == ["ecommerce", "affiliate", "content", "short_video_live", "ai_tools",
                                                      "freelance", "private_domain", "local_services", "courses", "other"])

@@ -8,7 +8,7 @@ import Testing
     @Test(.enabled(if: SharedCorpus.directory != nil, Comment(rawValue: SharedCorpus.skipMessage)))
     func reachesThePrecisionAndRecallTargets() throws {
         let corpus = try #require(SharedCorpus.directory)
-        let report = try DedupEvaluation.run(corpus: corpus, canonicalizer: RulesFixture.canonicalizer, options: .default,
+        let report = try DedupEvaluation.run(corpus: corpus, canonicalizer: RulesFixture.canonicalizer(), options: .default,
                                              pairFigures: false)
         print(report)
         #expect(report.pages > 50)
@@ -18,12 +18,18 @@ import Testing
         #expect(report.url.recall >= 0.95)
         #expect(report.content.precision >= 0.99)
         #expect(report.content.recall >= 0.95)
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any]
+        let content = json?["content"] as? [String: Any]
+        #expect(content?["precision"] as? Double == report.content.precision)
+        #expect(content?["recall"] as? Double == report.content.recall)
     }
 
-    @Test func unreadableCorpusNamesThePath() {
+    @Test func unreadableCorpusNamesThePath() throws {
+        let canonicalizer = try RulesFixture.canonicalizer()
         let missing = URL(fileURLWithPath: "/nonexistent/corpus")
-        #expect(throws: DedupError.self) {
-            try DedupEvaluation.run(corpus: missing, canonicalizer: RulesFixture.canonicalizer, options: .default)
+        let error = #expect(throws: DedupError.self) {
+            try DedupEvaluation.run(corpus: missing, canonicalizer: canonicalizer, options: .default)
         }
+        #expect(error?.description.hasPrefix("cannot read corpus /nonexistent/corpus: ") == true)
     }
 }

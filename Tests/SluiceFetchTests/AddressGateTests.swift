@@ -101,6 +101,27 @@ import Testing
         #expect(outside.requestedPaths == ["/to-metadata", "/to-inside", "/to-decimal"])
     }
 
+    @Test func aHostNameAnsweringWithABlockedAddressIsRefusedAtConnect() throws {
+        let server = try TestHTTPServer(routes: ["/": try .html("<html>internal</html>")])
+        defer { server.stop() }
+        let resolving = ["rebind.hostile.test:\(server.port):127.0.0.1",
+                         "mixed.hostile.test:\(server.port):127.0.0.1,::1"]
+        for host in ["rebind.hostile.test", "mixed.hostile.test"] {
+            let fetcher = try Fetcher(options: Self.gatedOptions(), resolving: resolving)
+            let result = fetcher.fetchAll([FetchRequest(id: 1, url: "http://\(host):\(server.port)/")])[0]
+            fetcher.shutdown()
+            let problem = expectFailure(result, .blockedAddress)
+            #expect(problem?.message.contains("127.0.0.1") == true || problem?.message.contains("::1") == true)
+        }
+        #expect(server.requestedPaths.isEmpty)
+
+        let allowed = try Fetcher(options: Self.gatedOptions(allow: ["127.0.0.1:\(server.port)"]), resolving: resolving)
+        defer { allowed.shutdown() }
+        let reached = allowed.fetchAll([FetchRequest(id: 2, url: "http://rebind.hostile.test:\(server.port)/")])[0]
+        #expect(expectCapture(reached)?.status == 200)
+        #expect(server.requests.first?.headers["host"] == "rebind.hostile.test:\(server.port)")
+    }
+
     @Test func publicAddressesPassAndEmbeddedOnesAreJudgedByTheirIPv4() throws {
         let gate = try AddressGate(allowHosts: [])
         for text in ["8.8.8.8", "1.1.1.1", "223.5.5.5", "2606:4700::1111", "2400:3200::1", "::ffff:8.8.8.8",

@@ -95,6 +95,22 @@ import Testing
         #expect(broken.requestedPaths == ["/robots.txt"])
     }
 
+    @Test func aRedirectHopIsCheckedAgainstItsOwnHostsRobotsTxt() throws {
+        let target = try TestHTTPServer(routes: [
+            "/robots.txt": .bytes(Data("User-agent: sluice\nDisallow: /private\n".utf8), contentType: "text/plain"),
+            "/private/page": try .html("<html>secret</html>"),
+        ])
+        defer { target.stop() }
+        let origin = try TestHTTPServer(routes: ["/go": .redirect(302, to: target.baseURL + "/private/page")])
+        defer { origin.stop() }
+        var options = loopbackOptions(origin, robots: true)
+        options.allowHosts = ["127.0.0.0/8"]
+        let problem = expectFailure(try fetchOne(origin.baseURL + "/go", options), .robots)
+        #expect(problem?.message.contains(origin.baseURL + "/go") == true)
+        #expect(origin.requestedPaths == ["/robots.txt", "/go"])
+        #expect(target.requestedPaths == ["/robots.txt"])
+    }
+
     @Test func robotsCanBeSwitchedOff() throws {
         let server = try TestHTTPServer(routes: [
             "/robots.txt": .bytes(Data("User-agent: *\nDisallow: /\n".utf8), contentType: "text/plain"),

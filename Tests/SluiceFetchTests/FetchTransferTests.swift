@@ -166,6 +166,15 @@ func expectCapture(_ result: Result<Capture, Problem>,
         }
     }
 
+    @Test func credentialsInAURLAreNeverSent() throws {
+        let server = try TestHTTPServer(routes: ["/go": .redirect(302, to: "http://admin:secret@127.0.0.1/")])
+        defer { server.stop() }
+        let direct = expectFailure(try fetchOne("http://user:pw@127.0.0.1:\(server.port)/", loopbackOptions(server)), .other)
+        #expect(direct?.message.contains("user name or password") == true)
+        _ = expectFailure(try fetchOne(server.baseURL + "/go", loopbackOptions(server)), .other)
+        #expect(server.requestedPaths == ["/go"])
+    }
+
     @Test func gzipBodiesAreDecoded() throws {
         let page = Data(String(repeating: "<p>副业</p>", count: 2000).utf8)
         let server = try TestHTTPServer(routes: ["/gz": try .gzipped(page)])
@@ -188,7 +197,7 @@ func expectCapture(_ result: Result<Capture, Problem>,
         Thread.sleep(forTimeInterval: 0.3)
         let started = ContinuousClock.now
         fetcher.shutdown()
-        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(ContinuousClock.now - started < .seconds(2))
         let results = outcome.all
         #expect(results.count == 3)
         for (_, result) in results {
@@ -203,10 +212,58 @@ func expectCapture(_ result: Result<Capture, Problem>,
         #expect(late.all.first.map { expectFailure($0.1, .other)?.message.contains("cancelled") } == true)
     }
 
-    @Test func theFetcherRefusesABadAllowListEntry() {
+    @Test func httpsToAPlainServerIsATLSFailure() throws {
+        let server = try TestHTTPServer(routes: [:])
+        defer { server.stop() }
+        var options = loopbackOptions(server)
+        options.retries = 0
+        _ = expectFailure(try fetchOne("https://127.0.0.1:\(server.port)/", options), .tls)
+    }
+
+    @Test func cookiesAreNeverSentBack() throws {
+        let server = try TestHTTPServer(routes: [
+            "/login": TestHTTPReply(status: 302, headers: [HTTPHeader(name: "Set-Cookie", value: "session=abc; Path=/"),
+                                                           HTTPHeader(name: "Location", value: "/home")]),
+            "/home": try .html("<html>home</html>"),
+        ])
+        defer { server.stop() }
+        #expect(expectCapture(try fetchOne(server.baseURL + "/login", loopbackOptions(server))) != nil)
+        #expect(server.requests.map(\.path) == ["/login", "/home"])
+        #expect(server.requests.allSatisfy { $0.headers["cookie"] == nil })
+    }
+
+    @Test func theGlobalConcurrencyLimitHoldsAcrossHosts() throws {
+        let load = ServerLoad()
+        let handler: @Sendable (TestHTTPRequest) -> TestHTTPReply = { _ in
+            load.enter()
+            Thread.sleep(forTimeInterval: 0.1)
+            load.leave()
+            return .status(204)
+        }
+        let first = try TestHTTPServer(handler)
+        let second = try TestHTTPServer(handler)
+        defer {
+            first.stop()
+            second.stop()
+        }
+        let options = FetchOptions(concurrency: 3, perHostConcurrency: 8, perHostDelayMilliseconds: 0, retries: 0,
+                                   respectRobots: false, allowHosts: ["127.0.0.0/8"])
+        let fetcher = try Fetcher(options: options)
+        defer { fetcher.shutdown() }
+        let requests = (0..<12).map { FetchRequest(id: Int64($0), url: ($0 % 2 == 0 ? first : second).baseURL + "/\($0)") }
+        let results = fetcher.fetchAll(requests)
+        #expect(results.allSatisfy { (try? $0.get())?.status == 204 })
+        #expect(load.peak == 3)
+    }
+
+    @Test func theFetcherRefusesABadAllowListEntryOrLimit() {
         for entry in ["localhost", "127.0.0.1:0", "10.0.0.0/33", "[::1", "example.com:80", "127.1"] {
             #expect(throws: FetchError.self, "\(entry)") { try Fetcher(options: FetchOptions(allowHosts: [entry])) }
         }
+        #expect(throws: FetchError.invalidOption(name: "concurrency", reason: "must be from 1 to 4096, got 0")) {
+            try Fetcher(options: FetchOptions(concurrency: 0))
+        }
+        #expect(throws: FetchError.self) { try Fetcher(options: FetchOptions(totalTimeoutSeconds: .infinity)) }
     }
 }
 

@@ -25,6 +25,17 @@ import Testing
         #expect(found.title == "月入三万的真相")
     }
 
+    @Test(arguments: [
+        ("<title>如何开始做副业 - 知乎</title>", "如何开始做副业"),
+        ("<title>月入三万的真相_财经频道_新浪网</title>", "月入三万的真相"),
+        ("<title>知乎 - 如何开始做副业</title><meta property=\"og:site_name\" content=\"知乎\">", "如何开始做副业"),
+        ("<title>Terrariums | eHow</title>", "Terrariums | eHow"),
+        ("<title>Five habits of careful side hustlers - The Example Times</title>", "Five habits of careful side hustlers"),
+    ])
+    func headTitleSiteNameRules(head: String, expected: String) throws {
+        #expect(try page(head: head).title == expected)
+    }
+
     @Test func titleFallsBackToHeading() throws {
         #expect(try page(body: "<h1>只有一级标题</h1>" + Self.prose).title == "只有一级标题")
     }
@@ -49,6 +60,7 @@ import Testing
         let fromOpenGraph = try page(head: "<meta property=\"og:url\" content=\"https://m.example.com/p\">")
         #expect(fromOpenGraph.canonicalURL == "https://m.example.com/p")
         #expect(try page(head: "<link rel=\"canonical\" href=\"javascript:alert(1)\">").canonicalURL == nil)
+        #expect(try page().canonicalURL == nil)
     }
 
     @Test func siteNameAndAuthor() throws {
@@ -146,6 +158,7 @@ import Testing
         #expect(!found.mainText.contains("分享到微信"))
         #expect(!found.mainText.contains("评论"))
         #expect(!found.mainText.contains("版权所有"))
+        #expect(try page(body: "<nav><a href=\"/\">首页</a></nav>").mainText.isEmpty)
     }
 
     @Test func excerptIsAboutTheConfiguredLengthAndEndsAtASentence() throws {

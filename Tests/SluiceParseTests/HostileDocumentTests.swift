@@ -120,3 +120,18 @@ import Testing
         #expect(Script.cleanLine(text) == TextCleaning.line(text, limit: .max))
     }
 }
+
+/// A page both wide and nested close to libxml2's depth limit, the shape that would expose quadratic work.
+@Suite struct LargeShapeTests {
+    @Test func wideAndDeepPageFinishes() throws {
+        let paragraph = "<p>一段正文，内容足够长，可以被当作文章的段落来打分，同时包含标点。</p>"
+        let level = "<div class=\"content\">" + String(repeating: paragraph, count: 40)
+        let html = "<html><body>" + String(repeating: level, count: 200) + String(repeating: "</div>", count: 200)
+            + "</body></html>"
+        let page = try Extractor().extract(html: html, baseURL: nil)
+        #expect(!page.truncated)
+        // 8,000 paragraphs of 34 characters exceed the main-text limit, which cuts exactly at it.
+        #expect(page.mainText.count == ParseOptions().textLimit)
+        #expect(page.mainText.hasPrefix("一段正文"))
+    }
+}

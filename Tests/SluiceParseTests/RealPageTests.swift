@@ -1,5 +1,7 @@
 import Foundation
-import SluiceParse
+import Synchronization
+import SluiceCore
+@testable import SluiceParse
 import SluiceTestSupport
 import Testing
 
@@ -45,5 +47,24 @@ import Testing
         #expect(page.language == "en")
         #expect(page.description == truth["description"] as? String)
         #expect(page.publishedDate == "2019-01-03")
+    }
+}
+
+/// Extraction on several threads at once: each call owns its libxml2 document, so results match a serial run.
+@Suite(.needsCorpus) struct ConcurrentExtractionTests {
+    @Test func threadsExtractTheSamePages() throws {
+        let corpus = try #require(SharedCorpus.directory)
+        let pages = try CorpusPage.all(in: corpus).filter { $0.isScored && $0.truth["body"] is String }.prefix(24).map { page in
+            (text: StandInDecoder.decode(page.bytes).text, url: page.url)
+        }
+        let extractor = Extractor()
+        let serial = pages.map { try? extractor.extract(html: $0.text, baseURL: $0.url) }
+        let results = Mutex([Page?](repeating: nil, count: pages.count))
+        DispatchQueue.concurrentPerform(iterations: pages.count) { index in
+            let page = try? extractor.extract(html: pages[index].text, baseURL: pages[index].url)
+            results.withLock { $0[index] = page }
+        }
+        #expect(results.withLock { $0 } == serial)
+        #expect(serial.allSatisfy { $0 != nil })
     }
 }

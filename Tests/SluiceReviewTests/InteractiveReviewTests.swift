@@ -11,7 +11,7 @@ import SluiceTestSupport
     static let backspaces = String(repeating: "\u{7F}", count: 80)
 
     /// Starts a review on a fresh 80×24 pseudo-terminal and waits for the first card.
-    static func start(_ backend: InMemoryReviewBackend, firstTitle: String = "下班后做的十个副业", pager: String? = nil,
+    static func start(_ backend: any ReviewBackend, firstTitle: String = "下班后做的十个副业", pager: String? = nil,
                       moderator: String = "alice") throws -> (PseudoTerminal, ReviewRun, termios) {
         let terminal = try PseudoTerminal()
         let original = terminal.settings
@@ -33,21 +33,21 @@ import SluiceTestSupport
     }
 
     @Test func approveIsSavedBeforeTheSessionEndsAndRawModeIsUndoneOnQuit() throws {
-        let backend = InMemoryReviewBackend(cards: Fixtures.queue())
-        let (terminal, run, original) = try Self.start(backend)
+        let items = try ReviewStore(cards: Fixtures.queue())
+        let (terminal, run, original) = try Self.start(try items.backend())
         let raw = terminal.settings
         #expect(raw.c_lflag & tcflag_t(ICANON | ECHO) == 0, "raw mode while reviewing")
         #expect(original.c_lflag & tcflag_t(ICANON) != 0)
         terminal.waitFor("a approve r reject")
         terminal.press("a", until: "approved #1", "日入过万的躺赚项目")
-        #expect(backend.card(1)?.state == "approved")
+        #expect(try items.record(1)?.state == .approved)
         #expect(try Self.quit(terminal, run, original) == ReviewSummary(approved: 1))
     }
 
     @Test func rejectTakesEveryPresetReason() throws {
         let cards = (1...6).map { Fixtures.card(Int64($0), title: "第\($0)条副业消息", priority: 1 - Double($0) / 10) }
-        let backend = InMemoryReviewBackend(cards: cards)
-        let (terminal, run, original) = try Self.start(backend, firstTitle: "第1条副业消息")
+        let items = try ReviewStore(cards: cards)
+        let (terminal, run, original) = try Self.start(try items.backend(), firstTitle: "第1条副业消息")
         terminal.press("r", until: "6 other")
         terminal.press("\u{1B}", until: "reject cancelled")
         for key in 1...5 {
@@ -56,38 +56,40 @@ import SluiceTestSupport
         }
         terminal.press("r6", until: "why: ")
         terminal.press("软文广告\r", until: "rejected (other: 软文广告) #6")
-        #expect(backend.decisions.map(\.action) == RejectReason.allCases.map { "reject \($0.rawValue)" })
+        #expect(try items.actions() == RejectReason.allCases.map { "reject \($0.rawValue)" })
+        #expect(try items.store.decisions().last?.detail == "软文广告")
         #expect(try Self.quit(terminal, run, original) == ReviewSummary(rejected: 6))
     }
 
     @Test func editChangesTitleCategoryAndSummary() throws {
-        let backend = InMemoryReviewBackend(cards: Fixtures.queue())
-        let (terminal, run, original) = try Self.start(backend)
+        let items = try ReviewStore(cards: Fixtures.queue())
+        let (terminal, run, original) = try Self.start(try items.backend())
         terminal.press("et", until: "title: ")
         terminal.press(Self.backspaces + "副业收入公开\r", until: "title of #1 saved", "副业收入公开")
-        terminal.press("ec", until: "categories: 1 副业  2 电商")
-        terminal.press("2\r", until: "电商 (moderator)")
+        terminal.press("ec", until: "categories: 1 ecommerce  2 affiliate")
+        terminal.press("1\r", until: "ecommerce (moderator)")
         terminal.press("es", until: "summary: ")
         terminal.press(Self.backspaces + "十个案例，附投入产出。\r", until: "十个案例，附投入产出。")
         terminal.press("ex", until: "edit cancelled")
-        #expect(backend.card(1)?.title == "副业收入公开")
-        #expect(backend.card(1)?.category == "电商")
-        #expect(backend.card(1)?.excerpt == "十个案例，附投入产出。")
+        let record = try #require(try items.record(1))
+        #expect(record.title == "副业收入公开")
+        #expect(record.category == "ecommerce")
+        #expect(record.description == "十个案例，附投入产出。")
         #expect(try Self.quit(terminal, run, original) == ReviewSummary(edited: 3))
     }
 
     @Test func skipUndoAndMovingBetweenItems() throws {
-        let backend = InMemoryReviewBackend(cards: Fixtures.queue())
-        let (terminal, run, original) = try Self.start(backend)
+        let items = try ReviewStore(cards: Fixtures.queue())
+        let (terminal, run, original) = try Self.start(try items.backend())
         terminal.press("u", until: "nothing to undo")
         terminal.press("s", until: "skipped #1")
         terminal.press("a", until: "approved #2")
-        terminal.press("u", until: "undid approved of #2", "#2 v3 pending_review")
-        #expect(backend.card(2)?.state == "pending_review")
-        terminal.press("j", until: "#3 v1 pending_review")
-        terminal.press("k", until: "#2 v3 pending_review")
-        terminal.press("\u{1B}[B", until: "#3 v1")
-        terminal.press("\u{1B}[A", until: "#2 v3")
+        terminal.press("u", until: "undid approved of #2", "#2 v4 pending_review")
+        #expect(try items.record(2)?.state == .pendingReview)
+        terminal.press("j", until: "#3 v2 pending_review")
+        terminal.press("k", until: "#2 v4 pending_review")
+        terminal.press("\u{1B}[B", until: "#3 v2")
+        terminal.press("\u{1B}[A", until: "#2 v4")
         terminal.press("jj", until: "no more items")
         terminal.press("x", until: "keys: a r e s u v j k ? q")
         #expect(try Self.quit(terminal, run, original) == ReviewSummary(skipped: 1, undone: 1))
@@ -95,8 +97,8 @@ import SluiceTestSupport
 
     @Test func viewShowsTheSanitizedFullTextInTheBuiltInPager() throws {
         let body = (1...60).map { "第\($0)段：副业\u{1B}]52;c;eA==\u{07}经验" }.joined(separator: "\n")
-        let backend = InMemoryReviewBackend(cards: Fixtures.queue(), fullTexts: [1: body])
-        let (terminal, run, original) = try Self.start(backend)
+        let items = try ReviewStore(cards: Fixtures.queue(), fullTexts: [1: body])
+        let (terminal, run, original) = try Self.start(try items.backend())
         terminal.press("v", until: "full text · 下班后做的十个副业", "第1段：副业\\x1B]52;c;eA==\\x07经验")
         terminal.press(" ", until: "第23段")
         terminal.press("q", until: "Title")
@@ -105,16 +107,16 @@ import SluiceTestSupport
     }
 
     @Test func viewHandsTheTerminalToThePager() throws {
-        let backend = InMemoryReviewBackend(cards: Fixtures.queue(), fullTexts: [1: "全文\u{1B}[2J第二行"])
-        let (terminal, run, original) = try Self.start(backend, pager: "cat")
+        let items = try ReviewStore(cards: Fixtures.queue(), fullTexts: [1: "全文\u{1B}[2J第二行"])
+        let (terminal, run, original) = try Self.start(try items.backend(), pager: "cat")
         terminal.press("v", until: "全文\\x1B[2J第二行", "Title")
         #expect(!terminal.transcript.contains("全文\u{1B}"))
         #expect(try Self.quit(terminal, run, original) == ReviewSummary())
     }
 
     @Test func aPagerThatFailsIsReportedAndTheScreenComesBack() throws {
-        let (terminal, run, original) = try Self.start(InMemoryReviewBackend(cards: Fixtures.queue()),
-                                                       pager: "/nonexistent/pager")
+        let items = try ReviewStore(cards: Fixtures.queue())
+        let (terminal, run, original) = try Self.start(try items.backend(), pager: "/nonexistent/pager")
         terminal.press("v", until: "pager /nonexistent/pager exited with status 127", "Title")
         #expect(try Self.quit(terminal, run, original) == ReviewSummary())
     }
@@ -124,7 +126,8 @@ import SluiceTestSupport
         #expect(pipe(&descriptors) == 0)
         defer { descriptors.forEach { close($0) } }
         #expect(!RawTerminal.isTerminal(descriptors[0]))
-        let review = InteractiveReview(backend: InMemoryReviewBackend(cards: Fixtures.queue()), moderator: "alice",
+        let items = try ReviewStore(cards: Fixtures.queue())
+        let review = InteractiveReview(backend: try items.backend(), moderator: "alice",
                                        input: descriptors[0], output: descriptors[1], pager: nil)
         #expect(throws: TerminalError(descriptor: descriptors[0], call: "tcgetattr", errno: ENOTTY)) {
             try review.run()
@@ -134,7 +137,8 @@ import SluiceTestSupport
     }
 
     @Test func helpListsEveryKey() throws {
-        let (terminal, run, original) = try Self.start(InMemoryReviewBackend(cards: Fixtures.queue()))
+        let items = try ReviewStore(cards: Fixtures.queue())
+        let (terminal, run, original) = try Self.start(try items.backend())
         terminal.press("?", until: "any key returns to the item")
         for key in ["a  approve", "r  reject", "e  edit", "s  skip", "u  undo", "v  view", "j / ↓", "q  quit"] {
             #expect(terminal.transcript.contains(key), "help lacks \(key)")
@@ -144,10 +148,12 @@ import SluiceTestSupport
     }
 
     @Test func ctrlCEndsTheSessionAndRestoresTheTerminal() throws {
-        let backend = InMemoryReviewBackend(cards: Fixtures.queue())
-        let (terminal, run, original) = try Self.start(backend)
+        let items = try ReviewStore(cards: Fixtures.queue())
+        let (terminal, run, original) = try Self.start(try items.backend())
         terminal.press("a", until: "approved #1")
         #expect(try Self.quit(terminal, run, original, keys: "\u{03}") == ReviewSummary(approved: 1))
+        #expect(try items.record(1)?.state == .approved)
+        #expect(try items.record(2)?.claimedBy == nil, "Ctrl-C released the claim on the card shown")
     }
 
     @Test func theSignalHandlersRestorePutsTheSavedSettingsBack() throws {
@@ -169,8 +175,8 @@ import SluiceTestSupport
         hostile.reports = [VolunteerReport(volunteer: "\u{1B}[?1049l\u{1B}]2;title\u{07}", note: "\u{9B}6n",
                                            submittedAt: "2026")]
         hostile.excerpt = "\u{202E}evil\u{202C} 😀 한국어 ｆｕｌｌ"
-        let backend = InMemoryReviewBackend(cards: [hostile, Fixtures.card(2, title: "正常标题", priority: 0.5)])
-        let (terminal, run, original) = try Self.start(backend, firstTitle: "月入过万\\x1B]52;c;cm0gLXJmIH4=\\x07")
+        let items = try ReviewStore(cards: [hostile, Fixtures.card(2, title: "正常标题", priority: 0.5)])
+        let (terminal, run, original) = try Self.start(try items.backend(), firstTitle: "月入过万\\x1B]52;c;cm0gLXJmIH4=\\x07")
         terminal.waitFor("<U+202E>evil<U+202C>")
         terminal.type("q")
         _ = try run.finish()
@@ -189,7 +195,8 @@ import SluiceTestSupport
         var cards = Fixtures.corpusCards(limit: 8)
         try #require(!cards.isEmpty, "the corpus holds Chinese pages with titles")
         cards.append(Fixtures.card(99, title: Fixtures.hostileTitle + String(repeating: "宽", count: 200), priority: 0))
-        let (terminal, run, original) = try Self.start(InMemoryReviewBackend(cards: cards),
+        let items = try ReviewStore(cards: cards)
+        let (terminal, run, original) = try Self.start(try items.backend(),
                                                        firstTitle: String(cards[0].title?.prefix(4) ?? ""))
         for number in 2...cards.count {
             terminal.press("j", until: "\(number)/\(cards.count)")
@@ -205,7 +212,8 @@ import SluiceTestSupport
     }
 
     @Test func theScreenFollowsResizes() throws {
-        let (terminal, run, original) = try Self.start(InMemoryReviewBackend(cards: Fixtures.queue()))
+        let items = try ReviewStore(cards: Fixtures.queue())
+        let (terminal, run, original) = try Self.start(try items.backend())
         terminal.resize(columns: 40, rows: 12)
         terminal.waitFor(TerminalText.fit(Screen.keyHints, columns: 40))
         terminal.waitFor("\u{1B}[12;1H")

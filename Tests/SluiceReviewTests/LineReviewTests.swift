@@ -4,7 +4,7 @@ import SluiceCore
 import SluiceReview
 
 /// Runs `LineReview` with real files for stdin and stdout.
-func runLines(_ commands: [String], backend: InMemoryReviewBackend, moderator: String = "alice") throws
+func runLines(_ commands: [String], backend: any ReviewBackend, moderator: String = "alice") throws
     -> (summary: ReviewSummary, output: String) {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-review-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -23,83 +23,108 @@ func runLines(_ commands: [String], backend: InMemoryReviewBackend, moderator: S
 
 @Suite struct LineReviewTests {
     @Test func approveRejectSkipAreSavedAtOnce() throws {
-        let backend = InMemoryReviewBackend(cards: Fixtures.queue())
-        let run = try runLines(["a", "r 2", "s", "q"], backend: backend)
+        let items = try ReviewStore(cards: Fixtures.queue())
+        let run = try runLines(["a", "r 2", "s", "q"], backend: try items.backend())
         #expect(run.summary == ReviewSummary(approved: 1, rejected: 1, skipped: 1))
-        #expect(backend.card(1)?.state == "approved")
-        #expect(backend.card(2)?.state == "rejected")
-        #expect(backend.card(3)?.state == "pending_review")
-        #expect(backend.decisions.map(\.action) == ["approve", "reject hype_scam"])
+        #expect(try items.record(1)?.state == .approved)
+        #expect(try items.record(2)?.state == .rejected)
+        #expect(try items.record(2)?.decisionReason == "hype_scam")
+        #expect(try items.record(3)?.state == .pendingReview)
+        #expect(try items.record(3)?.claimedBy == nil, "the session released its last claim")
+        #expect(try items.actions() == ["approve", "reject hype_scam"])
         #expect(run.output.contains("approved #1"))
         #expect(run.output.contains("rejected (hype/scam) #2"))
         #expect(run.output.contains("session ended: 1 approved, 1 rejected, 0 edited, 1 skipped, 0 undone"))
     }
 
+    @Test func aCardTellsWhatWasDecidedBeforeOnItsSiteAndFromItsVolunteer() throws {
+        var cards = Fixtures.queue()
+        cards.append(Fixtures.card(4, title: "搜狐上的另一篇副业文章", priority: 0.1))
+        let items = try ReviewStore(cards: cards)
+        _ = try runLines(["a", "r 2", "q"], backend: try items.backend(), moderator: "alice")
+        let later = try runLines(["q"], backend: try items.backend(), moderator: "bob")
+        #expect(later.output.contains("── 1/2 · #3 v2"))
+        #expect(later.output.contains("volunteer 张三: 1 approved, 1 rejected (hype_scam 1)"))
+        #expect(!later.output.contains("site 36kr.com"), "nothing was decided on 36kr.com yet")
+        let sohu = try #require(try items.backend().nextCards(moderator: "bob", limit: 5).last)
+        #expect(sohu.history == ["site www.sohu.com: 1 approved, 0 rejected",
+                                 "volunteer 张三: 1 approved, 1 rejected (hype_scam 1)"])
+    }
+
     @Test func cardsComeInPriorityOrderAsPlainText() throws {
-        let run = try runLines(["s", "s", "s"], backend: InMemoryReviewBackend(cards: Fixtures.queue().reversed()))
+        let items = try ReviewStore(cards: Fixtures.queue().reversed())
+        let run = try runLines(["s", "s", "s"], backend: try items.backend())
         let first = try #require(run.output.range(of: "下班后做的十个副业"))
         let second = try #require(run.output.range(of: "日入过万的躺赚项目"))
         let third = try #require(run.output.range(of: "A plain English title"))
         #expect(first.lowerBound < second.lowerBound && second.lowerBound < third.lowerBound)
         #expect(run.output.contains("no more items to review"))
-        #expect(run.output.contains("── 1/3 · #1 v1 pending_review · priority 0.90 · P(approve) 37%"))
+        #expect(run.output.contains("── 1/3 · #3 v2 pending_review · priority 0.90 · P(approve) 37%"))
     }
 
     @Test func rejectWithOtherNeedsAText() throws {
-        let backend = InMemoryReviewBackend(cards: Fixtures.queue())
-        let run = try runLines(["r 6", "r 9", "r", "r 6 广告软文，不是经验分享"], backend: backend)
+        let items = try ReviewStore(cards: Fixtures.queue())
+        let run = try runLines(["r 6", "r 9", "r", "r 6 广告软文，不是经验分享"], backend: try items.backend())
         #expect(run.output.contains("r 6 (other) needs a text"))
         #expect(run.output.contains("r needs a reason number: 1 duplicate 2 hype/scam"))
         #expect(run.output.contains("rejected (other: 广告软文，不是经验分享) #1"))
         #expect(run.summary.rejected == 1)
+        #expect(try items.store.decisions().map(\.detail) == ["广告软文，不是经验分享"])
     }
 
     @Test func editChangesTheShownCardAndTheStore() throws {
-        let backend = InMemoryReviewBackend(cards: Fixtures.queue())
-        let run = try runLines(["e title 十个副业的真实收入", "e category 电商", "e summary 作者列出投入与回报。",
-                                "e colour red", "a"], backend: backend)
-        #expect(backend.card(1)?.title == "十个副业的真实收入")
-        #expect(backend.card(1)?.category == "电商")
-        #expect(backend.card(1)?.excerpt == "作者列出投入与回报。")
-        #expect(backend.card(1)?.state == "approved")
+        let items = try ReviewStore(cards: Fixtures.queue())
+        let run = try runLines(["e title 十个副业的真实收入", "e category 电商", "e category ecommerce",
+                                "e summary 作者列出投入与回报。", "e colour red", "a"], backend: try items.backend())
+        let record = try #require(try items.record(1))
+        #expect(record.title == "十个副业的真实收入")
+        #expect(record.category == "ecommerce")
+        #expect(record.categorySource == .moderator)
+        #expect(record.description == "作者列出投入与回报。")
+        #expect(record.state == .approved)
+        #expect(try items.actions() == ["edit title", "edit category", "edit summary", "approve"])
         #expect(run.output.contains("e needs a field (category, title, summary)"))
-        #expect(run.output.contains("电商 (moderator)"))
+        #expect(run.output.contains("not saved: item 1: no category \"电商\" (one of ecommerce, affiliate,"))
+        #expect(run.output.contains("ecommerce (moderator)"))
         #expect(run.summary == ReviewSummary(approved: 1, edited: 3))
     }
 
     @Test func undoRestoresTheItemAndShowsItAgain() throws {
-        let backend = InMemoryReviewBackend(cards: Fixtures.queue())
-        let run = try runLines(["a", "u", "u", "r 1"], backend: backend)
-        #expect(backend.card(1)?.state == "rejected")
-        #expect(backend.card(1)?.version == 4)
+        let items = try ReviewStore(cards: Fixtures.queue())
+        let run = try runLines(["a", "u", "u", "r 1"], backend: try items.backend())
+        #expect(try items.record(1)?.state == .rejected)
+        #expect(try items.record(1)?.version == 5)
+        #expect(try items.actions() == ["approve", "undo", "reject duplicate"])
         #expect(run.output.contains("undid approved of #1"))
         #expect(run.output.contains("nothing to undo"))
         #expect(run.summary == ReviewSummary(rejected: 1, undone: 1))
     }
 
     @Test func nextPreviousViewAndHelp() throws {
-        let backend = InMemoryReviewBackend(cards: Fixtures.queue(), fullTexts: [2: "第一段全文\n\n第二段\u{1B}[2J全文"])
-        let run = try runLines(["k", "j", "v", "?", "j", "j", "k", "xyz"], backend: backend)
+        let items = try ReviewStore(cards: Fixtures.queue(), fullTexts: [2: "第一段全文\n\n第二段\u{1B}[2J全文"])
+        let run = try runLines(["k", "j", "v", "?", "j", "j", "k", "xyz"], backend: try items.backend())
         #expect(run.output.contains("this is the first item"))
-        #expect(run.output.contains("── full text of 日入过万的躺赚项目？拆穿三个骗局 ──\n第一段全文\n\n第二段\\x1B[2J全文"))
+        #expect(run.output.contains("── full text of 日入过万的躺赚项目？拆穿三个骗局 ──\n日入过万的躺赚项目？拆穿三个骗局\n\n第一段全文\n\n第二段\\x1B[2J全文"))
         #expect(run.output.contains("r N [text]"))
         #expect(run.output.contains("no more items"))
         #expect(run.output.contains("unknown command 'xyz'"))
         #expect(run.summary == ReviewSummary())
-        #expect(backend.decisions.isEmpty)
+        #expect(try items.store.decisions().isEmpty)
     }
 
     @Test func hostileTitleAndErrorsPrintInert() throws {
         var card = Fixtures.card(5, title: Fixtures.hostileTitle, priority: 1)
         card.excerpt = String(repeating: "\u{1B}[1A暴利", count: 3_000)
-        let run = try runLines(["r 6 \u{1B}]0;pwned\u{07}", "\u{1B}[6n"], backend: InMemoryReviewBackend(cards: [card]))
+        let items = try ReviewStore(cards: [card])
+        let run = try runLines(["r 6 \u{1B}]0;pwned\u{07}", "\u{1B}[6n"], backend: try items.backend())
         #expect(TerminalTextTests.isInert(run.output))
         #expect(run.output.contains("月入过万\\x1B]52;c;cm0gLXJmIH4=\\x07"))
         #expect(run.output.contains("unknown command '\\x1B[6n'"))
     }
 
     @Test func endOfInputQuitsAndAnEmptyQueueIsSaid() throws {
-        let run = try runLines([], backend: InMemoryReviewBackend(cards: []))
+        let items = try ReviewStore(cards: [])
+        let run = try runLines([], backend: try items.backend())
         #expect(run.output.contains("no more items to review"))
         #expect(run.summary == ReviewSummary())
     }

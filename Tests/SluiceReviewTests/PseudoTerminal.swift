@@ -97,7 +97,7 @@ final class ReviewRun: @unchecked Sendable {
     private let result = Mutex<Result<ReviewSummary, any Error>?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
-    init(backend: InMemoryReviewBackend, terminal: PseudoTerminal, moderator: String = "alice", pager: String? = nil) {
+    init(backend: any ReviewBackend, terminal: PseudoTerminal, moderator: String = "alice", pager: String? = nil) {
         let (input, output) = (terminal.slave, terminal.slave)
         Thread.detachNewThread { [self] in
             let outcome = Result {

@@ -60,3 +60,29 @@ import SluiceTestSupport
                     reference: lineReference.seconds)
     }
 }
+
+/// Figures, not assertions: what one page of the review queue costs on a store with a long queue, the claim
+/// filter and limit in SQL (`reviewQueue`) against reading the whole queue and filtering it in Swift.
+/// Run with `SLUICE_BENCH=1 swift test --filter ReviewQueueBenchmark`.
+@Suite struct ReviewQueueBenchmark {
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["SLUICE_BENCH"] != nil))
+    func aPageOfALongQueue() throws {
+        let count = 2_000
+        let items = try ReviewStore(cards: [])
+        for number in 1...count {
+            try items.add(Fixtures.card(Int64(number), title: "第\(number)条副业消息", priority: Double(number % 97) / 97))
+        }
+        for id in stride(from: Int64(1), through: Int64(count), by: 3) {
+            try items.store.claim(itemID: id, moderator: "bob")
+        }
+        let backend = try items.backend()
+        let page = ReviewBenchmark.time { (try? items.store.reviewQueue(moderator: "alice", limit: 20).count) ?? 0 }
+        let whole = ReviewBenchmark.time {
+            ((try? items.store.records(state: .pendingReview)) ?? []).filter { $0.claimedBy == nil }.prefix(20).count
+        }
+        let cards = ReviewBenchmark.time { (try? backend.nextCards(moderator: "alice", limit: 20).count) ?? 0 }
+        print(String(format: "%d pending, a third claimed by another: reviewQueue(limit 20) %.1f ms; whole queue filtered "
+                     + "in Swift %.1f ms; nextCards(20) with history lines %.1f ms", count, page.seconds * 1e3,
+                     whole.seconds * 1e3, cards.seconds * 1e3))
+    }
+}

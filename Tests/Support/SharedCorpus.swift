@@ -12,14 +12,13 @@ public enum SharedCorpus {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     }()
 
-    /// The corpus directory, or nil when this checkout has no `../shared/corpus` beside it.
+    /// The corpus directory (`$SLUICE_CORPUS`, else `../shared/corpus`), or nil when it holds no `MANIFEST.tsv`:
+    /// a variable pointing at a missing folder skips the tests like an absent corpus does.
     public static var directory: URL? {
-        if let explicit = ProcessInfo.processInfo.environment["SLUICE_CORPUS"] {
-            return URL(fileURLWithPath: explicit)
-        }
-        let candidate = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+        let candidate = ProcessInfo.processInfo.environment["SLUICE_CORPUS"].map { URL(fileURLWithPath: $0) }
+            ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
         return FileManager.default.fileExists(atPath: candidate.appendingPathComponent("MANIFEST.tsv").path) ? candidate : nil
     }
 
-    public static let skipMessage = "../shared/corpus is absent beside this checkout: skipping tests on real pages"
+    public static let skipMessage = "../shared/corpus (or $SLUICE_CORPUS) is absent: skipping tests on real pages"
 }

@@ -163,6 +163,8 @@ public final class TestHTTPServer: Sendable {
             let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
             guard count > 0 else { return nil }
             received.append(contentsOf: buffer.prefix(count))
+            // Not a request line (a TLS ClientHello, say): hang up, as a plain HTTP server would.
+            guard let first = received.first, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) else { return nil }
             if let end = received.firstRange(of: terminator) {
                 return parse(String(decoding: received[..<end.lowerBound], as: UTF8.self))
             }

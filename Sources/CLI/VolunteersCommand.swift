@@ -1,0 +1,26 @@
+import Foundation
+import SluiceStore
+
+/// `sluice volunteers [--month YYYY-MM] [--json]`: contributions, acceptance rate and tags per volunteer.
+enum VolunteersCommand {
+    static func run(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
+        let month = try PublishCommands.month(&arguments, command: "volunteers")
+        let json = arguments.flag("--json")
+        try arguments.finish()
+        let stats = try context.store().volunteerStats(month: month)
+        if json {
+            try context.printJSON(stats)
+            return 0
+        }
+        let titles = Dictionary(PublishCommands.categories.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
+        for entry in stats {
+            let rate = entry.acceptanceRate.map { String(format: "%.0f%%", $0 * 100) } ?? "—"
+            let tags = entry.tags.map { titles[$0] ?? $0 }.joined(separator: "、")
+            context.console.print(TerminalSafe.text(
+                "\(entry.name): \(entry.submissions) submitted, \(entry.accepted) accepted, \(entry.rejected) rejected, "
+                    + "\(entry.pending) pending, \(entry.failed) failed; acceptance \(rate)" + (tags.isEmpty ? "" : "; \(tags)")))
+        }
+        context.console.print("\(stats.count) volunteer(s)" + (month.map { " with submissions in \($0)" } ?? ""))
+        return 0
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import SluiceCLI
+import SluiceCore
+import SluiceReview
+import SluiceStore
+import SluiceTestSupport
+
+/// A real SQLite store in a temporary directory, filled from cards the way the pipeline fills it: each card is
+/// submitted by its first reporter, then committed to `pending_review` with its page and classification in one
+/// stage outcome. Items get ids 1, 2, 3… in the order added and start at version 2 (submitted, then queued).
+/// Sessions reach it through `StoreReviewBackend`, each on its own connection when asked, like separate
+/// moderators; tests read the store back to check what was saved.
+final class ReviewStore: Sendable {
+    let directory = TemporaryDirectory("review")
+    let store: Store
+    var path: String { directory.path("sluice.db") }
+
+    init(cards: [ReviewCard], fullTexts: [Int64: String] = [:]) throws {
+        store = try Store(path: directory.path("sluice.db"))
+        for card in cards { try add(card, fullText: fullTexts[card.id]) }
+    }
+
+    /// A moderator's backend on a connection of its own to the same file.
+    func backend(claimSeconds: Double = 300) throws -> StoreReviewBackend {
+        StoreReviewBackend(store: try Store(path: path), claimSeconds: claimSeconds)
+    }
+
+    /// An item reaching review; returns its id.
+    @discardableResult
+    func add(_ card: ReviewCard, fullText: String? = nil) throws -> Int64 {
+        let report = card.reports.first
+        let id = try store.submit(Submission(volunteer: report?.volunteer ?? "志愿者", url: card.url, note: report?.note,
+                                             source: "test")).itemID
+        let page = Page(title: card.title, canonicalURL: card.canonicalURL, siteName: card.site,
+                        mainText: fullText ?? card.excerpt ?? "", excerpt: card.excerpt ?? "")
+        let classification = Classification(
+            category: card.category ?? "其他",
+            categorySource: card.categorySource.flatMap(CategorySource.init(rawValue:)) ?? .rule, flags: card.flags,
+            ruleVersion: "test", matchedTerms: card.matchedTerms, pApprove: card.pApprove, priority: card.priority)
+        try store.commit([StageOutcome(itemID: id, from: .submitted, to: .pendingReview, stage: .classify, page: page,
+                                       classification: classification, canonicalURL: card.canonicalURL)],
+                         owner: "test")
+        return id
+    }
+
+    func record(_ id: Int64) throws -> ItemRecord? { try store.record(id: id) }
+
+    /// The audit log, each entry as `action[ reason]`.
+    func actions() throws -> [String] {
+        try store.decisions().map { [$0.action, $0.reason].compactMap { $0 }.joined(separator: " ") }
+    }
+
+    func moderators() throws -> [String] { try store.decisions().map(\.moderator) }
+}
