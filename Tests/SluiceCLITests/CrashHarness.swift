@@ -73,7 +73,18 @@ final class CrashHarness {
 
     /// A moment (ms) to kill a command that has `remaining` items of work left at about `perItem` ms each:
     /// anywhere from its start-up to its expected end, so kills keep landing as the work shrinks.
-    func killMoment(remaining: Int, perItem: Double) -> Int { delay(20...(40 + Int(Double(max(remaining, 1)) * perItem))) }
+    /// Each kill that came too late (the command had finished) halves the window of the next.
+    func killMoment(remaining: Int, perItem: Double) -> Int {
+        let expected = 40 + Double(max(remaining, 1)) * perItem
+        return delay(20...max(21, Int(expected / Double(1 << min(scheduledKills - kills, 6)))))
+    }
+
+    /// Repeats `body`, which runs one command under a scheduled kill, until `kills` kills have landed
+    /// mid-command or twice as many have been tried.
+    func repeatKilled(landing kills: Int, _ body: () throws -> Void) rethrows {
+        let (landed, tried) = (self.kills, scheduledKills)
+        while self.kills - landed < kills && scheduledKills - tried < 2 * kills { try body() }
+    }
 
     func shuffled<T>(_ values: [T]) -> [T] { values.shuffled(using: &random) }
 

@@ -35,7 +35,7 @@ struct CrashTests {
         _ = try harness.run(["import", batch, "--pipeline", Self.pipeline, "--store", harness.directory.path("calibration.db")])
         let perLine = Date().timeIntervalSince(started) * 1000 / Double(lines)
         let store = harness.directory.path("s.db")
-        for _ in 0..<3 {
+        try harness.repeatKilled(landing: 3) {
             let stored = FileManager.default.fileExists(atPath: store) ? try Store(path: store).records(state: nil).count : 0
             _ = try harness.run(["import", batch, "--pipeline", Self.pipeline, "--store", store],
                                 killAfter: harness.killMoment(remaining: lines - stored, perItem: perLine))
@@ -107,7 +107,7 @@ struct CrashTests {
     func killAndFinish(_ arguments: [String], harness: CrashHarness, store: String, items: Int, kills: Int,
                        perItem: Double) throws {
         let settled: Set<ItemState> = [.pendingReview, .duplicate, .failed]
-        for _ in 0..<kills {
+        try harness.repeatKilled(landing: kills) {
             let unsettled = try Store(path: store).pendingCounts().filter { !settled.contains($0.key) }.values.reduce(0, +)
             _ = try harness.run(arguments, killAfter: harness.killMoment(remaining: unsettled, perItem: perItem))
             let opened = try Store(path: store)
@@ -164,7 +164,7 @@ struct CrashTests {
 
         let content = harness.directory.path("content")
         let publish = ["publish", "--content", content, "--store", store]
-        for _ in 0..<3 {
+        try harness.repeatKilled(landing: 3) {
             let awaiting = try Store(path: store).records(state: .approved).count
             _ = try harness.run(publish, killAfter: harness.killMoment(remaining: awaiting, perItem: 5))
             try expectLedgerMatchesContent(store: store, content: content, harness: harness)
