@@ -132,6 +132,8 @@ final class CrashHarness {
     /// What holds after any crash: the file is sound and no item is in a state the machine does not know.
     func expectSound(_ store: Store, sourceLocation: SourceLocation = #_sourceLocation) throws {
         #expect(try store.integrityCheck() == "ok", context, sourceLocation: sourceLocation)
+        let known = try store.pendingCounts().values.reduce(0, +)
+        #expect(try store.status().total == known, "items in unknown states \(context)", sourceLocation: sourceLocation)
     }
 
     /// What holds after a complete run: every item reached review, a duplicate or a failure, and no lease is held.
