@@ -71,27 +71,24 @@ final class CrashHarness {
     /// A delay drawn uniformly from `range` milliseconds.
     func delay(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &random) }
 
-    /// A moment (ms) to kill a command that has `remaining` items of work left at about `perItem` ms each:
-    /// anywhere from its start-up to its expected end, so kills keep landing as the work shrinks.
-    /// Each kill that came too late (the command had finished) halves the window of the next.
-    func killMoment(remaining: Int, perItem: Double) -> Int {
-        let expected = 40 + Double(max(remaining, 1)) * perItem
-        return delay(20...max(21, Int(expected / Double(1 << min(scheduledKills - kills, 6)))))
-    }
-
-    /// Repeats `body`, which runs one command under a scheduled kill, until `kills` kills have landed
-    /// mid-command or twice as many have been tried.
-    func repeatKilled(landing kills: Int, _ body: () throws -> Void) rethrows {
+    /// Repeats `body`, which runs one command under a kill, while `workLeft` says there is work left for
+    /// it, until `kills` kills have landed mid-command or twice as many have been tried.
+    func repeatKilled(landing kills: Int, while workLeft: () throws -> Bool, _ body: () throws -> Void) throws {
         let (landed, tried) = (self.kills, scheduledKills)
-        while self.kills - landed < kills && scheduledKills - tried < 2 * kills { try body() }
+        while self.kills - landed < kills && scheduledKills - tried < 2 * kills, try workLeft() { try body() }
     }
 
     func shuffled<T>(_ values: [T]) -> [T] { values.shuffled(using: &random) }
 
-    /// Runs `sluice arguments…` with `environment` added; when `killAfter` milliseconds is given and it is
-    /// still running then, SIGKILL.
-    /// Output is read to the end before waiting, so a chatty command cannot block on a full pipe.
-    func run(_ arguments: [String], killAfter: Int? = nil, environment: [String: String] = [:]) throws -> BinaryOutcome {
+    /// Runs `sluice arguments…` with `environment` added. With `workLeft` (the command's work still to do, read
+    /// from the store), SIGKILL once a share of that work drawn at random (none to nine tenths) is done,
+    /// plus up to 2 ms: a random moment measured in progress rather than time, so it lands mid-command on a
+    /// fast machine and a loaded one alike. Output is read on other threads, so a chatty command cannot block.
+    func run(_ arguments: [String], killWhen workLeft: (() throws -> Int)? = nil,
+             environment: [String: String] = [:]) throws -> BinaryOutcome {
+        let leftAtStart = try workLeft?() ?? 0
+        let killAtLeft = leftAtStart - Int.random(in: 0..<max(leftAtStart * 9 / 10, 1), using: &random)
+        let jitter = Double(delay(0...2000)) / 1_000_000
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
@@ -102,22 +99,22 @@ final class CrashHarness {
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        if let killAfter {
-            let pid = process.processIdentifier
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(killAfter)) {
-                if process.isRunning { kill(pid, SIGKILL) }
-            }
-        }
+        let outputData = Mutex<Data>(Data())
         let errorData = Mutex<Data>(Data())
-        let errorReader = Thread { errorData.withLock { $0 = errors.fileHandleForReading.readDataToEndOfFile() } }
-        errorReader.start()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let readers = [Thread { outputData.withLock { $0 = output.fileHandleForReading.readDataToEndOfFile() } },
+                       Thread { errorData.withLock { $0 = errors.fileHandleForReading.readDataToEndOfFile() } }]
+        readers.forEach { $0.start() }
+        if let workLeft {
+            while process.isRunning, (try? workLeft()).map({ $0 > killAtLeft }) ?? true { Thread.sleep(forTimeInterval: 0.0005) }
+            Thread.sleep(forTimeInterval: jitter)
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
         process.waitUntilExit()
-        while !errorReader.isFinished { Thread.sleep(forTimeInterval: 0.001) }
-        scheduledKills += killAfter == nil ? 0 : 1
+        while readers.contains(where: { !$0.isFinished }) { Thread.sleep(forTimeInterval: 0.001) }
+        scheduledKills += workLeft == nil ? 0 : 1
         kills += process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL ? 1 : 0
         return BinaryOutcome(status: process.terminationStatus,
-                             output: String(decoding: outputData, as: UTF8.self),
+                             output: outputData.withLock { String(decoding: $0, as: UTF8.self) },
                              errors: errorData.withLock { String(decoding: $0, as: UTF8.self) })
     }
 

@@ -31,14 +31,10 @@ struct CrashTests {
             #"{"url": "\#(url)", "note": "第\#(index)条：闲鱼副业复盘", "volunteer": "志愿者\#(index % 7)"}"#
         }.joined(separator: "\n")
         try Data(text.utf8).write(to: URL(fileURLWithPath: batch))
-        let started = Date()
-        _ = try harness.run(["import", batch, "--pipeline", Self.pipeline, "--store", harness.directory.path("calibration.db")])
-        let perLine = Date().timeIntervalSince(started) * 1000 / Double(lines)
         let store = harness.directory.path("s.db")
-        try harness.repeatKilled(landing: 3) {
-            let stored = FileManager.default.fileExists(atPath: store) ? try Store(path: store).records(state: nil).count : 0
-            _ = try harness.run(["import", batch, "--pipeline", Self.pipeline, "--store", store],
-                                killAfter: harness.killMoment(remaining: lines - stored, perItem: perLine))
+        let left = { lines - (FileManager.default.fileExists(atPath: store) ? try Store(path: store).pendingCounts().values.reduce(0, +) : 0) }
+        try harness.repeatKilled(landing: 3, while: { try left() > 0 }) {
+            _ = try harness.run(["import", batch, "--pipeline", Self.pipeline, "--store", store], killWhen: left)
             try harness.expectSound(try Store(path: store))
         }
         let final = try harness.run(["import", batch, "--pipeline", Self.pipeline, "--store", store, "--json"])
@@ -72,8 +68,9 @@ struct CrashTests {
         try Data(links.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: submissions))
         for path in [reference, store] { sluice(["import", submissions, "--by", "志愿者"], store: path) }
         let run = ["run", "--pipeline", try harness.quickPipeline(), "--allow-host", "127.0.0.1:\(server.port)"]
-        let perItem = millisecondsPerItem(run, reference: reference, items: links.count)
-        try killAndFinish(run + ["--store", store], harness: harness, store: store, items: links.count, kills: 3, perItem: perItem)
+        sluice(run, store: reference)
+        try killAndFinish(run + ["--store", store], harness: harness, store: store, items: links.count, kills: 3)
+        #expect(try Store(path: store).pendingCounts() == Store(path: reference).pendingCounts(), harness.context)
         let counts = try Store(path: store).pendingCounts()
         #expect(counts[.failed] == 1, "only /gone fails: \(counts) \(harness.context)")
         #expect(counts[.duplicate] == 1, "the tracking-parameter copy is a duplicate: \(counts) \(harness.context)")
@@ -88,28 +85,19 @@ struct CrashTests {
         for path in [reference, store] { sluice(["import", submissions], store: path) }
         let items = try Store(path: store).records(state: nil).count
         let run = ["run", "--pipeline", Self.pipeline, "--replay", archive]
-        let perItem = millisecondsPerItem(run, reference: reference, items: items)
-        try killAndFinish(run + ["--store", store], harness: harness, store: store, items: items, kills: 3, perItem: perItem)
+        sluice(run, store: reference)
+        try killAndFinish(run + ["--store", store], harness: harness, store: store, items: items, kills: 3)
         let expected = try Store(path: reference).pendingCounts()
         #expect(try Store(path: store).pendingCounts() == expected, harness.context)
     }
 
-    /// Runs `arguments` to the end in process on the `reference` store; returns the milliseconds it took per item,
-    /// so kills of the same command can be drawn over its whole length on this machine.
-    func millisecondsPerItem(_ arguments: [String], reference: String, items: Int) -> Double {
-        let started = Date()
-        sluice(arguments, store: reference)
-        return Date().timeIntervalSince(started) * 1000 / Double(max(items, 1))
-    }
-
-    /// Kills `arguments` `kills` times at random moments (about `perItem` ms per unsettled item), then lets it
-    /// finish; checks the store after each kill and that every item settled at the end.
-    func killAndFinish(_ arguments: [String], harness: CrashHarness, store: String, items: Int, kills: Int,
-                       perItem: Double) throws {
+    /// Kills `arguments` `kills` times at random points of its progress, then lets it finish; checks the store
+    /// after each kill and that every item settled at the end.
+    func killAndFinish(_ arguments: [String], harness: CrashHarness, store: String, items: Int, kills: Int) throws {
         let settled: Set<ItemState> = [.pendingReview, .duplicate, .failed]
-        try harness.repeatKilled(landing: kills) {
-            let unsettled = try Store(path: store).pendingCounts().filter { !settled.contains($0.key) }.values.reduce(0, +)
-            _ = try harness.run(arguments, killAfter: harness.killMoment(remaining: unsettled, perItem: perItem))
+        let unsettled = { try Store(path: store).pendingCounts().filter { !settled.contains($0.key) }.values.reduce(0, +) }
+        try harness.repeatKilled(landing: kills, while: { try unsettled() > 0 }) {
+            _ = try harness.run(arguments, killWhen: unsettled)
             let opened = try Store(path: store)
             try harness.expectSound(opened)
             #expect(try opened.pendingCounts().values.reduce(0, +) == items, harness.context)
@@ -139,21 +127,25 @@ struct CrashTests {
         let approve = ids.filter { $0 % 3 != 0 }
         let reject = ids.filter { $0 % 3 == 0 }
         var reported: Set<Int64> = []
-        for round in 0..<3 {
-            for (chosen, verb) in [(approve, "approve"), (reject, "reject")] {
+        for (chosen, verb, state) in [(approve, "approve", ItemState.approved), (reject, "reject", .rejected)] {
+            let undecided = { try Store(path: store).records(state: .pendingReview).filter { chosen.contains($0.id) }.count }
+            /// One `review approve|reject` of every chosen id (in a new order each time), killed or not; every id it
+            /// printed as decided must be decided so in the store.
+            func decide(killed: Bool) throws {
                 var arguments = ["review", verb] + harness.shuffled(chosen).map(String.init) + ["--as", "版主A", "--store", store]
                 if verb == "reject" { arguments += ["--reason", "hype_scam"] }
-                let undecided = try Store(path: store).records(state: .pendingReview).count
-                let outcome = try harness.run(arguments, killAfter: round < 2 ? harness.killMoment(remaining: undecided, perItem: 3) : nil)
-                let printed = Self.decided(outcome.output, to: verb == "approve" ? "approved" : "rejected")
-                if verb == "approve" { reported.formUnion(printed) }
+                let outcome = try harness.run(arguments, killWhen: killed ? undecided : nil)
+                let printed = Self.decided(outcome.output, to: state.rawValue)
+                if state == .approved { reported.formUnion(printed) }
                 let opened = try Store(path: store)
                 try harness.expectSound(opened)
                 for id in printed {
-                    let state = try opened.record(id: id)?.state
-                    #expect(state == (verb == "approve" ? .approved : .rejected), "#\(id) printed, then \(String(describing: state)) \(harness.context)")
+                    let now = try opened.record(id: id)?.state
+                    #expect(now == state, "#\(id) printed as \(state.rawValue), then \(String(describing: now)) \(harness.context)")
                 }
             }
+            try harness.repeatKilled(landing: 2, while: { try undecided() > 0 }) { try decide(killed: true) }
+            try decide(killed: false)
         }
         let opened = try Store(path: store)
         #expect(try opened.records(state: .approved).map(\.id).sorted() == approve, harness.context)
@@ -164,9 +156,9 @@ struct CrashTests {
 
         let content = harness.directory.path("content")
         let publish = ["publish", "--content", content, "--store", store]
-        try harness.repeatKilled(landing: 3) {
-            let awaiting = try Store(path: store).records(state: .approved).count
-            _ = try harness.run(publish, killAfter: harness.killMoment(remaining: awaiting, perItem: 5))
+        let awaiting = { try Store(path: store).pendingCounts()[.approved] ?? 0 }
+        try harness.repeatKilled(landing: 3, while: { try awaiting() > 0 }) {
+            _ = try harness.run(publish, killWhen: awaiting)
             try expectLedgerMatchesContent(store: store, content: content, harness: harness)
         }
         let final = try harness.run(publish)
