@@ -4,11 +4,13 @@
 # Prints pages/s and peak RSS of both and the ratio sluice/curl.
 #
 # Usage: scripts/bench-fetch.sh [N]
-# SLUICE_FETCH_BENCH overrides the command that runs the fetcher; it gets `--urls FILE --allow-host HOST:PORT`
-# and must print a line "rate: X pages/s" (the default is the release build's `sluice bench fetch`).
+# Builds the release `sluice` (swift build -c release --product sluice) and runs `sluice bench fetch`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count="${1:-5000}"
+
+echo "bench-fetch: building the release sluice" >&2
+swift build -c release --product sluice >&2
 
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
     echo "bench-fetch: installing nginx" >&2
@@ -69,9 +71,10 @@ for i in $(seq 1 "$count"); do echo "http://127.0.0.1:$port/p$i.html"; done > "$
 curl_config="$work/curl.conf"
 while read -r url; do printf 'url = "%s"\noutput = "/dev/null"\n' "$url"; done < "$urls" > "$curl_config"
 
-bench_cmd="${SLUICE_FETCH_BENCH:-.build/release/sluice bench fetch}"
-echo "== sluice fetcher: $count pages from 127.0.0.1:$port"
-/usr/bin/time -f "peak RSS: %M KiB" $bench_cmd --urls "$urls" --allow-host "127.0.0.1:$port" 2>&1 | tee "$work/sluice.out"
+echo "== sluice bench fetch: $count pages from 127.0.0.1:$port"
+/usr/bin/time -f "peak RSS (time): %M KiB" .build/release/sluice bench fetch --urls "$urls" \
+    --allow-host "127.0.0.1:$port" > "$work/sluice.out" 2>&1 || echo "bench-fetch: some pages failed" >&2
+cat "$work/sluice.out"
 sluice_rate="$(grep -o 'rate: [0-9.]*' "$work/sluice.out" | head -1 | cut -d' ' -f2)"
 
 echo "== curl --parallel --parallel-max 64: same $count URLs"

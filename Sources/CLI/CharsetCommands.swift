@@ -22,15 +22,11 @@ enum CharsetCommands {
         Exit status 1 when DIR holds no page with ground truth.
         """
 
-    /// `sluice eval`: `charset` here, `classify` to the classifier's evaluation.
+    /// `sluice eval`: `charset` here, every other subcommand on to `eval dedup` and `eval classify`.
     static func eval(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
         var rest = arguments
-        switch rest.takeSubcommand() {
-        case "charset": arguments = rest
-        case "classify": return try ClassifyCommands.evaluate(&arguments, context)
-        case let other?: throw UsageError("eval: unknown subcommand \"\(TerminalSafe.text(other))\" (classify or charset)")
-        case nil: throw UsageError("eval: say what: sluice eval classify, or sluice eval charset")
-        }
+        guard rest.takeSubcommand() == "charset" else { return try DedupCommands.eval(&arguments, context) }
+        arguments = rest
         let sets = try arguments.options("--set")
         let json = arguments.flag("--json")
         let positionals = try arguments.positionals()

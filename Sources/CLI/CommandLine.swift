@@ -62,10 +62,12 @@ public enum Command {
         "volunteers": Entry(help: Help.volunteers, run: VolunteersCommand.run),
         "volunteer": Entry(help: Help.volunteer, run: VolunteerCommands.volunteer),
         "train": Entry(help: Help.train, run: ClassifyCommands.train),
-        "eval": Entry(help: Help.evaluate + "\n\n" + CharsetCommands.help, run: CharsetCommands.eval),
-        "bench": Entry(help: Help.bench, run: ClassifyCommands.bench),
+        "eval": Entry(help: Help.evaluate + "\n" + Help.evalDedup + "\n" + CharsetCommands.help, run: CharsetCommands.eval),
+        "bench": Entry(help: Help.bench + "\n" + Help.benchDedup + "\n" + FetchCommands.help, run: FetchCommands.bench),
         "rules": Entry(help: Help.rules, run: ClassifyCommands.rules),
-        "reprocess": Entry(help: Help.reprocess, run: ReprocessCommands.reprocess),
+        "reprocess": Entry(help: Help.reprocess + "\n" + Help.reprocessDedup, run: ReprocessCommands.reprocess),
+        "unlink": Entry(help: Help.unlink, run: DedupCommands.unlink),
+        "why-dup": Entry(help: Help.whyDup, run: DedupCommands.whyDup),
     ]
 }
 

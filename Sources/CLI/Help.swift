@@ -11,6 +11,7 @@ enum Help {
         pipeline
           run [--pipeline FILE] [--replay WARC]     fetch → parse → dedup → classify until nothing is pending
           status                                    items per state, failures per stage
+          bench fetch --urls FILE                   the fetcher's pages/s and peak RSS over a URL list
         moderation
           review list|show|approve|reject|log       the review queue and the audit log
           review --as MODERATOR [--lines]           the review screen (line mode without a terminal)
@@ -27,6 +28,12 @@ enum Help {
           unpublish ID... --reason TEXT --as NAME   retract: file removed, record kept, audited
           recheck --month YYYY-MM                   are the month's sources alive, changed or deleted?
           volunteers [--month YYYY-MM]              contributions, acceptance rate and tags per volunteer
+        duplicates
+          why-dup ID                                why an item was merged into its cluster
+          unlink ID --as NAME                       split a wrong cluster: the item becomes its own again
+          eval dedup [DIR]                          precision and recall of duplicate detection on the corpus
+          bench dedup [--count N]                   band index lookups/s and memory against a linear scan
+          reprocess --stage dedup                   re-key every stored item with the current URL rules
         measurement
           eval charset [DIR] [--json]               charset decoding on the real-page corpus (../shared/corpus)
 
@@ -47,7 +54,7 @@ enum Help {
           --by VOLUNTEER    who found it (credited in the column); required
           --note TEXT       what the volunteer says about it
           --pipeline FILE   pipeline file whose URL rules decide "already known" (default pipelines/default.json)
-          --json            print {"id","status","known_as","known_state","source"}
+          --json            print {"id","status","known_as","known_state","known_since","source"}
           --store PATH      the store (default ./sluice.db or $SLUICE_STORE)
         """
 
@@ -163,6 +170,64 @@ enum Help {
         The month's published intel grouped by category in a fixed order, with the month's figures
         and the volunteers' roll of honour. The same store always gives byte-identical output.
         Without --out the column goes to standard output.
+        """
+
+    static let unlink = """
+        usage: sluice unlink ID --as MODERATOR [--json]
+
+        Splits a wrong cluster: item ID (a duplicate) leaves the cluster it was merged into and
+        becomes its own item. A duplicate goes back to deduplicated, so the next sluice run
+        classifies it and queues it for review. Its dedup keys stay (later reports still find it),
+        but it is never matched to that cluster again. Recorded in the audit log (review log).
+
+        options
+          --as MODERATOR   who split it (audited); required
+          --json           print {"id","root","state","decision_id"}
+          --store PATH     the store (default ./sluice.db or $SLUICE_STORE)
+        """
+
+    static let whyDup = """
+        usage: sluice why-dup ID [--pipeline FILE] [--json]
+
+        Why item ID was judged a duplicate: for a URL match, the key both items share and the
+        normalization steps that turned each one's URL into it; for a content match, the
+        fingerprint distance, the shingle similarity and the passages the two texts share.
+        Exit status 1 when the item is not a duplicate.
+
+        options
+          --pipeline FILE  pipeline file whose URL rules and dedup options explain (default pipelines/default.json)
+          --json           print {"id","duplicate_of","kind","evidence","shared_key",
+                           "derivations":[{"id","url","steps"}],"content":{"distance","similarity","match","shared_passages"}}
+        """
+
+    static let evalDedup = """
+        usage: sluice eval dedup [DIR] [--pipeline FILE] [--json]
+
+        Duplicate detection measured on a labelled set built from the page corpus in DIR (default
+        ../shared/corpus): URL variants (tracking parameters, cosmetic changes, short links) and
+        content variants (another template, truncated, a paragraph changed) against different
+        pages of the same sites. Prints precision and recall for URL and content duplicates
+        separately, with the thresholds of the pipeline file.
+        """
+
+    static let benchDedup = """
+        usage: sluice bench dedup [--count N] [--pipeline FILE] [--json]
+
+        Inserts N fingerprints (default 1,000,000) into the SimHash band index and the MinHash LSH
+        index and looks up planted near-duplicates: lookups/s, memory (VmRSS, VmHWM) and, in the
+        same run, a plain linear scan as the reference.
+        """
+
+    static let reprocessDedup = """
+        usage: sluice reprocess --stage dedup [--pipeline FILE] [--json]
+
+        Recomputes the dedup keys (canonical URLs and fingerprints) of every item that has been
+        through dedup with the current URL rules and fingerprint options, in one transaction, and
+        records their versions. sluice run does this by itself when the versions changed; clusters
+        already formed are kept.
+
+        options
+          --json           print {"stage","version","rekeyed"}
         """
 
     static let volunteer = """

@@ -12,12 +12,15 @@ enum IntakeCommands {
         var status: String
         var knownAs: Int64?
         var knownState: String?
+        /// The day (UTC) the known item reached its state: "approved on 2026-11-03".
+        var knownSince: String?
         var source: String?
 
         enum CodingKeys: String, CodingKey {
             case id, status, source
             case knownAs = "known_as"
             case knownState = "known_state"
+            case knownSince = "known_since"
         }
     }
 
@@ -48,23 +51,26 @@ enum IntakeCommands {
 
     static func store(_ submission: Submission, context: Context, canonicalizer: URLCanonicalizer?) throws -> SubmitResult {
         let store = try context.store()
-        let keys = submission.url.flatMap { try? canonicalizer?.canonicalize($0).value }.map { [$0] } ?? []
+        let keys = submission.url.map { url in canonicalizer?.identityKeys(submitted: url).map(\.value) ?? [] } ?? []
         let known = try store.knownItem(urlKeys: keys)
         let outcome = try store.submit(submission)
         let knownOther = known.flatMap { $0.id == outcome.itemID ? nil : $0 }
         switch outcome {
         case .created(let id):
             return SubmitResult(id: id, status: "submitted", knownAs: knownOther?.id, knownState: knownOther?.state.rawValue,
+                                knownSince: knownOther.map { String(Timestamp.string($0.updatedAt).prefix(10)) },
                                 source: submission.source)
         case .alreadyPresent(let id):
-            return SubmitResult(id: id, status: "already_present", knownAs: nil, knownState: nil, source: submission.source)
+            return SubmitResult(id: id, status: "already_present", knownAs: nil, knownState: nil, knownSince: nil,
+                                source: submission.source)
         }
     }
 
     static func describe(_ result: SubmitResult) -> String {
         var line = result.status == "submitted" ? "submitted as #\(result.id)" : "already present as #\(result.id) (nothing new stored)"
         if let known = result.knownAs, let state = result.knownState {
-            line += "; the link is already known as #\(known) (\(state.replacingOccurrences(of: "_", with: " "))): "
+            let since = result.knownSince.map { " on \($0)" } ?? ""
+            line += "; the link is already known as #\(known) (\(state.replacingOccurrences(of: "_", with: " "))\(since)): "
                 + "recorded as corroboration"
         }
         return line

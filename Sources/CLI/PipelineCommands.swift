@@ -27,6 +27,7 @@ enum PipelineCommands {
         try releaseLeasesOfDeadRuns(store)
         let model = try ClassifyCommands.modelForRun(store: store, options: definition.classify, console: context.console)
         let engines = try StageEngines(definition: definition, model: model)
+        try DedupCommands.rekeyIfNeeded(store, engines: engines, console: context.console)
         let source: PageSource = try replay.map { .replay(try ReplayArchive(path: $0)) } ?? .network
         let stop = StopSignal()
         let console = context.console

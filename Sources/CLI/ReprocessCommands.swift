@@ -10,6 +10,7 @@ enum ReprocessCommands {
     /// The stages that can be run again, and how.
     static let stages: [String: @Sendable (inout Arguments, Context) throws -> Int32] = [
         "classify": classify,
+        "dedup": DedupCommands.reprocess,
     ]
 
     static func reprocess(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {

@@ -122,6 +122,10 @@ public enum DedupEvaluation {
     public static func run(corpus: URL, canonicalizer: URLCanonicalizer, options: DedupOptions,
                            pairFigures includePairs: Bool = true) throws -> DedupReport {
         let pages = try CorpusPage.load(from: corpus, minimumBodyLength: options.minTextLength)
+        guard !pages.isEmpty else {
+            throw DedupError.unreadableCorpus(corpus.path, "no page JSON with a body of \(options.minTextLength) characters or more "
+                                              + "in its set folders (SET/ID.json)")
+        }
         let urlItems = urlVariants(of: pages)
         let contentItems = contentVariants(of: pages)
         var examples: [String] = []

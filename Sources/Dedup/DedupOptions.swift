@@ -48,7 +48,7 @@ public struct DedupOptions: Codable, Sendable, Equatable {
     /// recomputes fingerprints and bands of items made under another value, so no stored item is silently
     /// missed after a threshold change (like `URLRules.version` for URL keys).
     public var fingerprintVersion: String {
-        "v1 shingles \(shingleSizeCJK)/\(shingleSizeWords)/note \(noteShingleSize), "
+        "v1 shingles \(shingleSizeCJK)/\(shingleSizeWords)/note \(noteShingleSize), min \(minTextLength), "
             + "simhash \(BandLayout(maxDistance: maxHammingDistance).blockCount) blocks, minhash \(lshBands)x\(lshRows)"
     }
 

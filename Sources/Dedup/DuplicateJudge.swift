@@ -28,6 +28,11 @@ public struct ContentExplanation: Sendable, Equatable, Codable {
     /// The verdict's kind (`exact`, `near`, `note`), nil when not duplicates.
     public var match: String?
     public var sharedPassages: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case distance, similarity, match
+        case sharedPassages = "shared_passages"
+    }
 }
 
 /// The verdict over the candidates the store found through band keys and the exact hash.

@@ -105,6 +105,12 @@ final class EasyTransfer {
             return Unmanaged<EasyTransfer>.fromOpaque(context).takeUnretainedValue().openSocket(address)
         }, "CURLOPT_OPENSOCKETFUNCTION")
         try check(sluice_curl_easy_setopt_pointer(handle, CURLOPT_OPENSOCKETDATA, context), "CURLOPT_OPENSOCKETDATA")
+        try check(sluice_curl_easy_setopt_xferinfo_function(handle) { context, _, received, _, _ in
+            guard let context else { return 1 }
+            return Unmanaged<EasyTransfer>.fromOpaque(context).takeUnretainedValue().progress(received: Int(received))
+        }, "CURLOPT_XFERINFOFUNCTION")
+        try check(sluice_curl_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, context), "CURLOPT_XFERINFODATA")
+        try set(CURLOPT_NOPROGRESS, 0)
     }
 
     private func set(_ option: CURLoption, _ value: Int) throws(FetchError) {
@@ -134,6 +140,15 @@ final class EasyTransfer {
         }
         body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: count)
         return count
+    }
+
+    /// Counts the body as it comes off the wire: "dlnow is the number of bytes downloaded so far", before
+    /// any content decoding (CURLOPT_XFERINFOFUNCTION). The write callback only sees decoded bytes, so a
+    /// compressed body without Content-Length is held to `maxBodyBytes` here. Non-zero aborts the transfer.
+    private func progress(received: Int) -> Int32 {
+        guard isContentEncoded, received > maxBodyBytes else { return 0 }
+        abort = (.tooLarge, "the body as sent exceeds \(maxBodyBytes) bytes before decoding")
+        return 1
     }
 
     private func receiveHeader(_ data: UnsafeMutablePointer<CChar>, _ count: Int) -> Int {

@@ -68,7 +68,8 @@ public enum FetchBenchmark {
     }
 }
 
-/// Completion counts, filled from the fetcher thread.
+/// Completion counts, filled from the fetcher thread. An HTTP error status counts as a failure, though
+/// the fetcher hands it on as a capture.
 private final class Tally: Sendable {
     private struct Counts {
         var succeeded = 0
@@ -81,6 +82,9 @@ private final class Tally: Sendable {
     func add(_ result: Result<Capture, Problem>) {
         counts.withLock { counts in
             switch result {
+            case .success(let capture) where capture.status >= 400:
+                counts.failures[capture.status >= 500 ? .http5xx : .http4xx, default: 0] += 1
+                counts.bodyBytes += capture.body.count
             case .success(let capture):
                 counts.succeeded += 1
                 counts.bodyBytes += capture.body.count

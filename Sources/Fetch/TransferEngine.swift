@@ -317,7 +317,7 @@ final class TransferEngine {
             let problem = transfer.problem(for: result)
             job.attempts.append(FetchAttempt(startedAt: transfer.startedAt, status: status == 0 ? nil : status,
                                              problem: problem.code, message: problem.reason))
-            if problem.retryable { return retryOrFail(job, problem.code, problem.reason, minimumWait: .zero) }
+            if problem.retryable { return retryOrFail(job, problem.code, problem.reason) }
             return fail(job, problem.code, problem.reason)
         }
         if (300..<400).contains(status), let next = transfer.redirectURL {
@@ -325,20 +325,24 @@ final class TransferEngine {
                                              message: "redirect to \(next)"))
             return follow(job, to: next)
         }
+        // An error status is retried when it may pass (429, 5xx); once retries are spent, and at once for
+        // any other 4xx, the response is handed on as a capture: the pipeline keeps it as evidence and
+        // looks for a challenge page in it before calling the link dead.
         if status == 429 || status >= 500 {
             let code: ProblemCode = status == 429 ? .http4xx : .http5xx
             job.attempts.append(FetchAttempt(startedAt: transfer.startedAt, status: status, problem: code,
                                              message: "HTTP \(status)"))
-            let retryAfter = RetryAfter.seconds(transfer.headers.first { $0.name.lowercased() == "retry-after" }?.value)
-                .map { Duration.seconds(min($0, options.retryAfterCapSeconds)) } ?? .zero
-            return retryOrFail(job, code, "HTTP status \(status)", minimumWait: retryAfter)
-        }
-        if status >= 400 {
+            if job.retriesUsed < options.retries {
+                let retryAfter = RetryAfter.seconds(transfer.headers.first { $0.name.lowercased() == "retry-after" }?.value)
+                    .map { Duration.seconds(min($0, options.retryAfterCapSeconds)) } ?? .zero
+                return retry(job, minimumWait: retryAfter)
+            }
+        } else if status >= 400 {
             job.attempts.append(FetchAttempt(startedAt: transfer.startedAt, status: status, problem: .http4xx,
                                              message: "HTTP \(status)"))
-            return fail(job, .http4xx, "HTTP status \(status)")
+        } else {
+            job.attempts.append(FetchAttempt(startedAt: transfer.startedAt, status: status, problem: nil, message: nil))
         }
-        job.attempts.append(FetchAttempt(startedAt: transfer.startedAt, status: status, problem: nil, message: nil))
         let contentType = transfer.contentType
         let capture = Capture(
             requestedURL: job.request.url, finalURL: transfer.effectiveURL, redirectChain: job.chain + [job.url],
@@ -349,8 +353,12 @@ final class TransferEngine {
         job.completion(job.request, .success(capture))
     }
 
-    private func retryOrFail(_ job: FetchJob, _ code: ProblemCode, _ reason: String, minimumWait: Duration) {
+    private func retryOrFail(_ job: FetchJob, _ code: ProblemCode, _ reason: String) {
         guard job.retriesUsed < options.retries else { return fail(job, code, reason) }
+        retry(job, minimumWait: .zero)
+    }
+
+    private func retry(_ job: FetchJob, minimumWait: Duration) {
         var job = job
         let backoff = Duration.milliseconds(options.backoffBaseMilliseconds) * (1 << job.retriesUsed)
             * Double.random(in: 0.5...1.5)
@@ -390,7 +398,7 @@ final class TransferEngine {
     private func fail(_ job: FetchJob, _ code: ProblemCode, _ reason: String) {
         var message = "\(job.url): \(reason)"
         if !job.chain.isEmpty { message += " (redirected from \(job.chain.joined(separator: " → ")))" }
-        if job.attempts.count > 1 { message += " after \(job.attempts.count) attempts" }
+        message += AttemptLog.suffix(job.attempts)
         job.completion(job.request, .failure(Problem(code, stage: .fetch, message: message)))
     }
 

@@ -43,10 +43,12 @@ public struct StageEngines: Sendable {
                 capture.problem = blockedPages.detect(url: capture.finalURL, status: capture.status, text: decoded.text)
             }
             // An error status with a challenge page (Cloudflare answers 403/503) is a captcha for the
-            // moderator, not a dead link; any other error status fails, its response kept as evidence.
-            if capture.status >= 400 && capture.problem?.reachesReview != true {
+            // moderator, not a dead link; any other error status fails, its response kept as evidence
+            // (a plain-text or JSON error body is not a document to review).
+            if capture.status >= 400 && (capture.problem == nil || capture.problem == .notHTML) {
                 let code: ProblemCode = capture.status >= 500 ? .http5xx : .http4xx
-                let problem = Problem(code, stage: .fetch, message: "\(capture.finalURL) answered HTTP \(capture.status)")
+                let problem = Problem(code, stage: .fetch, message: "\(capture.finalURL) answered HTTP \(capture.status)"
+                                      + AttemptLog.suffix(capture.attempts))
                 return (StageOutcome(itemID: item.id, from: item.state, to: .failed, stage: .fetch, capture: capture,
                                      problem: problem), next)
             }
@@ -84,6 +86,12 @@ public struct StageEngines: Sendable {
     }
 
     // MARK: dedup
+
+    /// What stored dedup keys depend on: the URL rules' version and the fingerprint options. Keys made under
+    /// another value are recomputed (`Store.rekey`) before items are looked up against them.
+    public var dedupKeysVersion: String {
+        "url rules \(canonicalizer.rulesVersion); fingerprints \(definition.dedup.fingerprintVersion)"
+    }
 
     /// The keys an item is known by: its canonical URLs (submitted, redirects, declared, WeChat identity)
     /// and, for real content, the text fingerprint; note-only intel is fingerprinted by its note.

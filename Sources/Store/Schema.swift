@@ -156,5 +156,21 @@ enum Schema {
         """,
         // 3: fingerprint bands looked up by item (does an item share a band with rejected content).
         "CREATE INDEX fingerprint_bands_item ON fingerprint_bands(item_id);",
+        // 4: the versions of the URL rules and fingerprint options the stored dedup keys were made with (a
+        // change re-keys every item), and the clusters moderators split (`review unlink`), so an item is
+        // never matched to a cluster it was taken out of.
+        """
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        CREATE TABLE dedup_exclusions (
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            root_id INTEGER NOT NULL REFERENCES items(id),
+            moderator TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (item_id, root_id)
+        );
+        """,
     ]
 }

@@ -122,17 +122,7 @@ extension Store: PipelineStore {
             let candidates = try lookup(database, keys: keys, excluding: item.id)
             var verdict = decide(candidates)
             if verdict.duplicateOf == item.id { verdict = .unique }
-            for key in Set(keys.urlKeys) {
-                try database.run("INSERT OR IGNORE INTO url_keys (key, item_id) VALUES (?, ?)", [key, item.id])
-            }
-            if keys.exactContentHash != nil || keys.fingerprint != nil {
-                try database.run("""
-                    INSERT OR REPLACE INTO content_keys (item_id, exact_hash, fingerprint) VALUES (?, ?, ?)
-                    """, [item.id, keys.exactContentHash, keys.fingerprint])
-            }
-            for band in Set(keys.bandKeys) {
-                try database.run("INSERT OR IGNORE INTO fingerprint_bands (band, item_id) VALUES (?, ?)", [band, item.id])
-            }
+            try recordKeys(database, itemID: item.id, keys: keys)
             let target: ItemState = verdict.duplicateOf == nil ? .deduplicated : .duplicate
             let outcome = StageOutcome(itemID: item.id, from: item.state, to: target, stage: .dedup,
                                        canonicalURL: canonicalURL ?? keys.urlKeys.first)
@@ -142,14 +132,23 @@ extension Store: PipelineStore {
             try database.run("""
                 UPDATE items SET duplicate_of = ?, duplicate_kind = ?, duplicate_evidence = ? WHERE id = ?
                 """, [verdict.duplicateOf, verdict.kind, verdict.evidence, item.id])
+            if let root = verdict.duplicateOf {
+                // A known scam sent again stays rejected for the same reason, without a moderator's time.
+                try database.run("""
+                    UPDATE items SET decision_reason = (SELECT r.decision_reason FROM items r WHERE r.id = ? AND r.state = 'rejected')
+                    WHERE id = ?
+                    """, [root, item.id])
+            }
             return verdict
         }
     }
 
-    /// Every stored item sharing a key, resolved to the root of its cluster.
+    /// Every stored item sharing a key, resolved to the root of its cluster; clusters a moderator took this
+    /// item out of are left out.
     private func lookup(_ database: Database, keys: DedupKeys, excluding itemID: Int64) throws -> DedupCandidates {
+        let excluded = try excludedRoots(database, itemID: itemID)
         func roots(_ sql: String, _ values: [any SQLBindable]) throws -> [DedupCandidate] {
-            var seen = Set<Int64>()
+            var seen = excluded
             return try database.query(sql, values) { row in
                 DedupCandidate(itemID: row.int(0) ?? 0, state: ItemState(rawValue: row.string(1) ?? "") ?? .submitted,
                                key: row.string(2) ?? "", text: row.string(3))
@@ -183,7 +182,7 @@ extension Store: PipelineStore {
                 """, keys.bandKeys + [itemID]) { row in
                 DedupCandidate(itemID: row.int(1) ?? 0, state: ItemState(rawValue: row.string(2) ?? "") ?? .submitted,
                                key: row.string(3) ?? "", text: nil)
-            }.filter { $0.itemID != itemID }
+            }.filter { $0.itemID != itemID && !excluded.contains($0.itemID) }
         }
         return DedupCandidates(byURL: byURL, byExactContent: byExact, byFingerprintBand: byBand)
     }

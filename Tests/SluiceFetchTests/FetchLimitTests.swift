@@ -68,6 +68,24 @@ import Testing
         #expect(problem?.message.contains("after decoding") == true)
     }
 
+    @Test func aCompressedBodyWithoutLengthIsCappedAsSent() throws {
+        var generator = SystemRandomNumberGenerator()
+        let noise = Data((0..<300_000).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        let compressed = try TestHTTPReply.gzipped(noise).body
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nConnection: close\r\n\r\n"
+        let server = try TestHTTPServer(routes: [
+            "/noise": TestHTTPReply(status: 200, body: Data(head.utf8) + compressed, delivery: .raw),
+        ])
+        defer { server.stop() }
+        var options = limitedOptions(server)
+        options.maxBodyBytes = 100_000
+        #expect(compressed.count > options.maxBodyBytes && noise.count < options.maxDecodedBytes)
+        let problem = expectFailure(try fetchOne(server.baseURL + "/noise", options), .tooLarge)
+        #expect(problem?.message.contains("100000 bytes before decoding") == true, "\(problem?.message ?? "")")
+        options.maxBodyBytes = 1_000_000
+        #expect(expectCapture(try fetchOne(server.baseURL + "/noise", options))?.body == noise)
+    }
+
     @Test func aHeaderFloodIsCutOff() throws {
         let flood = (0..<2000).map { "X-Filler-\($0): \(String(repeating: "a", count: 60))\r\n" }.joined()
         let raw = Data("HTTP/1.1 200 OK\r\n\(flood)Content-Length: 2\r\n\r\nok".utf8)

@@ -89,20 +89,24 @@ func expectCapture(_ result: Result<Capture, Problem>,
         }
     }
 
-    @Test func notFoundFailsAtOnceWithoutRetry() throws {
+    @Test func notFoundIsHandedOnAtOnceWithoutRetry() throws {
         let server = try TestHTTPServer(routes: [:])
         defer { server.stop() }
-        let problem = expectFailure(try fetchOne(server.baseURL + "/missing", loopbackOptions(server)), .http4xx)
-        #expect(problem?.message.contains("404") == true)
+        let capture = expectCapture(try fetchOne(server.baseURL + "/missing", loopbackOptions(server)))
+        #expect(capture?.status == 404)
+        #expect(capture?.body == Data("status 404\n".utf8))
+        #expect(capture?.attempts.map(\.problem) == [.http4xx])
         #expect(server.requestedPaths == ["/missing"])
     }
 
-    @Test func serverErrorsAreRetriedThenRecorded() throws {
+    @Test func serverErrorsAreRetriedThenHandedOnWithEveryAttempt() throws {
         let server = try TestHTTPServer(routes: ["/500": .status(500), "/503": .status(503)])
         defer { server.stop() }
-        for path in ["/500", "/503"] {
-            let problem = expectFailure(try fetchOne(server.baseURL + path, loopbackOptions(server)), .http5xx)
-            #expect(problem?.message.contains("after 3 attempts") == true, "\(problem?.message ?? "")")
+        for (path, status) in [("/500", 500), ("/503", 503)] {
+            let capture = expectCapture(try fetchOne(server.baseURL + path, loopbackOptions(server)))
+            #expect(capture?.status == status)
+            #expect(capture?.attempts.map(\.status) == [status, status, status])
+            #expect(capture?.attempts.map(\.problem) == [.http5xx, .http5xx, .http5xx])
         }
         #expect(server.requestedPaths == ["/500", "/500", "/500", "/503", "/503", "/503"])
     }
@@ -135,13 +139,14 @@ func expectCapture(_ result: Result<Capture, Problem>,
         #expect(waited >= .seconds(1) && waited < .seconds(5), "waited \(waited)")
     }
 
-    @Test func tooManyRequestsWithoutRetriesLeftIsAnHTTP4xxFailure() throws {
+    @Test func tooManyRequestsWithoutRetriesLeftIsHandedOnAsA429() throws {
         let server = try TestHTTPServer(routes: ["/busy": .status(429, headers: [HTTPHeader(name: "Retry-After", value: "0")])])
         defer { server.stop() }
         var options = loopbackOptions(server)
         options.retries = 1
-        let problem = expectFailure(try fetchOne(server.baseURL + "/busy", options), .http4xx)
-        #expect(problem?.message.contains("429") == true)
+        let capture = expectCapture(try fetchOne(server.baseURL + "/busy", options))
+        #expect(capture?.status == 429)
+        #expect(capture?.attempts.map(\.problem) == [.http4xx, .http4xx])
         #expect(server.requestedPaths.count == 2)
     }
 
@@ -152,7 +157,9 @@ func expectCapture(_ result: Result<Capture, Problem>,
         server.stop()
         Thread.sleep(forTimeInterval: 0.05)
         let problem = expectFailure(try fetchOne(url, options), .connect)
-        #expect(problem?.message.contains("after 3 attempts") == true)
+        let attempts = try #require(problem?.message.firstRange(of: " after 3 attempts: ").map { problem?.message[$0.upperBound...] })
+        #expect(attempts?.split(separator: ", ").map { $0.prefix(11) } == ["connect at ", "connect at ", "connect at "],
+                "\(problem?.message ?? "")")
     }
 
     @Test func anUnresolvableHostIsADNSFailure() throws {

@@ -15,10 +15,10 @@ import SluiceTestSupport
 
     @Test func migratesOnceAndReopens() throws {
         let store = try Store(path: storePath)
-        #expect(try store.schemaVersion() == 3)
+        #expect(try store.schemaVersion() == 4)
         let id = try submitted(store)
         let reopened = try Store(path: storePath)
-        #expect(try reopened.schemaVersion() == 3)
+        #expect(try reopened.schemaVersion() == 4)
         #expect(try reopened.record(id: id)?.state == .submitted)
         #expect(try reopened.integrityCheck() == "ok")
     }
