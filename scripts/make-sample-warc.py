@@ -2,6 +2,8 @@
 """Builds samples/captures.warc from samples/pages/manifest.json: one WARC/1.1 request + response pair per
 recorded response, after a warcinfo record. Standard library only; the output is byte-for-byte reproducible
 (dates come from the manifest, record ids are name-based UUIDs). An optional argument names another output file."""
+import base64
+import hashlib
 import json
 import pathlib
 import sys
@@ -18,8 +20,15 @@ def record_id(*parts):
     return "<urn:uuid:%s>" % uuid.uuid5(NAMESPACE, "|".join(parts))
 
 
-def warc_record(fields, block):
+def sha1_digest(data):
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+def warc_record(fields, block, payload=None):
     head = "WARC/1.1\r\n" + "".join("%s: %s\r\n" % pair for pair in fields)
+    if payload is not None:
+        head += "WARC-Payload-Digest: %s\r\n" % sha1_digest(payload)
+    head += "WARC-Block-Digest: %s\r\n" % sha1_digest(block)
     head += "Content-Length: %d\r\n\r\n" % len(block)
     return head.encode("utf-8") + block + b"\r\n\r\n"
 
@@ -73,10 +82,11 @@ def main():
         out += warc_record([("WARC-Type", "request"), ("WARC-Record-ID", request_id), ("WARC-Date", date),
                             ("WARC-Target-URI", url), ("WARC-Concurrent-To", response_id),
                             ("Content-Type", "application/http;msgtype=request")], http_request(url))
+        body = body_of(entry)
         out += warc_record([("WARC-Type", "response"), ("WARC-Record-ID", response_id), ("WARC-Date", date),
                             ("WARC-Target-URI", url), ("WARC-Concurrent-To", request_id),
                             ("Content-Type", "application/http;msgtype=response")],
-                           http_response(entry, body_of(entry)))
+                           http_response(entry, body), payload=body)
     target = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else OUTPUT
     target.write_bytes(bytes(out))
     print("wrote %s: %d responses, %d bytes" % (target, len(manifest["responses"]), len(out)))

@@ -38,6 +38,8 @@ enum Help {
           extract FILE|URL [--content-type T]       every field the parse stage extracts from one page
           eval extract DIR                          extraction quality on a labelled corpus
           bench parse DIR [--repetitions N]         parse + extraction speed beside libxml2 alone
+        measurement
+          eval charset [DIR] [--json]               charset decoding on the real-page corpus (../shared/corpus)
 
         common options
           --store PATH    the SQLite store (default ./sluice.db, or $SLUICE_STORE)

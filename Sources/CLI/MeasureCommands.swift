@@ -2,6 +2,7 @@
 /// commands live.
 enum MeasureCommands {
     static let evaluations: [String: Command.Entry] = [
+        "charset": Command.Entry(help: CharsetCommands.help, run: CharsetCommands.eval),
         "extract": Command.Entry(help: ParseCommands.evalHelp, run: ParseCommands.eval),
         "dedup": Command.Entry(help: Help.evalDedup, run: DedupCommands.eval),
         "classify": Command.Entry(help: Help.evaluate, run: ClassifyCommands.evaluate),

@@ -39,8 +39,21 @@ public struct ContentDirectory: Sendable {
         let contents = Data(ContentDocument.render(item, slug: slug, month: month, evidenceText: evidenceText).utf8)
         let file = root.appendingPathComponent(relative)
         if FileManager.default.contents(atPath: file.path) == contents { return relative }
+        removeLeftovers(of: file)
         try AtomicFile.write(contents, to: file)
         return relative
+    }
+
+    /// Removes the temporary files of earlier writes of `file` that a kill cut off before their rename
+    /// (`.<id>.md.<pid>.<uuid>.tmp`), so a crash leaves no stray file once the item is published again.
+    /// Safe because one publisher writes a directory at a time.
+    private func removeLeftovers(of file: URL) {
+        let directory = file.deletingLastPathComponent()
+        let prefix = ".\(file.lastPathComponent)."
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+            unlink(directory.appendingPathComponent(name).path)
+        }
     }
 
     /// Removes a file `write` produced; removing one that is already gone succeeds, so unpublishing is

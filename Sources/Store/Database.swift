@@ -68,7 +68,7 @@ final class Database {
     func check(_ status: Int32, sql: String?) throws {
         guard status != SQLITE_OK, status != SQLITE_ROW, status != SQLITE_DONE else { return }
         throw SQLiteError(code: status & 0xFF, extendedCode: status,
-                          message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+                          message: "\(path): \(String(cString: sqlite3_errmsg(handle)))", sql: sql)
     }
 
     func prepare(_ sql: String) throws -> Statement {
@@ -87,7 +87,7 @@ final class Database {
         if status != SQLITE_OK {
             let message = error.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
             sqlite3_free(error)
-            throw SQLiteError(code: status & 0xFF, extendedCode: status, message: message, sql: sql)
+            throw SQLiteError(code: status & 0xFF, extendedCode: status, message: "\(path): \(message)", sql: sql)
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 
 /// Reads a whole `.warc` or `.warc.gz` file (multi-member gzip, detected by its magic bytes, not by the name).
+/// A record whose `WARC-Block-Digest` (SHA-1) does not match its block is refused as damaged.
 public struct WARCReader: Sendable {
     public let path: String
     private let content: Data
@@ -71,9 +72,13 @@ public struct WARCReader: Sendable {
                           + "(\(bytes.count - blockStart) bytes left)")
         }
         offset = blockStart + length
+        let block = Data(bytes[blockStart..<offset])
+        if let declared = field("WARC-Block-Digest"), SHA1.matches(declared, block) == false {
+            throw failure("damaged record: its block does not match WARC-Block-Digest \(declared.debugDescription) "
+                          + "(computed \(SHA1.warcDigest(block)))")
+        }
         return WARCRecord(type: type, recordID: field("WARC-Record-ID") ?? "", targetURI: field("WARC-Target-URI"),
-                          date: field("WARC-Date").flatMap(WARCDate.parse), headers: headers,
-                          block: Data(bytes[blockStart..<offset]))
+                          date: field("WARC-Date").flatMap(WARCDate.parse), headers: headers, block: block)
     }
 
     static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {

@@ -2,7 +2,8 @@ import Foundation
 import SluiceCore
 
 /// Writes captures as WARC/1.1 `request` + `response` record pairs, after one `warcinfo` record, to a new file;
-/// with `gzip` every record is its own gzip member, as WARC readers expect of `.warc.gz`.
+/// with `gzip` every record is its own gzip member, as WARC readers expect of `.warc.gz`. Every record carries
+/// a `WARC-Block-Digest` and every response a `WARC-Payload-Digest` (SHA-1), so readers can check them.
 ///
 /// Owns the file handle (closed by `close()` or in `deinit`) and, when compressing, one zlib stream.
 /// Not thread safe: give it one owner.
@@ -43,9 +44,10 @@ public final class WARCWriter {
         for (from, to) in zip(chain, chain.dropFirst()) where from != to {
             let hop = "HTTP/1.1 302 Found\r\nLocation: \(WARCWriter.singleLine(to))\r\n"
                 + "X-Sluice-Reconstructed: redirect-chain\r\nContent-Length: 0\r\n\r\n"
-            try writePair(url: from, date: capture.fetchedAt, response: Data(hop.utf8))
+            try writePair(url: from, date: capture.fetchedAt, response: Data(hop.utf8), payload: Data())
         }
-        try writePair(url: chain.last ?? capture.finalURL, date: capture.fetchedAt, response: WARCWriter.responseBlock(capture))
+        try writePair(url: chain.last ?? capture.finalURL, date: capture.fetchedAt, response: WARCWriter.responseBlock(capture),
+                      payload: capture.body)
     }
 
     public func close() throws {
@@ -58,7 +60,8 @@ public final class WARCWriter {
         }
     }
 
-    private func writePair(url: String, date: Date, response: Data) throws {
+    /// `payload` is the response's entity body, for `WARC-Payload-Digest`.
+    private func writePair(url: String, date: Date, response: Data, payload: Data) throws {
         let responseID = WARCWriter.newRecordID()
         let requestID = WARCWriter.newRecordID()
         try append(type: "request", recordID: requestID, date: date, targetURI: url,
@@ -67,7 +70,8 @@ public final class WARCWriter {
                    block: WARCWriter.requestBlock(url))
         try append(type: "response", recordID: responseID, date: date, targetURI: url,
                    extra: [HTTPHeader(name: "WARC-Concurrent-To", value: requestID),
-                           HTTPHeader(name: "Content-Type", value: "application/http;msgtype=response")],
+                           HTTPHeader(name: "Content-Type", value: "application/http;msgtype=response"),
+                           HTTPHeader(name: "WARC-Payload-Digest", value: SHA1.warcDigest(payload))],
                    block: response)
     }
 
@@ -77,6 +81,7 @@ public final class WARCWriter {
         var head = "WARC/1.1\r\nWARC-Type: \(type)\r\nWARC-Record-ID: \(recordID)\r\nWARC-Date: \(WARCDate.format(date))\r\n"
         if let targetURI { head += "WARC-Target-URI: \(WARCWriter.singleLine(targetURI))\r\n" }
         for field in extra { head += "\(field.name): \(field.value)\r\n" }
+        head += "WARC-Block-Digest: \(SHA1.warcDigest(block))\r\n"
         head += "Content-Length: \(block.count)\r\n\r\n"
         var record = Data(head.utf8)
         record.append(block)
