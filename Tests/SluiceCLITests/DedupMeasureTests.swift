@@ -8,10 +8,7 @@ import SluiceTestSupport
     let directory = TemporaryDirectory("dedup-measure")
 
     func sluice(_ arguments: [String], expect status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) -> Console {
-        let console = Console.capturing()
-        let result = Command.run(arguments: arguments + ["--store", directory.path("sluice.db")], console: console, environment: [:])
-        #expect(result == status, "sluice \(arguments.joined(separator: " ")): \(console.errors)", sourceLocation: sourceLocation)
-        return console
+        CLIHarness(storePath: directory.path("sluice.db")).run(arguments, expect: status, sourceLocation: sourceLocation)
     }
 
     func object(_ console: Console) throws -> [String: Any] {

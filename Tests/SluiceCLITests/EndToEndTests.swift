@@ -14,10 +14,7 @@ import SluiceTestSupport
 
     @discardableResult
     func sluice(_ arguments: [String], expect status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) -> Console {
-        let console = Console.capturing()
-        let result = Command.run(arguments: arguments + ["--store", storePath], console: console, environment: [:])
-        #expect(result == status, "sluice \(arguments.joined(separator: " ")): \(console.errors)", sourceLocation: sourceLocation)
-        return console
+        CLIHarness(storePath: storePath).run(arguments, expect: status, sourceLocation: sourceLocation)
     }
 
     func json(_ console: Console) throws -> Any {

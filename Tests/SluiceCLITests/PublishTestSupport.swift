@@ -42,15 +42,11 @@ final class PublishWorld: Sendable {
 
     @discardableResult
     func sluice(_ arguments: [String], expect status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) -> Console {
-        let console = Console.capturing()
-        let result = Command.run(arguments: arguments + ["--store", storePath], console: console, environment: [:])
-        #expect(result == status, "sluice \(arguments.joined(separator: " ")): \(console.errors)", sourceLocation: sourceLocation)
-        return console
+        CLIHarness(storePath: storePath).run(arguments, expect: status, sourceLocation: sourceLocation)
     }
 
     func json(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> Any {
-        let console = sluice(arguments + ["--json"], sourceLocation: sourceLocation)
-        return try JSONSerialization.jsonObject(with: Data(console.output.utf8))
+        try CLIHarness(storePath: storePath).json(arguments, sourceLocation: sourceLocation)
     }
 
     /// Submits a link (serving `page` at `path` first when given) or, with a nil path, a note; returns the id.

@@ -23,16 +23,11 @@ struct ReviewCLI {
     @discardableResult
     func sluice(_ arguments: [String], input: String = "", expect status: Int32 = 0,
                 sourceLocation: SourceLocation = #_sourceLocation) -> Console {
-        let console = Console.capturing(input: Data(input.utf8))
-        let result = Command.run(arguments: arguments + ["--store", storePath], console: console, environment: [:])
-        #expect(result == status, "sluice \(arguments.joined(separator: " ")): \(console.errors)",
-                sourceLocation: sourceLocation)
-        return console
+        CLIHarness(storePath: storePath).run(arguments, input: input, expect: status, sourceLocation: sourceLocation)
     }
 
     func json(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> Any {
-        let console = sluice(arguments + ["--json"], sourceLocation: sourceLocation)
-        return try JSONSerialization.jsonObject(with: Data(console.output.utf8))
+        try CLIHarness(storePath: storePath).json(arguments, sourceLocation: sourceLocation)
     }
 
     /// Submits each note by its volunteer and runs the pipeline until they are queued for review.
