@@ -12,6 +12,7 @@ enum Help {
           run [--pipeline FILE] [--replay WARC]     fetch → parse → dedup → classify until nothing is pending
           status                                    items per state, failures per stage
           bench fetch --urls FILE                   the fetcher's pages/s and peak RSS over a URL list
+          archive export --out FILE.warc[.gz]       every stored response as WARC/1.1 (replayable)
         moderation
           review list|show|approve|reject|log       the review queue and the audit log
           review --as MODERATOR [--lines]           the review screen (line mode without a terminal)
