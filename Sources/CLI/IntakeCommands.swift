@@ -22,6 +22,17 @@ enum IntakeCommands {
             case knownState = "known_state"
             case knownSince = "known_since"
         }
+
+        /// Every field is always present (null when unknown), so scripts can rely on the shape.
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(status, forKey: .status)
+            try container.encode(knownAs, forKey: .knownAs)
+            try container.encode(knownState, forKey: .knownState)
+            try container.encode(knownSince, forKey: .knownSince)
+            try container.encode(source, forKey: .source)
+        }
     }
 
     static func submit(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
