@@ -31,7 +31,7 @@ public enum Command {
             let context = try Context(arguments: &parsed, console: console, environment: environment)
             return try command.run(&parsed, context)
         } catch let error as UsageError {
-            console.error(error.message)
+            console.error(TerminalSafe.text(error.message))
             return 2
         } catch {
             console.error(TerminalSafe.text(describe(error)))
