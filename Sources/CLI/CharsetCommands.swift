@@ -43,10 +43,7 @@ enum CharsetCommands {
             return 1
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-            context.console.print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try context.printJSON(report, snakeCaseKeys: true)
         } else {
             context.console.print(TerminalSafe.text(report.description))
         }

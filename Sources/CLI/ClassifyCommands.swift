@@ -49,7 +49,7 @@ enum ClassifyCommands {
             return 1
         }
         if json {
-            try printJSON(report, context)
+            try context.printJSON(report, snakeCaseKeys: true)
         } else {
             let categories = report.categories.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             context.console.print("""
@@ -141,7 +141,7 @@ enum ClassifyCommands {
             : try LabeledSample.load(path: labeled ?? defaultLabeled).map(\.example)
         let report = try ClassifierEvaluation.crossValidate(examples, folds: folds ?? definition.classify.crossValidationFolds,
                                                             engine: engine, options: definition.classify)
-        if json { try printJSON(report, context) } else { context.console.print(TerminalSafe.text(report.description)) }
+        if json { try context.printJSON(report, snakeCaseKeys: true) } else { context.console.print(TerminalSafe.text(report.description)) }
         return 0
     }
 
@@ -174,7 +174,7 @@ enum ClassifyCommands {
         let report = ClassifyBenchmark.run(examples: examples, engine: engine,
                                            model: try model ?? ClassifierModel.train(samples, options: definition.classify),
                                            seconds: seconds)
-        if json { try printJSON(report, context) } else { context.console.print(TerminalSafe.text(report.description)) }
+        if json { try context.printJSON(report, snakeCaseKeys: true) } else { context.console.print(TerminalSafe.text(report.description)) }
         return 0
     }
 
@@ -204,7 +204,7 @@ enum ClassifyCommands {
         let pending = Set(items.filter { $0.state == .pendingReview }.map { String($0.id) })
         let report = RulesTestReport(dryRun: dryRun, pendingChanged: dryRun.changes.map(\.id).filter(pending.contains))
         if json {
-            try printJSON(report, context)
+            try context.printJSON(report, snakeCaseKeys: true)
         } else {
             context.console.print(TerminalSafe.text(dryRun.description))
             context.console.print("\(report.pendingChanged.count) of the changed items wait in the review queue"
@@ -235,13 +235,5 @@ enum ClassifyCommands {
         guard subcommand == expected else {
             throw UsageError("\(arguments.command): unknown subcommand \"\(TerminalSafe.text(subcommand))\" (only \(expected))")
         }
-    }
-
-    /// JSON with snake_case field names, sorted keys, text as is.
-    static func printJSON<T: Encodable>(_ value: T, _ context: Context) throws {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-        context.console.print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }

@@ -92,15 +92,18 @@ final class Context {
         return store
     }
 
-    /// Prints a value as JSON: sorted keys, UTF-8 text as is (no `\u` escapes of CJK), slashes unescaped.
-    func printJSON<T: Encodable>(_ value: T) throws {
-        console.print(try JSONText.encode(value))
+    /// Prints a value as JSON: sorted keys, UTF-8 text as is (no `\u` escapes of CJK), slashes unescaped;
+    /// `snakeCaseKeys` for the measurement reports, whose Swift property names become their field names.
+    func printJSON<T: Encodable>(_ value: T, snakeCaseKeys: Bool = false) throws {
+        console.print(try JSONText.encode(value, snakeCaseKeys: snakeCaseKeys))
     }
 }
 
+/// The one JSON encoder configuration of the command line.
 enum JSONText {
-    static func encode<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
+    static func encode<T: Encodable>(_ value: T, pretty: Bool = true, snakeCaseKeys: Bool = false) throws -> String {
         let encoder = JSONEncoder()
+        if snakeCaseKeys { encoder.keyEncodingStrategy = .convertToSnakeCase }
         encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
             : [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
