@@ -42,11 +42,7 @@ enum CharsetCommands {
                                   + (sets.isEmpty ? "" : " in the set(s) " + TerminalSafe.text(sets.joined(separator: ", "))))
             return 1
         }
-        if json {
-            try context.printJSON(report, snakeCaseKeys: true)
-        } else {
-            context.console.print(TerminalSafe.text(report.description))
-        }
+        try context.printReport(report, json: json, snakeCaseKeys: true)
         return 0
     }
 }

@@ -141,7 +141,7 @@ enum ClassifyCommands {
             : try LabeledSample.load(path: labeled ?? defaultLabeled).map(\.example)
         let report = try ClassifierEvaluation.crossValidate(examples, folds: folds ?? definition.classify.crossValidationFolds,
                                                             engine: engine, options: definition.classify)
-        if json { try context.printJSON(report, snakeCaseKeys: true) } else { context.console.print(TerminalSafe.text(report.description)) }
+        try context.printReport(report, json: json, snakeCaseKeys: true)
         return 0
     }
 
@@ -174,7 +174,7 @@ enum ClassifyCommands {
         let report = ClassifyBenchmark.run(examples: examples, engine: engine,
                                            model: try model ?? ClassifierModel.train(samples, options: definition.classify),
                                            seconds: seconds)
-        if json { try context.printJSON(report, snakeCaseKeys: true) } else { context.console.print(TerminalSafe.text(report.description)) }
+        try context.printReport(report, json: json, snakeCaseKeys: true)
         return 0
     }
 

@@ -97,6 +97,16 @@ final class Context {
     func printJSON<T: Encodable>(_ value: T, snakeCaseKeys: Bool = false) throws {
         console.print(try JSONText.encode(value, snakeCaseKeys: snakeCaseKeys))
     }
+
+    /// Prints a measurement report: as JSON with `json`, else its text form, sanitized (reports quote
+    /// corpus file names and category ids).
+    func printReport<T: Encodable & CustomStringConvertible>(_ report: T, json: Bool, snakeCaseKeys: Bool = false) throws {
+        if json {
+            try printJSON(report, snakeCaseKeys: snakeCaseKeys)
+        } else {
+            console.print(TerminalSafe.text(report.description))
+        }
+    }
 }
 
 /// The one JSON encoder configuration of the command line.
