@@ -42,14 +42,7 @@ enum CharsetCommands {
                                   + (sets.isEmpty ? "" : " in the set(s) " + TerminalSafe.text(sets.joined(separator: ", "))))
             return 1
         }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-            context.console.print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            context.console.print(TerminalSafe.text(report.description))
-        }
+        try context.printReport(report, json: json, snakeCaseKeys: true)
         return 0
     }
 }

@@ -45,11 +45,11 @@ enum ClassifyCommands {
             report = try trainAndSave(store: store, decisions: decisions, samples: samples, options: options).report
         } catch let error as ClassifyError {
             let hint = samplesFile == nil ? " (decide more items with sluice review, or add --with-samples FILE)" : ""
-            context.console.error("train: \(decisions.examples.count) decisions in the store, \(samples.count) samples: \(error)\(hint)")
+            context.console.error("train: \(decisions.examples.count) decisions in the store, \(samples.count) samples: \(TerminalSafe.text("\(error)"))\(hint)")
             return 1
         }
         if json {
-            try printJSON(report, context)
+            try context.printJSON(report, snakeCaseKeys: true)
         } else {
             let categories = report.categories.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             context.console.print("""
@@ -107,7 +107,7 @@ enum ClassifyCommands {
                               + "(\(fresh) new, retrain_after_decisions is \(options.retrainAfterDecisions))")
                 return trained.model
             } catch let error as ClassifyError {
-                console.error("warning: \(fresh) new decisions, but the classifier was not retrained: \(error)")
+                console.error("warning: \(fresh) new decisions, but the classifier was not retrained: \(TerminalSafe.text("\(error)"))")
             }
         }
         return storedModel(latest, console: console)
@@ -141,7 +141,7 @@ enum ClassifyCommands {
             : try LabeledSample.load(path: labeled ?? defaultLabeled).map(\.example)
         let report = try ClassifierEvaluation.crossValidate(examples, folds: folds ?? definition.classify.crossValidationFolds,
                                                             engine: engine, options: definition.classify)
-        if json { try printJSON(report, context) } else { context.console.print(report.description) }
+        try context.printReport(report, json: json, snakeCaseKeys: true)
         return 0
     }
 
@@ -167,14 +167,14 @@ enum ClassifyCommands {
             }.filter { !$0.text.isEmpty }
             model = storedModel(try store.latestModel(), console: context.console)
             guard !examples.isEmpty else {
-                context.console.error("bench: the store \(context.storePath) holds no item with text to classify")
+                context.console.error("bench: the store \(TerminalSafe.text(context.storePath)) holds no item with text to classify")
                 return 1
             }
         }
         let report = ClassifyBenchmark.run(examples: examples, engine: engine,
                                            model: try model ?? ClassifierModel.train(samples, options: definition.classify),
                                            seconds: seconds)
-        if json { try printJSON(report, context) } else { context.console.print(report.description) }
+        try context.printReport(report, json: json, snakeCaseKeys: true)
         return 0
     }
 
@@ -204,7 +204,7 @@ enum ClassifyCommands {
         let pending = Set(items.filter { $0.state == .pendingReview }.map { String($0.id) })
         let report = RulesTestReport(dryRun: dryRun, pendingChanged: dryRun.changes.map(\.id).filter(pending.contains))
         if json {
-            try printJSON(report, context)
+            try context.printJSON(report, snakeCaseKeys: true)
         } else {
             context.console.print(TerminalSafe.text(dryRun.description))
             context.console.print("\(report.pendingChanged.count) of the changed items wait in the review queue"
@@ -235,13 +235,5 @@ enum ClassifyCommands {
         guard subcommand == expected else {
             throw UsageError("\(arguments.command): unknown subcommand \"\(TerminalSafe.text(subcommand))\" (only \(expected))")
         }
-    }
-
-    /// JSON with snake_case field names, sorted keys, text as is.
-    static func printJSON<T: Encodable>(_ value: T, _ context: Context) throws {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-        context.console.print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }

@@ -31,7 +31,7 @@ public enum Command {
             let context = try Context(arguments: &parsed, console: console, environment: environment)
             return try command.run(&parsed, context)
         } catch let error as UsageError {
-            console.error(error.message)
+            console.error(TerminalSafe.text(error.message))
             return 2
         } catch {
             console.error(TerminalSafe.text(describe(error)))
@@ -92,15 +92,28 @@ final class Context {
         return store
     }
 
-    /// Prints a value as JSON: sorted keys, UTF-8 text as is (no `\u` escapes of CJK), slashes unescaped.
-    func printJSON<T: Encodable>(_ value: T) throws {
-        console.print(try JSONText.encode(value))
+    /// Prints a value as JSON: sorted keys, UTF-8 text as is (no `\u` escapes of CJK), slashes unescaped;
+    /// `snakeCaseKeys` for the measurement reports, whose Swift property names become their field names.
+    func printJSON<T: Encodable>(_ value: T, snakeCaseKeys: Bool = false) throws {
+        console.print(try JSONText.encode(value, snakeCaseKeys: snakeCaseKeys))
+    }
+
+    /// Prints a measurement report: as JSON with `json`, else its text form, sanitized (reports quote
+    /// corpus file names and category ids).
+    func printReport<T: Encodable & CustomStringConvertible>(_ report: T, json: Bool, snakeCaseKeys: Bool = false) throws {
+        if json {
+            try printJSON(report, snakeCaseKeys: snakeCaseKeys)
+        } else {
+            console.print(TerminalSafe.text(report.description))
+        }
     }
 }
 
+/// The one JSON encoder configuration of the command line.
 enum JSONText {
-    static func encode<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
+    static func encode<T: Encodable>(_ value: T, pretty: Bool = true, snakeCaseKeys: Bool = false) throws -> String {
         let encoder = JSONEncoder()
+        if snakeCaseKeys { encoder.keyEncodingStrategy = .convertToSnakeCase }
         encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
             : [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in

@@ -1,14 +1,18 @@
 import Foundation
 import SluiceCore
+import Synchronization
 
 /// Where a command writes. Tests pass in-memory buffers; `main` passes the process's standard streams.
-public final class Console: @unchecked Sendable {
-    /// `@unchecked Sendable`: the buffers are touched only while holding `lock`.
-    private let lock = NSLock()
+public final class Console: Sendable {
+    private struct Captured {
+        var output = Data()
+        var error = Data()
+    }
+
     private let outputHandle: FileHandle?
     private let errorHandle: FileHandle?
-    private var capturedOutput = Data()
-    private var capturedError = Data()
+    /// What a capturing console (no handles) received.
+    private let captured = Mutex(Captured())
     public let input: FileHandle
     public let isTerminal: Bool
 
@@ -33,20 +37,20 @@ public final class Console: @unchecked Sendable {
         self.isTerminal = isTerminal
     }
 
-    public var output: String { lock.withLock { String(decoding: capturedOutput, as: UTF8.self) } }
-    public var errors: String { lock.withLock { String(decoding: capturedError, as: UTF8.self) } }
+    public var output: String { captured.withLock { String(decoding: $0.output, as: UTF8.self) } }
+    public var errors: String { captured.withLock { String(decoding: $0.error, as: UTF8.self) } }
 
     /// Writes a line to standard output. Untrusted text must already be made safe for a terminal.
     func print(_ line: String = "") {
-        write(Data((line + "\n").utf8), to: outputHandle, buffer: \.capturedOutput)
+        write(Data((line + "\n").utf8), to: outputHandle, buffer: \.output)
     }
 
     func error(_ line: String) {
-        write(Data(("sluice: " + line + "\n").utf8), to: errorHandle, buffer: \.capturedError)
+        write(Data(("sluice: " + line + "\n").utf8), to: errorHandle, buffer: \.error)
     }
 
     func writeRaw(_ data: Data) {
-        write(data, to: outputHandle, buffer: \.capturedOutput)
+        write(data, to: outputHandle, buffer: \.output)
     }
 
     /// Gives a line-oriented program real file handles: the process's own streams, or for a capturing
@@ -58,7 +62,7 @@ public final class Console: @unchecked Sendable {
         let finished = DispatchSemaphore(value: 0)
         reader.async { [self] in
             let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            lock.withLock { capturedOutput.append(data) }
+            captured.withLock { $0.output.append(data) }
             finished.signal()
         }
         defer {
@@ -68,11 +72,11 @@ public final class Console: @unchecked Sendable {
         return try body(input, pipe.fileHandleForWriting)
     }
 
-    private func write(_ data: Data, to handle: FileHandle?, buffer: ReferenceWritableKeyPath<Console, Data>) {
+    private func write(_ data: Data, to handle: FileHandle?, buffer: WritableKeyPath<Captured, Data>) {
         if let handle {
             handle.write(data)
         } else {
-            lock.withLock { self[keyPath: buffer].append(data) }
+            captured.withLock { $0[keyPath: buffer].append(data) }
         }
     }
 }

@@ -171,11 +171,7 @@ enum DedupCommands {
         let (canonicalizer, options) = try rules(pipeline: pipeline)
         let report = try DedupEvaluation.run(corpus: URL(fileURLWithPath: corpus), canonicalizer: canonicalizer,
                                              options: options)
-        if json {
-            try context.printJSON(report)
-        } else {
-            context.console.print(TerminalSafe.text(report.description))
-        }
+        try context.printReport(report, json: json)
         return 0
     }
 
@@ -187,11 +183,7 @@ enum DedupCommands {
         guard count > 0 else { throw UsageError("bench dedup: --count must be at least 1") }
         let options = try PipelineDefinition.load(path: pipeline).dedup
         let report = DedupBenchmark.run(count: count, options: options, lookups: min(20_000, count))
-        if json {
-            try context.printJSON(report)
-        } else {
-            context.console.print(report.description)
-        }
+        try context.printReport(report, json: json)
         return 0
     }
 }

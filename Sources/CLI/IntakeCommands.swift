@@ -141,7 +141,7 @@ enum IntakeCommands {
                 context.console.error(TerminalSafe.text("\(location): \(rejected.reason)"))
             }
             for item in summary.items where item.knownAs != nil {
-                context.console.print("\(item.source ?? ""): \(describe(item))")
+                context.console.print(TerminalSafe.text("\(item.source ?? ""): \(describe(item))"))
             }
             context.console.print("imported \(summary.submitted) new, \(summary.alreadyPresent) already present, "
                                   + "\(summary.rejected.count) rejected")

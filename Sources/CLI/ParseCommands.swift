@@ -146,11 +146,7 @@ enum ParseCommands {
         let json = arguments.flag("--json")
         let corpus = try corpusDirectory(&arguments, command: "eval extract")
         let report = try ExtractionEvaluation.run(corpus: corpus, decode: corpusDecoder)
-        if json {
-            try context.printJSON(report)
-        } else {
-            context.console.print(TerminalSafe.text(report.description))
-        }
+        try context.printReport(report, json: json)
         return 0
     }
 
@@ -160,11 +156,7 @@ enum ParseCommands {
         let json = arguments.flag("--json")
         let corpus = try corpusDirectory(&arguments, command: "bench parse")
         let report = try ParseBenchmark.run(corpus: corpus, repetitions: repetitions, decode: corpusDecoder)
-        if json {
-            try context.printJSON(report)
-        } else {
-            context.console.print(report.description)
-        }
+        try context.printReport(report, json: json)
         return report.failures == 0 ? 0 : 1
     }
 

@@ -85,7 +85,7 @@ enum ReprocessCommands {
             report.skipped += updates.count - written.count
         }
         if json {
-            try ClassifyCommands.printJSON(report, context)
+            try context.printJSON(report, snakeCaseKeys: true)
         } else {
             context.console.print("""
                 reprocessed \(report.written) of \(report.examined) items in the review queue with rules \(report.ruleVersion)\

@@ -204,8 +204,12 @@ public struct RuleEngine: Sendable {
         guard ids.contains(rules.defaultCategory) else {
             throw ConfigurationError(file: file, key: "default_category", reason: "\(rules.defaultCategory) is not a defined category")
         }
-        guard rules.confidenceScale > 0, rules.domainWeight >= 0, rules.minCategoryScore >= 0 else {
-            throw ConfigurationError(file: file, key: "", reason: "confidence_scale must be positive, domain_weight and min_category_score not negative")
+        guard rules.confidenceScale > 0 else {
+            throw ConfigurationError(file: file, key: "confidence_scale", reason: "must be positive, not \(rules.confidenceScale)")
+        }
+        for (key, value) in [("domain_weight", rules.domainWeight), ("min_category_score", rules.minCategoryScore)]
+        where !(value >= 0) {
+            throw ConfigurationError(file: file, key: key, reason: "must not be negative, not \(value)")
         }
         for (index, flag) in rules.flags.enumerated() {
             guard !flag.id.isEmpty, ids.insert(flag.id).inserted else {

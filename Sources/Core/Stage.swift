@@ -26,15 +26,6 @@ public enum ProblemCode: String, Codable, Sendable, CaseIterable {
     case parseError = "parse_error"
     case replayMissing = "replay_missing"
     case other
-
-    /// Problems after which the item still goes to a moderator: there is something to judge (the note,
-    /// the content type), just no page text.
-    public var reachesReview: Bool {
-        switch self {
-        case .notHTML, .captcha, .loginWall, .deleted, .jsShell, .soft404: true
-        default: false
-        }
-    }
 }
 
 /// A recorded problem: the code, the stage, and a human message naming what went wrong.

@@ -51,10 +51,10 @@ public enum StrictJSON {
     private static func firstUnknownKey(_ original: Any, known: Any, path: String) -> String? {
         if let object = original as? [String: Any] {
             let knownObject = known as? [String: Any] ?? [:]
-            for key in object.keys.sorted() {
+            for (key, value) in object.sorted(by: { $0.key < $1.key }) {
                 let keyPath = path.isEmpty ? key : "\(path).\(key)"
                 guard let knownValue = knownObject[key] else { return keyPath }
-                if let nested = firstUnknownKey(object[key]!, known: knownValue, path: keyPath) { return nested }
+                if let nested = firstUnknownKey(value, known: knownValue, path: keyPath) { return nested }
             }
         } else if let array = original as? [Any], let knownArray = known as? [Any] {
             for (index, element) in array.enumerated() where index < knownArray.count {

@@ -171,6 +171,7 @@ public enum MinHash {
     }
 }
 
+/// Bit mixing shared by the fingerprints.
 enum Hashing {
     /// The SplitMix64 finalizer: spreads every input bit over every output bit, which SimHash needs.
     static func mix(_ value: UInt64) -> UInt64 {

@@ -123,7 +123,7 @@ final class EasyTransfer {
 
     private func check(_ code: CURLcode, _ operation: String) throws(FetchError) {
         guard code == CURLE_OK else {
-            throw FetchError.curl(operation: "curl_easy_setopt \(operation)", code: Int(code.rawValue),
+            throw FetchError.curl(operation: "curl_easy_setopt \(operation) for \(url)", code: Int(code.rawValue),
                                   message: String(cString: curl_easy_strerror(code)))
         }
     }

@@ -34,6 +34,7 @@ struct URLParts: Sendable, Equatable {
     }
 }
 
+/// libcurl's reason for refusing a URL; the caller names the URL in the failure it records.
 struct URLPartsError: Error {
     var reason: String
 }

@@ -78,9 +78,3 @@ enum URLSyntax {
         return result
     }
 }
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
-}

@@ -87,10 +87,9 @@ enum TitleChoice {
             hadHierarchical = separatorPositions.contains { hierarchical.contains(characters[$0]) }
             current = String(characters[..<last])
             if wordCount(current) < 3 { current = String(characters[(first + 1)...]) }
-        } else if let colon = original.range(of: ": ") {
+        } else if let colon = original.range(of: ": "), let lastColon = original.range(of: ":", options: .backwards) {
             if !headings.contains(original) {
-                let afterLast = original[original.index(after: original.range(of: ":", options: .backwards)!.lowerBound)...]
-                current = String(afterLast)
+                current = String(original[original.index(after: lastColon.lowerBound)...])
                 if wordCount(current) < 3 {
                     current = String(original[colon.upperBound...])
                 } else if wordCount(String(original[..<colon.lowerBound])) > 5 {

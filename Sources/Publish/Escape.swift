@@ -201,9 +201,3 @@ public enum Escape {
 
     private static let urlPunctuation: Set<UInt8> = Set("-._~:/?#[]@!$&*+,;=%".utf8)
 }
-
-extension String {
-    func leftPadded(to width: Int, with pad: Character = "0") -> String {
-        count >= width ? self : String(repeating: pad, count: width - count) + self
-    }
-}

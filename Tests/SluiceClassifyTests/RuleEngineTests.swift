@@ -192,6 +192,23 @@ import Testing
         }
     }
 
+    @Test func outOfRangeScoreSettingIsNamedWithItsValue() {
+        var negative = engine.rules
+        negative.minCategoryScore = -1
+        #expect {
+            try RuleEngine(rules: negative, file: "test.json")
+        } throws: { error in
+            (error as? ConfigurationError)?.description == "test.json: min_category_score: must not be negative, not -1.0"
+        }
+        var zeroScale = engine.rules
+        zeroScale.confidenceScale = 0
+        #expect {
+            try RuleEngine(rules: zeroScale, file: "test.json")
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "confidence_scale"
+        }
+    }
+
     @Test func shippedRulesCoverEveryCategoryAndFamily() {
         #expect(engine.rules.categories.map(\.id) == ["ecommerce", "affiliate", "content", "short_video_live", "ai_tools",
                                                      "freelance", "private_domain", "local_services", "courses", "other"])

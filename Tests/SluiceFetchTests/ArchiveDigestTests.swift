@@ -5,6 +5,15 @@ import SluiceCore
 
 /// Our SHA-1 against the FIPS 180-4 examples, and our WARC digests against warcio's checker.
 @Suite struct ArchiveDigestTests {
+    @Test func chunkSizesDecodeAndAHugeOneIsTruncationNotOverflow() throws {
+        let body = try ReplayArchive.dechunked(Data("5\r\nhello\r\n0\r\n\r\n".utf8))
+        #expect(String(decoding: body, as: UTF8.self) == "hello")
+        let huge = try #require(throws: BodyCodingFailure.self) {
+            try ReplayArchive.dechunked(Data("7FFFFFFFFFFFFFFF\r\nhello\r\n".utf8))
+        }
+        #expect(huge.reason == "chunk is truncated" && huge.offset == 18)
+    }
+
     @Test func sha1MatchesTheStandardExamples() {
         let hex = { (data: Data) in SHA1.digest(data).map { String(format: "%02x", $0) }.joined() }
         #expect(hex(Data()) == "da39a3ee5e6b4b0d3255bfef95601890afd80709")

@@ -109,6 +109,15 @@ func writeArchive(_ path: String, gzip: Bool, captures: [Capture]) throws {
         #expect(length.reason.contains("Content-Length"))
     }
 
+    @Test func hugeContentLengthIsTruncationNotOverflow() throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.path("huge.warc")
+        try Data("WARC/1.1\r\nWARC-Type: response\r\nContent-Length: \(Int.max)\r\n\r\nbody".utf8)
+            .write(to: URL(fileURLWithPath: path))
+        let error = try #require(throws: ArchiveError.self) { try WARCReader(path: path).records() }
+        #expect(error.reason.contains("Content-Length \(Int.max) runs past the end of the file (4 bytes left)"))
+    }
+
     @Test func damagedAndCutGzipAreReported() throws {
         let scratch = try ScratchDirectory()
         let path = scratch.path("g.warc.gz")

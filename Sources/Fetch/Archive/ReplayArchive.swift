@@ -131,7 +131,7 @@ public struct ReplayArchive: Sendable {
             }
             if size == 0 { return output }
             let start = lineEnd + 2
-            guard start + size <= bytes.count else { throw BodyCodingFailure(offset: start, reason: "chunk is truncated") }
+            guard size <= bytes.count - start else { throw BodyCodingFailure(offset: start, reason: "chunk is truncated") }
             output.append(contentsOf: bytes[start..<start + size])
             offset = start + size + 2
         }

@@ -67,7 +67,7 @@ public struct WARCReader: Sendable {
         }
         guard let type = field("WARC-Type") else { throw failure("bad header: missing WARC-Type") }
         let blockStart = headEnd + 4
-        guard blockStart + length <= bytes.count else {
+        guard length <= bytes.count - blockStart else {
             throw failure("truncated record: Content-Length \(length) runs past the end of the file "
                           + "(\(bytes.count - blockStart) bytes left)")
         }
