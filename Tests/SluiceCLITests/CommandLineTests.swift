@@ -41,8 +41,14 @@ import SluiceTestSupport
     }
 
     @Test func hostileTextNeverReachesTheTerminalRaw() {
-        let (_, console) = sluice(["review", "show", "x\u{1B}]52;c;ZXZpbA==\u{07}"])
-        #expect(!console.errors.contains("\u{1B}"))
-        #expect(!console.errors.contains("\u{07}"))
+        let hostile = "x\u{1B}]52;c;ZXZpbA==\u{07}"
+        for arguments in [["review", "show", hostile], ["status", hostile], ["status", "--" + hostile],
+                          ["eval", hostile], [hostile]] {
+            let (status, console) = sluice(arguments)
+            #expect(status == 2)
+            #expect(!console.errors.isEmpty)
+            #expect(!(console.errors + console.output).contains("\u{1B}"), "\(arguments)")
+            #expect(!(console.errors + console.output).contains("\u{07}"), "\(arguments)")
+        }
     }
 }
