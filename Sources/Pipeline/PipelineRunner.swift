@@ -102,11 +102,8 @@ public final class PipelineRunner: Sendable {
         spawn("classify", count: stages.classify.workers, group: workers) { [self] in
             while let item = classifyQueue.pop() { classify(item) }
         }
-        let writerDone = DispatchSemaphore(value: 0)
-        DispatchQueue(label: "sluice.writer").async { [self] in
-            writeLoop()
-            writerDone.signal()
-        }
+        let writerDone = DispatchGroup()
+        spawn("writer", count: 1, group: writerDone) { [self] in writeLoop() }
         feed()
         fetcher?.shutdown()
         for queue in [fetchQueue, parseQueue, dedupQueue, classifyQueue] { queue.close() }
@@ -179,9 +176,18 @@ public final class PipelineRunner: Sendable {
 
     // MARK: stages
 
+    /// Each worker gets a thread of its own, not a Dispatch queue: a worker blocks in `pop` or `push` for the
+    /// whole run, and Dispatch serves every queue from one capped pool (255 threads on Linux), so with the
+    /// pipeline file's maximum of 64 workers per stage the writer would wait forever for a thread.
     private func spawn(_ name: String, count: Int, group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
         for index in 0..<count {
-            DispatchQueue(label: "sluice.\(name).\(index)").async(group: group, execute: body)
+            group.enter()
+            let thread = Thread {
+                body()
+                group.leave()
+            }
+            thread.name = "sluice.\(name).\(index)"
+            thread.start()
         }
     }
 
