@@ -44,7 +44,7 @@ public final class StopSignal: Sendable {
 /// Moves every pending item through fetch → parse → dedup → classify until none is left.
 ///
 /// One source thread claims items from the store lazily, in batches, never more than the queues can hold;
-/// each stage runs its workers on its own Dispatch queues, connected by `BoundedQueue`s, so a slow stage
+/// each stage runs its workers on threads of their own, connected by `BoundedQueue`s, so a slow stage
 /// blocks the one feeding it. One writer commits the stages' outcomes in batched transactions and only
 /// then hands each item to the next stage, so a stage never works on an item whose previous step is not
 /// stored. Dedup is the exception: its lookup and its keys are one transaction of their own, so two items
@@ -84,6 +84,8 @@ public final class PipelineRunner: Sendable {
         dedupQueue = BoundedQueue(capacity: stages.dedup.queueBound)
         classifyQueue = BoundedQueue(capacity: stages.classify.queueBound)
         capacity = stages.fetch.queueBound + stages.parse.queueBound + stages.dedup.queueBound + stages.classify.queueBound
+        // Every item in flight (at most `capacity`) sits in one place at a time, and the writer holds one while it
+        // hands it on: the writer's queue never fills, so workers and the fetcher's thread never wait on it.
         writerQueue = BoundedQueue(capacity: capacity + 1)
     }
 
@@ -102,11 +104,8 @@ public final class PipelineRunner: Sendable {
         spawn("classify", count: stages.classify.workers, group: workers) { [self] in
             while let item = classifyQueue.pop() { classify(item) }
         }
-        let writerDone = DispatchSemaphore(value: 0)
-        DispatchQueue(label: "sluice.writer").async { [self] in
-            writeLoop()
-            writerDone.signal()
-        }
+        let writerDone = DispatchGroup()
+        spawn("writer", count: 1, group: writerDone) { [self] in writeLoop() }
         feed()
         fetcher?.shutdown()
         for queue in [fetchQueue, parseQueue, dedupQueue, classifyQueue] { queue.close() }
@@ -179,9 +178,19 @@ public final class PipelineRunner: Sendable {
 
     // MARK: stages
 
+    /// Each worker gets a thread of its own, not a Dispatch queue: a worker blocks in `pop` or `push` for the
+    /// whole run, and Dispatch serves every queue from one capped pool (255 threads on Linux), so with the
+    /// pipeline file's maximum of 64 workers per stage the writer (and the signal handler's queue) would wait
+    /// forever for a thread.
     private func spawn(_ name: String, count: Int, group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
         for index in 0..<count {
-            DispatchQueue(label: "sluice.\(name).\(index)").async(group: group, execute: body)
+            group.enter()
+            let thread = Thread {
+                body()
+                group.leave()
+            }
+            thread.name = "sluice.\(name).\(index)"
+            thread.start()
         }
     }
 

@@ -1,0 +1,209 @@
+import Foundation
+import Synchronization
+import Testing
+import SluiceCore
+import SluiceFetch
+@testable import SluicePipeline
+@testable import SluiceStore
+import SluiceTestSupport
+
+/// The runner under faults and extreme settings: each run must end (a watchdog fails the test instead of
+/// hanging it) and leave every item in the state of its last committed transition, with no lease held.
+@Suite struct PipelineRunnerFaultTests {
+    let directory = TemporaryDirectory("runner-faults")
+
+    func definition(queueBound: Int, workers: Int = 1, allowing port: UInt16) throws -> PipelineDefinition {
+        var definition = try PipelineDefinition.load(path: SharedCorpus.packageRoot.appendingPathComponent("pipelines/default.json").path)
+        for keyPath: WritableKeyPath<StageLayout, StageSettings> in [\.fetch, \.parse, \.dedup, \.classify] {
+            definition.stages[keyPath: keyPath] = StageSettings(workers: workers, queueBound: queueBound)
+        }
+        definition.store.claimBatch = 3
+        definition.fetch.allowHosts = ["127.0.0.1:\(port)"]
+        definition.fetch.respectRobots = false
+        definition.fetch.perHostConcurrency = 8
+        definition.fetch.perHostDelayMilliseconds = 0
+        return definition
+    }
+
+    /// `repeats` copies of a page's text make it slower to parse without making it like another page.
+    func server(pages: Int, repeats: Int = 1) throws -> TestHTTPServer {
+        var routes: [String: TestHTTPReply] = [:]
+        for index in 0..<pages {
+            let html = "<html><head><title>副业笔记 \(index)</title></head><body><article>"
+                + String(repeating: "<p>\(DistinctPages.text(index))</p>", count: repeats) + "</article></body></html>"
+            routes["/p/\(index)"] = try TestHTTPReply.html(html)
+        }
+        return try TestHTTPServer(routes: routes)
+    }
+
+    func submit(_ urls: [String], store: Store) throws {
+        for (index, url) in urls.enumerated() {
+            _ = try store.submit(Submission(volunteer: "v\(index % 3)", url: url, note: nil, source: "test"))
+        }
+    }
+
+    func pages(_ count: Int, on server: TestHTTPServer) -> [String] {
+        (0..<count).map { "\(server.baseURL)/p/\($0)" }
+    }
+
+    /// Runs on a thread of its own; nil when the run has not ended after `seconds`.
+    func runWatched(_ runner: PipelineRunner, seconds: Double = 60) -> Result<RunSummary, any Error>? {
+        let outcome = Mutex<Result<RunSummary, any Error>?>(nil)
+        let ended = DispatchSemaphore(value: 0)
+        Thread {
+            let result = Result { try runner.run() }
+            outcome.withLock { $0 = result }
+            ended.signal()
+        }.start()
+        guard ended.wait(timeout: .now() + seconds) == .success else { return nil }
+        return outcome.withLock { $0 }
+    }
+
+    /// Every item is in the state its last transition committed (`submitted` when it has none), unleased.
+    func expectEveryItemCommitted(_ path: String, count: Int) throws {
+        let database = try Database(path: path)
+        let rows = try database.query("""
+            SELECT i.id, i.state, i.lease_owner,
+                   (SELECT t.to_state FROM transitions t WHERE t.item_id = i.id ORDER BY t.id DESC LIMIT 1)
+            FROM items i ORDER BY i.id
+            """) { row in
+            (id: row.int(0) ?? 0, state: row.string(1) ?? "", lease: row.string(2), committed: row.string(3) ?? "submitted")
+        }
+        #expect(rows.count == count)
+        for row in rows {
+            #expect(row.state == row.committed, "item #\(row.id) is \(row.state) but its last transition is to \(row.committed)")
+            #expect(row.lease == nil, "item #\(row.id) is still leased to \(row.lease ?? "")")
+        }
+    }
+
+    /// A trigger standing in for a failing disk: SQLite aborts the statement, the store throws `SQLiteError`.
+    func injectFault(_ path: String, on condition: String) throws {
+        try Database(path: path).execute("""
+            CREATE TRIGGER injected_fault BEFORE UPDATE OF state ON items WHEN \(condition)
+            BEGIN SELECT RAISE(ABORT, 'injected fault'); END;
+            """)
+    }
+
+    func removeFault(_ path: String) throws {
+        try Database(path: path).execute("DROP TRIGGER injected_fault")
+    }
+
+    func expectInjectedFault(_ result: Result<RunSummary, any Error>?) {
+        guard let result else {
+            Issue.record("the run did not end within the watchdog's time")
+            return
+        }
+        guard case .failure(let error) = result else {
+            Issue.record("the run should have failed with the injected store error")
+            return
+        }
+        #expect("\(error)".contains("injected fault"))
+    }
+
+    func finishRemaining(_ engines: StageEngines, store: Store, expectReview count: Int) throws {
+        let result = runWatched(PipelineRunner(engines: engines, store: store, source: .network, owner: "rerun", stop: StopSignal()))
+        let summary = try #require(try result?.get())
+        #expect(summary.leftPending == 0)
+        #expect(try store.status().states["pending_review"] == count)
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    /// `parsed` and `pending_review` are committed by the writer, `deduplicated` by a dedup worker's own
+    /// transaction: the fault hits item 5 as it enters that state.
+    @Test(arguments: ["parsed", "deduplicated", "pending_review"])
+    func aStoreErrorMidRunEndsTheRunAndTheNextRunFinishes(state: String) throws {
+        let server = try server(pages: 12)
+        defer { server.stop() }
+        let path = directory.path("\(state).db")
+        let store = try Store(path: path)
+        try submit(pages(12, on: server), store: store)
+        try injectFault(path, on: "NEW.state = '\(state)' AND NEW.id = 5")
+        let engines = try StageEngines(definition: try definition(queueBound: 1, workers: 2, allowing: server.port), model: nil)
+        expectInjectedFault(runWatched(PipelineRunner(engines: engines, store: store, source: .network, owner: "t", stop: StopSignal())))
+        try expectEveryItemCommitted(path, count: 12)
+        try removeFault(path)
+        try finishRemaining(engines, store: store, expectReview: 12)
+    }
+
+    /// One slow parse worker behind a queue of one: committed fetches pile up in the writer, which blocks
+    /// handing the next one to parse. Stop is raised while it waits there.
+    @Test func stopWhileTheWriterIsBlockedOnAFullStageQueue() throws {
+        let server = try server(pages: 16, repeats: 150)
+        defer { server.stop() }
+        let path = directory.path("stop.db")
+        let store = try Store(path: path)
+        try submit(pages(16, on: server), store: store)
+        var settings = try definition(queueBound: 1, allowing: server.port)
+        settings.stages.fetch = StageSettings(workers: 1, queueBound: 16)
+        let engines = try StageEngines(definition: settings, model: nil)
+        let stop = StopSignal()
+        let runner = PipelineRunner(engines: engines, store: store, source: .network, owner: "t", stop: stop)
+        let watcher = DispatchSemaphore(value: 0)
+        let writerBlocked = Atomic<Bool>(false)
+        Thread {
+            let deadline = Date().addingTimeInterval(30)
+            // Fetched and committed but not yet parsed: one in the parse worker, one in its queue, the
+            // rest held by the writer, blocked in `push`.
+            while Date() < deadline,
+                  runner.parseQueue.currentCount < 1 || ((try? store.pendingCounts()[.fetched]) ?? 0) < 4 {
+                Thread.sleep(forTimeInterval: 0.002)
+            }
+            writerBlocked.store(Date() < deadline, ordering: .sequentiallyConsistent)
+            stop.raise()
+            watcher.signal()
+        }.start()
+        let result = runWatched(runner)
+        watcher.wait()
+        let blocked = writerBlocked.load(ordering: .sequentiallyConsistent)
+        #expect(blocked, "committed fetches never piled up in front of parse")
+        let summary = try #require(try result?.get())
+        #expect(summary.interrupted)
+        #expect(summary.leftPending > 0)
+        try expectEveryItemCommitted(path, count: 16)
+        try finishRemaining(engines, store: store, expectReview: 16)
+    }
+
+    @Test func aRunWhoseEveryItemFailsEnds() throws {
+        let closed = try server(pages: 0)
+        let urls = (0..<10).map { "\(closed.baseURL)/gone/\($0)" }
+        closed.stop()
+        let path = directory.path("fail.db")
+        let store = try Store(path: path)
+        try submit(urls, store: store)
+        var settings = try definition(queueBound: 1, workers: 4, allowing: closed.port)
+        settings.fetch.retries = 0
+        let engines = try StageEngines(definition: settings, model: nil)
+        let result = runWatched(PipelineRunner(engines: engines, store: store, source: .network, owner: "t", stop: StopSignal()))
+        let summary = try #require(try result?.get())
+        #expect(summary.transitions["failed"] == 10)
+        #expect(summary.failures.values.reduce(0, +) == 10)
+        #expect(summary.leftPending == 0)
+        #expect(try store.status().states["failed"] == 10)
+        try expectEveryItemCommitted(path, count: 10)
+    }
+
+    /// The most workers a pipeline file allows, behind queues of one: every worker blocks in `pop` at once.
+    @Test func queuesOfOneWithTheMostWorkersMoveEveryItemThrough() throws {
+        let archivePath = directory.path("pages.warc")
+        let writer = try WARCWriter(path: archivePath, gzip: false)
+        let urls = (0..<40).map { "https://pages.example/p/\($0)" }
+        for (index, url) in urls.enumerated() {
+            let html = DistinctPages.html(index)
+            try writer.write(Capture(requestedURL: url, finalURL: url, redirectChain: [url], status: 200,
+                                     headers: [HTTPHeader(name: "Content-Type", value: "text/html; charset=utf-8")],
+                                     contentType: "text/html; charset=utf-8", body: Data(html.utf8), text: nil,
+                                     charset: nil, charsetBasis: nil, problem: nil, attempts: [], fetchedAt: Date()))
+        }
+        try writer.close()
+        let path = directory.path("wide.db")
+        let store = try Store(path: path)
+        try submit(urls, store: store)
+        let engines = try StageEngines(definition: try definition(queueBound: 1, workers: 64, allowing: 1), model: nil)
+        let result = runWatched(PipelineRunner(engines: engines, store: store, source: .replay(try ReplayArchive(path: archivePath)),
+                                               owner: "t", stop: StopSignal()))
+        let summary = try #require(try result?.get())
+        #expect(summary.queuedForReview == 40)
+        #expect(summary.leftPending == 0)
+        try expectEveryItemCommitted(path, count: 40)
+    }
+}
