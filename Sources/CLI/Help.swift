@@ -83,8 +83,8 @@ enum Help {
         usage: sluice run [--pipeline FILE] [--replay FILE.warc[.gz]] [--allow-host HOST[:PORT]]... [--json]
 
         Moves every pending item through fetch → parse → dedup → classify until none is left, then
-        prints a summary. Stages run as Dispatch workers joined by bounded queues (sizes and worker
-        counts from the pipeline file). Ctrl-C stops taking work, finishes what is in flight and
+        prints a summary. Each stage's workers (one thread each, joined by Dispatch groups) are
+        connected by bounded queues (sizes and worker counts from the pipeline file). Ctrl-C stops taking work, finishes what is in flight and
         exits; the next run continues where this one stopped (a second Ctrl-C exits at once, and
         nothing is lost either way: an item keeps its last committed state).
 
