@@ -110,6 +110,7 @@ enum Help {
                sluice review reject ID... --as MODERATOR --reason R [--text T] [--version V]
                sluice review approve|reject --as MODERATOR SELECTION [--yes] [reason options]
                sluice review log [--as MODERATOR] [--since YYYY-MM-DD] [--json]
+               sluice review unlink ID --as MODERATOR   (split a wrong duplicate cluster; see sluice unlink --help)
                sluice review --as MODERATOR [--lines] [--json]
 
         list     the review queue (pending_review, highest priority first) or any state; --json
@@ -179,6 +180,7 @@ enum Help {
 
     static let unlink = """
         usage: sluice unlink ID --as MODERATOR [--json]
+               (also: sluice review unlink ID --as MODERATOR)
 
         Splits a wrong cluster: item ID (a duplicate) leaves the cluster it was merged into and
         becomes its own item. A duplicate goes back to deduplicated, so the next sluice run

@@ -13,6 +13,7 @@ enum ReviewCommands {
         case "approve": return try decide(&arguments, context, approving: true)
         case "reject": return try decide(&arguments, context, approving: false)
         case "log": return try log(&arguments, context)
+        case "unlink": return try DedupCommands.unlink(&arguments, context)
         case nil: return try interactive(&arguments, context)
         case let other?: throw UsageError("review: unknown subcommand \"\(TerminalSafe.text(other))\" (see sluice review --help)")
         }

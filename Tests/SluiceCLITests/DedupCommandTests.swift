@@ -123,7 +123,7 @@ import SluiceTestSupport
         world.sluice(["unlink", "\(second)"], expect: 2)
         let refused = world.sluice(["unlink", "\(first)", "--as", "版主A"], expect: 1)
         #expect(refused.errors.contains("item #\(first) (pending_review) is not linked to a cluster"))
-        let outcome = try #require(try world.json(["unlink", "\(second)", "--as", "版主A"]) as? [String: Any])
+        let outcome = try #require(try world.json(["review", "unlink", "\(second)", "--as", "版主A"]) as? [String: Any])
         #expect((outcome["root"] as? NSNumber)?.int64Value == first)
         #expect(outcome["state"] as? String == "deduplicated")
 
