@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceMeasure
 
 /// `sluice eval charset`: the charset measurement on the real-page corpus, from the command line.
 enum CharsetCommands {

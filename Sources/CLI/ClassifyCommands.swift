@@ -1,6 +1,7 @@
 import Foundation
 import SluiceClassify
 import SluiceCore
+import SluiceMeasure
 import SluicePipeline
 import SluiceStore
 

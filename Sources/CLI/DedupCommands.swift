@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceMeasure
 import SluiceDedup
 import SluicePipeline
 import SluiceStore

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceFetch
+import SluiceMeasure
 import SluicePipeline
 
 /// `sluice bench fetch`: the fetcher's throughput and peak memory over a list of URLs.

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceMeasure
 import SluiceFetch
 import SluiceParse
 import SluicePipeline

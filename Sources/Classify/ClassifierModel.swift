@@ -60,7 +60,7 @@ public struct ClassifierModel: Sendable, Codable {
                                          classes: [String], options: ClassifyOptions) -> [Double] {
         let folds = min(options.crossValidationFolds, examples.count)
         guard folds >= 2 else { return Array(repeating: 0.5, count: classes.count) }
-        let assignment = ClassifierEvaluation.foldAssignment(examples, folds: folds)
+        let assignment = Folds.assign(examples, folds: folds)
         var predicted = Array(repeating: 0, count: classes.count)
         var correct = Array(repeating: 0, count: classes.count)
         for fold in 0..<folds {

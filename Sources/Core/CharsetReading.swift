@@ -1,7 +1,7 @@
 import Foundation
 
 /// One way of reading a body: the charset tried, the text it gave, and how believable that text is.
-struct CharsetReading {
+package struct CharsetReading {
     let charset: String
     let text: String
     let invalidSequences: Int
@@ -18,7 +18,7 @@ struct CharsetReading {
     }
 
     /// The decoding alone, without judging it.
-    static func decodeOnly(_ bytes: Data, charset: String) -> (charset: String, text: String, invalidSequences: Int) {
+    package static func decodeOnly(_ bytes: Data, charset: String) -> (charset: String, text: String, invalidSequences: Int) {
         let encoding = CharsetLabels.byName[charset] ?? CharsetLabels.byName["windows-1252"]
         let name = encoding?.name ?? "windows-1252"
         if name == "utf-8" {

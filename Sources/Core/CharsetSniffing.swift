@@ -2,10 +2,10 @@ import Foundation
 
 /// Reading a charset out of the bytes and the headers: byte order marks, the `charset` parameter of a
 /// Content-Type value, and the HTML/XML declaration prescan.
-enum CharsetSniffing {
+package enum CharsetSniffing {
     /// The encoding a byte order mark names and the mark's length. UTF-32 is checked before UTF-16
     /// because `FF FE 00 00` starts with the UTF-16LE mark.
-    static func byteOrderMark(_ bytes: Data) -> (name: String, length: Int)? {
+    package static func byteOrderMark(_ bytes: Data) -> (name: String, length: Int)? {
         let head = [UInt8](bytes.prefix(4))
         if head.starts(with: [0xEF, 0xBB, 0xBF]) { return ("utf-8", 3) }
         if head.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return ("utf-32be", 4) }

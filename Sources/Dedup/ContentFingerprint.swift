@@ -172,9 +172,9 @@ public enum MinHash {
 }
 
 /// Bit mixing shared by the fingerprints.
-enum Hashing {
+package enum Hashing {
     /// The SplitMix64 finalizer: spreads every input bit over every output bit, which SimHash needs.
-    static func mix(_ value: UInt64) -> UInt64 {
+    package static func mix(_ value: UInt64) -> UInt64 {
         var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
@@ -190,7 +190,7 @@ enum Hashing {
 
 /// Shingles of normalized text: every CJK character and every other word is a token; CJK-dominated text is
 /// shingled in runs of `cjkSize` tokens, other text in runs of `wordSize` tokens.
-enum Shingles {
+package enum Shingles {
     static func tokens(of normalized: String) -> (hashes: [UInt64], cjkCount: Int) {
         var hashes: [UInt64] = []
         var cjkCount = 0
@@ -216,7 +216,7 @@ enum Shingles {
         return (hashes, cjkCount)
     }
 
-    static func hashes(of normalized: String, cjkSize: Int, wordSize: Int) -> [UInt64] {
+    package static func hashes(of normalized: String, cjkSize: Int, wordSize: Int) -> [UInt64] {
         let (tokens, cjkCount) = tokens(of: normalized)
         let size = min(cjkCount * 2 >= tokens.count ? cjkSize : wordSize, max(tokens.count, 1))
         guard !tokens.isEmpty else { return [] }

@@ -40,7 +40,7 @@ public final class FingerprintIndex {
     }
 
     /// The candidates and how many stored fingerprints were compared to find them.
-    func lookup(_ fingerprint: UInt64, maxDistance: Int) -> (found: [(id: Int64, distance: Int)], compared: Int) {
+    package func lookup(_ fingerprint: UInt64, maxDistance: Int) -> (found: [(id: Int64, distance: Int)], compared: Int) {
         guard maxDistance <= self.maxDistance else {
             return (linearScan(near: fingerprint, maxDistance: maxDistance), fingerprints.count)
         }

@@ -52,7 +52,7 @@ public final class MinHashIndex {
     }
 
     /// The candidates and how many stored sketches were compared to find them.
-    func lookup(_ sketch: [UInt32], minSimilarity: Double) -> (found: [(id: Int64, similarity: Double)], compared: Int) {
+    package func lookup(_ sketch: [UInt32], minSimilarity: Double) -> (found: [(id: Int64, similarity: Double)], compared: Int) {
         guard sketch.count == bands * rows else { return ([], 0) }
         if pending[0].count > Self.lookupPendingLimit { mergePending() }
         let query = sketch.map { UInt16(truncatingIfNeeded: $0) }

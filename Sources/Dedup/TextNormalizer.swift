@@ -25,7 +25,7 @@ public enum TextNormalizer {
     }
 
     /// Scripts written without spaces between words; their shingles are runs of characters.
-    static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x3040...0x30FF, 0x3100...0x312F, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF,
              0xF900...0xFAFF, 0x0E00...0x0E7F, 0x20000...0x2FFFF:

@@ -145,7 +145,7 @@ public struct URLCanonicalizer: Sendable {
 
     /// The registrable part of a key's host, roughly: the last two labels, or three under a two-letter
     /// country code with a generic second level (`sina.com.cn`, `bbc.co.uk`).
-    static func site(of key: String) -> String {
+    package static func site(of key: String) -> String {
         guard let host = URLComponents(string: key)?.host else { return key }
         let labels = host.split(separator: ".")
         guard labels.count > 2, let topLevel = labels.last else { return host }

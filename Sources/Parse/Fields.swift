@@ -247,9 +247,9 @@ enum ArticleEdges {
 }
 
 /// Dates as pages write them: ISO 8601, `2024/3/5`, `2024.03.05`, `2024年3月5日`.
-enum PublishedDate {
+package enum PublishedDate {
     /// The first plausible date in `text` as `yyyy-MM-dd`.
-    static func normalize(_ text: String) -> String? {
+    package static func normalize(_ text: String) -> String? {
         let scalars = Array(text.unicodeScalars.prefix(4_000))
         var index = 0
         while index + 7 < scalars.count {

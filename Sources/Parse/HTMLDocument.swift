@@ -4,7 +4,7 @@ internal import CLibXML2
 ///
 /// Not thread-safe and not `Sendable`: a libxml2 tree belongs to the thread that parsed it. Callers read the
 /// tree through `DocumentTree`, a Swift copy built in one iterative walk, so no libxml2 pointer leaves this type.
-final class HTMLDocument {
+package final class HTMLDocument {
     private let document: htmlDocPtr
     /// libxml2 stopped early (nesting deeper than 256, a text node over 10 MB, or memory) and silently
     /// dropped the rest of the page.
@@ -24,7 +24,7 @@ final class HTMLDocument {
     }()
 
     /// Parses `html`; throws `ParseFailure` when libxml2 produces no document at all.
-    init(html: String, url: String?) throws(ParseFailure) {
+    package init(html: String, url: String?) throws(ParseFailure) {
         _ = Self.initialized
         // HTML_PARSE_NOERROR silences the parser's own reports, but encoding and I/O errors still go to the
         // thread's generic handler, which prints to stderr. A structured handler takes precedence over it
@@ -143,11 +143,11 @@ private struct NameCache {
 }
 
 /// Why libxml2 gave no document for a page.
-enum ParseFailure: Error, CustomStringConvertible {
+package enum ParseFailure: Error, CustomStringConvertible {
     case noMemory
     case noDocument(bytes: Int)
 
-    var description: String {
+    package var description: String {
         switch self {
         case .noMemory: "libxml2 could not allocate a parser context"
         case .noDocument(let bytes): "libxml2 produced no document from \(bytes) bytes"

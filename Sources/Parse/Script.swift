@@ -2,7 +2,7 @@ import SluiceCore
 
 /// Character classes the extractor needs: CJK text has no spaces, so lengths count characters and
 /// Chinese punctuation marks sentences.
-enum Script {
+package enum Script {
     static func isHan(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0xF900...0xFAFF, 0x20000...0x2FA1F: true
@@ -53,7 +53,7 @@ enum Script {
     }
 
     /// Tokens for overlap scoring: each CJK character is a token, other scripts split into lower-cased words.
-    static func tokens(_ text: String) -> [String] {
+    package static func tokens(_ text: String) -> [String] {
         var tokens: [String] = []
         var word = String.UnicodeScalarView()
         func flush() {

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceClassify
+@testable import SluiceMeasure
 import SluiceTestSupport
 import Testing
 

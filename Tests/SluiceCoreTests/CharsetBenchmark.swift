@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import SluiceCore
+@testable import SluiceMeasure
 import SluiceTestSupport
+import Testing
 
 /// Prints the charset figures over every corpus page; runs only when asked, in release:
 /// `SLUICE_BENCH=1 swift test -c release --filter CharsetBenchmark`.

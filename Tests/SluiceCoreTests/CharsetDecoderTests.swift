@@ -1,7 +1,8 @@
 import Foundation
-import Testing
 import SluiceCore
+@testable import SluiceMeasure
 import SluiceTestSupport
+import Testing
 
 /// "闲鱼副业月入三千，淘宝客教程分享：每天花两个小时，在家就能做的兼职项目。" as GBK bytes.
 private let gbkSentence: [UInt8] = [

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceDedup
+@testable import SluiceMeasure
 import SluiceTestSupport
 import Testing
 

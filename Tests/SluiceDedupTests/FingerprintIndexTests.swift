@@ -1,4 +1,5 @@
 import SluiceDedup
+@testable import SluiceMeasure
 import Testing
 
 @Suite struct FingerprintIndexTests {

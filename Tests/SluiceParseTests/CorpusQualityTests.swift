@@ -1,4 +1,5 @@
 import Foundation
+@testable import SluiceMeasure
 import SluiceParse
 import SluiceTestSupport
 import Testing

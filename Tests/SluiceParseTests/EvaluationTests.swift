@@ -1,4 +1,5 @@
 import Foundation
+@testable import SluiceMeasure
 @testable import SluiceParse
 import Testing
 

@@ -1,8 +1,9 @@
 import Foundation
-import Synchronization
 import SluiceCore
+@testable import SluiceMeasure
 @testable import SluiceParse
 import SluiceTestSupport
+import Synchronization
 import Testing
 
 /// Real pages from `../shared/corpus`, each compared with its ground truth.

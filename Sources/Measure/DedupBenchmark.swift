@@ -1,4 +1,9 @@
 import Foundation
+import SluiceClassify
+import SluiceCore
+import SluiceDedup
+import SluiceFetch
+import SluiceParse
 
 /// Figures for one index from one benchmark run; its speed is compared with a linear scan over the same
 /// entries, measured in the same run.

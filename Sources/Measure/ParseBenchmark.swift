@@ -1,3 +1,10 @@
+import Foundation
+import SluiceClassify
+import SluiceCore
+import SluiceDedup
+import SluiceFetch
+import SluiceParse
+
 public import Foundation
 
 /// Speed of parsing plus full extraction over a corpus, beside libxml2 parsing alone measured in the same

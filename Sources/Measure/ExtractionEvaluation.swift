@@ -1,5 +1,11 @@
-public import Foundation
+import Foundation
+import SluiceClassify
 import SluiceCore
+import SluiceDedup
+import SluiceFetch
+import SluiceParse
+
+public import Foundation
 
 /// Extraction quality on a corpus in the `../shared/corpus` layout (`<set>/<id>.html` beside `<set>/<id>.json`
 /// ground truth). Synthetic pages and non-HTML formats are left out; each page is scored only on the

@@ -1,5 +1,9 @@
 import Foundation
+import SluiceClassify
 import SluiceCore
+import SluiceDedup
+import SluiceFetch
+import SluiceParse
 import Synchronization
 
 /// What one benchmark run measured.

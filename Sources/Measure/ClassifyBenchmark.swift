@@ -1,4 +1,9 @@
 import Foundation
+import SluiceClassify
+import SluiceCore
+import SluiceDedup
+import SluiceFetch
+import SluiceParse
 
 /// Throughput of one way of classifying the benchmark items.
 public struct BenchmarkPhase: Codable, Sendable, Equatable {

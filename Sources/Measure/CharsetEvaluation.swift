@@ -1,4 +1,9 @@
 import Foundation
+import SluiceClassify
+import SluiceCore
+import SluiceDedup
+import SluiceFetch
+import SluiceParse
 
 /// The charset measurement on the shared corpus: per set, how many pages got the right charset and how many
 /// still show mojibake after decoding, plus decoding speed against plain iconv with the known charset.
@@ -196,11 +201,5 @@ public enum CharsetEvaluation {
             }
             return run.unicodeScalars.count >= 4 ? run : nil
         }
-    }
-}
-
-extension Duration {
-    fileprivate var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

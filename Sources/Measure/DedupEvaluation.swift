@@ -1,4 +1,9 @@
 import Foundation
+import SluiceClassify
+import SluiceCore
+import SluiceDedup
+import SluiceFetch
+import SluiceParse
 
 /// Precision and recall of one kind of duplicate detection, counted the way the pipeline decides: items
 /// arrive in a seeded shuffled order and each is matched against the items before it.
@@ -121,7 +126,7 @@ public enum DedupEvaluation {
     /// explain the scores but do not change them.
     public static func run(corpus: URL, canonicalizer: URLCanonicalizer, options: DedupOptions,
                            pairFigures includePairs: Bool = true) throws -> DedupReport {
-        let pages = try CorpusPage.load(from: corpus, minimumBodyLength: options.minTextLength)
+        let pages = try DedupCorpusPage.load(from: corpus, minimumBodyLength: options.minTextLength)
         guard !pages.isEmpty else {
             throw DedupError.unreadableCorpus(corpus.path, "no page JSON with a body of \(options.minTextLength) characters or more "
                                               + "in its set folders (SET/ID.json)")
@@ -154,7 +159,7 @@ public enum DedupEvaluation {
         var redirectChain: [String] = []
     }
 
-    static func urlVariants(of pages: [CorpusPage]) -> [URLItem] {
+    static func urlVariants(of pages: [DedupCorpusPage]) -> [URLItem] {
         var items: [URLItem] = []
         let shortHosts = ["https://t.cn/", "https://b23.tv/", "https://xhslink.com/a/", "https://v.douyin.com/"]
         for (number, page) in pages.enumerated() {
@@ -205,7 +210,7 @@ public enum DedupEvaluation {
 
     static let variantKinds = ["reformatted", "other template", "truncated", "changed paragraph"]
 
-    static func contentVariants(of pages: [CorpusPage]) -> [ContentItem] {
+    static func contentVariants(of pages: [DedupCorpusPage]) -> [ContentItem] {
         var items: [ContentItem] = []
         for (number, page) in pages.enumerated() {
             let body = page.body
@@ -302,7 +307,7 @@ public enum DedupEvaluation {
 
     // MARK: Pair figures
 
-    static func pairFigures(_ items: [ContentItem], fingerprints: [ContentFingerprint?], pages: [CorpusPage],
+    static func pairFigures(_ items: [ContentItem], fingerprints: [ContentFingerprint?], pages: [DedupCorpusPage],
                             options: DedupOptions) -> ([VariantFigures], [NegativeFigures]) {
         struct Prepared {
             var item: ContentItem
@@ -382,7 +387,7 @@ public enum DedupEvaluation {
 }
 
 /// One corpus page with ground truth, as the evaluation uses it.
-struct CorpusPage {
+struct DedupCorpusPage {
     var key: String
     var url: String?
     var body: String
@@ -391,7 +396,7 @@ struct CorpusPage {
     var cluster: Int
     var site: String?
 
-    static func load(from directory: URL, minimumBodyLength: Int) throws -> [CorpusPage] {
+    static func load(from directory: URL, minimumBodyLength: Int) throws -> [DedupCorpusPage] {
         let files: [URL]
         do {
             files = try FileManager.default.subpathsOfDirectory(atPath: directory.path)
@@ -400,7 +405,7 @@ struct CorpusPage {
         } catch {
             throw DedupError.unreadableCorpus(directory.path, error.localizedDescription)
         }
-        var pages: [CorpusPage] = []
+        var pages: [DedupCorpusPage] = []
         var related: [String: [String]] = [:]
         for file in files {
             guard let data = FileManager.default.contents(atPath: file.path),
@@ -416,7 +421,7 @@ struct CorpusPage {
             let site = url.flatMap { try? URLCanonicalizer(rules: URLRules(version: "site")).canonicalize($0).value }
                 .map(URLCanonicalizer.site(of:))
             let cjk = body.unicodeScalars.filter(TextNormalizer.isCJK).count * 3 > body.count
-            pages.append(CorpusPage(key: key, url: url, body: body, isCJK: cjk, cluster: pages.count, site: site))
+            pages.append(DedupCorpusPage(key: key, url: url, body: body, isCJK: cjk, cluster: pages.count, site: site))
         }
         let numbers = Dictionary(pages.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
         for (number, page) in pages.enumerated() {
