@@ -22,6 +22,7 @@ enum ClassifyCommands {
         var categories: [String: Int]
         var trainedAt: String
         var modelBytes: Int
+        var modelVersion: String
     }
 
     /// The moderators' decisions in the store as training examples, oldest item first.
@@ -35,15 +36,30 @@ enum ClassifyCommands {
     static func train(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
         let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
         let samplesFile = try arguments.option("--with-samples")
+        let dryRun = arguments.flag("--dry-run")
         let json = arguments.flag("--json")
         try arguments.finish()
-        let options = try PipelineDefinition.load(path: pipeline).classify
+        let definition = try PipelineDefinition.load(path: pipeline)
+        let options = definition.classify
         let store = try context.store()
         let decisions = try storeDecisions(store)
         let samples = try samplesFile.map { try LabeledSample.load(path: $0).map(\.example) } ?? []
         let report: TrainReport
         do {
-            report = try trainAndSave(store: store, decisions: decisions, samples: samples, options: options).report
+            if dryRun {
+                let engine = try RuleEngine.load(path: definition.resolve(definition.rules.classifyRules))
+                let candidate = try ClassifierModel.train(decisions.examples + samples, options: options,
+                                                          rules: options.learnFromRules ? engine : nil)
+                let queue = try store.classifiableItems(states: [.pendingReview]).map { item in
+                    QueuedItem(id: item.id, input: input(item), current: currentClassification(item),
+                               signals: try signals(for: item, store: store, options: options))
+                }
+                let current = storedModel(try store.latestModel(), console: context.console)
+                try context.printReport(ModelDryRun.compare(items: queue, engine: engine, current: current, candidate: candidate,
+                                                            options: options), json: json, snakeCaseKeys: true)
+                return 0
+            }
+            report = try trainAndSave(store: store, decisions: decisions, samples: samples, definition: definition).report
         } catch let error as ClassifyError {
             let hint = samplesFile == nil ? " (decide more items with sluice review, or add --with-samples FILE)" : ""
             context.console.error("train: \(decisions.examples.count) decisions in the store, \(samples.count) samples: \(TerminalSafe.text("\(error)"))\(hint)")
@@ -58,12 +74,14 @@ enum ClassifyCommands {
                 \(report.fromSamples) samples): \(report.approved) approved, \(report.rejected) rejected, \
                 \(report.moderatorCategories) categories set by moderators
                 categories: \(categories)
-                stored at \(report.trainedAt), \(report.modelBytes) bytes
+                stored at \(report.trainedAt) as model \(report.modelVersion), \(report.modelBytes) bytes
                 """)
         }
         return 0
     }
 
+    /// A category a moderator set is taught; one left as the classifier gave it is kept on an approval
+    /// and only guessed on a rejection (the model does not learn categories from those).
     static func storeDecisions(_ store: Store) throws -> StoreDecisions {
         let decided = try store.classifiableItems(states: [.approved, .published, .rejected])
         var examples: [LabeledExample] = []
@@ -71,7 +89,9 @@ enum ClassifyCommands {
         for item in decided {
             let text = input(item).combinedText
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, let category = item.category else { continue }
-            examples.append(LabeledExample(text: text, category: category, approved: item.state != .rejected))
+            let approved = item.state != .rejected
+            let origin: CategoryOrigin = item.categorySource == .moderator ? .taught : approved ? .kept : .guessed
+            examples.append(LabeledExample(text: text, category: category, approved: approved, categoryOrigin: origin))
             if item.categorySource == .moderator { corrections += 1 }
         }
         return StoreDecisions(examples: examples, moderatorCategories: corrections)
@@ -79,9 +99,11 @@ enum ClassifyCommands {
 
     /// Trains on the store's decisions plus any explicitly given samples and keeps the model in the store.
     static func trainAndSave(store: Store, decisions: StoreDecisions, samples: [LabeledExample],
-                             options: ClassifyOptions) throws -> (model: ClassifierModel, report: TrainReport) {
+                             definition: PipelineDefinition) throws -> (model: ClassifierModel, report: TrainReport) {
         let examples = decisions.examples + samples
-        let model = try ClassifierModel.train(examples, options: options)
+        let options = definition.classify
+        let rules = options.learnFromRules ? try RuleEngine.load(path: definition.resolve(definition.rules.classifyRules)) : nil
+        let model = try ClassifierModel.train(examples, options: options, rules: rules)
         let body = try model.serialized()
         let now = Date()
         try store.saveModel(StoredModel(body: body, trainedAt: now, examples: examples.count))
@@ -90,7 +112,7 @@ enum ClassifyCommands {
             examples: examples.count, fromStore: decisions.examples.count, fromSamples: samples.count, approved: approved,
             rejected: examples.count - approved, moderatorCategories: decisions.moderatorCategories,
             categories: Dictionary(examples.map { ($0.category, 1) }, uniquingKeysWith: +),
-            trainedAt: Timestamp.string(now), modelBytes: body.count)
+            trainedAt: Timestamp.string(now), modelBytes: body.count, modelVersion: model.id)
         return (model, report)
     }
 
@@ -98,12 +120,13 @@ enum ClassifyCommands {
     /// since the newest model was trained (or, with no model yet, in all), the model is first retrained
     /// from the store; that the check runs here, at the start of a run, means decisions never wait on
     /// training and every run classifies with a model that has seen them. Notes go to standard error.
-    static func modelForRun(store: Store, options: ClassifyOptions, console: Console) throws -> ClassifierModel? {
+    static func modelForRun(store: Store, definition: PipelineDefinition, console: Console) throws -> ClassifierModel? {
+        let options = definition.classify
         let latest = try store.latestModel()
         let fresh = try store.decisionCount(since: latest?.trainedAt)
         if fresh >= options.retrainAfterDecisions {
             do {
-                let trained = try trainAndSave(store: store, decisions: try storeDecisions(store), samples: [], options: options)
+                let trained = try trainAndSave(store: store, decisions: try storeDecisions(store), samples: [], definition: definition)
                 console.error("note: retrained the classifier on \(trained.report.examples) decisions "
                               + "(\(fresh) new, retrain_after_decisions is \(options.retrainAfterDecisions))")
                 return trained.model
@@ -132,22 +155,65 @@ enum ClassifyCommands {
         let labeled = try arguments.option("--labeled")
         let fromStore = arguments.flag("--from-store")
         let folds = try arguments.integer("--folds")
+        let taskText = try arguments.option("--task")
+        let labelMap = try arguments.options("--label-map")
+        let partText = try arguments.option("--part")
+        let foldsFile = try arguments.option("--write-folds")
+        let assignments = try arguments.options("--set")
         let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
         let json = arguments.flag("--json")
         try arguments.finish()
         if fromStore && labeled != nil { throw UsageError("eval: --labeled and --from-store exclude each other") }
+        let task = try taskText.map { text in
+            guard let task = LabeledTask(rawValue: text) else {
+                throw UsageError("eval: --task is approve, category or both, not \"\(TerminalSafe.text(text))\"")
+            }
+            return task
+        }
+        let parts = ["tune": 0, "report": 1]
+        let part = try partText.map { text in
+            guard let part = parts[text] else { throw UsageError("eval: --part is tune or report, not \"\(TerminalSafe.text(text))\"") }
+            return part
+        }
         let definition = try PipelineDefinition.load(path: pipeline)
+        let options = try definition.classify.overriding(assignments, source: "--set")
         let engine = try RuleEngine.load(path: definition.resolve(definition.rules.classifyRules))
-        let examples = fromStore ? try storeDecisions(context.store()).examples
-            : try LabeledSample.load(path: labeled ?? defaultLabeled).map(\.example)
-        let report = try ClassifierEvaluation.crossValidate(examples, folds: folds ?? definition.classify.crossValidationFolds,
-                                                            engine: engine, options: definition.classify)
+        let set = fromStore ? LabeledFile(examples: try storeDecisions(context.store()).examples, task: task ?? .both, labels: [])
+            : try LabeledFile.load(path: labeled ?? defaultLabeled, task: task, labelMap: try labelMapping(labelMap))
+        let split = EvaluationSplit(set.examples, folds: folds ?? options.crossValidationFolds, part: part)
+        if let foldsFile {
+            try Data(split.lines.utf8).write(to: URL(fileURLWithPath: foldsFile), options: .atomic)
+        }
+        let report = try ClassifierEvaluation.crossValidate(set.examples, task: set.task, split: split, part: partText,
+                                                            engine: engine, options: options)
         try context.printReport(report, json: json, snakeCaseKeys: true)
         return 0
     }
 
+    /// `--label-map FROM=TO` options (each may hold several, comma-separated).
+    static func labelMapping(_ values: [String]) throws -> [String: String] {
+        var map: [String: String] = [:]
+        for pair in values.flatMap({ $0.split(separator: ",") }) {
+            let sides = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard sides.count == 2, !sides[0].isEmpty, !sides[1].isEmpty else {
+                throw UsageError("eval: --label-map takes FROM=TO pairs, not \"\(TerminalSafe.text(String(pair)))\"")
+            }
+            map[sides[0]] = sides[1]
+        }
+        return map
+    }
+
+    /// What the priority of a stored item is computed from, as the classify stage reads it.
+    static func signals(for item: ClassifiableItem, store: Store, options: ClassifyOptions) throws -> VolunteerSignals {
+        let reporter = try store.reporterSignals(itemID: item.id)
+        return VolunteerSignals(approved: reporter.volunteerApproved, decided: reporter.volunteerDecided,
+                                independentReporters: reporter.reporters,
+                                duplicateOfRejected: try store.sharesContentWithRejected(itemID: item.id), options: options)
+    }
+
     static func bench(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
-        let labeled = try arguments.option("--labeled") ?? defaultLabeled
+        let labeledFiles = try arguments.options("--labeled")
+        let trainItems = try arguments.integer("--train-items")
         let fromStore = arguments.flag("--from-store")
         let secondsText = try arguments.option("--seconds")
         let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
@@ -158,9 +224,10 @@ enum ClassifyCommands {
         }
         let definition = try PipelineDefinition.load(path: pipeline)
         let engine = try RuleEngine.load(path: definition.resolve(definition.rules.classifyRules))
-        let samples = try LabeledSample.load(path: labeled).map(\.example)
+        let samples = try (labeledFiles.isEmpty ? [defaultLabeled] : labeledFiles).flatMap { try LabeledFile.load(path: $0).examples }
         var examples = samples
         var model: ClassifierModel?
+        var training: TrainingBenchmark?
         if fromStore {
             let store = try context.store()
             examples = try store.classifiableItems(states: ItemState.allCases).map { item in
@@ -172,9 +239,14 @@ enum ClassifyCommands {
                 return 1
             }
         }
-        let report = ClassifyBenchmark.run(examples: examples, engine: engine,
-                                           model: try model ?? ClassifierModel.train(samples, options: definition.classify),
-                                           seconds: seconds)
+        if model == nil {
+            let trainingSet = trainItems.map { ClassifyBenchmark.synthesize(samples, count: $0) } ?? samples
+            let trained = try ClassifyBenchmark.train(trainingSet, options: definition.classify, engine: engine)
+            model = trained.0
+            training = trained.1
+        }
+        guard let model else { return 1 }
+        let report = ClassifyBenchmark.run(examples: examples, engine: engine, model: model, seconds: seconds, training: training)
         try context.printReport(report, json: json, snakeCaseKeys: true)
         return 0
     }

@@ -25,7 +25,7 @@ enum PipelineCommands {
         definition.fetch.allowHosts += allowHosts
         let store = try context.store()
         try releaseLeasesOfDeadRuns(store)
-        let model = try ClassifyCommands.modelForRun(store: store, options: definition.classify, console: context.console)
+        let model = try ClassifyCommands.modelForRun(store: store, definition: definition, console: context.console)
         let engines = try StageEngines(definition: definition, model: model)
         try DedupCommands.rekeyIfNeeded(store, engines: engines, console: context.console)
         let source: PageSource = try replay.map { .replay(try ReplayArchive(path: $0)) } ?? .network

@@ -60,11 +60,7 @@ enum ReprocessCommands {
             var categoryChanged = Set<Int64>()
             var flagsChanged = Set<Int64>()
             for item in batch {
-                let reporter = try store.reporterSignals(itemID: item.id)
-                let signals = VolunteerSignals(
-                    approved: reporter.volunteerApproved, decided: reporter.volunteerDecided,
-                    independentReporters: reporter.reporters,
-                    duplicateOfRejected: try store.sharesContentWithRejected(itemID: item.id), options: definition.classify)
+                let signals = try ClassifyCommands.signals(for: item, store: store, options: definition.classify)
                 var next = classifier.classify(ClassifyCommands.input(item), signals: signals)
                 if item.categorySource == .moderator, let category = item.category {
                     next.category = category

@@ -69,7 +69,8 @@ extension Store {
             note: row.string(21), submittedAt: Timestamp.date(row.string(22)) ?? Date(timeIntervalSince1970: 0),
             updatedAt: Timestamp.date(row.string(23)) ?? Date(timeIntervalSince1970: 0), reports: [],
             claimedBy: claimLive ? row.string(24) : nil, claimedUntil: claimLive ? claimUntil : nil,
-            decisionReason: row.string(26))
+            decisionReason: row.string(26), categoryBasis: classification?.basis, modelVersion: classification?.modelVersion,
+            uncertain: classification?.uncertain ?? false)
     }
 
     /// The reports of an item's cluster: its own submission first, then those of its duplicates.
