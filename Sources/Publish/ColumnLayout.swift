@@ -94,9 +94,21 @@ enum ColumnWording {
         return noteLabel + "：" + opening + (opening.count < note.count ? "…" : "")
     }
 
-    /// "风险提示：夸大宣传「暴利」「躺赚」；收益承诺「日入过万」", nil without flags. Families keep the
-    /// order of their first flag; a matched text appears once per family.
+    /// "风险提示：夸大宣传「暴利」「躺赚」；收益承诺「日入过万」" for the flags an item promotes, nil without
+    /// any. Families keep the order of their first flag; a matched text appears once per family.
     static func riskNote(_ flags: [RiskFlag]) -> String? {
+        flagList(flags.filter { !$0.warned }).map { "风险提示：" + $0 }
+    }
+
+    /// "⚠ 避坑：本文提醒警惕 拉人头「拉人头」" for the flags an item warns against (a scam warning is intel,
+    /// not hype), nil without any. Every format shows it as a box of its own.
+    static func warningNote(_ flags: [RiskFlag]) -> String? {
+        flagList(flags.filter(\.warned)).map { warningLabel + "：本文提醒警惕 " + $0 }
+    }
+
+    static let warningLabel = "⚠ 避坑"
+
+    private static func flagList(_ flags: [RiskFlag]) -> String? {
         guard !flags.isEmpty else { return nil }
         var families: [String] = []
         var matches: [String: [String]] = [:]
@@ -112,7 +124,7 @@ enum ColumnWording {
         let parts = families.map { family in
             familyName(family) + (matches[family] ?? []).map { "「\($0)」" }.joined()
         }
-        return "风险提示：" + parts.joined(separator: "；")
+        return parts.joined(separator: "；")
     }
 
     static func familyName(_ family: String) -> String {

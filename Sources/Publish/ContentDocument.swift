@@ -19,6 +19,7 @@ enum ContentDocument {
             lines.append("  - family: " + Escape.yamlString(flag.family))
             lines.append("    rule: " + Escape.yamlString(flag.rule))
             lines.append("    matched: " + Escape.yamlString(Escape.line(flag.matched)))
+            if flag.warned { lines.append("    warned: true") }
         }
         lines.append("volunteers:" + (item.volunteers.isEmpty ? " []" : ""))
         lines.append(contentsOf: item.volunteers.map { "  - " + Escape.yamlString(Escape.line($0)) })
@@ -32,7 +33,7 @@ enum ContentDocument {
         lines.append("---")
         var blocks: [String] = []
         if let summary = item.summary, !summary.isEmpty { blocks.append(Escape.markdownParagraphs(summary)) }
-        let notes = [ColumnWording.riskNote(item.flags), ColumnWording.sourceNote(item), ColumnWording.credit(item.volunteers)]
+        let notes = [ColumnWording.warningNote(item.flags), ColumnWording.riskNote(item.flags), ColumnWording.sourceNote(item), ColumnWording.credit(item.volunteers)]
         blocks.append(contentsOf: notes.compactMap { $0.map { "> " + Escape.markdown($0) } })
         if let evidenceText, !evidenceText.isEmpty {
             blocks.append("## 存档证据 Evidence")

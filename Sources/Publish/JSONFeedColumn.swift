@@ -22,7 +22,7 @@ enum JSONFeedColumn {
     }
 
     private static func feedItem(_ item: ColumnItem, layout: ColumnLayout) -> FeedItem {
-        let notes = [ColumnWording.riskNote(item.flags), ColumnWording.sourceNote(item), ColumnWording.credit(item.volunteers)]
+        let notes = [ColumnWording.warningNote(item.flags), ColumnWording.riskNote(item.flags), ColumnWording.sourceNote(item), ColumnWording.credit(item.volunteers)]
         let text = ([ColumnWording.byline(item), item.summary.map(Escape.paragraphs)] + notes)
             .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n\n")
         return FeedItem(
@@ -33,11 +33,12 @@ enum JSONFeedColumn {
             summary: item.summary.map(Escape.paragraphs),
             contentText: Escape.cleaned(text, keepingLines: true),
             datePublished: ColumnWording.timestamp(item.publishedAt),
-            tags: [layout.categoryTitle(item.category)] + (item.isNote ? [ColumnWording.noteLabel] : []) + orderedUnique(item.flags.map { ColumnWording.familyName($0.family) }),
+            tags: [layout.categoryTitle(item.category)] + (item.isNote ? [ColumnWording.noteLabel] : []) + orderedUnique(item.flags.map { ColumnWording.familyName($0.family) })
+                + (item.flags.contains(where: \.warned) ? [ColumnWording.warningLabel] : []),
             authors: item.volunteers.map { Author(name: line($0)) },
             extension: ItemExtension(category: item.category,
                                      flags: item.flags.map {
-                                         RiskFlag(family: $0.family, rule: $0.rule, matched: line($0.matched))
+                                         RiskFlag(family: $0.family, rule: $0.rule, matched: line($0.matched), warned: $0.warned)
                                      },
                                      volunteers: item.volunteers.map(line), site: item.site.map(line),
                                      kind: item.isNote ? "note" : "link",
