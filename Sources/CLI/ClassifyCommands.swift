@@ -166,12 +166,14 @@ enum ClassifyCommands {
         if fromStore && labeled != nil { throw UsageError("eval: --labeled and --from-store exclude each other") }
         let task = try taskText.map { text in
             guard let task = LabeledTask(rawValue: text) else {
+                // zh: eval：--task 取 approve、category 或 both
                 throw UsageError("eval: --task is approve, category or both, not \"\(TerminalSafe.text(text))\"")
             }
             return task
         }
         let parts = ["tune": 0, "report": 1]
         let part = try partText.map { text in
+            // zh: eval：--part 取 tune 或 report
             guard let part = parts[text] else { throw UsageError("eval: --part is tune or report, not \"\(TerminalSafe.text(text))\"") }
             return part
         }
@@ -196,6 +198,7 @@ enum ClassifyCommands {
         for pair in values.flatMap({ $0.split(separator: ",") }) {
             let sides = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard sides.count == 2, !sides[0].isEmpty, !sides[1].isEmpty else {
+                // zh: eval：--label-map 取 原标签=新标签
                 throw UsageError("eval: --label-map takes FROM=TO pairs, not \"\(TerminalSafe.text(String(pair)))\"")
             }
             map[sides[0]] = sides[1]

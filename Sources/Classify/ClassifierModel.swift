@@ -167,19 +167,19 @@ public struct ClassifierModel: Sendable, Codable {
         /// The text's TF-IDF vector followed by the rules' features (what the category model reads).
         var vector: [(column: Int32, value: Float)]
         var category: CategoryPrediction?
-        var categoryScores: [Double]
+        var categoryProbabilities: [Double]
         var pApprove: Double?
     }
 
     func assess(_ text: String, rules: RuleOutcome?) -> Assessment {
         let text = vocabulary.vector(FeatureHasher(settings: features).counts(text))
         let vector = text + ruleFeatures.values(rules, offset: vocabulary.count)
-        var assessment = Assessment(vector: vector, category: nil, categoryScores: [], pApprove: nil)
+        var assessment = Assessment(vector: vector, category: nil, categoryProbabilities: [], pApprove: nil)
         if let categoryPart {
             let prediction = categoryPart.classifier.predict(vector)
             assessment.category = CategoryPrediction(category: categoryPart.classes[prediction.best],
                                                      confidence: prediction.probabilities[prediction.best])
-            assessment.categoryScores = categoryPart.classifier.scores(vector)
+            assessment.categoryProbabilities = prediction.probabilities
         }
         if let approvalPart {
             assessment.pApprove = approvalPart.calibration.probability(approvalPart.classifier.scores(text)[0])
@@ -202,30 +202,21 @@ public struct ClassifierModel: Sendable, Codable {
             let sign = target == 1 ? 1.0 : -1.0
             for contribution in scorers[0].contributions(assessment.vector) { margins[contribution.column] = sign * contribution.weight }
         } else {
-            let scores = assessment.categoryScores
-            let rival = scores.indices.filter { $0 != target }.max { scores[$0] < scores[$1] } ?? target
+            let probabilities = assessment.categoryProbabilities
+            let rival = probabilities.indices.filter { $0 != target }.max { probabilities[$0] < probabilities[$1] } ?? target
             var rivalWeights: [Int32: Double] = [:]
             for contribution in scorers[rival].contributions(assessment.vector) { rivalWeights[contribution.column] = contribution.weight }
             for contribution in scorers[target].contributions(assessment.vector) {
                 margins[contribution.column] = contribution.weight - (rivalWeights[contribution.column] ?? 0)
             }
         }
-        var named = FeatureHasher(settings: features).named(text).compactMap { feature -> (text: String, margin: Double)? in
-            guard let column = vocabulary.column(of: feature.bucket), let margin = margins[Int32(column)], margin > 0 else { return nil }
-            let shown = feature.text.trimmingCharacters(in: .whitespaces)
-            return shown.isEmpty ? nil : (shown, margin)
+        var found = FeatureHasher(settings: features).strongest(text, limit: limit) { bucket in
+            vocabulary.column(of: bucket).flatMap { margins[Int32($0)] }
         }
         for (offset, name) in ruleFeatures.names.enumerated() {
-            if let margin = margins[Int32(vocabulary.count + offset)], margin > 0 { named.append(("rule " + name, margin)) }
+            if let margin = margins[Int32(vocabulary.count + offset)], margin > 0 { found.append(("rule " + name, margin)) }
         }
-        let ranked = named.sorted { $0.margin != $1.margin ? $0.margin > $1.margin : $0.text < $1.text }
-        let long = ranked.filter { $0.text.count > 1 }
-        var shown: [String] = []
-        for feature in (long.isEmpty ? ranked : long) where !shown.contains(feature.text) {
-            shown.append(feature.text)
-            if shown.count == limit { break }
-        }
-        return shown
+        return found.sorted { $0.margin != $1.margin ? $0.margin > $1.margin : $0.text < $1.text }.prefix(limit).map(\.text)
     }
 
     // MARK: bytes

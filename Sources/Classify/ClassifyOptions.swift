@@ -56,7 +56,7 @@ public struct ClassifyOptions: Codable, Sendable, Equatable {
 
     public init(retrainAfterDecisions: Int = 50, learner: Learner = .nbLogistic, categoryLearner: Learner = .ensemble, ngramSizes: [Int] = [1, 2, 3],
                 hashBits: Int = 20, modelMaxCharacters: Int = 1_000, foldDigits: Bool = false, learnFromRules: Bool = true, smoothing: Double = 0.3,
-                regularization: Double = 30, maxIterations: Int = 100, maxFeatures: Int = 300_000,
+                regularization: Double = 30, maxIterations: Int = 50, maxFeatures: Int = 100_000,
                 minDocumentFrequency: Int = 1, calibrationFolds: Int = 3, uncertainBand: [Double] = [0.35, 0.65],
                 taughtCategoriesMinimum: Int = 20, trustPriorApproved: Double = 1, trustPriorRejected: Double = 1,
                 trustWeight: Double = 0.4, reporterWeight: Double = 0.15, duplicateOfRejectedPenalty: Double = 0.6,
@@ -181,6 +181,7 @@ public struct ClassifyOptions: Codable, Sendable, Equatable {
         guard var object = try JSONSerialization.jsonObject(with: encoder.encode(self)) as? [String: Any] else { return self }
         for assignment in assignments {
             guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
+                // zh: 应为 键=值
                 throw ConfigurationError(file: source, key: assignment, reason: "expected key=value")
             }
             let key = String(assignment[..<equals])

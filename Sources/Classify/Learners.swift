@@ -39,7 +39,18 @@ struct LinearScorer: Sendable, Codable, Equatable {
     let bias: Float
 
     func score(_ vector: [(column: Int32, value: Float)]) -> Double {
-        contributions(vector).reduce(Double(bias)) { $0 + $1.weight }
+        var sum = 0.0
+        guard let scale else {
+            for entry in vector { sum += Double(entry.value * weights[Int(entry.column)]) }
+            return Double(bias) + sum
+        }
+        var squares = 0.0
+        for entry in vector {
+            let scaled = Double(entry.value * scale[Int(entry.column)])
+            squares += scaled * scaled
+            sum += scaled * Double(weights[Int(entry.column)])
+        }
+        return Double(bias) + (squares > 0 ? sum / squares.squareRoot() : 0)
     }
 
     /// Each feature's part of the score (the bias left out).
@@ -55,16 +66,18 @@ struct LinearScorer: Sendable, Codable, Equatable {
         case weights, scale, bias
     }
 
+    /// The numbers are rounded to half precision here, as they are stored, so a model predicts the same
+    /// before and after it is saved.
     init(weights: [Float], scale: [Float]?, bias: Float) {
-        self.weights = weights
-        self.scale = scale
+        self.weights = Packed.rounded(weights)
+        self.scale = scale.map(Packed.rounded)
         self.bias = bias
     }
 
     init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        weights = try Packed.floats(container.decode(Data.self, forKey: .weights))
-        scale = try container.decodeIfPresent(Data.self, forKey: .scale).map(Packed.floats)
+        weights = try Packed.halves(container.decode(Data.self, forKey: .weights))
+        scale = try container.decodeIfPresent(Data.self, forKey: .scale).map(Packed.halves)
         bias = try container.decode(Float.self, forKey: .bias)
         if let scale, scale.count != weights.count {
             throw DecodingError.dataCorruptedError(forKey: .scale, in: container, debugDescription: "scale and weights differ in length")
@@ -73,8 +86,8 @@ struct LinearScorer: Sendable, Codable, Equatable {
 
     func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(Packed.data(weights), forKey: .weights)
-        try container.encodeIfPresent(scale.map(Packed.data), forKey: .scale)
+        try container.encode(Packed.halfData(weights), forKey: .weights)
+        try container.encodeIfPresent(scale.map(Packed.halfData), forKey: .scale)
         try container.encode(bias, forKey: .bias)
     }
 }
@@ -115,7 +128,7 @@ struct LinearClassifier: Sendable, Codable, Equatable {
 
     /// The index of the predicted class and the probability of each class.
     func predict(_ vector: [(column: Int32, value: Float)]) -> (best: Int, probabilities: [Double]) {
-        let own = ownPrediction(vector)
+        let own = ownPrediction(ownScores(vector))
         guard !partners.isEmpty else { return own }
         var sum = own.probabilities
         for partner in partners {
@@ -125,8 +138,7 @@ struct LinearClassifier: Sendable, Codable, Equatable {
         return (average.indices.max { average[$0] < average[$1] } ?? 0, average)
     }
 
-    private func ownPrediction(_ vector: [(column: Int32, value: Float)]) -> (best: Int, probabilities: [Double]) {
-        let scores = ownScores(vector)
+    private func ownPrediction(_ scores: [Double]) -> (best: Int, probabilities: [Double]) {
         if scores.count == 1 {
             let positive = PlattScaling.logistic.probability(scores[0])
             return (positive >= 0.5 ? 1 : 0, [1 - positive, positive])

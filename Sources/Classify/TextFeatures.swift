@@ -54,13 +54,26 @@ struct FeatureHasher: Sendable {
         return counts
     }
 
-    /// Each distinct feature's bucket with its text, for explanations.
-    func named(_ text: String) -> [(bucket: UInt32, text: String)] {
-        var seen: [UInt32: String] = [:]
+    /// The text's features with the largest positive `margin`, strongest first, as text, each text once and
+    /// at most `limit`: single characters only while no longer feature has a margin (they weigh in the
+    /// decision but explain little). Texts are made only for the features shown.
+    func strongest(_ text: String, limit: Int, margin: (UInt32) -> Double?) -> [(text: String, margin: Double)] {
+        var seen = Set<UInt32>()
+        var candidates: [(margin: Double, bucket: UInt32, symbols: ArraySlice<UInt32>)] = []
         visit(text) { bucket, symbols in
-            if seen[bucket] == nil { seen[bucket] = String(String.UnicodeScalarView(symbols.compactMap(Unicode.Scalar.init))) }
+            guard seen.insert(bucket).inserted, let margin = margin(bucket), margin > 0 else { return }
+            candidates.append((margin, bucket, symbols))
         }
-        return seen.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
+        let long = candidates.filter { $0.symbols.count > 1 }
+        let ranked = (long.isEmpty ? candidates : long).sorted { $0.margin != $1.margin ? $0.margin > $1.margin : $0.bucket < $1.bucket }
+        var shown: [(text: String, margin: Double)] = []
+        for candidate in ranked {
+            let text = String(String.UnicodeScalarView(candidate.symbols.compactMap(Unicode.Scalar.init)))
+                .trimmingCharacters(in: .whitespaces)
+            if !text.isEmpty, !shown.contains(where: { $0.text == text }) { shown.append((text, candidate.margin)) }
+            if shown.count == limit { break }
+        }
+        return shown
     }
 
     /// Calls `visit` with each feature occurrence's bucket and the symbols it is made of.

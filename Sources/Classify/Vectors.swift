@@ -82,7 +82,7 @@ struct Vocabulary: Sendable, Codable, Equatable {
         }
         let documentCount = Float(documents.count)
         buckets = kept.map(\.bucket)
-        idf = kept.map { log((1 + documentCount) / (1 + Float($0.df))) + 1 }
+        idf = Packed.rounded(kept.map { log((1 + documentCount) / (1 + Float($0.df))) + 1 })
     }
 
     func column(of bucket: UInt32) -> Int? {
@@ -117,7 +117,7 @@ struct Vocabulary: Sendable, Codable, Equatable {
     init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         buckets = try Packed.unsigned(container.decode(Data.self, forKey: .buckets))
-        idf = try Packed.floats(container.decode(Data.self, forKey: .idf))
+        idf = try Packed.halves(container.decode(Data.self, forKey: .idf))
         guard buckets.count == idf.count, zip(buckets, buckets.dropFirst()).allSatisfy({ $0 < $1 }) else {
             throw DecodingError.dataCorruptedError(forKey: .idf, in: container,
                                                    debugDescription: "buckets and idf do not match or are not sorted")
@@ -127,17 +127,30 @@ struct Vocabulary: Sendable, Codable, Equatable {
     func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(Packed.data(buckets), forKey: .buckets)
-        try container.encode(Packed.data(idf), forKey: .idf)
+        try container.encode(Packed.halfData(idf), forKey: .idf)
     }
 }
 
-/// Arrays of numbers as little-endian bytes (base64 in the model's JSON): a tenth of the size of JSON numbers,
-/// and exact.
+/// Arrays of numbers as little-endian bytes (base64 in the model's JSON). Weights and idf are kept at half
+/// precision (three significant digits, ample for sums of a few hundred terms; it halves the model), and
+/// `rounded` applies the same rounding to a model in memory.
 enum Packed {
-    static func data(_ values: [Float]) -> Data {
-        var data = Data(capacity: values.count * 4)
-        for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+    static func rounded(_ values: [Float]) -> [Float] {
+        values.map { Float(Float16($0)) }
+    }
+
+    static func halfData(_ values: [Float]) -> Data {
+        var data = Data(capacity: values.count * 2)
+        for value in values { withUnsafeBytes(of: Float16(value).bitPattern.littleEndian) { data.append(contentsOf: $0) } }
         return data
+    }
+
+    static func halves(_ data: Data) throws -> [Float] {
+        guard data.count % 2 == 0 else { throw ClassifyError.unreadableModel(reason: "a packed array is not a whole number of values") }
+        let bytes = [UInt8](data)
+        return stride(from: 0, to: bytes.count, by: 2).map { offset in
+            Float(Float16(bitPattern: UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8))
+        }
     }
 
     static func data(_ values: [UInt32]) -> Data {
@@ -154,7 +167,4 @@ enum Packed {
         }
     }
 
-    static func floats(_ data: Data) throws -> [Float] {
-        try unsigned(data).map(Float.init(bitPattern:))
-    }
 }
