@@ -5,6 +5,9 @@ enum Help {
 
         usage: sluice COMMAND [options]   (every command takes --help)
 
+        store
+          init                                      create an empty store (intake creates one too)
+          migrate --from STORE --to STORE           copy a whole store (SQLite → PostgreSQL), verified
         intake
           submit URL --by VOLUNTEER [--note TEXT]   one link (or --note alone for note-only intel)
           import FILE... [--by VOLUNTEER]           batches: .jsonl, .csv (header row), .txt
@@ -43,21 +46,33 @@ enum Help {
           eval charset [DIR] [--json]               charset decoding on the real-page corpus (../shared/corpus)
 
         common options
-          --store PATH    the SQLite store (default ./sluice.db, or $SLUICE_STORE)
+          --store STORE   a SQLite file (PATH or sqlite:PATH) or a PostgreSQL store
+                          (postgres://user@host:port/db; the password from the URL, PGPASSWORD or
+                          ~/.pgpass); default ./sluice.db, or $SLUICE_STORE
           --json          machine-readable output where a script would want it
         """
 
+    static let initialize = """
+        usage: sluice init [--store STORE] [--json]
+
+        Creates an empty store at STORE (a SQLite file, or the tables in a PostgreSQL database) at the
+        current schema. A store that exists already is checked and left as it is. Commands that only read
+        (status, review, export, …) never create a store: on a location without one they say so and exit 2.
+        """
+
     static let submit = """
-        usage: sluice submit [URL] --by VOLUNTEER [--note TEXT] [--json]
+        usage: sluice submit [URL] --by VOLUNTEER [--note TEXT] [--refetch] [--json]
 
         Stores one piece of intel for the pipeline. With --note and no URL it is note-only intel.
         The same volunteer sending the same URL and note twice stores it once ("already present").
-        When the link is already known, you are told which item it joins; it is still recorded, as
-        corroboration and credit. Only http(s) links to a real host are accepted.
+        When the link is already known, you are told which item it joins and your report is recorded at
+        once, credited to you, without fetching the page again (--refetch fetches it anyway). Only http(s)
+        links to a public host are accepted.
 
         options
           --by VOLUNTEER    who found it (credited in the column); required
           --note TEXT       what the volunteer says about it
+          --refetch         fetch a link that is already known again (its report is credited either way)
           --pipeline FILE   pipeline file whose URL rules decide "already known" (default pipelines/default.json)
           --json            print {"id","status","known_as","known_state","known_since","source"}
           --store PATH      the store (default ./sluice.db or $SLUICE_STORE)

@@ -25,11 +25,20 @@ public struct RunSummary: Sendable, Encodable, Equatable {
     public var seconds = 0.0
     /// Items still waiting in pipeline states when the run ended (0 unless interrupted).
     public var leftPending = 0
+    /// Times the feeder looked for work and found none (each one store read): what an idle run costs.
+    public var idleWakeups = 0
+    /// Reports of known links whose fetch failed: credited to the known story instead of failing.
+    public var failedFetchesCredited = 0
+    /// Clusters whose root gave way to an earlier report that arrived later (the old root is a duplicate now).
+    public var rerooted = 0
 
     enum CodingKeys: String, CodingKey {
         case transitions, failures, duplicates, interrupted, seconds
         case queuedForReview = "queued_for_review"
         case leftPending = "left_pending"
+        case idleWakeups = "idle_wakeups"
+        case failedFetchesCredited = "failed_fetches_credited"
+        case rerooted
     }
 }
 
@@ -52,10 +61,13 @@ public final class StopSignal: Sendable {
 /// it committed; the next run continues from there.
 public final class PipelineRunner: Sendable {
     let engines: StageEngines
-    let store: any PipelineStore
+    let store: any PipelineStore & DedupIndex
     let source: PageSource
     let owner: String
     let stop: StopSignal
+    let clock: any TimeSource
+    /// Raised when work may have become claimable: an item left the run, or another process said so.
+    let progress = WakeSignal()
 
     let fetchQueue: BoundedQueue<WorkItem>
     let parseQueue: BoundedQueue<WorkItem>
@@ -72,12 +84,14 @@ public final class PipelineRunner: Sendable {
         var next: WorkItem
     }
 
-    public init(engines: StageEngines, store: any PipelineStore, source: PageSource, owner: String, stop: StopSignal) {
+    public init(engines: StageEngines, store: any PipelineStore & DedupIndex, source: PageSource, owner: String,
+                stop: StopSignal, clock: any TimeSource = SystemClock()) {
         self.engines = engines
         self.store = store
         self.source = source
         self.owner = owner
         self.stop = stop
+        self.clock = clock
         let stages = engines.definition.stages
         fetchQueue = BoundedQueue(capacity: stages.fetch.queueBound)
         parseQueue = BoundedQueue(capacity: stages.parse.queueBound)
@@ -106,7 +120,9 @@ public final class PipelineRunner: Sendable {
         }
         let writerDone = DispatchGroup()
         spawn("writer", count: 1, group: writerDone) { [self] in writeLoop() }
+        let listener = try? store.listenForWork { [progress] in progress.raise() }
         feed()
+        listener?.cancel()
         fetcher?.shutdown()
         for queue in [fetchQueue, parseQueue, dedupQueue, classifyQueue] { queue.close() }
         workers.wait()
@@ -125,9 +141,11 @@ public final class PipelineRunner: Sendable {
     // MARK: source
 
     /// Claims work until nothing is pending and nothing is in flight, keeping at most `capacity` items
-    /// in memory.
+    /// in memory. Finding nothing to claim, it waits for an item to leave the run (or a notification from the
+    /// store) with a growing time-out, instead of asking the store again at once.
     private func feed() {
         let settings = engines.definition.store
+        var pause = 0.01
         while !stop.isRaised && fatal.withLock({ $0 == nil }) {
             var claimedAny = false
             for state in ItemState.pipelineStates.reversed() {
@@ -147,9 +165,13 @@ public final class PipelineRunner: Sendable {
                     route(item)
                 }
             }
-            if !claimedAny {
+            if claimedAny {
+                pause = 0.01
+            } else {
                 if inFlight.load(ordering: .sequentiallyConsistent) == 0 { return }
-                Thread.sleep(forTimeInterval: 0.01)
+                summary.withLock { $0.idleWakeups += 1 }
+                progress.wait(seconds: pause)
+                pause = min(pause * 2, 1)
             }
         }
     }
@@ -169,6 +191,7 @@ public final class PipelineRunner: Sendable {
 
     private func finish() {
         inFlight.subtract(1, ordering: .sequentiallyConsistent)
+        progress.raise()
     }
 
     private func fail(_ error: any Error) {
@@ -250,10 +273,15 @@ public final class PipelineRunner: Sendable {
         guard !stop.isRaised else { return finish() }
         let (keys, fingerprint, displayURL) = engines.dedupKeys(for: item)
         do {
-            let verdict = try store.deduplicate(item, keys: keys, canonicalURL: displayURL, owner: owner) { candidates in
+            let outcome = try store.deduplicate(item, keys: keys, canonicalURL: displayURL, owner: owner,
+                                                leaseSeconds: engines.definition.store.leaseSeconds, at: clock.now()) { candidates in
                 engines.verdict(for: fingerprint, among: candidates)
             }
-            if verdict.duplicateOf != nil {
+            if outcome.replacedRoot != nil {
+                summary.withLock { $0.rerooted += 1 }
+                record(.duplicate, problem: nil)
+            }
+            if outcome.state == .duplicate {
                 record(.duplicate, problem: nil)
                 finish()
             } else {
@@ -292,10 +320,15 @@ public final class PipelineRunner: Sendable {
         let batchSize = engines.definition.store.commitBatch
         let leaseSeconds = engines.definition.store.leaseSeconds
         while let first = writerQueue.pop() {
-            let batch = [first] + writerQueue.drainAvailable(max: batchSize - 1)
+            var batch = [first] + writerQueue.drainAvailable(max: batchSize - 1)
+            batch.removeAll { pending in
+                guard isFailedFetchOfLink(pending) else { return false }
+                settleFailedFetch(pending)
+                return true
+            }
             let skipped: [StageOutcome]
             do {
-                skipped = try store.commit(batch.map(\.outcome), owner: owner, leaseSeconds: leaseSeconds)
+                skipped = try store.commit(batch.map(\.outcome), owner: owner, leaseSeconds: leaseSeconds, at: clock.now())
             } catch {
                 fail(error)
                 batch.forEach { _ in finish() }
@@ -318,6 +351,29 @@ public final class PipelineRunner: Sendable {
         }
     }
 
+    private func isFailedFetchOfLink(_ pending: PendingCommit) -> Bool {
+        pending.outcome.stage == .fetch && pending.outcome.to == .failed && pending.next.url != nil
+    }
+
+    /// A link whose fetch failed may still be a report of a story already known under its URL (a second
+    /// submission of a WeChat article deleted since): then it is credited as a duplicate, not lost.
+    private func settleFailedFetch(_ pending: PendingCommit) {
+        defer { finish() }
+        let urlKeys = engines.dedupKeys(for: pending.next).keys.urlKeys
+        do {
+            guard let state = try store.settleFailedFetch(pending.outcome, urlKeys: urlKeys, owner: owner, at: clock.now())
+            else { return }
+            if state == .duplicate {
+                record(.duplicate, problem: nil)
+                summary.withLock { $0.failedFetchesCredited += 1 }
+            } else {
+                record(.failed, problem: pending.outcome.problem)
+            }
+        } catch {
+            fail(error)
+        }
+    }
+
     private func record(_ state: ItemState, problem: Problem?) {
         summary.withLock { summary in
             summary.transitions[state.rawValue, default: 0] += 1
@@ -325,5 +381,31 @@ public final class PipelineRunner: Sendable {
             if state == .duplicate { summary.duplicates += 1 }
             if let problem { summary.failures[problem.code.rawValue, default: 0] += 1 }
         }
+    }
+}
+
+/// A wake-up call between threads that does not get lost: `raise` before `wait` makes the next `wait`
+/// return at once.
+///
+/// `@unchecked Sendable`: `raised` is read and written only while `condition`'s lock is held.
+public final class WakeSignal: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var raised = false
+
+    public init() {}
+
+    public func raise() {
+        condition.lock()
+        raised = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits until raised or `seconds` pass, and lowers the signal.
+    public func wait(seconds: Double) {
+        condition.lock()
+        if !raised { _ = condition.wait(until: Date().addingTimeInterval(seconds)) }
+        raised = false
+        condition.unlock()
     }
 }

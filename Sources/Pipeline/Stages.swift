@@ -76,7 +76,9 @@ public struct StageEngines: Sendable {
             return (StageOutcome(itemID: item.id, from: item.state, to: .parsed, stage: .parse, problem: problem), next)
         }
         do {
-            let page = try extractor.extract(html: capture.text ?? "", baseURL: capture.finalURL)
+            // A capture read back from the store carries its body only: the text is decoded from it again.
+            let text = capture.text ?? CharsetDecoder.decode(capture.body, contentType: capture.contentType).text
+            let page = try extractor.extract(html: text, baseURL: capture.finalURL)
             next.page = page
             return (StageOutcome(itemID: item.id, from: item.state, to: .parsed, stage: .parse, page: page), next)
         } catch {

@@ -1,27 +1,6 @@
 import Foundation
 import SluiceCore
 
-/// What the last conditional GET of an item's source found (`sluice recheck`).
-public enum SourceState: String, Sendable, Codable, Equatable, CaseIterable {
-    /// The page answered 304 or with the same content.
-    case alive
-    /// The page answered with content different from the captured evidence.
-    case changed
-    /// The page is gone (404, 410, a deletion notice such as WeChat's "该内容已被发布者删除").
-    case deleted
-}
-
-/// The state of an item's source and when it was checked.
-public struct SourceStatus: Sendable, Codable, Equatable {
-    public var state: SourceState
-    public var checkedAt: Date
-
-    public init(state: SourceState, checkedAt: Date) {
-        self.state = state
-        self.checkedAt = checkedAt
-    }
-}
-
 /// One published item as the column shows it. All text is untrusted (from volunteers and web pages):
 /// renderers escape it for their medium.
 public struct ColumnItem: Sendable, Codable, Equatable {
@@ -128,6 +107,20 @@ public struct CategoryInfo: Sendable, Codable, Equatable {
         self.id = id
         self.title = title
     }
+
+    /// The column's categories in their fixed order, with their display names.
+    public static let column: [CategoryInfo] = [
+        CategoryInfo(id: "ecommerce", title: "电商 E-commerce"),
+        CategoryInfo(id: "affiliate", title: "淘宝客与返利 Affiliate"),
+        CategoryInfo(id: "content", title: "内容创作 Content creation"),
+        CategoryInfo(id: "short_video_live", title: "短视频与直播 Short video & live"),
+        CategoryInfo(id: "ai_tools", title: "AI 工具 AI tools"),
+        CategoryInfo(id: "freelance", title: "自由职业与接单 Freelancing"),
+        CategoryInfo(id: "private_domain", title: "私域流量 Private-domain traffic"),
+        CategoryInfo(id: "local_services", title: "本地生活 Local services"),
+        CategoryInfo(id: "courses", title: "知识付费 Courses"),
+        CategoryInfo(id: "other", title: "其他 Other"),
+    ]
 }
 
 /// One month's column: everything a renderer needs, so rendering is a pure function of this value.

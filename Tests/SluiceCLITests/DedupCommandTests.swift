@@ -148,7 +148,7 @@ import SluiceTestSupport
         }
         #expect(!sharedKeys.isEmpty)
         #expect(!found.contains(first))
-        #expect(verdict == .unique)
+        #expect(verdict.verdict == .unique)
     }
 
     @Test func itemsKeyedUnderOldRulesAreFoundAfterARuleChange() throws {

@@ -98,7 +98,7 @@ final class PublishWorld: Sendable {
         sluice(["export", "--month", month ?? self.month, "--format", format]).output
     }
 
-    func store() throws -> Store { try Store(path: storePath) }
+    func store() throws -> SQLiteStore { try SQLiteStore(path: storePath) }
 
     func contentFile(_ id: Int64) -> String? {
         try? String(contentsOfFile: content + "/\(month)/\(id).md", encoding: .utf8)

@@ -36,7 +36,7 @@ import SluiceTestSupport
         return try TestHTTPServer(routes: routes)
     }
 
-    func submit(_ urls: [String], store: Store) throws {
+    func submit(_ urls: [String], store: SQLiteStore) throws {
         for (index, url) in urls.enumerated() {
             _ = try store.submit(Submission(volunteer: "v\(index % 3)", url: url, note: nil, source: "test"))
         }
@@ -61,7 +61,7 @@ import SluiceTestSupport
 
     /// Every item is in the state its last transition committed (`submitted` when it has none), unleased.
     func expectEveryItemCommitted(_ path: String, count: Int) throws {
-        let database = try Database(path: path)
+        let database = try SQLiteConnection(path: path, mode: .readWrite)
         let rows = try database.query("""
             SELECT i.id, i.state, i.lease_owner,
                    (SELECT t.to_state FROM transitions t WHERE t.item_id = i.id ORDER BY t.id DESC LIMIT 1)
@@ -78,14 +78,14 @@ import SluiceTestSupport
 
     /// A trigger standing in for a failing disk: SQLite aborts the statement, the store throws `SQLiteError`.
     func injectFault(_ path: String, on condition: String) throws {
-        try Database(path: path).execute("""
+        try SQLiteConnection(path: path, mode: .readWrite).execute("""
             CREATE TRIGGER injected_fault BEFORE UPDATE OF state ON items WHEN \(condition)
             BEGIN SELECT RAISE(ABORT, 'injected fault'); END;
             """)
     }
 
     func removeFault(_ path: String) throws {
-        try Database(path: path).execute("DROP TRIGGER injected_fault")
+        try SQLiteConnection(path: path, mode: .readWrite).execute("DROP TRIGGER injected_fault")
     }
 
     func expectInjectedFault(_ result: Result<RunSummary, any Error>?) {
@@ -100,7 +100,7 @@ import SluiceTestSupport
         #expect("\(error)".contains("injected fault"))
     }
 
-    func finishRemaining(_ engines: StageEngines, store: Store, expectReview count: Int) throws {
+    func finishRemaining(_ engines: StageEngines, store: SQLiteStore, expectReview count: Int) throws {
         let result = runWatched(PipelineRunner(engines: engines, store: store, source: .network, owner: "rerun", stop: StopSignal()))
         let summary = try #require(try result?.get())
         #expect(summary.leftPending == 0)
@@ -115,7 +115,7 @@ import SluiceTestSupport
         let server = try server(pages: 12)
         defer { server.stop() }
         let path = directory.path("\(state).db")
-        let store = try Store(path: path)
+        let store = try SQLiteStore(path: path)
         try submit(pages(12, on: server), store: store)
         try injectFault(path, on: "NEW.state = '\(state)' AND NEW.id = 5")
         let engines = try StageEngines(definition: try definition(queueBound: 1, workers: 2, allowing: server.port), model: nil)
@@ -131,7 +131,7 @@ import SluiceTestSupport
         let server = try server(pages: 16, repeats: 400)
         defer { server.stop() }
         let path = directory.path("stop.db")
-        let store = try Store(path: path)
+        let store = try SQLiteStore(path: path)
         try submit(pages(16, on: server), store: store)
         var settings = try definition(queueBound: 1, allowing: server.port)
         settings.stages.fetch = StageSettings(workers: 1, queueBound: 16)
@@ -169,7 +169,7 @@ import SluiceTestSupport
         let urls = (0..<10).map { "\(closed.baseURL)/gone/\($0)" }
         closed.stop()
         let path = directory.path("fail.db")
-        let store = try Store(path: path)
+        let store = try SQLiteStore(path: path)
         try submit(urls, store: store)
         var settings = try definition(queueBound: 1, workers: 4, allowing: closed.port)
         settings.fetch.retries = 0
@@ -197,7 +197,7 @@ import SluiceTestSupport
         }
         try writer.close()
         let path = directory.path("wide.db")
-        let store = try Store(path: path)
+        let store = try SQLiteStore(path: path)
         try submit(urls, store: store)
         let engines = try StageEngines(definition: try definition(queueBound: 1, workers: 64, allowing: 1), model: nil)
         let result = runWatched(PipelineRunner(engines: engines, store: store, source: .replay(try ReplayArchive(path: archivePath)),

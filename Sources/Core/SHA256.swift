@@ -1,5 +1,4 @@
 import Foundation
-import SluiceCore
 
 /// SHA-256 (FIPS 180-4 §6.2) of frozen evidence, so a member can check that the text kept for an item is
 /// the text captured at approval. Written here because CryptoKit is not available on Linux and the
