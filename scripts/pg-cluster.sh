@@ -3,6 +3,7 @@
 # directory, trust authentication for one role `sluice`, C locale.
 #
 #   scripts/pg-cluster.sh start DIR   starts it; prints the store URL (postgres://sluice@127.0.0.1:PORT/sluice)
+#   scripts/pg-cluster.sh restart DIR restarts it on the same port (the fault tests use it)
 #   scripts/pg-cluster.sh stop DIR    stops it and removes DIR
 #
 # Installs Debian's `postgresql` package when no server binaries are found. As root, the server runs as the
@@ -11,7 +12,17 @@ set -euo pipefail
 
 command="${1:-}"
 dir="${2:-}"
-[[ -n "$command" && -n "$dir" ]] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
+[[ -n "$command" && -n "$dir" ]] || { echo "usage: $0 start|restart|stop DIR" >&2; exit 2; }
+
+# The server outlives this script: it must not inherit any descriptor beyond stdin/out/err (a caller's pipe
+# or a process-exit monitor left open would then never see its end).
+close_inherited_descriptors() {
+    local fd
+    for fd in /proc/$$/fd/*; do
+        fd="${fd##*/}"
+        if [[ "$fd" -gt 2 && "$fd" -ne 255 ]]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+}
 
 find_bin() {
     ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
@@ -20,6 +31,8 @@ find_bin() {
 as_server_user() {
     if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
+
+close_inherited_descriptors
 
 case "$command" in
 start)
@@ -42,13 +55,23 @@ start)
     }
     as_server_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c full_page_writes=off" \
-        start >/dev/null || {
+        start </dev/null >/dev/null 2>&1 || {
         cat "$dir/server.log" >&2
         exit 1
     }
     echo "$port" >"$dir/port"
-    as_server_user "$bin/psql" -h 127.0.0.1 -p "$port" -U sluice -d postgres -q -c "CREATE DATABASE sluice" >/dev/null
+    as_server_user "$bin/psql" -h 127.0.0.1 -p "$port" -U sluice -d postgres -q -c "CREATE DATABASE sluice" </dev/null >/dev/null
     echo "postgres://sluice@127.0.0.1:$port/sluice"
+    ;;
+restart)
+    bin="$(find_bin)"
+    port="$(cat "$dir/port")"
+    as_server_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -m fast \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c full_page_writes=off" \
+        restart </dev/null >/dev/null 2>&1 || {
+        cat "$dir/server.log" >&2
+        exit 1
+    }
     ;;
 stop)
     bin="$(find_bin)"
@@ -58,7 +81,7 @@ stop)
     rm -rf "$dir"
     ;;
 *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|restart|stop DIR" >&2
     exit 2
     ;;
 esac

@@ -54,6 +54,7 @@ public enum Command {
 
     static let commands: [String: Entry] = [
         "init": Entry(help: Help.initialize, run: StoreCommands.initialize),
+        "migrate": Entry(help: Help.migrate, run: StoreCommands.migrate),
         "submit": Entry(help: Help.submit, run: IntakeCommands.submit),
         "import": Entry(help: Help.importFiles, run: IntakeCommands.importFiles),
         "run": Entry(help: Help.run, run: PipelineCommands.run),

@@ -60,6 +60,17 @@ enum Help {
         (status, review, export, …) never create a store: on a location without one they say so and exit 2.
         """
 
+    static let migrate = """
+        usage: sluice migrate --from STORE --to STORE [--json]
+
+        Copies a whole store into another one — typically the SQLite file into a PostgreSQL database
+        (postgres://user@host:port/db) when a community outgrows one machine — and verifies the copy:
+        for every table the rows on each side and a SHA-256 over all their values are printed.
+        The target must hold no items; running it again on a target that already holds exactly the
+        source's rows copies nothing and verifies again, so a migration is never doubled.
+        Exit status 0 when verified, 1 when a table differs, 2 when a store cannot be opened.
+        """
+
     static let submit = """
         usage: sluice submit [URL] --by VOLUNTEER [--note TEXT] [--refetch] [--json]
 

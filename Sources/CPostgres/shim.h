@@ -14,4 +14,14 @@ static inline int sluice_pq_wait_readable(const PGconn *connection, int millisec
     if (ready < 0) return -1;
     return ready > 0 ? 1 : 0;
 }
+/* libpq prints server notices ("schema already exists, skipping") to stderr by default; sluice reports what
+   matters itself, so a connection's notices are dropped. */
+static void sluice_pq_ignore_notice(void *context, const char *message) {
+    (void)context;
+    (void)message;
+}
+
+static inline void sluice_pq_silence_notices(PGconn *connection) {
+    PQsetNoticeProcessor(connection, sluice_pq_ignore_notice, NULL);
+}
 #endif

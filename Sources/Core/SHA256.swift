@@ -3,35 +3,68 @@ import Foundation
 /// SHA-256 (FIPS 180-4 §6.2) of frozen evidence, so a member can check that the text kept for an item is
 /// the text captured at approval. Written here because CryptoKit is not available on Linux and the
 /// project takes no package dependencies.
-public enum SHA256 {
+public struct SHA256: Sendable {
     /// The digest of `data` as 64 lowercase hexadecimal digits.
     public static func hex(_ data: Data) -> String {
-        digest(data).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        var hasher = SHA256()
+        hasher.update(data)
+        return hasher.finalizeHex()
     }
 
     /// The 32-byte digest of `data`.
     public static func digest(_ data: Data) -> [UInt8] {
-        var state = initialHash
-        var schedule = [UInt32](repeating: 0, count: 64)
-        let fullBlocks = data.count / 64
+        var hasher = SHA256()
+        hasher.update(data)
+        return hasher.finalize()
+    }
+
+    private var state = SHA256.initialHash
+    private var schedule = [UInt32](repeating: 0, count: 64)
+    /// Bytes of an unfinished block, waiting for the rest of it.
+    private var pending: [UInt8] = []
+    private var length: UInt64 = 0
+
+    /// A digest fed piece by piece, so data of any size is hashed without holding it whole.
+    public init() {}
+
+    public mutating func update(_ data: Data) {
+        length &+= UInt64(data.count)
         data.withUnsafeBytes { bytes in
-            for block in 0..<fullBlocks {
-                compress(&state, block: UnsafeRawBufferPointer(rebasing: bytes[(block * 64)..<(block * 64 + 64)]),
-                         schedule: &schedule)
+            var offset = 0
+            if !pending.isEmpty {
+                let taken = min(64 - pending.count, bytes.count)
+                pending.append(contentsOf: bytes[0..<taken])
+                offset = taken
+                guard pending.count == 64 else { return }
+                pending.withUnsafeBytes { Self.compress(&state, block: $0, schedule: &schedule) }
+                pending.removeAll(keepingCapacity: true)
             }
+            while offset + 64 <= bytes.count {
+                Self.compress(&state, block: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 64)]), schedule: &schedule)
+                offset += 64
+            }
+            pending.append(contentsOf: bytes[offset...])
         }
+    }
+
+    /// The 32-byte digest of everything given to `update`.
+    public mutating func finalize() -> [UInt8] {
         // Padding (§5.1.1): a 1 bit, zeros up to 56 bytes mod 64, then the length in bits as a big-endian UInt64.
-        var tail = [UInt8](data.suffix(from: data.startIndex + fullBlocks * 64))
+        var tail = pending
         tail.append(0x80)
         while tail.count % 64 != 56 { tail.append(0) }
-        let bitLength = UInt64(data.count) &* 8
+        let bitLength = length &* 8
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
         tail.withUnsafeBytes { bytes in
             for offset in stride(from: 0, to: bytes.count, by: 64) {
-                compress(&state, block: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 64)]), schedule: &schedule)
+                Self.compress(&state, block: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + 64)]), schedule: &schedule)
             }
         }
         return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - $0 * 8)) } }
+    }
+
+    public mutating func finalizeHex() -> String {
+        finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     }
 
     private static func compress(_ state: inout [UInt32], block: UnsafeRawBufferPointer, schedule: inout [UInt32]) {

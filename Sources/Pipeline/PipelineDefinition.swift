@@ -72,7 +72,7 @@ public struct StoreSettings: Codable, Sendable, Equatable {
         leaseSeconds = try container.decode(.leaseSeconds, default: fallback.leaseSeconds)
         guard (1...10_000).contains(claimBatch) else { throw invalidValue(CodingKeys.claimBatch, in: decoder, "must be from 1 to 10000") }
         guard (1...10_000).contains(commitBatch) else { throw invalidValue(CodingKeys.commitBatch, in: decoder, "must be from 1 to 10000") }
-        guard leaseSeconds >= 10 else { throw invalidValue(CodingKeys.leaseSeconds, in: decoder, "must be at least 10") }
+        guard leaseSeconds >= 1 else { throw invalidValue(CodingKeys.leaseSeconds, in: decoder, "must be at least 1") }
     }
 }
 

@@ -168,7 +168,18 @@ public final class PipelineRunner: Sendable {
             if claimedAny {
                 pause = 0.01
             } else {
-                if inFlight.load(ordering: .sequentiallyConsistent) == 0 { return }
+                // Nothing claimable and nothing of ours in flight: done, unless items still wait in pipeline
+                // states under other runs' leases (another host, or a run that died): a dead run's items come
+                // back when its lease runs out, and this run finishes them.
+                if inFlight.load(ordering: .sequentiallyConsistent) == 0 {
+                    do {
+                        let pending = try store.pendingCounts()
+                        if ItemState.pipelineStates.allSatisfy({ (pending[$0] ?? 0) == 0 }) { return }
+                    } catch {
+                        fail(error)
+                        return
+                    }
+                }
                 summary.withLock { $0.idleWakeups += 1 }
                 progress.wait(seconds: pause)
                 pause = min(pause * 2, 1)

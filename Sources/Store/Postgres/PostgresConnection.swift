@@ -48,6 +48,7 @@ final class PostgresConnection: SQLExecutor {
         }
         handle = connection
         PQsetClientEncoding(handle, "UTF8")
+        sluice_pq_silence_notices(handle)
     }
 
     deinit {
