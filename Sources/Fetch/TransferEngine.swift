@@ -298,13 +298,13 @@ final class TransferEngine {
     }
 
     /// RFC 9309: a missing robots.txt (4xx) allows everything, an unreachable one (5xx) nothing. A transfer
-    /// failure allows: the page's own transfer meets the same failure and reports it.
+    /// failure allows: the page's own transfer meets the same failure and reports it. A file cut off at the
+    /// size cap is read as far as it came (section 2.5: at least 500 KiB are parsed).
     private func robotsRules(from transfer: EasyTransfer, _ result: CURLcode) -> RobotsRules {
-        guard result == CURLE_OK else { return .allowAll }
+        guard result == CURLE_OK || transfer.abort?.code == .tooLarge else { return .allowAll }
         switch transfer.responseCode {
         case 200..<300:
-            return RobotsRules(parsing: String(decoding: transfer.body, as: UTF8.self),
-                               productToken: FetchOptions.robotsToken)
+            return RobotsRules(parsing: transfer.body, productToken: FetchOptions.robotsToken)
         case 500...:
             return .disallowAll
         default:
