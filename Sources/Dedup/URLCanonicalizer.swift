@@ -240,6 +240,13 @@ public struct URLCanonicalizer: Sendable {
             parameters.removeAll { rules.isTracking($0.name) }
             steps.append("tracking parameters removed: \(Self.list(tracking))")
         }
+        if let site {
+            let siteTracking = parameters.filter { rules.isTracking($0.name, site: site) }.map(\.name)
+            if !siteTracking.isEmpty {
+                parameters.removeAll { rules.isTracking($0.name, site: site) }
+                steps.append("site rule \(site.name): tracking parameters removed: \(Self.list(siteTracking))")
+            }
+        }
         if let site, let keep = site.keepParameters {
             let dropped = parameters.filter { !keep.contains($0.name) }.map(\.name)
             if !dropped.isEmpty {
