@@ -46,7 +46,7 @@ public enum PercentEncoding {
         return output
     }
 
-    static let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+    public static let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
     /// What the dedup key leaves unescaped in each part (RFC 3986 section 3).
     public static let pathCharacters = unreserved.union("!$&'()*+,;=:@/".utf8)
     public static let queryNameCharacters = unreserved.union("!$'()*+,;:@/?".utf8)
