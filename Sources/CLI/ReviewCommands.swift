@@ -269,7 +269,7 @@ struct BulkSelection: CustomStringConvertible {
     func matching(_ records: [ItemRecord]) throws -> [ItemRecord] {
         records.filter { record in
             (volunteer.map { name in record.reports.contains { $0.volunteer == name } } ?? true)
-                && (site.map { record.site == $0 || URLComponents(string: record.url ?? "")?.host == $0 } ?? true)
+                && (site.map { record.site == $0 || (try? HTTPURL(record.url ?? ""))?.host.display == $0 } ?? true)
                 && (flag.map { family in
                     switch family {
                     case "any": !record.flags.isEmpty

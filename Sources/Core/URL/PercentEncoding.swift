@@ -29,7 +29,7 @@ public enum PercentEncoding {
     }
 
     /// Percent-decode: `%XX` with two hex digits becomes its byte; anything else stays as it is.
-    static func decode(_ bytes: [UInt8]) -> [UInt8] {
+    public static func decode(_ bytes: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var index = 0
