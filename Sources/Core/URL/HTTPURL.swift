@@ -39,7 +39,8 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
     /// Percent-encoded, without the `#`.
     public let fragment: String?
 
-    public init(scheme: String, host: URLHost, port: Int?, path: String, query: String?, fragment: String?) {
+    /// From parts the parser has already checked; the default port is dropped.
+    init(scheme: String, host: URLHost, port: Int?, path: String, query: String?, fragment: String?) {
         self.scheme = scheme
         self.host = host
         self.port = port == HTTPURL.defaultPort(scheme) ? nil : port
@@ -100,7 +101,7 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
         return query.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decoded(_ text: Substring) -> String {
-                String(decoding: PercentEncoding.decode(Array(text.replacingOccurrences(of: "+", with: " ").utf8)),
+                String(decoding: PercentEncoding.decode(text.utf8.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }),
                        as: UTF8.self)
             }
             return (decoded(parts[0]), parts.count > 1 ? decoded(parts[1]) : "")
