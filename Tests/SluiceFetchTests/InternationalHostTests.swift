@@ -46,4 +46,17 @@ import Testing
         #expect(server.requests.last?.headers["host"] == "xn--fsqu00a.xn--0zwm56d:\(server.port)")
         #expect(capture.redirectChain.last == "http://xn--fsqu00a.xn--0zwm56d:\(server.port)/end?q=%E4%B8%AD")
     }
+
+    /// Full-width and circled spellings of loopback fold to it before anything else looks at the host, so the one
+    /// address rule (the socket gate) refuses them exactly as it refuses `127.0.0.1` and `localhost`.
+    @Test(arguments: ["127.0.0.1", "１２７.０.０.１", "①②⑦.⓪.⓪.①", "localhost", "ｌｏｃａｌｈｏｓｔ"])
+    func loopbackInAnySpellingIsRefusedAtTheSocket(host: String) throws {
+        let server = try TestHTTPServer(routes: ["/": try .html("<html>inside</html>")])
+        defer { server.stop() }
+        var options = loopbackOptions(server)
+        options.allowHosts = []
+        let problem = expectFailure(try fetchOne("http://\(host):\(server.port)/", options), .blockedAddress)
+        #expect(problem?.message.contains("loopback") == true, "\(problem?.message ?? "")")
+        #expect(server.requestedPaths.isEmpty)
+    }
 }
