@@ -269,7 +269,9 @@ struct BulkSelection: CustomStringConvertible {
     func matching(_ records: [ItemRecord]) throws -> [ItemRecord] {
         records.filter { record in
             (volunteer.map { name in record.reports.contains { $0.volunteer == name } } ?? true)
-                && (site.map { record.site == $0 || (try? HTTPURL(record.url ?? ""))?.host.display == $0 } ?? true)
+                && (site.map { name in
+                    record.site == name || (try? HTTPURL(record.url ?? "")).map { [$0.host.serialized, $0.host.display].contains(name) } == true
+                } ?? true)
                 && (flag.map { family in
                     switch family {
                     case "any": !record.flags.isEmpty

@@ -165,6 +165,6 @@ public struct StageEngines: Sendable {
     }
 
     private func host(of url: String?) -> String? {
-        url.flatMap { try? HTTPURL($0).host.display }
+        url.flatMap { try? HTTPURL($0).host.serialized }
     }
 }
