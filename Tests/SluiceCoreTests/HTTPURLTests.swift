@@ -84,6 +84,18 @@ import Testing
         #expect(refusal("https://example.com/\u{202E}fdp.exe") == .control("\u{202E}"))
         #expect(refusal("https://example.com/a\u{7F}") == .control("\u{7F}"))
         #expect(refusal("https://exa\u{0}mple.com/") == .control("\u{0}"))
+        #expect(refusal("https://example.com/a\u{200D}b") == .control("\u{200D}"))
+        #expect(refusal("https://example.com/?q=\u{200C}") == .control("\u{200C}"))
+    }
+
+    /// Joiners stand in a host only where IDNA's ContextJ rule lets a script use them.
+    @Test func joinersInAHostAreJudgedByIDNA() throws {
+        #expect(try HTTPURL("https://نامه\u{200C}ای.example/").host == .domain("xn--mgba3gch31f060k.example"))
+        #expect(try HTTPURL("https://نامه\u{200C}ای.example/").host.display == "xn--mgba3gch31f060k.example")
+        guard case .invalidHost? = refusal("https://a\u{200C}b.example/") else {
+            Issue.record("a joiner between Latin letters was accepted")
+            return
+        }
     }
 
     @Test func userInformationAndOtherSchemesAreRefused() {

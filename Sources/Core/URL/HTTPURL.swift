@@ -15,7 +15,8 @@
 /// - No raw control or invisible characters (C0 controls other than the tab and newlines the Standard removes,
 ///   DEL, C1 controls such as U+0085, bidi and zero-width controls, BOM), where the Standard would percent-encode
 ///   them: in a link they are a paste accident or a disguise, and moderators must see what is there. Their
-///   percent-encoded forms (`%C2%85`) are kept as written.
+///   percent-encoded forms (`%C2%85`) are kept as written. The joiners U+200C and U+200D are the exception inside
+///   a host, where IDNA's ContextJ rule allows them only where a script needs them (Persian, Sinhala).
 /// - Host names as DNS can carry them: after domain to ASCII every label holds only letters, digits, `-` and `_`
 ///   (the Standard also lets through `!$&'()*+,;=` and more), is not empty (one final dot aside), neither starts
 ///   nor ends with `-`, and has at most 63 bytes, the name at most 253. Such a name could never resolve.
@@ -130,7 +131,8 @@ struct URLParser {
         if trimmed.count != scalars.count { notes.append("surrounding white space trimmed") }
         scalars = trimmed.filter { $0 != "\t" && $0 != "\n" && $0 != "\r" }
         if scalars.count != trimmed.count { notes.append("tab or line break removed") }
-        if let control = scalars.first(where: { TextCleaning.isControl($0) || TextCleaning.isInvisibleControl($0) }) {
+        // Joiners are judged where they may stand: in a host by IDNA's ContextJ rule, elsewhere refused below.
+        if let control = scalars.first(where: { TextCleaning.isControl($0) || (TextCleaning.isInvisibleControl($0) && !isJoiner($0)) }) {
             throw URLProblem(url: text, reason: .control(control))
         }
         if scalars.isEmpty && base == nil { throw URLProblem(url: text, reason: .empty) }
@@ -143,6 +145,9 @@ struct URLParser {
             throw URLProblem(url: text, reason: error)
         }
     }
+
+    /// ZERO WIDTH NON-JOINER and JOINER, which Persian, Sinhala and other scripts need inside words.
+    private static func isJoiner(_ scalar: Unicode.Scalar) -> Bool { scalar == "\u{200C}" || scalar == "\u{200D}" }
 
     private var current: Unicode.Scalar? { pointer < input.count ? input[pointer] : nil }
     private func isSlash(_ scalar: Unicode.Scalar?) -> Bool { scalar == "/" || scalar == "\\" }
@@ -193,7 +198,7 @@ struct URLParser {
         case "#":
             pointer += 1
             return HTTPURL(scheme: scheme, host: base.host, port: base.port, path: base.path, query: base.query,
-                           fragment: fragmentText())
+                           fragment: try fragmentText())
         default:
             if !segments.isEmpty { segments.removeLast() }
             return try path(scheme: scheme, host: base.host, port: base.port, segments: segments)
@@ -266,6 +271,7 @@ struct URLParser {
                 if scalar == "\\" { notes.append("backslash read as /") }
                 if !endsSegment { break }
             } else if let scalar {
+                guard !Self.isJoiner(scalar) else { throw .control(scalar) }
                 PercentEncoding.append(scalar, encoding: .path, to: &buffer)
             }
             pointer += 1
@@ -282,23 +288,24 @@ struct URLParser {
         var query: String?
         if current == "?" {
             pointer += 1
-            query = encoded(until: "#", set: .specialQuery)
+            query = try encoded(until: "#", set: .specialQuery)
         }
         var fragment: String?
         if current == "#" {
             pointer += 1
-            fragment = fragmentText()
+            fragment = try fragmentText()
         }
         return HTTPURL(scheme: scheme, host: host, port: port, path: Self.path(segments), query: query, fragment: fragment)
     }
 
-    private mutating func fragmentText() -> String {
-        encoded(until: nil, set: .fragment)
+    private mutating func fragmentText() throws(URLProblem.Reason) -> String {
+        try encoded(until: nil, set: .fragment)
     }
 
-    private mutating func encoded(until stop: Unicode.Scalar?, set: PercentEncoding.EncodeSet) -> String {
+    private mutating func encoded(until stop: Unicode.Scalar?, set: PercentEncoding.EncodeSet) throws(URLProblem.Reason) -> String {
         var text = ""
         while let scalar = current, scalar != stop {
+            guard !Self.isJoiner(scalar) else { throw .control(scalar) }
             PercentEncoding.append(scalar, encoding: set, to: &text)
             pointer += 1
         }
