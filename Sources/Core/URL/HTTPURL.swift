@@ -150,6 +150,7 @@ struct URLParser {
     private static func isJoiner(_ scalar: Unicode.Scalar) -> Bool { scalar == "\u{200C}" || scalar == "\u{200D}" }
 
     private var current: Unicode.Scalar? { pointer < input.count ? input[pointer] : nil }
+    private var next: Unicode.Scalar? { pointer + 1 < input.count ? input[pointer + 1] : nil }
     private func isSlash(_ scalar: Unicode.Scalar?) -> Bool { scalar == "/" || scalar == "\\" }
 
     private mutating func run(base: HTTPURL?) throws(URLProblem.Reason) -> HTTPURL {
@@ -164,7 +165,6 @@ struct URLParser {
         return try authority(scheme: scheme)
     }
 
-    private var next: Unicode.Scalar? { pointer + 1 < input.count ? input[pointer + 1] : nil }
 
     /// The scheme when the input starts with one (ASCII letter, then letters, digits, `+-.`, then `:`).
     private mutating func readScheme() throws(URLProblem.Reason) -> String? {
