@@ -21,8 +21,12 @@ let package = Package(
                        providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CIDN2", path: "Sources/CIDN2", pkgConfig: "libidn2",
+                       providers: [.apt(["libidn2-dev"])]),
+        .systemLibrary(name: "CPSL", path: "Sources/CPSL", pkgConfig: "libpsl",
+                       providers: [.apt(["libpsl-dev", "publicsuffix"])]),
 
-        .target(name: "SluiceCore", path: "Sources/Core"),
+        .target(name: "SluiceCore", dependencies: ["CIDN2", "CPSL"], path: "Sources/Core"),
         .target(name: "SluiceStore", dependencies: ["SluiceCore", "CSQLite", "CPostgres"], path: "Sources/Store"),
         .target(name: "SluiceIntake", dependencies: ["SluiceCore"], path: "Sources/Intake"),
         .target(name: "SluiceFetch", dependencies: ["SluiceCore", "CCurl", "CZlib"], path: "Sources/Fetch"),

@@ -3,7 +3,7 @@
 # Idempotent: when everything is present it installs nothing and says so.
 set -euo pipefail
 
-packages=(libxml2-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev zlib1g-dev pkg-config)
+packages=(libxml2-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev zlib1g-dev libidn2-dev libpsl-dev publicsuffix pkg-config)
 python_modules=()
 if [[ "${1:-}" == "--test" ]]; then
     packages+=(libxml2-utils curl cmark python3-yaml postgresql)

@@ -138,7 +138,9 @@ public struct PublishingService: Sendable {
         let isNote = record.url == nil
         let canonicalURL = isNote ? "" : record.canonicalURL ?? url
         // Most pages name no site: the host of the link stands in, for the byline and the top sites.
-        let host = URLComponents(string: canonicalURL)?.host.map { $0.hasPrefix("www.") ? String($0.dropFirst(4)) : $0 }
+        let host = (try? HTTPURL(canonicalURL)).map { url in
+            url.host.display.hasPrefix("www.") ? String(url.host.display.dropFirst(4)) : url.host.display
+        }
         return ColumnItem(id: record.id, title: record.title ?? (isNote ? "" : url),
                           url: url, canonicalURL: canonicalURL, site: record.site ?? host,
                           category: record.category ?? "other",

@@ -334,8 +334,8 @@ enum WeChatVariables {
         }
         for link in links {
             let query = link.replacingOccurrences(of: "&amp;", with: "&")
-            guard query.contains("__biz="), let items = URLComponents(string: query)?.queryItems else { continue }
-            func item(_ name: String) -> String? { items.first { $0.name == name }?.value.flatMap { $0.isEmpty ? nil : $0 } }
+            guard query.contains("__biz="), let items = (try? HTTPURL(query))?.queryItems else { continue }
+            func item(_ name: String) -> String? { items.first { $0.name == name }.flatMap { $0.value.isEmpty ? nil : $0.value } }
             if let biz = item("__biz"), let mid = item("mid"), let idx = item("idx"), let sn = item("sn") {
                 return cleaned(biz: biz, mid: mid, idx: idx, sn: sn)
             }
@@ -435,22 +435,19 @@ enum LanguageGuess {
     }
 }
 
-/// Absolute `http`/`https` URLs from attribute values, resolved against the page's base URL.
+/// Absolute `http`/`https` URLs from attribute values, resolved against the page's base URL by the one URL parser.
 struct LinkResolver {
-    private let base: URL?
+    private let base: HTTPURL?
 
     init(baseURL: String?) {
-        base = baseURL.flatMap { URL(string: $0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        base = baseURL.flatMap { try? HTTPURL($0) }
     }
 
     func resolve(_ reference: String) -> String? {
         let padded = reference.unicodeScalars.first.map(TextCleaning.isWhiteSpace) == true
             || reference.unicodeScalars.last.map(TextCleaning.isWhiteSpace) == true
         let trimmed = padded ? reference.trimmingCharacters(in: .whitespacesAndNewlines) : reference
-        guard !trimmed.isEmpty, trimmed.utf8.count < 4_096, !trimmed.unicodeScalars.contains(where: TextCleaning.isControl),
-              let url = URL(string: trimmed, relativeTo: base)?.absoluteURL,
-              let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              url.host?.isEmpty == false else { return nil }
-        return url.absoluteString
+        guard !trimmed.isEmpty, trimmed.utf8.count < 4_096 else { return nil }
+        return (try? HTTPURL(trimmed, relativeTo: base))?.href
     }
 }

@@ -167,6 +167,6 @@ public struct StageEngines: Sendable {
     }
 
     private func host(of url: String?) -> String? {
-        url.flatMap { URLComponents(string: $0)?.host }
+        url.flatMap { try? HTTPURL($0).host.serialized }
     }
 }

@@ -67,21 +67,15 @@ public enum Escape {
     /// Markdown link destination or an attribute, or that a URL may not hold, percent-encoded; nil otherwise
     /// (`javascript:`, `data:`, relative and malformed URLs are never emitted as links).
     public static func httpURL(_ raw: String) -> String? {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let colon = trimmed.firstIndex(of: ":") else { return nil }
-        let scheme = trimmed[..<colon].lowercased()
-        guard scheme == "http" || scheme == "https" else { return nil }
-        let rest = trimmed[trimmed.index(after: colon)...]
-        guard rest.hasPrefix("//") else { return nil }
-        var encoded = scheme + ":"
-        for byte in rest.utf8 {
+        guard let url = try? HTTPURL(raw) else { return nil }
+        var encoded = ""
+        for byte in url.href.utf8 {
             if urlKeeps(byte) {
                 encoded.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
                 encoded += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
             }
         }
-        guard let host = URLComponents(string: encoded)?.host, !host.isEmpty else { return nil }
         return encoded
     }
 

@@ -203,7 +203,7 @@ import SluiceTestSupport
                                                                   "--pipeline", ClassifyFixture.defaultPipeline])) as? [String: Any])
         let phases = try #require(bench["phases"] as? [[String: Any]])
         #expect(phases.contains { ($0["name"] as? String)?.hasPrefix("classifier") == true && ($0["items_per_second"] as? Double ?? 0) > 0 })
-        #expect(fixture.sluice(["eval", "--json"], expect: 2).errors.contains("eval: name what to measure (charset, classify, dedup, extract)"))
+        #expect(fixture.sluice(["eval", "--json"], expect: 2).errors.contains("eval: name what to measure (charset, classify, dedup, extract, url)"))
     }
 
     @Test func everyClassifyCommandHasHelp() {

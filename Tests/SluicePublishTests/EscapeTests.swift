@@ -45,7 +45,11 @@ struct EscapeTests {
         #expect(Escape.httpURL("JavaScript://%0aalert(1)") == nil)
         #expect(Escape.httpURL("data:text/html,<script>") == nil)
         #expect(Escape.httpURL("/relative/path") == nil)
-        #expect(Escape.httpURL("http:///no-host") == nil)
+        #expect(Escape.httpURL("http://") == nil)
+        #expect(Escape.httpURL("https://user@example.com/") == nil)
+        // What a browser opens is what is linked: the URL Standard reads the extra slash away.
+        #expect(Escape.httpURL("http:///no-host") == "http://no-host/")
+        #expect(Escape.httpURL("https://例子。测试/文") == "https://xn--fsqu00a.xn--0zwm56d/%E6%96%87")
         #expect(Escape.httpURL("HTTPS://mp.weixin.qq.com/s/abc?x=1&y=2") == "https://mp.weixin.qq.com/s/abc?x=1&y=2")
         #expect(Escape.httpURL("https://example.com/a b\"c<d>(e)'f") == "https://example.com/a%20b%22c%3Cd%3E%28e%29%27f")
         #expect(Escape.httpURL("https://zh.wikipedia.org/wiki/雄安") == "https://zh.wikipedia.org/wiki/%E9%9B%84%E5%AE%89")

@@ -21,7 +21,9 @@ public struct ReviewSelection: Sendable, Equatable, CustomStringConvertible {
 
     public func matches(_ record: ItemRecord) -> Bool {
         (volunteer.map { name in record.reports.contains { $0.volunteer == name } } ?? true)
-            && (site.map { record.site == $0 || URLComponents(string: record.url ?? "")?.host == $0 } ?? true)
+            && (site.map { name in
+                record.site == name || (try? HTTPURL(record.url ?? "")).map { [$0.host.serialized, $0.host.display].contains(name) } == true
+            } ?? true)
             && (flag.map { family in
                 switch family {
                 case "any": !record.flags.isEmpty

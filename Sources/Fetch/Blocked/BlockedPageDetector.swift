@@ -30,7 +30,7 @@ public struct BlockedPageDetector: Sendable {
 
     /// The first rule that matches, with its evidence; nil for real content.
     public func match(url: String, status: Int, text: String) -> Match? {
-        let host = URLComponents(string: url)?.host?.lowercased() ?? ""
+        let host = (try? HTTPURL(url))?.host.serialized ?? ""
         let page = VisiblePage(html: text)
         let markup = text.lowercased()
         for rule in rules.rules {

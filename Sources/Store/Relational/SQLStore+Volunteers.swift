@@ -58,7 +58,7 @@ extension SQLStore {
                 return ClassifiableItem(
                     id: row.int(0) ?? 0, state: row.state(1) ?? .submitted, version: Int(row.int(2) ?? 0),
                     title: page?.title ?? row.string(3), mainText: page?.mainText ?? "", note: row.string(5),
-                    url: row.string(6), site: row.string(7) ?? row.string(11).flatMap { URLComponents(string: $0)?.host },
+                    url: row.string(6), site: row.string(7) ?? row.string(11).flatMap { try? HTTPURL($0).host.display },
                     category: row.string(8), categorySource: row.string(9).flatMap(CategorySource.init(rawValue:)),
                     classification: decodeJSON(Classification.self, row.string(10)))
             }
