@@ -19,7 +19,7 @@ struct NoteItemTests {
     @Test func aNoteHasNoLinkLineAndItsTextOnce() throws {
         let column = Self.noteColumn()
         let markdown = ColumnRenderer.render(column, as: .md)
-        #expect(markdown.contains("### 志愿者笔记 Volunteer note\n\n发布于 2026\\-11\\-05\n\n" + Self.longNote + "\n"))
+        #expect(markdown.contains("### 志愿者笔记 Volunteer note\n\n发布于 2026-11-05\n\n" + Self.longNote + "\n"))
         #expect(!markdown.contains("链接已省略"))
         let html = ColumnRenderer.render(column, as: .html)
         let article = try #require(html.components(separatedBy: "<article id=\"item-41\"").last?
