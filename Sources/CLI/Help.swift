@@ -25,7 +25,7 @@ enum Help {
           reprocess --stage classify                re-classify the review queue with the current rules
         publication
           publish [--content DIR]                   approved items into the content store, once each
-          export --month YYYY-MM --format md|html|json|atom [--out FILE]
+          export --month YYYY-MM --format md|html|json|atom [--out FILE] [--base-url URL]
           unpublish ID... --reason TEXT --as NAME   retract: file removed, record kept, audited
           recheck --month YYYY-MM                   are the month's sources alive, changed or deleted?
           volunteers [--month YYYY-MM]              contributions, acceptance rate and tags per volunteer
@@ -172,10 +172,16 @@ enum Help {
 
     static let export = """
         usage: sluice export --month YYYY-MM [--format md|html|json|atom] [--out FILE]
+                             [--base-url URL] [--pipeline FILE]
 
         The month's published intel grouped by category in a fixed order, with the month's figures
         and the volunteers' roll of honour. The same store always gives byte-identical output.
         Without --out the column goes to standard output.
+
+        The feeds (json, atom) need the address the exports are served from: site.base_url in the
+        pipeline file (pipelines/default.json unless --pipeline names another), or --base-url URL.
+        The month's files are expected there as column-YYYY-MM.html, .atom and .json; entry ids are
+        tag: URIs of that host. Without a base URL a feed is refused (exit 1).
         """
 
     static let unlink = """

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluicePipeline
 import SluicePublish
 import SluiceStore
 
@@ -42,8 +43,9 @@ enum PublishCommands {
             let now = Date()
             let month = Timestamp.month(now)
             let evidence = try store.evidenceForPublication(itemID: record.id)
-            let item = columnItem(record, publishedAt: now, capturedAt: evidence.capturedAt,
+            var item = columnItem(record, publishedAt: now, capturedAt: evidence.capturedAt,
                                   evidenceSHA256: evidence.textSHA256)
+            item.articleDate = try store.page(itemID: record.id)?.publishedDate
             let slug = Slug.make(title: record.title ?? record.note ?? "", id: record.id, taken: taken)
             let path = try directory.write(item, slug: slug, month: month, evidenceText: evidence.text)
             let publication = Publication(itemID: record.id, month: month, publishedAt: now, slug: slug, path: path,
@@ -166,9 +168,17 @@ enum PublishCommands {
             throw UsageError("export: --format is one of " + ColumnFormat.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let out = try arguments.option("--out")
+        let site = try siteOptions(&arguments)
         try arguments.finish()
-        let column = try buildColumn(month: month, store: try context.store())
-        let text = ColumnRenderer.render(column, as: format)
+        var column = try buildColumn(month: month, store: try context.store())
+        column.site = site
+        let text: String
+        do throws(ColumnRenderError) {
+            text = try ColumnRenderer.render(column, as: format)
+        } catch {
+            context.console.error("export: " + error.description)
+            return 1
+        }
         if let out {
             try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: out))
             context.console.print("wrote \(column.items.count) item(s) to \(TerminalSafe.text(out))")
@@ -178,11 +188,30 @@ enum PublishCommands {
         return 0
     }
 
+    /// The pipeline file's `site` section (`--pipeline FILE`, else pipelines/default.json when it exists),
+    /// with `--base-url URL` taking precedence over its base URL.
+    static func siteOptions(_ arguments: inout Arguments) throws -> SiteOptions {
+        let named = try arguments.option("--pipeline")
+        let override = try arguments.option("--base-url")
+        let path = named ?? PipelineCommands.defaultPipeline
+        var site = named != nil || FileManager.default.fileExists(atPath: path) ? try PipelineDefinition.load(path: path).site
+            : SiteOptions()
+        if let override {
+            do throws(SiteAddressError) {
+                site.baseURL = try SiteOptions.checkedBaseURL(override)
+            } catch {
+                throw UsageError("export: --base-url " + TerminalSafe.text(error.description))
+            }
+        }
+        return site
+    }
+
     static func buildColumn(month: String, store: Store) throws -> Column {
         let publications = try store.publications(month: month)
         let items = try publications.map { entry in
             var item = columnItem(entry.record, publishedAt: entry.publication.publishedAt,
                                   capturedAt: entry.publication.capturedAt, evidenceSHA256: entry.publication.evidenceSHA256)
+            item.articleDate = try store.page(itemID: entry.record.id)?.publishedDate
             item.source = try store.sourceStatus(itemID: entry.record.id)
             return item
         }

@@ -121,9 +121,9 @@ struct MarkdownRoundTripTests {
     }
 
     @Test func pythonMarkdownShowsNoEscapesInTheColumnAndNoMarkupFromHostileText() throws {
-        guard let sample = try PythonMarkdown.render(ColumnRenderer.render(Fixtures.sample(), as: .md)) else { return }
+        guard let sample = try PythonMarkdown.render(try ColumnRenderer.render(Fixtures.sample(), as: .md)) else { return }
         #expect(!sample.contains("\\"), "a backslash shows in Python-Markdown's rendering")
-        guard let hostile = try PythonMarkdown.render(ColumnRenderer.render(Fixtures.hostile(), as: .md)) else { return }
+        guard let hostile = try PythonMarkdown.render(try ColumnRenderer.render(Fixtures.hostile(), as: .md)) else { return }
         for forbidden in ["<script", "<img", "<iframe", "<b>", "<i>", "<em>", "<strong>", "<code>", "href=\"javascript",
                           "href=\"data"] {
             #expect(!hostile.contains(forbidden), "Python-Markdown output contains \(forbidden)")
@@ -131,8 +131,8 @@ struct MarkdownRoundTripTests {
         #expect(hostile.components(separatedBy: "<a href=\"https://").count - 1 == Fixtures.linkedCount(Fixtures.hostile()))
     }
 
-    @Test func sampleColumnHasNoNeedlessEscape() {
-        let markdown = ColumnRenderer.render(Fixtures.sample(), as: .md)
+    @Test func sampleColumnHasNoNeedlessEscape() throws {
+        let markdown = try ColumnRenderer.render(Fixtures.sample(), as: .md)
         #expect(!markdown.contains("\\"), "\(markdown)")
     }
 }
