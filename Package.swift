@@ -22,7 +22,9 @@ let package = Package(
 
         .target(name: "SluiceCore", path: "Sources/Core"),
         .target(name: "SluiceStore", dependencies: ["SluiceCore", "SluicePublish", "CSQLite"], path: "Sources/Store"),
-        .target(name: "SluiceIntake", dependencies: ["SluiceCore"], path: "Sources/Intake"),
+        // Intake reads .xlsx files: zip entries through Fetch's raw inflate (zlib), sheet XML through Parse
+        // (libxml2), so each C library keeps its one importing module.
+        .target(name: "SluiceIntake", dependencies: ["SluiceCore", "SluiceFetch", "SluiceParse"], path: "Sources/Intake"),
         .target(name: "SluiceFetch", dependencies: ["SluiceCore", "CCurl", "CZlib"], path: "Sources/Fetch"),
         .target(name: "SluiceParse", dependencies: ["SluiceCore", "CLibXML2"], path: "Sources/Parse"),
         .target(name: "SluiceDedup", dependencies: ["SluiceCore"], path: "Sources/Dedup"),
@@ -46,7 +48,7 @@ let package = Package(
         .target(name: "SluiceTestSupport", dependencies: ["SluiceCore"], path: "Tests/Support"),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceTestSupport", "SluiceMeasure"]),
         .testTarget(name: "SluiceStoreTests", dependencies: ["SluiceStore", "SluiceTestSupport"]),
-        .testTarget(name: "SluiceIntakeTests", dependencies: ["SluiceIntake", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceIntakeTests", dependencies: ["SluiceIntake", "SluiceFetch", "SluiceTestSupport"]),
         .testTarget(name: "SluiceFetchTests", dependencies: ["SluiceFetch", "SluiceTestSupport"]),
         .testTarget(name: "SluiceParseTests", dependencies: ["SluiceParse", "SluiceTestSupport", "SluiceMeasure"]),
         .testTarget(name: "SluiceDedupTests", dependencies: ["SluiceDedup", "SluiceTestSupport", "SluiceMeasure"]),

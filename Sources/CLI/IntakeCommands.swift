@@ -64,7 +64,7 @@ enum IntakeCommands {
         let store = try context.store()
         let keys = submission.url.map { url in canonicalizer?.identityKeys(submitted: url).map(\.value) ?? [] } ?? []
         let known = try store.knownItem(urlKeys: keys)
-        let outcome = try store.submit(submission)
+        let outcome = try store.submit(submission, at: submission.submittedAt ?? Date())
         let knownOther = known.flatMap { $0.id == outcome.itemID ? nil : $0 }
         switch outcome {
         case .created(let id):
@@ -110,9 +110,11 @@ enum IntakeCommands {
         let json = arguments.flag("--json")
         let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
         let files = try arguments.positionals()
-        guard !files.isEmpty else { throw UsageError("import: name at least one .jsonl, .csv or .txt file") }
+        guard !files.isEmpty else { throw UsageError("import: name at least one .jsonl, .txt, .csv, .tsv or .xlsx file") }
         let canonicalizer = try PipelineCommands.canonicalizer(pipeline: pipeline)
-        let importer = BatchImporter(defaultVolunteer: volunteer)
+        let definition = try PipelineDefinition.load(path: pipeline)
+        let headers = try ImportHeaders.load(path: definition.resolve(definition.rules.importHeaders))
+        let importer = BatchImporter(defaultVolunteer: volunteer, headers: headers)
         var summary = ImportSummary()
         for file in files {
             let lines: [ImportLine]

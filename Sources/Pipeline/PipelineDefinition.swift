@@ -82,6 +82,8 @@ public struct RuleFiles: Codable, Sendable, Equatable {
     public var urlRules = "url-rules.json"
     public var classifyRules = "rules.json"
     public var blockedPages = "blocked-pages.json"
+    /// The header names `sluice import` accepts for each field of a table (CSV, .xlsx).
+    public var importHeaders = "import-headers.json"
 
     public init() {}
 
@@ -89,6 +91,7 @@ public struct RuleFiles: Codable, Sendable, Equatable {
         case urlRules = "url_rules"
         case classifyRules = "classify_rules"
         case blockedPages = "blocked_pages"
+        case importHeaders = "import_headers"
     }
 
     public init(from decoder: Decoder) throws {
@@ -97,6 +100,7 @@ public struct RuleFiles: Codable, Sendable, Equatable {
         urlRules = try container.decode(.urlRules, default: fallback.urlRules)
         classifyRules = try container.decode(.classifyRules, default: fallback.classifyRules)
         blockedPages = try container.decode(.blockedPages, default: fallback.blockedPages)
+        importHeaders = try container.decode(.importHeaders, default: fallback.importHeaders)
     }
 }
 
