@@ -120,6 +120,9 @@ enum IntakeCommands {
             let lines: [ImportLine]
             do {
                 lines = try importer.read(path: file)
+            } catch let error as ImportFileError {
+                summary.rejected.append(RejectedLine(file: file, line: 0, reason: error.reason))
+                continue
             } catch {
                 summary.rejected.append(RejectedLine(file: file, line: 0, reason: Command.describe(error)))
                 continue

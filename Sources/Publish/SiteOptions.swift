@@ -89,7 +89,7 @@ public enum ColumnRenderError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .needsBaseURL(let format):
-            "a \(format.rawValue) feed needs the address it is served from: set site.base_url in the pipeline file "
+            "\(format == .atom ? "an Atom feed" : "a JSON Feed") needs the address it is served from: set site.base_url in the pipeline file "
                 + "(pipelines/default.json) or pass --base-url https://…; feed readers use it for the feed's own link "
                 + "and for entry ids no other community shares"
         }

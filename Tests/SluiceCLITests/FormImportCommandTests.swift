@@ -50,5 +50,10 @@ struct FormImportCommandTests {
 
         let again = try #require(try harness.json(["import", xlsx, "--pipeline", pipeline]) as? [String: Any])
         #expect(again["already_present"] as? Int == 1 && again["submitted"] as? Int == 0, "importing twice adds nothing")
+
+        let other = write("其他表单.csv", Data("问题1,问题2\na,b\n".utf8))
+        let refused = harness.run(["import", other, "--pipeline", pipeline], expect: 1).errors
+        #expect(refused.hasPrefix("sluice: \(other): the header row has column(s) sluice does not know: \"问题1\", \"问题2\""),
+                "one error, naming the file once: \(refused)")
     }
 }
