@@ -28,13 +28,16 @@ let package = Package(
 
         .target(name: "SluiceCore", dependencies: ["CIDN2", "CPSL"], path: "Sources/Core"),
         .target(name: "SluiceStore", dependencies: ["SluiceCore", "CSQLite", "CPostgres"], path: "Sources/Store"),
-        .target(name: "SluiceIntake", dependencies: ["SluiceCore"], path: "Sources/Intake"),
+        // Intake reads .xlsx files: zip entries through Fetch's raw inflate (zlib), sheet XML through Parse
+        // (libxml2), so each C library keeps its one importing module.
+        .target(name: "SluiceIntake", dependencies: ["SluiceCore", "SluiceFetch", "SluiceParse"], path: "Sources/Intake"),
         .target(name: "SluiceFetch", dependencies: ["SluiceCore", "CCurl", "CZlib"], path: "Sources/Fetch"),
         .target(name: "SluiceParse", dependencies: ["SluiceCore", "CLibXML2"], path: "Sources/Parse"),
         .target(name: "SluiceDedup", dependencies: ["SluiceCore"], path: "Sources/Dedup"),
         .target(name: "SluiceClassify", dependencies: ["SluiceCore"], path: "Sources/Classify"),
         .target(name: "SluicePipeline",
-                dependencies: ["SluiceCore", "SluiceFetch", "SluiceParse", "SluiceDedup", "SluiceClassify"],
+                dependencies: ["SluiceCore", "SluiceFetch", "SluiceParse", "SluiceDedup", "SluiceClassify",
+                               "SluicePublish"],
                 path: "Sources/Pipeline"),
         .target(name: "SluiceReview", dependencies: ["SluiceCore"], path: "Sources/Review"),
         .target(name: "SluicePublish", dependencies: ["SluiceCore"], path: "Sources/Publish"),
@@ -55,7 +58,7 @@ let package = Package(
         .target(name: "SluiceTestSupport", dependencies: ["SluiceCore"], path: "Tests/Support"),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceTestSupport", "SluiceMeasure"]),
         .testTarget(name: "SluiceStoreTests", dependencies: ["SluiceStore", "SluiceTestSupport"]),
-        .testTarget(name: "SluiceIntakeTests", dependencies: ["SluiceIntake", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceIntakeTests", dependencies: ["SluiceIntake", "SluiceFetch", "SluiceTestSupport"]),
         .testTarget(name: "SluiceFetchTests", dependencies: ["SluiceFetch", "SluiceTestSupport"]),
         .testTarget(name: "SluiceParseTests", dependencies: ["SluiceParse", "SluiceTestSupport", "SluiceMeasure"]),
         .testTarget(name: "SluiceDedupTests", dependencies: ["SluiceDedup", "SluiceTestSupport", "SluiceMeasure"]),

@@ -10,13 +10,16 @@ public struct IntakeService: Sendable {
     let canonicalizer: URLCanonicalizer?
     let clock: any TimeSource
     let validator: SubmissionValidator
+    /// The column names form tools use (`链接`, `提交人`, …), for CSV and .xlsx imports.
+    let importHeaders: ImportHeaders?
 
     public init(store: any IntakeStore, canonicalizer: URLCanonicalizer?, clock: any TimeSource = SystemClock(),
-                validator: SubmissionValidator = SubmissionValidator()) {
+                validator: SubmissionValidator = SubmissionValidator(), importHeaders: ImportHeaders? = nil) {
         self.store = store
         self.canonicalizer = canonicalizer
         self.clock = clock
         self.validator = validator
+        self.importHeaders = importHeaders
     }
 
     /// What became of one submission: the stable JSON shape of `submit --json` and of each imported line.
@@ -61,7 +64,9 @@ public struct IntakeService: Sendable {
     /// Stores a submission that has passed validation.
     public func store(_ submission: Submission, refetchKnown: Bool = false) throws -> SubmitResult {
         let keys = submission.url.map { url in canonicalizer?.identityKeys(submitted: url).map(\.value) ?? [] } ?? []
-        let receipt = try store.submit(submission, urlKeys: keys, refetchKnown: refetchKnown, at: clock.now())
+        // A form export carries the volunteer's own time (提交时间): the submission counts from then.
+        let receipt = try store.submit(submission, urlKeys: keys, refetchKnown: refetchKnown,
+                                       at: submission.submittedAt ?? clock.now())
         let status = !receipt.created ? "already_present" : receipt.recordedAsReport ? "already_known" : "submitted"
         let known = receipt.created ? receipt.known : nil
         return SubmitResult(id: receipt.itemID, status: status, knownAs: known?.id, knownState: known?.state.rawValue,
@@ -91,12 +96,16 @@ public struct IntakeService: Sendable {
 
     /// Imports batch files; a file that cannot be read and each refused line are reported, the rest stored.
     public func importFiles(_ paths: [String], defaultVolunteer: String?) throws -> ImportSummary {
-        let importer = BatchImporter(validator: validator, defaultVolunteer: defaultVolunteer)
+        let importer = importHeaders.map { BatchImporter(validator: validator, defaultVolunteer: defaultVolunteer, headers: $0) }
+            ?? BatchImporter(validator: validator, defaultVolunteer: defaultVolunteer)
         var summary = ImportSummary()
         for path in paths {
             let lines: [ImportLine]
             do {
                 lines = try importer.read(path: path)
+            } catch let error as ImportFileError {
+                summary.rejected.append(RejectedLine(file: path, line: 0, reason: error.reason))
+                continue
             } catch {
                 summary.rejected.append(RejectedLine(file: path, line: 0, reason: String(describing: error)))
                 continue

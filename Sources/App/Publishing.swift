@@ -35,8 +35,9 @@ public struct PublishingService: Sendable {
             let now = clock.now()
             let month = Timestamp.month(now)
             let evidence = try evidence(for: record.id, at: now)
-            let item = Self.columnItem(record, publishedAt: now, capturedAt: evidence.capturedAt,
+            var item = Self.columnItem(record, publishedAt: now, capturedAt: evidence.capturedAt,
                                        evidenceSHA256: evidence.textSHA256)
+            item.articleDate = try store.page(itemID: record.id)?.publishedDate
             let slug = Slug.make(title: record.title ?? record.note ?? "", id: record.id, taken: taken)
             let path = try directory.write(item, slug: slug, month: month, evidenceText: evidence.text)
             let publication = Publication(itemID: record.id, month: month, publishedAt: now, slug: slug, path: path,
@@ -111,6 +112,7 @@ public struct PublishingService: Sendable {
             var item = Self.columnItem(entry.record, publishedAt: entry.publication.publishedAt,
                                        capturedAt: entry.publication.capturedAt,
                                        evidenceSHA256: entry.publication.evidenceSHA256)
+            item.articleDate = try store.page(itemID: entry.record.id)?.publishedDate
             item.source = try store.sourceStatus(itemID: entry.record.id)
             return item
         }

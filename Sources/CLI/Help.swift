@@ -28,7 +28,7 @@ enum Help {
           reprocess --stage classify                re-classify the review queue with the current rules
         publication
           publish [--content DIR]                   approved items into the content store, once each
-          export --month YYYY-MM --format md|html|json|atom [--out FILE]
+          export --month YYYY-MM --format md|html|json|atom [--out FILE] [--base-url URL]
           unpublish ID... --reason TEXT --as NAME   retract: file removed, record kept, audited
           recheck --month YYYY-MM                   are the month's sources alive, changed or deleted?
           volunteers [--month YYYY-MM]              contributions, acceptance rate and tags per volunteer
@@ -90,17 +90,25 @@ enum Help {
         """
 
     static let importFiles = """
-        usage: sluice import FILE... [--by VOLUNTEER] [--json]
+        usage: sluice import FILE... [--by VOLUNTEER] [--pipeline FILE] [--json]
 
-        Imports batches. Formats, by file extension:
-          .jsonl  one {"url": …, "note": …, "volunteer": …} object per line
-          .csv    a header row naming url, note, volunteer columns (any order), RFC 4180 quoting
-          .txt    one URL per line, optionally followed by white space and a note
-        Every bad line is reported as FILE:LINE: reason; the good lines are still imported.
+        Imports batches. Formats, by content (a ZIP archive is a workbook) or file extension:
+          .jsonl       one {"url": …, "note": …, "volunteer": …} object per line
+          .txt         one URL per line, optionally followed by white space and a note
+          .csv, .tsv   a form tool's export: a header row, RFC 4180 quoting (fields may hold line
+                       breaks), UTF-8 with or without BOM, UTF-16 with BOM, or GBK/GB18030
+          .xlsx        the first sheet of a workbook (腾讯问卷, 问卷星, 金数据, Excel, WPS)
+        Table headers may use any name in pipelines/import-headers.json: 链接/网址/URL/link,
+        备注/说明/内容/note, 提交人/昵称/微信号/volunteer, 提交时间/submitted_at (kept as the
+        volunteer's own time, Beijing time unless it says otherwise); 序号, 来自IP, 来源 and the
+        other listed extras are ignored; an unknown column is an error naming what was found.
+        Every bad line or row is reported as FILE:LINE: reason (for .xlsx the sheet's row number);
+        the good ones are still imported.
         Exit status 1 when any line was refused, 0 when all were imported or already present.
 
         options
           --by VOLUNTEER    the volunteer for lines that name none (every .txt line)
+          --pipeline FILE   the pipeline file whose rules name the header file (default pipelines/default.json)
           --json            print {"submitted","already_present","rejected":[{"file","line","reason"}],"items"}
           --store PATH      the store (default ./sluice.db or $SLUICE_STORE)
         """
@@ -198,10 +206,16 @@ enum Help {
 
     static let export = """
         usage: sluice export --month YYYY-MM [--format md|html|json|atom] [--out FILE]
+                             [--base-url URL] [--pipeline FILE]
 
         The month's published intel grouped by category in a fixed order, with the month's figures
         and the volunteers' roll of honour. The same store always gives byte-identical output.
         Without --out the column goes to standard output.
+
+        The feeds (json, atom) need the address the exports are served from: site.base_url in the
+        pipeline file (pipelines/default.json unless --pipeline names another), or --base-url URL.
+        The month's files are expected there as column-YYYY-MM.html, .atom and .json; entry ids are
+        tag: URIs of that host. Without a base URL a feed is refused (exit 1).
         """
 
     static let unlink = """

@@ -7,10 +7,13 @@ import SluicePipeline
 
 /// `sluice submit` and `sluice import`.
 enum IntakeCommands {
-    static func service(_ context: Context, pipeline: String) throws -> IntakeService {
+    /// The intake use case with the pipeline file's URL rules, and for imports its form-header names.
+    static func service(_ context: Context, pipeline: String, importing: Bool = false) throws -> IntakeService {
         let definition = try PipelineDefinition.load(path: pipeline)
         let canonicalizer = try URLCanonicalizer.load(path: definition.resolve(definition.rules.urlRules))
-        return IntakeService(store: try context.store(create: true), canonicalizer: canonicalizer, clock: context.clock)
+        let headers = try importing ? ImportHeaders.load(path: definition.resolve(definition.rules.importHeaders)) : nil
+        return IntakeService(store: try context.store(create: true), canonicalizer: canonicalizer, clock: context.clock,
+                             importHeaders: headers)
     }
 
     static func submit(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
@@ -61,8 +64,8 @@ enum IntakeCommands {
         let json = arguments.flag("--json")
         let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
         let files = try arguments.positionals()
-        guard !files.isEmpty else { throw UsageError("import: name at least one .jsonl, .csv or .txt file") }
-        let summary = try service(context, pipeline: pipeline).importFiles(files, defaultVolunteer: volunteer)
+        guard !files.isEmpty else { throw UsageError("import: name at least one .jsonl, .txt, .csv, .tsv or .xlsx file") }
+        let summary = try service(context, pipeline: pipeline, importing: true).importFiles(files, defaultVolunteer: volunteer)
         if json {
             try context.printJSON(summary)
         } else {

@@ -1,6 +1,7 @@
 import Foundation
 import SluiceApp
 import SluiceCore
+import SluicePipeline
 import SluicePublish
 
 /// `sluice publish`, `sluice unpublish` and `sluice export`.
@@ -70,9 +71,17 @@ enum PublishCommands {
             throw UsageError("export: --format is one of " + ColumnFormat.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let out = try arguments.option("--out")
+        let site = try siteOptions(&arguments)
         try arguments.finish()
-        let column = try publishing(context).column(month: month)
-        let text = ColumnRenderer.render(column, as: format)
+        var column = try publishing(context).column(month: month)
+        column.site = site
+        let text: String
+        do throws(ColumnRenderError) {
+            text = try ColumnRenderer.render(column, as: format)
+        } catch {
+            context.console.error("export: " + error.description)
+            return 1
+        }
         if let out {
             try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: out))
             context.console.print("wrote \(column.items.count) item(s) to \(TerminalSafe.text(out))")
@@ -80,5 +89,23 @@ enum PublishCommands {
             context.console.writeRaw(Data(text.utf8))
         }
         return 0
+    }
+
+    /// The pipeline file's `site` section (`--pipeline FILE`, else pipelines/default.json when it exists),
+    /// with `--base-url URL` taking precedence over its base URL.
+    static func siteOptions(_ arguments: inout Arguments) throws -> SiteOptions {
+        let named = try arguments.option("--pipeline")
+        let override = try arguments.option("--base-url")
+        let path = named ?? PipelineCommands.defaultPipeline
+        var site = named != nil || FileManager.default.fileExists(atPath: path) ? try PipelineDefinition.load(path: path).site
+            : SiteOptions()
+        if let override {
+            do throws(SiteAddressError) {
+                site.baseURL = try SiteOptions.checkedBaseURL(override)
+            } catch {
+                throw UsageError("export: --base-url " + TerminalSafe.text(error.description))
+            }
+        }
+        return site
     }
 }

@@ -20,8 +20,8 @@ public enum IntakeError: Error, Equatable, CustomStringConvertible {
         case .volunteerTooLong(let length, let limit): "the volunteer name has \(length) characters (at most \(limit))"
         case .urlTooLong(let length, let limit): "the URL has \(length) characters (at most \(limit))"
         case .noteTooLong(let length, let limit): "the note has \(length) characters (at most \(limit))"
-        case .invalidURL(let url, let reason): "\(URLProblem.quoted(url)) is not a usable URL: \(reason)"
-        case .unsupportedScheme(let url, let scheme): "\(URLProblem.quoted(url)): only http and https links are accepted, not \(scheme):"
+        case .invalidURL(let url, let reason): "\(TextCleaning.quoted(url)) is not a usable URL: \(reason)"
+        case .unsupportedScheme(let url, let scheme): "\(TextCleaning.quoted(url)): only http and https links are accepted, not \(scheme):"
         case .invalidUTF8: "the text is not valid UTF-8"
         case .malformedLine(let reason): reason
         }

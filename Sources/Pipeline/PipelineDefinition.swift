@@ -4,6 +4,7 @@ import SluiceCore
 import SluiceDedup
 import SluiceFetch
 import SluiceParse
+import SluicePublish
 
 /// How many workers a stage runs and how many items may wait in front of it.
 public struct StageSettings: Codable, Sendable, Equatable {
@@ -81,6 +82,8 @@ public struct RuleFiles: Codable, Sendable, Equatable {
     public var urlRules = "url-rules.json"
     public var classifyRules = "rules.json"
     public var blockedPages = "blocked-pages.json"
+    /// The header names `sluice import` accepts for each field of a table (CSV, .xlsx).
+    public var importHeaders = "import-headers.json"
 
     public init() {}
 
@@ -88,6 +91,7 @@ public struct RuleFiles: Codable, Sendable, Equatable {
         case urlRules = "url_rules"
         case classifyRules = "classify_rules"
         case blockedPages = "blocked_pages"
+        case importHeaders = "import_headers"
     }
 
     public init(from decoder: Decoder) throws {
@@ -96,6 +100,7 @@ public struct RuleFiles: Codable, Sendable, Equatable {
         urlRules = try container.decode(.urlRules, default: fallback.urlRules)
         classifyRules = try container.decode(.classifyRules, default: fallback.classifyRules)
         blockedPages = try container.decode(.blockedPages, default: fallback.blockedPages)
+        importHeaders = try container.decode(.importHeaders, default: fallback.importHeaders)
     }
 }
 
@@ -111,13 +116,15 @@ public struct PipelineDefinition: Codable, Sendable, Equatable {
     public var dedup = DedupOptions()
     public var classify = ClassifyOptions()
     public var rules = RuleFiles()
+    /// Where the exports are served (`base_url`, `title`): the feeds' links and ids.
+    public var site = SiteOptions()
     /// Where the pipeline file was read from; rule files are found beside it.
     public var directory = "pipelines"
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case name, stages, store, fetch, parse, dedup, classify, rules
+        case name, stages, store, fetch, parse, dedup, classify, rules, site
     }
 
     public init(from decoder: Decoder) throws {
@@ -131,6 +138,7 @@ public struct PipelineDefinition: Codable, Sendable, Equatable {
         dedup = try container.decode(.dedup, default: fallback.dedup)
         classify = try container.decode(.classify, default: fallback.classify)
         rules = try container.decode(.rules, default: fallback.rules)
+        site = try container.decode(.site, default: fallback.site)
     }
 
     public static func load(path: String) throws -> PipelineDefinition {

@@ -17,7 +17,11 @@ public struct ColumnItem: Sendable, Codable, Equatable {
     public var flags: [RiskFlag]
     /// The volunteer who found the item first, then those who reported duplicates of it.
     public var volunteers: [String]
+    /// When the item was published in the column (the moderators' approval put it there).
     public var publishedAt: Date
+    /// The article's own publication day as the page states it (`Page.publishedDate`, `yyyy-MM-dd`), nil
+    /// for a note or a page that states none; renderers show it only when it is a real calendar day.
+    public var articleDate: String?
     /// When the evidence (text, sanitized HTML, digest) was frozen.
     public var capturedAt: Date?
     public var evidenceSHA256: String?
@@ -25,7 +29,7 @@ public struct ColumnItem: Sendable, Codable, Equatable {
 
     public init(id: Int64, title: String, url: String, canonicalURL: String, site: String?, category: String,
                 summary: String?, flags: [RiskFlag], volunteers: [String], publishedAt: Date,
-                capturedAt: Date?, evidenceSHA256: String?, source: SourceStatus?) {
+                capturedAt: Date?, evidenceSHA256: String?, source: SourceStatus?, articleDate: String? = nil) {
         self.id = id
         self.title = title
         self.url = url
@@ -36,6 +40,7 @@ public struct ColumnItem: Sendable, Codable, Equatable {
         self.flags = flags
         self.volunteers = volunteers
         self.publishedAt = publishedAt
+        self.articleDate = articleDate
         self.capturedAt = capturedAt
         self.evidenceSHA256 = evidenceSHA256
         self.source = source
@@ -136,9 +141,11 @@ public struct Column: Sendable, Codable, Equatable {
     /// Supplied by the caller (e.g. the month's last publication time) so the same store renders
     /// byte-identical output.
     public var generatedAt: Date
+    /// Where the exports are served; the feeds need its base URL.
+    public var site: SiteOptions
 
     public init(month: String, title: String, categories: [CategoryInfo], items: [ColumnItem],
-                figures: ColumnFigures, roll: [VolunteerCredit], generatedAt: Date) {
+                figures: ColumnFigures, roll: [VolunteerCredit], generatedAt: Date, site: SiteOptions = SiteOptions()) {
         self.month = month
         self.title = title
         self.categories = categories
@@ -146,6 +153,7 @@ public struct Column: Sendable, Codable, Equatable {
         self.figures = figures
         self.roll = roll
         self.generatedAt = generatedAt
+        self.site = site
     }
 }
 

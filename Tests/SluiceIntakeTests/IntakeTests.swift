@@ -168,7 +168,7 @@ import SluiceTestSupport
             try BatchImporter().read(path: directory.path("x.xlsx"))
         }
         let path = write("x.xlsx", "a")
-        #expect(throws: ImportFileError(file: path, reason: "unknown format \".xlsx\" (expected .jsonl, .csv or .txt)")) {
+        #expect(throws: ImportFileError(file: path, reason: "is not an .xlsx workbook (no ZIP archive inside)")) {
             try BatchImporter().read(path: path)
         }
     }

@@ -48,14 +48,5 @@ public struct URLProblem: Error, Equatable, CustomStringConvertible {
     }
 
     /// 「…」不是可用的链接：原因
-    public var description: String { "\(Self.quoted(url)) is not a usable URL: \(reason)" }
-
-    /// Untrusted text inside a message: controls and invisible characters shown as escapes, cut, in quotes.
-    public static func quoted(_ text: String) -> String {
-        let visible = text.unicodeScalars.map { scalar -> String in
-            TextCleaning.isControl(scalar) || TextCleaning.isInvisibleControl(scalar)
-                ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
-        }.joined()
-        return "\"\(TextCleaning.truncate(visible, to: 120))\""
-    }
+    public var description: String { "\(TextCleaning.quoted(url)) is not a usable URL: \(reason)" }
 }
