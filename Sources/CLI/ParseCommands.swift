@@ -32,7 +32,7 @@ enum ParseCommands {
         """
 
     static let evalHelp = """
-        usage: sluice eval extract DIR [--json]
+        usage: sluice eval extract DIR [--split tune|held-out|all] [--json]
 
         Extraction quality on a labelled corpus (DIR/<set>/<id>.html beside <set>/<id>.json ground
         truth, as ../shared/corpus): pages are decoded with the fetch stage's charset decoder (no HTTP
@@ -40,8 +40,12 @@ enum ParseCommands {
         precision, recall and F1 (each CJK character one token), date accuracy and charset accuracy,
         with the number of pages scored on each. Synthetic pages and feeds are left out.
 
+        The pages are dealt to two halves by a stable hash of set/id, evenly within each set: rules
+        are tuned on the tune half and the held-out half is what the figures report.
+
         options
-          --json    the whole report, per page too: {"sets","overall","pages"}
+          --split S   tune, held-out or all (default all)
+          --json      the whole report, per page too: {"split","sets","overall","pages"}
         """
 
     static let benchHelp = """
@@ -145,8 +149,13 @@ enum ParseCommands {
 
     static func eval(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
         let json = arguments.flag("--json")
+        let splitName = try arguments.option("--split") ?? CorpusSplit.all.rawValue
+        guard let split = CorpusSplit(rawValue: splitName) else {
+            // zh: eval extract：--split "…" 只能是 tune、held-out 或 all
+            throw UsageError("eval extract: --split \"\(TerminalSafe.text(splitName))\" is not tune, held-out or all")
+        }
         let corpus = try corpusDirectory(&arguments, command: "eval extract")
-        let report = try ExtractionEvaluation.run(corpus: corpus, decode: corpusDecoder)
+        let report = try ExtractionEvaluation.run(corpus: corpus, split: split, decode: corpusDecoder)
         try context.printReport(report, json: json)
         return 0
     }
