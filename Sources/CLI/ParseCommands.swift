@@ -50,14 +50,22 @@ enum ParseCommands {
 
     static let benchHelp = """
         usage: sluice bench parse DIR [--repetitions N] [--json]
+               sluice bench parse --hostile [--repetitions N] [--json]
 
         Speed of parsing plus full extraction over every DIR/<set>/<id>.html, beside libxml2 parsing
         alone in the same process and run (rounds alternate between the two). Pages are decoded with
         the fetch stage's charset decoder before timing starts. Prints pages/s, MB/s and the ratio of
         extraction speed to parse-only speed. scripts/bench-parse.sh adds a C reference.
 
+        With --hostile, no corpus: generated hostile pages (100,000 attributes on one element or
+        spread over 10,000, 50,000 sibling paragraphs, 200,000 tiny text nodes, a 1 MB text node,
+        10,000 nested inline tags), each extracted at a quarter of that size and at the full size,
+        with the growth of the time between the two (about 4 when linear, 16 when quadratic), beside
+        libxml2 parsing alone.
+
         options
-          --repetitions N   passes over the corpus (default 5)
+          --hostile         time the hostile pages instead of a corpus
+          --repetitions N   passes over the corpus, or runs of each hostile page (best kept) (default 5)
           --json            {"pages","bytes","repetitions","extraction_seconds","parse_only_seconds",
                             "failures","extraction_pages_per_second",…,"ratio"}
         """
@@ -164,6 +172,11 @@ enum ParseCommands {
         let repetitions = try arguments.integer("--repetitions") ?? 5
         guard repetitions > 0 else { throw UsageError("bench parse: --repetitions must be at least 1") }
         let json = arguments.flag("--json")
+        if arguments.flag("--hostile") {
+            try arguments.finish()
+            try context.printReport(ScalingBenchmark.run(repetitions: repetitions), json: json)
+            return 0
+        }
         let corpus = try corpusDirectory(&arguments, command: "bench parse")
         let report = try ParseBenchmark.run(corpus: corpus, repetitions: repetitions, decode: corpusDecoder)
         try context.printReport(report, json: json)
