@@ -76,7 +76,7 @@ public struct StageEngines: Sendable {
             return (StageOutcome(itemID: item.id, from: item.state, to: .parsed, stage: .parse, problem: problem), next)
         }
         do {
-            let page = try extractor.extract(html: capture.text ?? "", baseURL: capture.finalURL)
+            let page = try extractor.extract(html: capture.text ?? "", baseURL: capture.finalURL, fetchedAt: capture.fetchedAt)
             next.page = page
             return (StageOutcome(itemID: item.id, from: item.state, to: .parsed, stage: .parse, page: page), next)
         } catch {
