@@ -292,7 +292,8 @@ enum DateChoice {
     ]
     static let modifiedKeys = [
         "article:modified_time", "og:updated_time", "article:updated_time", "datemodified", "dc.date.modified",
-        "dcterms.modified", "last-modified", "lastmod", "weibo:article:update_at", "updated_time", "revised",
+        "dcterms.modified", "last-modified", "lastmod", "weibo:article:update_at", "updated_time", "updatetime",
+        "update_time", "revised",
     ]
     private static let earliest = CalendarDay(year: 1995, month: 1, day: 1)
 
