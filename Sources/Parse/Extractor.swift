@@ -52,13 +52,10 @@ public struct Extractor: Sendable {
             page.warnings.append("the parser dropped part of the page (nesting deeper than 256 or a text node over 10 MB)")
         }
         let siteName = metadata.meta("og:site_name", "application-name") ?? metadata.linkedData.publisher
+            ?? metadata.linkedData.anyPublisher
         page.siteName = cleaned(siteName, limit: options.titleLimit)
-        page.title = cleaned(TitleChoice.choose(
-            headTitle: metadata.headTitle,
-            metaTitles: [metadata.linkedData.title(headTitle: TitleChoice.headline(fromHeadTitle: metadata.headTitle)), metadata.meta("og:title"),
-                         metadata.meta("twitter:title")],
-            headings: metadata.headings + Headline.candidates(in: tree, before: roots),
-            bodyText: fullText, siteName: siteName), limit: options.titleLimit)
+        page.title = cleaned(title(metadata, tree: tree, roots: roots, bodyText: fullText, baseURL: baseURL),
+                             limit: options.titleLimit)
         let articleParagraphs = ArticleEdges.trim(paragraphs, title: page.title)
         let trimmed = articleParagraphs.joined(separator: "\n\n")
         // Counting characters is slow on long text; fewer UTF-8 bytes than the limit means fewer characters.
@@ -86,6 +83,29 @@ public struct Extractor: Sendable {
             scripts: metadata.weChatScripts,
             links: [baseURL, page.canonicalURL, metadata.meta("og:url")].compactMap { $0 })
         return page
+    }
+
+    /// Readability's metadata titles (`weibo:*`, `dc:title` spelt with a dot or a colon too), then the
+    /// headlines CJK pages declare elsewhere.
+    private func title(_ metadata: Metadata, tree: DocumentTree, roots: [Int], bodyText: String, baseURL: String?) -> String? {
+        let site = SiteNames(
+            declared: [metadata.meta("og:site_name"), metadata.meta("application-name"), metadata.linkedData.publisher,
+                       metadata.linkedData.anyPublisher, metadata.meta("twitter:site").map { $0.replacingOccurrences(of: "@", with: "") }],
+            url: baseURL ?? metadata.canonical, homeLinkTexts: metadata.homeLinkTexts)
+        var sources = TitleChoice.Sources(
+            headTitle: metadata.headTitle, metaTitles: [], cjkMetaTitles: [],
+            headings: metadata.headings + Headline.candidates(in: tree, before: roots),
+            h1AndH2: metadata.h1AndH2, h1Count: metadata.h1Count, firstH1: metadata.headings.first,
+            bodyText: bodyText, site: site)
+        let readabilityHead = TitleChoice.headline(fromHeadTitle: metadata.headTitle, sources: sources)
+        sources.metaTitles = [
+            metadata.linkedData.title(headTitle: readabilityHead),
+            metadata.meta("dc:title", "dc.title", "dc-title"), metadata.meta("dcterm:title", "dcterm.title", "dcterm-title"),
+            metadata.meta("og:title"), metadata.meta("weibo:article:title"), metadata.meta("weibo:webpage:title"),
+            metadata.meta("title"), metadata.meta("twitter:title"), metadata.meta("parsely-title"),
+        ]
+        sources.cjkMetaTitles = [metadata.weChatTitle, metadata.itemProperties["headline"], metadata.linkedData.anyHeadline]
+        return TitleChoice.choose(sources)
     }
 
     private func cleaned(_ text: String?, limit: Int) -> String? {

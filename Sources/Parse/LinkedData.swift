@@ -58,7 +58,7 @@ struct LinkedData {
         let candidateTokens = Set(asciiWords(candidate))
         let referenceTokens = asciiWords(reference)
         let total = referenceTokens.joined(separator: " ").count
-        guard total > 0 else { return 0 }
+        guard total > 0, !candidateTokens.isEmpty else { return 0 }
         let unique = referenceTokens.filter { !candidateTokens.contains($0) }.joined(separator: " ").count
         return 1 - Double(unique) / Double(total)
     }
