@@ -174,7 +174,8 @@ enum TitleChoice {
     /// `百度知道`'s `知道` is not one: such parts are found by the site's own names instead).
     private static let siteWords = [
         "网", "新闻", "频道", "论坛", "博客", "日报", "晚报", "早报", "时报", "首页", "官网", "在线", "门户", "社区",
-        "客户端", "订阅", "号", "百科", "中心", "平台", "之家", "中文网", "新闻网", "资讯", ".com", ".cn", ".net", ".org",
+        "客户端", "订阅", "号", "百科", "中心", "平台", "之家", "资讯", "吧", "網", "新聞", "頻道", "論壇", "日報",
+        "晚報", "時報", "首頁", "官網", "社區", "資訊", ".com", ".cn", ".net", ".org",
     ]
 
     static func choose(_ sources: Sources) -> String? {
@@ -193,7 +194,7 @@ enum TitleChoice {
     private static func cjkTitle(head: String, metas: [String], sources: Sources) -> String? {
         let headParts = TitleParts(head).parts
         // A heading the page shows that is also a whole leading part of a title it declares: the headline.
-        let headlines = sources.headings.filter { $0.count >= 4 && !namesSite($0, site: sources.site) }
+        let headlines = sources.headings.filter { $0.count >= 4 && !sources.site.named(by: $0) }
         for title in [head] + metas where !title.isEmpty {
             let runs = leadingRuns(of: TitleParts(title).parts).map(compact)
             if let heading = headlines.first(where: { runs.contains(compact($0)) }) { return heading }
@@ -231,8 +232,8 @@ enum TitleChoice {
     }
 
     /// Removes the parts naming the site or a channel: from the end while the last part follows a bar or an
-    /// underscore, names the site or is short beside the rest, then a leading part naming the site; a
-    /// trailing page number (`(页 1)`) goes too.
+    /// underscore, names the site or is short beside the rest, then a leading part that is the site's name;
+    /// a trailing page number (`(页 1)`) goes too.
     static func strip(_ title: String, site: SiteNames) -> String {
         let split = TitleParts(title)
         let parts = split.parts
@@ -240,12 +241,30 @@ enum TitleChoice {
         var (first, last) = (0, parts.count - 1)
         while last > 0, split.afterStrongSeparator[last] || namesSite(parts[last], site: site)
                 || (!split.afterWeakSeparator[last] && parts[last].count <= 8 && parts[0].count >= 6
-                    && !namesSite(parts[0], site: site)) {
+                    && !site.named(by: parts[0])) {
             last -= 1
         }
-        if last > 0, namesSite(parts[0], site: site), !namesSite(parts[1], site: site) { first = 1 }
+        // Only the site's own name leads a title: a first part ending like a site (`…平台`) is the headline.
+        if last > 0, site.named(by: parts[0]), !site.named(by: parts[1]) { first = 1 }
         let kept = first == 0 && last == parts.count - 1 ? title : split.text(from: first, through: last)
-        return withoutPageNumber(kept)
+        return withoutPageNumber(withoutTrailingSite(kept, site: site))
+    }
+
+    /// A site name closing the title without a separator the parts saw: in brackets (`标题【装修吧】`,
+    /// `标题（某某网）`) or after a hyphen between Latin letters (`Python 入门 for beginners-CSDN博客`).
+    private static func withoutTrailingSite(_ title: String, site: SiteNames) -> String {
+        for (open, close) in [("【", "】"), ("（", "）"), ("(", ")"), ("[", "]")] where title.hasSuffix(close) {
+            guard let start = title.range(of: open, options: .backwards)?.lowerBound, start > title.startIndex else { continue }
+            let inside = String(title[title.index(after: start)..<title.index(before: title.endIndex)])
+            let rest = title[..<start].trimmingCharacters(in: .whitespaces)
+            if inside.count <= 15, rest.count >= 4, namesSite(inside, site: site) { return rest }
+        }
+        if let hyphen = title.range(of: "-", options: .backwards)?.lowerBound {
+            let tail = String(title[title.index(after: hyphen)...]).trimmingCharacters(in: .whitespaces)
+            let rest = title[..<hyphen].trimmingCharacters(in: .whitespaces)
+            if (2...15).contains(tail.count), rest.count >= 4, namesSite(tail, site: site) { return rest }
+        }
+        return title
     }
 
     private static func namesSite(_ part: String, site: SiteNames) -> Bool {

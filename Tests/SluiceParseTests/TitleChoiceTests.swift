@@ -65,6 +65,11 @@ import Testing
         ("<title>COVID-19 下的副业选择-某某网</title>", "COVID-19 下的副业选择"),
         ("<title>社会资本与再就业(页 1) - 学术前沿 - 某某论坛 - powered by Discuz! Archiver</title>", "社会资本与再就业"),
         ("<title>投身外交(3)_读书频道_新浪网</title>", "投身外交(3)"),
+        ("<title>有没有一起装修的朋友【装修吧】_百度贴吧</title>", "有没有一起装修的朋友"),
+        ("<title>副业入门笔记 for beginners-CSDN博客</title>", "副业入门笔记 for beginners"),
+        ("<title>閒魚賣書三個月的複盤 - Yahoo新聞</title>", "閒魚賣書三個月的複盤"),
+        ("<title>我们一起去摆摊吧</title>", "我们一起去摆摊吧"),
+        ("<title>如何识别虚假投资平台 - 第2页</title>", "如何识别虚假投资平台"),
     ])
     func separatorsAndSiteParts(head: String, expected: String) throws {
         #expect(try title(head: head) == expected)
