@@ -94,7 +94,7 @@ public struct Extractor: Sendable {
             url: baseURL ?? metadata.canonical, homeLinkTexts: metadata.homeLinkTexts)
         var sources = TitleChoice.Sources(
             headTitle: metadata.headTitle, metaTitles: [], cjkMetaTitles: [],
-            headings: metadata.headings + Headline.candidates(in: tree, before: roots),
+            headings: metadata.headings + Headline.candidates(in: tree, before: roots), h1s: metadata.headings,
             h1AndH2: metadata.h1AndH2, h1Count: metadata.h1Count, firstH1: metadata.headings.first,
             bodyText: bodyText, site: site)
         let readabilityHead = TitleChoice.headline(fromHeadTitle: metadata.headTitle, sources: sources)
@@ -104,7 +104,11 @@ public struct Extractor: Sendable {
             metadata.meta("og:title"), metadata.meta("weibo:article:title"), metadata.meta("weibo:webpage:title"),
             metadata.meta("title"), metadata.meta("twitter:title"), metadata.meta("parsely-title"),
         ]
-        sources.cjkMetaTitles = [metadata.weChatTitle, metadata.itemProperties["headline"], metadata.linkedData.anyHeadline]
+        sources.cjkMetaTitles = [
+            sources.metaTitles[0], metadata.meta("og:title"), metadata.meta("weibo:article:title"),
+            metadata.meta("weibo:webpage:title"), metadata.meta("twitter:title"), metadata.weChatTitle,
+            metadata.itemProperties["headline"], metadata.linkedData.anyHeadline,
+        ]
         return TitleChoice.choose(sources)
     }
 

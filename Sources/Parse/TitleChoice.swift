@@ -15,22 +15,29 @@ struct SiteNames {
         "io", "html", "htm", "shtml", "php", "asp", "aspx", "jsp", "blog", "blogs", "mp", "amp",
     ]
 
+    /// Link texts that say "home", not the site's name.
+    private static let navigationWords: Set<String> = ["首页", "主页", "返回首页", "网站首页", "回到首页", "home", "homepage", "主頁", "首頁"]
+
     init(declared: [String?], url: String?, homeLinkTexts: [String]) {
-        names = (declared.compactMap { $0 } + homeLinkTexts).map(Self.fold).filter { $0.count >= 2 }
+        let links = homeLinkTexts.map(Self.fold).filter { !Self.navigationWords.contains($0) }
+        names = (declared.compactMap { $0 }.map(Self.fold) + links).filter { $0.count >= 2 }
         if let host = url.flatMap({ URLComponents(string: $0.trimmingCharacters(in: .whitespaces))?.host })?.lowercased() {
             hostLabels = host.split(separator: ".").map(String.init)
                 .filter { $0.count >= 2 && !Self.genericLabels.contains($0) && !$0.allSatisfy(\.isNumber) }
         }
     }
 
-    /// True when `part` is one of the site's names, is contained in one, holds one with a few characters
-    /// more (a channel such as `搜狐财经` beside `搜狐`), or spells a host label (`Aktuálně.cz` for `aktualne.cz`).
+    /// True when `part` is one of the site's names, is contained in one, starts or ends with one and a few
+    /// characters more (a channel such as `搜狐财经` beside `搜狐`), or spells a host label (`Aktuálně.cz`).
     func named(by part: String) -> Bool {
         let folded = Self.fold(part)
         guard folded.count >= 2 else { return false }
-        // A part holding the name with a few more characters (`搜狐财经` for `搜狐`) names the site; a headline
-        // that mentions it does not.
-        if names.contains(where: { $0 == folded || $0.contains(folded) || (folded.contains($0) && folded.count <= $0.count + 6) }) {
+        // A part starting or ending with the name and a few more characters (`搜狐财经` for `搜狐`) names the
+        // site; a headline that mentions it does not.
+        if names.contains(where: { name in
+            name == folded || name.contains(folded)
+                || ((folded.hasPrefix(name) || folded.hasSuffix(name)) && folded.count <= name.count + 6)
+        }) {
             return true
         }
         let letters = Self.asciiLetters(part)
@@ -156,12 +163,14 @@ enum TitleChoice {
     /// Everything the choice reads, gathered by `Extractor`.
     struct Sources {
         var headTitle: String?
-        /// Metadata titles in Readability's order, then the CJK extras (WeChat's `msg_title`, microdata and
-        /// JSON-LD headlines).
+        /// Metadata titles in Readability's order, for spaced scripts; for CJK pages the publisher's headline
+        /// fields (JSON-LD, `og:title`, `weibo:*`, `twitter:title`, WeChat's `msg_title`, microdata), which
+        /// Chinese sites fill with the headline while `dc:title` and `title` often carry the site.
         var metaTitles: [String?]
         var cjkMetaTitles: [String?]
         /// `<h1>` texts, then headline-like elements before the text, in document order.
         var headings: [String]
+        var h1s: [String]
         /// Every `<h1>` and `<h2>` text, and how many `<h1>` the page has (Readability's title rules).
         var h1AndH2: Set<String>
         var h1Count: Int
@@ -183,21 +192,26 @@ enum TitleChoice {
         let metas = sources.metaTitles.compactMap { $0.map { TextCleaning.line($0) } }.filter { !$0.isEmpty }
         let extras = sources.cjkMetaTitles.compactMap { $0.map { TextCleaning.line($0) } }.filter { !$0.isEmpty }
         let isCJKPage = TitleParts.isCJKText(head) || (metas + extras).contains(where: TitleParts.isCJKText)
+        let cjkMetas = extras
         guard isCJKPage else {
             if let meta = metas.first(where: { !isCut($0) }) { return meta }
             guard !head.isEmpty else { return sources.headings.last }
             return readabilityTitle(head, sources: sources)
         }
-        return cjkTitle(head: head, metas: metas + extras, sources: sources)
+        return cjkTitle(head: head, metas: cjkMetas, sources: sources)
     }
 
     private static func cjkTitle(head: String, metas: [String], sources: Sources) -> String? {
         let headParts = TitleParts(head).parts
         // A heading the page shows that is also a whole leading part of a title it declares: the headline.
+        // The page's <h1> only: other headline-like elements may be a channel or a breadcrumb that also
+        // opens <title>.
         let headlines = sources.headings.filter { $0.count >= 4 && !sources.site.named(by: $0) }
         for title in [head] + metas where !title.isEmpty {
             let runs = leadingRuns(of: TitleParts(title).parts).map(compact)
-            if let heading = headlines.first(where: { runs.contains(compact($0)) }) { return heading }
+            if let heading = sources.h1s.first(where: { $0.count >= 4 && !sources.site.named(by: $0) && runs.contains(compact($0)) }) {
+                return heading
+            }
         }
 
         // Metadata titles that are only the site's name (or a part of `<title>` after the headline) say nothing.
