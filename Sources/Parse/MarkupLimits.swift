@@ -56,30 +56,38 @@ enum MarkupLimits {
 
     /// Lower-cased names seen so far, by a seeded hash (`Hasher`), so a page cannot craft collisions.
     private struct NameBudget {
-        private var seen = Set<Int>()
-        private let always: Set<Int>
+        /// The names always kept and those admitted so far, in one set so each name costs one lookup.
+        private var seen: Set<Int>
+        private var admitted = 0
 
         init(always names: Set<String>) {
-            always = Set(names.map { name in
+            seen = Set(names.map { name in
                 Array(name.utf8).withUnsafeBufferPointer { Self.key($0.baseAddress.map { UnsafePointer($0) }, 0..<$0.count) }
             })
+            seen.reserveCapacity(seen.count + MarkupLimits.distinctNames)
         }
 
         /// True when the name is one already seen, one always kept, or a new one within the budget.
         mutating func admit(_ base: UnsafePointer<UInt8>, _ name: Range<Int>) -> Bool {
             let key = Self.key(base, name)
-            if always.contains(key) || seen.contains(key) { return true }
-            guard seen.count < MarkupLimits.distinctNames else { return false }
+            if seen.contains(key) { return true }
+            guard admitted < MarkupLimits.distinctNames else { return false }
             seen.insert(key)
+            admitted += 1
             return true
         }
 
+        /// Names are at most 100 bytes (`nameEnd`): lower-cased into a buffer on the stack, hashed in one call.
         private static func key(_ base: UnsafePointer<UInt8>?, _ name: Range<Int>) -> Int {
             var hasher = Hasher()
             guard let base else { return hasher.finalize() }
-            for index in name {
-                let byte = base[index]
-                hasher.combine(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer in
+                let length = min(name.count, buffer.count)
+                for offset in 0..<length {
+                    let byte = base[name.lowerBound + offset]
+                    buffer[offset] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                }
+                hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<length])))
             }
             return hasher.finalize()
         }

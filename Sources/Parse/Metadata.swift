@@ -137,13 +137,23 @@ struct Metadata {
         String(name.lowercased().unicodeScalars.filter { !TextCleaning.isWhiteSpace($0) })
     }
 
-    /// `/`, `./`, `index.html`-style roots and `scheme://host/` with nothing after the host.
+    /// `/`, `./`, `../`, and `scheme://host/` (or `//host/`) with nothing after the host but an `index.*`
+    /// page. Read by hand: every link of a page is checked, and parsing each as a URL costs more than the
+    /// rest of the metadata walk.
     private static func isHomePage(_ href: String) -> Bool {
-        let trimmed = href.trimmingCharacters(in: .whitespaces).lowercased()
-        if trimmed == "/" || trimmed == "./" || trimmed == "../" { return true }
-        guard let components = URLComponents(string: trimmed), components.host?.isEmpty == false,
-              components.scheme == "http" || components.scheme == "https" || trimmed.hasPrefix("//") else { return false }
-        let path = components.percentEncodedPath
-        return (path.isEmpty || path == "/" || path.hasPrefix("/index.")) && components.query == nil
+        var bytes = Substring(href).utf8.drop { $0 == 0x20 }
+        while let last = bytes.last, last == 0x20 { bytes = bytes.dropLast() }
+        if bytes.elementsEqual("/".utf8) || bytes.elementsEqual("./".utf8) || bytes.elementsEqual("../".utf8) { return true }
+        let lowered = bytes.prefix(8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        let schemeLength: Int
+        if lowered.starts(with: "https://".utf8) { schemeLength = 8 }
+        else if lowered.starts(with: "http://".utf8) { schemeLength = 7 }
+        else if lowered.starts(with: "//".utf8) { schemeLength = 2 }
+        else { return false }
+        let rest = bytes.dropFirst(schemeLength)
+        guard let hostEnd = rest.firstIndex(where: { $0 == 0x2F || $0 == 0x3F || $0 == 0x23 }) else { return !rest.isEmpty }
+        guard hostEnd > rest.startIndex, rest[hostEnd] == 0x2F else { return false }
+        let path = rest[rest.index(after: hostEnd)...]
+        return path.isEmpty || (path.starts(with: "index.".utf8) && !path.contains(0x3F) && !path.contains(0x2F))
     }
 }

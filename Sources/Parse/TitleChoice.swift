@@ -47,9 +47,11 @@ struct SiteNames {
         }
     }
 
-    /// Lower-cased, without white space, punctuation or diacritics.
+    /// Lower-cased, without white space, punctuation or diacritics (Foundation's folding only where the
+    /// text has something to fold: it is slow, and most parts are plain CJK or ASCII).
     static func fold(_ text: String) -> String {
-        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        let plain = text.unicodeScalars.allSatisfy { $0.value < 0x80 ? !(0x41...0x5A).contains($0.value) : Script.isHan($0) }
+        let folded = plain ? text : text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
         return String(folded.unicodeScalars.filter { scalar in
             !TextCleaning.isWhiteSpace(scalar) && !scalar.properties.generalCategory.isPunctuationOrSymbol
         }.map(Character.init))
