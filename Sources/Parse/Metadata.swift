@@ -26,6 +26,9 @@ struct Metadata {
     private(set) var h1Count = 0
     private(set) var h1AndH2: Set<String> = []
     private(set) var times: [TimeElement] = []
+    /// Text of small elements whose class or id says they hold the date (`class="date"`, `pubtime`,
+    /// `post-date`, `dateline`…), not the modification date, in document order.
+    private(set) var dateElements: [String] = []
     /// Microdata outside `<meta>`: the first value per lower-cased `itemprop` among the date and headline
     /// properties (`content`, then `datetime`, then the text).
     private(set) var itemProperties: [String: String] = [:]
@@ -40,6 +43,7 @@ struct Metadata {
     private static let publicationMarks = NeedleSet(["publish", "pubdate", "post-date", "postdate", "entry-date",
                                                      "created", "wpd"])
     private static let modificationMarks = NeedleSet(["modif", "updat", "-lm"])
+    private static let dateMarks = NeedleSet(["date", "publish", "posted", "pubtime", "post-time", "byline", "time"])
 
     init(tree: DocumentTree) {
         let nodes = tree.nodes
@@ -57,6 +61,13 @@ struct Metadata {
                Self.itemPropertiesRead.contains(property), itemProperties[property] == nil {
                 let value = node.attribute("content") ?? node.attribute("datetime") ?? tree.text(of: index, limit: 400)
                 if !TextCleaning.line(value).isEmpty { itemProperties[property] = value }
+            }
+            if !parentHidden, dateElements.count < 16, node.end - index <= 12, node.name != "time", node.name != "meta" {
+                let marks = [node.attribute("class"), node.attribute("id")].compactMap { $0 }.joined(separator: " ")
+                if Self.dateMarks.occurs(in: marks), !Self.modificationMarks.occurs(in: marks) {
+                    let text = tree.text(of: index, limit: 200)
+                    if text.unicodeScalars.contains(where: { PublishedDate.digitValue($0) != nil }) { dateElements.append(text) }
+                }
             }
             switch node.name {
             case "html" where documentLanguage == nil:

@@ -44,7 +44,7 @@ struct CalendarDay: Comparable, Hashable {
 }
 
 /// Dates as pages write them: ISO 8601, `2024/3/5`, `2024.03.05`, `2024年3月5日`, `7/5/2005` (month first),
-/// `March 5, 2024`, `5 Mar 2024`, `Tue, 05 Mar 2024`.
+/// `05.03.2024` (day first), `March 5, 2024`, `5 Mar 2024`, `Tue, 05 Mar 2024`, `5. März 2024`.
 package enum PublishedDate {
     /// The first date in `text` as `yyyy-MM-dd`.
     package static func normalize(_ text: String) -> String? {
@@ -97,17 +97,20 @@ package enum PublishedDate {
         return CalendarDay(year: year.value, month: month.value, day: day.value)
     }
 
-    /// `7/5/2005 9:23:57 PM`: month first as in the US, unless the first number cannot be a month.
+    /// `7/5/2005 9:23:57 PM`: month first as in the US, unless the first number cannot be a month;
+    /// `05.03.2024` and `5.3.2024`: day first, as German and most European pages write it.
     private static func slashedDate(at start: Int, in scalars: [Unicode.Scalar]) -> CalendarDay? {
-        if start > 0, digitValue(scalars[start - 1]) != nil || scalars[start - 1] == "/" { return nil }
-        guard let first = digits(at: start, in: scalars, maximum: 2), first.end < scalars.count,
-              scalars[first.end] == "/",
-              let second = digits(at: first.end + 1, in: scalars, maximum: 2), second.end < scalars.count,
-              scalars[second.end] == "/",
+        guard let first = digits(at: start, in: scalars, maximum: 2), first.end < scalars.count else { return nil }
+        let separator = scalars[first.end]
+        guard separator == "/" || separator == "." else { return nil }
+        if start > 0, digitValue(scalars[start - 1]) != nil || scalars[start - 1] == separator { return nil }
+        guard let second = digits(at: first.end + 1, in: scalars, maximum: 2), second.end < scalars.count,
+              scalars[second.end] == separator,
               let year = digits(at: second.end + 1, in: scalars, maximum: 4), year.end - second.end - 1 == 4,
               years.contains(year.value) else { return nil }
-        if year.end < scalars.count, digitValue(scalars[year.end]) != nil { return nil }
-        let (month, day) = first.value > 12 ? (second.value, first.value) : (first.value, second.value)
+        if year.end < scalars.count, digitValue(scalars[year.end]) != nil || scalars[year.end] == separator { return nil }
+        let dayFirst = separator == "." || first.value > 12
+        let (month, day) = dayFirst ? (second.value, first.value) : (first.value, second.value)
         return CalendarDay(year: year.value, month: month, day: day)
     }
 
@@ -141,26 +144,40 @@ package enum PublishedDate {
         return CalendarDay(year: year, month: month.value, day: day.value)
     }
 
-    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-    private static let fullMonths = ["january", "february", "march", "april", "may", "june", "july", "august",
-                                     "september", "october", "november", "december"]
+    /// English and German month names and their abbreviations, lower-cased, to the month's number.
+    private static let monthNumbers: [String: Int] = {
+        let names = [
+            ["january", "jan", "januar", "jänner"], ["february", "feb", "februar"],
+            ["march", "mar", "märz", "mär", "maerz", "mrz"], ["april", "apr"], ["may", "mai"],
+            ["june", "jun", "juni"], ["july", "jul", "juli"], ["august", "aug"],
+            ["september", "sep", "sept"], ["october", "oct", "oktober", "okt"], ["november", "nov"],
+            ["december", "dec", "dezember", "dez"],
+        ]
+        var numbers: [String: Int] = [:]
+        for (index, spellings) in names.enumerated() {
+            for spelling in spellings { numbers[spelling] = index + 1 }
+        }
+        return numbers
+    }()
 
-    /// An English month name or its abbreviation (`Sept` too) as a whole word, with an optional full stop.
+    /// A month name as a whole word (`March`, `Mar.`, `März`), with an optional full stop.
     private static func monthName(at start: Int, in scalars: [Unicode.Scalar]) -> (value: Int, end: Int)? {
-        if start > 0, isLetter(scalars[start - 1]) { return nil }
+        if start > 0, isWordLetter(scalars[start - 1]) { return nil }
         var end = start
         var word = ""
-        while end < scalars.count, end - start < 10, isLetter(scalars[end]) {
+        while end < scalars.count, end - start < 10, isWordLetter(scalars[end]) {
             word.unicodeScalars.append(scalars[end])
             end += 1
         }
-        guard word.count >= 3, end == scalars.count || !isLetter(scalars[end]) else { return nil }
-        let lowered = word.lowercased()
-        let index = fullMonths.firstIndex(of: lowered) ?? months.firstIndex(of: lowered)
-            ?? (lowered == "sept" ? 8 : nil)
-        guard let index else { return nil }
+        guard word.unicodeScalars.count >= 3, end == scalars.count || !isWordLetter(scalars[end]),
+              let month = monthNumbers[word.lowercased()] else { return nil }
         if end < scalars.count, scalars[end] == "." { end += 1 }
-        return (index + 1, end)
+        return (month, end)
+    }
+
+    /// Letters of Latin scripts, accented ones too (`ä` in `März`).
+    private static func isWordLetter(_ scalar: Unicode.Scalar) -> Bool {
+        isLetter(scalar) || (scalar.value >= 0xC0 && scalar.value < 0x250 && scalar.properties.isAlphabetic)
     }
 
     private static func fourDigitYear(at start: Int, in scalars: [Unicode.Scalar]) -> Int? {
@@ -275,8 +292,9 @@ enum URLDate {
 
 /// The page's publication day, from the strongest evidence that gives a plausible one: the publisher's
 /// declaration (JSON-LD, `<meta>`, microdata), a date labelled as the publication date near the headline, a
-/// `<time>` element marked as the publication date, the URL's path, the first `<time>` element, the first
-/// date written near the headline, and last a modification date. Published beats modified throughout.
+/// `<time>` element marked as the publication date, the URL's path (or the canonical URL's), an element
+/// whose class or id says it holds the date, the first `<time>` element, the first date written near the
+/// headline, and last a modification date. Published beats modified throughout.
 /// Plausible: not before 1995 and not after the day the page was fetched (one day of slack for time zones).
 enum DateChoice {
     /// Meta names and properties that carry the publication date, most specific first: Readability's
@@ -322,7 +340,8 @@ enum DateChoice {
                         metadata.itemProperties["datecreated"]]) },
             { text.labelled },
             { declared(metadata.times.filter { $0.marksPublication && !$0.marksModification }.map(\.value)) },
-            { plausible(URLDate.day(in: url)) },
+            { [url, metadata.canonical, metadata.meta("og:url")].lazy.compactMap { plausible(URLDate.day(in: $0)) }.first },
+            { declared(metadata.dateElements) },
             { declared(metadata.times.filter { !$0.marksModification }.prefix(1).map(\.value)) },
             { text.unlabelled },
             { declared(modifiedKeys.map { metadata.meta($0) } + [linked.anyDateModified, metadata.itemProperties["datemodified"]]

@@ -108,6 +108,20 @@ import Testing
         #expect(try date(body: body, url: nil) == expected)
     }
 
+    @Test func elementsWhoseClassSaysTheyHoldTheDate() throws {
+        #expect(try date(body: "<div class=\"article-info\"><span class=\"pub-date\">05.03.2024</span></div>", url: nil) == "2024-03-05")
+        #expect(try date(body: "<span id=\"pubtime_baidu\">2024-03-05 10:00</span>", url: nil) == "2024-03-05")
+        // A modification date in such an element is not the publication date.
+        #expect(try date(body: "<span class=\"date-updated\">2024-06-01</span>", url: nil) == "2024-06-01")
+        #expect(try date(body: "<span class=\"date-updated\">2024-06-01</span><span class=\"date\">2024-03-05</span>", url: nil)
+            == "2024-03-05")
+    }
+
+    @Test func theCanonicalURLMayCarryTheDate() throws {
+        let head = "<link rel=\"canonical\" href=\"https://example.com/2024/03/05/slug\">"
+        #expect(try date(head: head, url: "https://example.com/s/abc") == "2024-03-05")
+    }
+
     @Test func evidenceIsTakenInOrder() throws {
         // A labelled date beats the URL; the URL beats an unlabelled date (today's date in a page header).
         #expect(try date(body: "<p>发布时间：2024-03-06</p>", url: "https://example.com/2024/03/05/x") == "2024-03-06")
@@ -124,13 +138,15 @@ import Testing
         ("2024-03-05T08:00:00+08:00", "2024-03-05"), ("2024年3月5日", "2024-03-05"), ("2024.3.5", "2024-03-05"),
         ("7/5/2005 9:23:57 PM", "2005-07-05"), ("25/12/2005", "2005-12-25"), ("March 5, 2024", "2024-03-05"),
         ("Sept. 5th, 2024", "2024-09-05"), ("5 March 2024", "2024-03-05"), ("Tue, 05 Mar 2024 10:00:00 GMT", "2024-03-05"),
-        ("２０２４年３月５日", "2024-03-05"),
+        ("２０２４年３月５日", "2024-03-05"), ("05.03.2024", "2024-03-05"), ("1.2.2024", "2024-02-01"),
+        ("5. März 2024", "2024-03-05"), ("12. Dezember 2023", "2023-12-12"), ("Okt. 3, 2022", "2022-10-03"),
     ])
     func writtenForms(text: String, expected: String) {
         #expect(PublishedDate.normalize(text) == expected)
     }
 
-    @Test(arguments: ["2024-02-30", "2024年13月5日", "March 45, 2024", "Mayday 5, 2024", "12345-03-05", "Version 5 2024"])
+    @Test(arguments: ["2024-02-30", "2024年13月5日", "March 45, 2024", "Mayday 5, 2024", "12345-03-05", "Version 5 2024",
+                      "version 1.2.3.2024", "31.02.2024"])
     func notDates(text: String) {
         #expect(PublishedDate.normalize(text) == nil)
     }
