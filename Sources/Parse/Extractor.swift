@@ -95,11 +95,13 @@ public struct Extractor: Sendable {
         var sources = TitleChoice.Sources(
             headTitle: metadata.headTitle, metaTitles: [], cjkMetaTitles: [],
             headings: metadata.headings + Headline.candidates(in: tree, before: roots), h1s: metadata.headings,
-            h1AndH2: metadata.h1AndH2, h1Count: metadata.h1Count, firstH1: metadata.headings.first,
+            h1AndH2: { metadata.h1AndH2(in: tree) }, h1Count: metadata.h1Count, firstH1: metadata.headings.first,
             bodyText: bodyText, site: site)
-        let readabilityHead = TitleChoice.headline(fromHeadTitle: metadata.headTitle, sources: sources)
+        let linkedTitle = metadata.linkedData.title {
+            TitleChoice.headline(fromHeadTitle: metadata.headTitle, sources: sources)
+        }
         sources.metaTitles = [
-            metadata.linkedData.title(headTitle: readabilityHead),
+            linkedTitle,
             metadata.meta("dc:title", "dc.title", "dc-title"), metadata.meta("dcterm:title", "dcterm.title", "dcterm-title"),
             metadata.meta("og:title"), metadata.meta("weibo:article:title"), metadata.meta("weibo:webpage:title"),
             metadata.meta("title"), metadata.meta("twitter:title"), metadata.meta("parsely-title"),

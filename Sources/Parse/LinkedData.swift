@@ -44,10 +44,11 @@ struct LinkedData {
     var anyDateModified: String? { articleDates.modified ?? otherDates.modified }
 
     /// Readability's rule: some sites put their own name in `name` and the article title in `headline`,
-    /// so when both exist and differ, the headline wins when it matches `<title>` and the name does not.
-    func title(headTitle: String?) -> String? {
+    /// so when both exist and differ, the headline wins when it matches `<title>` (without its site name,
+    /// worked out only then) and the name does not.
+    func title(headTitle: () -> String?) -> String? {
         guard let name, let headline, name != headline else { return name ?? headline }
-        let head = headTitle ?? ""
+        let head = headTitle() ?? ""
         return Self.similarity(headline, head) > 0.75 && Self.similarity(name, head) <= 0.75 ? headline : name
     }
 

@@ -20,11 +20,12 @@ struct Metadata {
     private(set) var headTitle: String?
     private(set) var canonical: String?
     private(set) var documentLanguage: String?
-    /// Text of the first `<h1>` elements, and of every `<h1>` and `<h2>` (for Readability's colon rule).
+    /// Text of the first `<h1>` elements, and where the first `<h2>` elements are (their text is read only
+    /// when Readability's colon rule asks, see `h1AndH2(in:)`).
     private(set) var headings: [String] = []
+    private(set) var h2Indices: [Int] = []
     /// How many `<h1>` elements the page has, empty ones too.
     private(set) var h1Count = 0
-    private(set) var h1AndH2: Set<String> = []
     private(set) var times: [TimeElement] = []
     /// Text of small elements whose class or id says they hold the date (`class="date"`, `pubtime`,
     /// `post-date`, `dateline`…), not the modification date, in document order.
@@ -51,7 +52,6 @@ struct Metadata {
         var bodyMetas: [String: String] = [:]
         var headIndex = -1
         var looseTitle: String?
-        var headingsRead = 0
         for index in nodes.indices where !nodes[index].isText {
             let node = nodes[index]
             let parent = node.parent
@@ -63,8 +63,9 @@ struct Metadata {
                 if !TextCleaning.line(value).isEmpty { itemProperties[property] = value }
             }
             if !parentHidden, dateElements.count < 16, node.end - index <= 12, node.name != "time", node.name != "meta" {
-                let marks = [node.attribute("class"), node.attribute("id")].compactMap { $0 }.joined(separator: " ")
-                if Self.dateMarks.occurs(in: marks), !Self.modificationMarks.occurs(in: marks) {
+                let (className, id) = (node.attribute("class"), node.attribute("id"))
+                if Self.dateMarks.occurs(in: className) || Self.dateMarks.occurs(in: id),
+                   !Self.modificationMarks.occurs(in: className), !Self.modificationMarks.occurs(in: id) {
                     let text = tree.text(of: index, limit: 200)
                     if text.unicodeScalars.contains(where: { PublishedDate.digitValue($0) != nil }) { dateElements.append(text) }
                 }
@@ -99,13 +100,14 @@ struct Metadata {
                 }
             case "h1", "h2":
                 guard !parentHidden else { break }
-                if node.name == "h1" { h1Count += 1 }
-                guard headingsRead < 64 else { break }
-                headingsRead += 1
+                if node.name == "h2" {
+                    if h2Indices.count < 64 { h2Indices.append(index) }
+                    break
+                }
+                h1Count += 1
+                guard headings.count < 8 else { break }
                 let text = TextCleaning.line(tree.text(of: index, separatingBlocks: true, limit: 2_000), limit: .max)
-                guard !text.isEmpty else { break }
-                h1AndH2.insert(text)
-                if node.name == "h1", headings.count < 8 { headings.append(text) }
+                if !text.isEmpty { headings.append(text) }
             case "time" where !parentHidden && times.count < 16:
                 let marks = [node.attribute("class"), node.attribute("id"), node.attribute("itemprop")]
                     .compactMap { $0 }.joined(separator: " ")
@@ -126,6 +128,11 @@ struct Metadata {
         }
         metas.merge(bodyMetas) { head, _ in head }
         headTitle = headTitle ?? looseTitle
+    }
+
+    /// The text of the first `<h1>` and `<h2>` elements.
+    func h1AndH2(in tree: DocumentTree) -> Set<String> {
+        Set(headings + h2Indices.map { TextCleaning.line(tree.text(of: $0, separatingBlocks: true, limit: 2_000), limit: .max) })
     }
 
     func meta(_ keys: String...) -> String? {

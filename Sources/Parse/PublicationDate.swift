@@ -53,6 +53,8 @@ package enum PublishedDate {
 
     /// The first date in the first 4,000 characters of `text`, years 1970 to 2100.
     static func firstDay(in text: String) -> CalendarDay? {
+        // Most text holds no digit at all, and then no date: checked on the bytes before anything is copied.
+        guard text.utf8.prefix(16_000).contains(where: { (0x30...0x39).contains($0) || $0 == 0xEF }) else { return nil }
         let scalars = Array(text.unicodeScalars.prefix(4_000))
         var index = 0
         while index + 5 < scalars.count {

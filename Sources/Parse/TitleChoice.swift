@@ -50,7 +50,11 @@ struct SiteNames {
     /// Lower-cased, without white space, punctuation or diacritics (Foundation's folding only where the
     /// text has something to fold: it is slow, and most parts are plain CJK or ASCII).
     static func fold(_ text: String) -> String {
-        let plain = text.unicodeScalars.allSatisfy { $0.value < 0x80 ? !(0x41...0x5A).contains($0.value) : Script.isHan($0) }
+        // Only cased or accented letters and full-width forms change: CJK text and punctuation pass as they are.
+        let plain = text.unicodeScalars.allSatisfy { scalar in
+            scalar.value < 0x80 ? !(0x41...0x5A).contains(scalar.value)
+                : scalar.value >= 0x2000 && !(0xFF00...0xFFEF).contains(scalar.value)
+        }
         let folded = plain ? text : text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
         return String(folded.unicodeScalars.filter { scalar in
             !TextCleaning.isWhiteSpace(scalar) && !scalar.properties.generalCategory.isPunctuationOrSymbol
@@ -173,8 +177,9 @@ enum TitleChoice {
         /// `<h1>` texts, then headline-like elements before the text, in document order.
         var headings: [String]
         var h1s: [String]
-        /// Every `<h1>` and `<h2>` text, and how many `<h1>` the page has (Readability's title rules).
-        var h1AndH2: Set<String>
+        /// The text of the `<h1>` and `<h2>` elements (read only when asked), and how many `<h1>` the page
+        /// has: Readability's title rules.
+        var h1AndH2: () -> Set<String>
         var h1Count: Int
         var firstH1: String?
         var bodyText: String
@@ -351,7 +356,7 @@ enum TitleChoice {
                 current = String(characters[(first + 1)...])
             }
         } else if original.contains(": ") {
-            if !sources.h1AndH2.contains(original), let lastColon = original.lastIndex(of: ":"),
+            if !sources.h1AndH2().contains(original), let lastColon = original.lastIndex(of: ":"),
                let firstColon = original.firstIndex(of: ":") {
                 current = String(original[original.index(after: lastColon)...])
                 if wordCount(current) < 3 {
