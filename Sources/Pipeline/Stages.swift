@@ -78,7 +78,7 @@ public struct StageEngines: Sendable {
         do {
             // A capture read back from the store carries its body only: the text is decoded from it again.
             let text = capture.text ?? CharsetDecoder.decode(capture.body, contentType: capture.contentType).text
-            let page = try extractor.extract(html: text, baseURL: capture.finalURL)
+            let page = try extractor.extract(html: text, baseURL: capture.finalURL, fetchedAt: capture.fetchedAt)
             next.page = page
             return (StageOutcome(itemID: item.id, from: item.state, to: .parsed, stage: .parse, page: page), next)
         } catch {
