@@ -20,6 +20,7 @@ enum PipelineCommands {
         let replay = try arguments.option("--replay")
         let allowHosts = try arguments.options("--allow-host")
         let json = arguments.flag("--json")
+        let stats = arguments.flag("--stats")
         try arguments.finish()
         var definition = try PipelineDefinition.load(path: pipeline)
         definition.fetch.allowHosts += allowHosts
@@ -39,6 +40,7 @@ enum PipelineCommands {
             try context.printJSON(summary)
         } else {
             context.console.print(describe(summary))
+            if stats { context.console.print(summary.statisticsTable) }
             let status = try store.status()
             context.console.print(describeQueue(status))
         }
