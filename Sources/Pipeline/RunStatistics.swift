@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 import Synchronization
 
 /// Where one stage's time went in a run, summed over its workers.
@@ -62,13 +63,13 @@ extension RunSummary {
         var lines = [header]
         for name in StageName.allCases {
             guard let stage = stages[name.rawValue] else { continue }
-            let queue = stage.queueBound.map { String($0) } ?? "-"
-            let high = stage.queueHighWater.map { String($0) } ?? "-"
-            let full = stage.queueFullSeconds.map { String(format: "%.2f", $0) } ?? "-"
-            lines.append(String(format: "%@ %7d %7d %7d %7d %8.2f %8.2f %10.2f %6@ %5@ %7@",
+            let queue = (stage.queueBound.map { String($0) } ?? "-").leftPadded(to: 6)
+            let high = (stage.queueHighWater.map { String($0) } ?? "-").leftPadded(to: 5)
+            let full = (stage.queueFullSeconds.map { String(format: "%.2f", $0) } ?? "-").leftPadded(to: 7)
+            lines.append(String(format: "%@ %7d %7d %7d %7d %8.2f %8.2f %10.2f ",
                                 name.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0), stage.workers, stage.itemsIn,
-                                stage.itemsOut, stage.failed, stage.busySeconds, stage.idleSeconds, stage.blockedSeconds,
-                                queue, high, full))
+                                stage.itemsOut, stage.failed, stage.busySeconds, stage.idleSeconds, stage.blockedSeconds)
+                         + "\(queue) \(high) \(full)")
         }
         lines.append("items in flight: at most \(inFlight.highWater) at once (bound \(inFlight.bound))")
         return lines.joined(separator: "\n")

@@ -86,7 +86,10 @@ extension Store {
     /// such as a rejected scam template reworded. Such items sink in the queue.
     public func sharesContentWithRejected(itemID: Int64) throws -> Bool {
         try read { database in
-            try database.scalar("""
+            // The bands of one item are found by scanning them all (they are keyed by band): skipped when no
+            // item is rejected at all, the usual case while a backlog is worked through.
+            guard try database.scalar("SELECT EXISTS (SELECT 1 FROM items WHERE state = 'rejected')") == 1 else { return false }
+            return try database.scalar("""
                 SELECT EXISTS (SELECT 1 FROM fingerprint_bands mine
                     JOIN fingerprint_bands other ON other.band = mine.band AND other.item_id != mine.item_id
                     JOIN items i ON i.id = other.item_id JOIN items r ON r.id = COALESCE(i.duplicate_of, i.id)

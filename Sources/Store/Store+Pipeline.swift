@@ -5,9 +5,11 @@ extension Store: PipelineStore {
     public func claim(state: ItemState, limit: Int, owner: String, leaseSeconds: Double) throws -> [WorkItem] {
         let now = Date().timeIntervalSince1970
         return try write { database in
+            // In the index's own order (state, priority, id): ordering by id alone sorted every waiting item on
+            // each claim. Items in pipeline states all have priority 0 but those sent back from review.
             let ids = try database.query("""
                 SELECT id FROM items WHERE state = ? AND (lease_until IS NULL OR lease_until < ?)
-                ORDER BY id LIMIT ?
+                ORDER BY priority DESC, id LIMIT ?
                 """, [state.rawValue, now, limit]) { $0.int(0) ?? 0 }
             var claimed: [WorkItem] = []
             for id in ids {
@@ -190,9 +192,19 @@ extension Store: PipelineStore {
     public func reporterSignals(itemID: Int64) throws -> ReporterSignals {
         try read { database in
             let volunteerID = try database.scalar("SELECT volunteer_id FROM submissions WHERE item_id = ?", [itemID]) ?? 0
-            let decided = try database.query("""
+            // An item's row holds its page, so each row read is a page of the file: count through whichever is
+            // smaller, the volunteer's submissions or the decided items (both counted from their indexes).
+            let submitted = try database.scalar("SELECT COUNT(*) FROM submissions WHERE volunteer_id = ?", [volunteerID]) ?? 0
+            let decidedAnywhere = try database.scalar("""
+                SELECT COUNT(*) FROM items WHERE state IN ('approved', 'published', 'rejected')
+                """) ?? 0
+            let decided = try database.query(submitted <= decidedAnywhere ? """
                 SELECT SUM(i.state IN ('approved', 'published')), SUM(i.state IN ('approved', 'published', 'rejected'))
                 FROM items i JOIN submissions s ON s.item_id = i.id WHERE s.volunteer_id = ? AND i.id != ?
+                """ : """
+                SELECT SUM(i.state IN ('approved', 'published')), COUNT(*)
+                FROM items i INDEXED BY items_state JOIN submissions s ON s.item_id = i.id
+                WHERE i.state IN ('approved', 'published', 'rejected') AND +s.volunteer_id = ? AND i.id != ?
                 """, [volunteerID, itemID]) { (Int($0.int(0) ?? 0), Int($0.int(1) ?? 0)) }.first ?? (0, 0)
             let reporters = try database.scalar("""
                 SELECT COUNT(DISTINCT s.volunteer_id) FROM items i JOIN submissions s ON s.item_id = i.id

@@ -19,6 +19,22 @@ import Testing
         #expect(TextNormalizer.normalize(input) == expected)
     }
 
+    /// The fast path skips NFKC and lowercasing for text made only of "stable" characters: each must be left
+    /// as it is by both and never combine with or reorder around its neighbours.
+    @Test func stableCharactersAreLeftAsTheyAreByNFKCAndLowercasing() {
+        let candidates = Array(0x00...0x7F) + Array(0x2000...0x206F) + Array(0x3000...0x303F) + Array(0x4E00...0x9FFF)
+        var checked = 0
+        for value in candidates {
+            guard let scalar = Unicode.Scalar(UInt32(value)), TextNormalizer.isStable(scalar) else { continue }
+            let text = String(scalar).uppercased() == String(scalar) && value >= 0x80 ? String(scalar) : String(scalar).lowercased()
+            #expect(text.precomposedStringWithCompatibilityMapping.lowercased() == text, "U+\(String(value, radix: 16))")
+            #expect(scalar.properties.canonicalCombiningClass == .notReordered, "U+\(String(value, radix: 16))")
+            checked += 1
+        }
+        #expect(checked > 20_000)
+        #expect(TextNormalizer.normalize("ABC 副业 DEF。") == "abc副业def")
+    }
+
     @Test func foldingIsIdempotent() {
         let text = "【独家】副业月入３万？！  内容：“躺赚”项目…… Ｗｅ ｃｈａｔ：abc_123"
         let once = TextNormalizer.normalize(text)
