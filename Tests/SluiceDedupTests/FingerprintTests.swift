@@ -172,6 +172,23 @@ import Testing
                 == NearDuplicateMatch(candidateID: 11, distance: 20, similarity: 1, kind: "exact"))
     }
 
+    /// Sketches agreeing on 25 of 60 values (estimated Jaccard 0.42, above the bar) with SimHashes far apart: two
+    /// texts of one length share too little of either to be one story (two articles of a site sharing a fixed
+    /// list); a text of less than half the other's length lies almost wholly inside it (a truncated copy).
+    @Test func aJaccardMatchNeedsTheShorterTextHeldInTheLonger() {
+        let options = DedupOptions.default
+        let sketch = (0..<60).map { UInt32($0) }
+        let other = (0..<60).map { $0 < 25 ? UInt32($0) : UInt32(1000 + $0) }
+        let query = ContentFingerprint(exactHash: "q", simhash: 0, minhash: sketch, length: 1000)
+        let sameLength = ContentFingerprint(exactHash: "a", simhash: 0xFFFF_FFFF, minhash: other, length: 1000)
+        let shorter = ContentFingerprint(exactHash: "b", simhash: 0xFFFF_FFFF, minhash: other, length: 400)
+        #expect(MinHash.similarity(sketch, other) >= options.minJaccard)
+        #expect(DuplicateJudge.bestMatch(for: query, among: [(1, sameLength)], options: options) == nil)
+        #expect(DuplicateJudge.bestMatch(for: query, among: [(2, shorter)], options: options)?.kind == "near")
+        #expect(DuplicateJudge.bestMatch(for: query, among: [(1, sameLength)],
+                                         options: DedupOptions(minContainment: 0.5))?.kind == "near")
+    }
+
     @Test func nothingBeyondTheThreshold() {
         let query = Self.fingerprint(0)
         let far = [(id: Int64(1), fingerprint: Self.fingerprint(0b1111, hash: "x"))]

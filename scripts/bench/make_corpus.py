@@ -20,6 +20,7 @@ Writes OUT/site/..., OUT/urls.txt (paths, shuffled), OUT/truth.tsv, OUT/files.tx
 urls.txt order) and OUT/summary.json.
 """
 import argparse
+import html
 import json
 import os
 import random
@@ -55,6 +56,9 @@ TITLE = re.compile(r"(?is)(<title[^>]*>)(.*?)(</title\s*>)")
 META_TEXT = re.compile(r"""(?is)(<meta\b[^>]*(?:property|name)\s*=\s*["'](?:og:title|og:description|description|"""
                        r"""twitter:title|twitter:description)["'][^>]*content\s*=\s*["'])([^"']*)""")
 WECHAT_VARIABLE = re.compile(r"""(var\s+(mid|sn)\s*=\s*["'])([^"']*)""")
+LINK_OR_META = re.compile(r"(?is)<(?:link|meta)\b[^>]*>")
+DECLARES_URL = re.compile(r"""(?is)\b(?:rel\s*=\s*\\?["']?canonical|property\s*=\s*\\?["']og:url)""")
+URL_VALUE = re.compile(r"""(?is)(\b(?:href|content)\s*=\s*\\?["']?)[^"'\s>\\]*""")
 WECHAT_LINK = re.compile(r"""((?:[?&]|&amp;)(mid|sn)=)([^&"'\s]*)""")
 CODECS = {"utf-8": "utf-8", "ascii": "utf-8", "gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030",
           "big5": "big5hkscs"}
@@ -76,12 +80,15 @@ class Template:
         body = normalized(str(meta.get("body") or ""))
         masked = MASK.sub(lambda match: " " * len(match.group(0)), self.html)
         segments = [(m.start(1), m.end(1)) for m in SEGMENT.finditer(masked) if m.group(1).strip()]
-        main = [s for s in segments if len(normalized(self.html[s[0]:s[1]])) >= 6 and normalized(self.html[s[0]:s[1]]) in body]
-        covered = sum(len(normalized(self.html[a:b])) for a, b in main)
-        if covered < 0.3 * len(body):
-            main = [s for s in segments if len(normalized(self.html[s[0]:s[1]])) >= 20]
-            covered = sum(len(normalized(self.html[a:b])) for a, b in main)
-        self.usable = len(body) >= 200 and covered >= 200
+
+        def text(segment):
+            return normalized(html.unescape(self.html[segment[0]:segment[1]]))
+
+        main = [s for s in segments if len(text(s)) >= 4 and text(s) in body]
+        covered = sum(len(text(s)) for s in main)
+        # Only pages whose article text is (nearly) all in plain text segments make distinct articles: a page
+        # whose text hides in scripts or in pieces too small to recognise would give copies that share it.
+        self.usable = len(body) >= 200 and covered >= 0.8 * len(body)
         main_set = set(main)
         self.pieces = []
         self.main_lengths = []
@@ -121,14 +128,14 @@ def sentence_pools(templates_meta):
 
 
 def fill(rng, pool, length, separator):
-    """Sentences drawn from `pool` until about `length` characters."""
+    """Sentences drawn from `pool` until about `length` characters, escaped for HTML text."""
     chosen = []
     total = 0
     while total < max(length, 8):
         sentence = pool[rng.randrange(len(pool))]
         chosen.append(sentence)
         total += len(sentence)
-    return separator.join(chosen)
+    return html.escape(separator.join(chosen), quote=False)
 
 
 def wechat_identity(html):
@@ -144,11 +151,19 @@ def wechat_identity(html):
     return link.groups() if link else None
 
 
-def new_identity(html, rng):
-    """The account stays, the article's mid and sn are its own."""
+def new_identity(html, rng, number):
+    """A new article is a page of its own: its declared canonical URL and og:url name it, and a WeChat article
+    keeps the account but gets its own mid and sn. Copies keep what their article declares."""
     token = {"mid": str(rng.randrange(10**9, 10**10)), "sn": "%032x" % rng.getrandbits(128)}
     html = WECHAT_VARIABLE.sub(lambda m: m.group(1) + token[m.group(2)], html)
-    return WECHAT_LINK.sub(lambda m: m.group(1) + token[m.group(2)], html)
+    html = WECHAT_LINK.sub(lambda m: m.group(1) + token[m.group(2)], html)
+    own = f"https://articles.example/a{number:06d}"
+
+    def renamed(tag):
+        text = tag.group(0)
+        return URL_VALUE.sub(lambda m: m.group(1) + own, text) if DECLARES_URL.search(text) else text
+
+    return LINK_OR_META.sub(renamed, html)
 
 
 # Per-copy variations of a near duplicate.
@@ -241,7 +256,7 @@ def main():
         separator = "" if template.lang == "zh" else " "
         texts = [fill(rng, pool, length, separator) for length in template.main_lengths]
         title = fill(rng, pool, 12, separator)[:60]
-        html = new_identity(template.article(texts, title), rng)
+        html = new_identity(template.article(texts, title), rng, number)
         host = f"site{number % len(templates):03d}"
         relative = f"{host}/a{number:06d}.html"
         write(relative, html, template.codec)
