@@ -109,9 +109,6 @@ final class StageMeter: Sendable {
         try timed(blocked, body)
     }
 
-    func addWork(_ seconds: Double) { busy.add(Int(seconds * 1e9), ordering: .relaxed) }
-    func addIdle(_ duration: Duration) { idle.add(Self.nanoseconds(duration), ordering: .relaxed) }
-
     private func timed<T>(_ counter: borrowing Atomic<Int>, _ body: () throws -> T) rethrows -> T {
         let started = ContinuousClock.now
         defer { counter.add(Self.nanoseconds(ContinuousClock.now - started), ordering: .relaxed) }

@@ -35,7 +35,7 @@ MIRROR_SHARE = 0.08
 TRACKING = [
     "utm_source=wechat_session&utm_medium=social&utm_campaign=c{n}",
     "spm=a2h0c.8166622.{n}.1",
-    "from=timeline&isappinstalled=0",
+    "from=timeline&isappinstalled=0&share_token=t{n}",
     "share_source=copy_web&vd_source={n}",
     "share_token={n}&utm_source=weibo",
     "utm_source=newsletter&utm_content=top{n}",
@@ -127,15 +127,63 @@ def sentence_pools(templates_meta):
     return pools
 
 
-def fill(rng, pool, length, separator):
-    """Sentences drawn from `pool` until about `length` characters, escaped for HTML text."""
+class Vocabulary:
+    """The words (characters, for Chinese) of one language's pool, ranked by frequency in buckets of 40.
+
+    A new article reads its sentences through a mapping of its own that moves every word to another word of
+    the same frequency bucket: its text keeps the pool's sentence shapes and word frequencies (and Chinese text
+    stays in common characters, so charset detection sees real text), but two articles share frequent words
+    only by chance. Sentences drawn straight from one pool made long articles alike (the same frequent words
+    and sentences), which no two real articles are."""
+
+    BUCKET = 40
+
+    def __init__(self, pool, lang):
+        self.token = re.compile(r"[\u4e00-\u9fff]") if lang == "zh" else re.compile(r"[^\W\d_]{2,}")
+        counts = {}
+        for sentence in pool:
+            for token in self.token.findall(sentence):
+                counts[token.lower()] = counts.get(token.lower(), 0) + 1
+        self.ranked = sorted(counts, key=lambda t: (-counts[t], t))
+        self.rank = {t: i for i, t in enumerate(self.ranked)}
+
+    def mapping(self, rng):
+        """One article's word-for-word mapping: a random shift inside each frequency bucket."""
+        shifts = [rng.randrange(self.BUCKET) for _ in range(len(self.ranked) // self.BUCKET + 1)]
+        return shifts
+
+    def shifted(self, text, shifts):
+        if not self.ranked:
+            return text
+        size = len(self.ranked)
+
+        def replace(match):
+            word = match.group(0)
+            rank = self.rank.get(word.lower())
+            if rank is None:
+                return word
+            bucket = rank // self.BUCKET
+            start = bucket * self.BUCKET
+            width = min(self.BUCKET, size - start)
+            new = self.ranked[start + (rank - start + shifts[bucket]) % width]
+            return new.capitalize() if word[:1].isupper() else new
+
+        return self.token.sub(replace, text)
+
+
+def fill(rng, pool, length, separator, vocabulary=None, shifts=None):
+    """Sentences drawn from `pool` until about `length` characters, read through `vocabulary` moved by
+    `shifts` (an article's mapping), escaped for HTML text."""
     chosen = []
     total = 0
     while total < max(length, 8):
         sentence = pool[rng.randrange(len(pool))]
         chosen.append(sentence)
         total += len(sentence)
-    return html.escape(separator.join(chosen), quote=False)
+    text = separator.join(chosen)
+    if vocabulary is not None and shifts is not None:
+        text = vocabulary.shifted(text, shifts)
+    return html.escape(text, quote=False)
 
 
 def wechat_identity(html):
@@ -229,6 +277,7 @@ def main():
     if not templates:
         sys.exit(f"make_corpus: no usable page (HTML with a ground-truth body) in {corpus}")
     pools = sentence_pools(metas)
+    vocabularies = {lang: Vocabulary(pool, lang) for lang, pool in pools.items()}
 
     total_urls = arguments.urls
     files = min(MAX_FILES, round(total_urls * FILES_PER_URL))
@@ -254,8 +303,10 @@ def main():
         template = templates[number % len(templates)]
         pool = pools[template.lang] or pools["zh"] or pools["other"]
         separator = "" if template.lang == "zh" else " "
-        texts = [fill(rng, pool, length, separator) for length in template.main_lengths]
-        title = fill(rng, pool, 12, separator)[:60]
+        vocabulary = vocabularies[template.lang] if pools[template.lang] else None
+        shifts = vocabulary.mapping(rng) if vocabulary else None
+        texts = [fill(rng, pool, length, separator, vocabulary, shifts) for length in template.main_lengths]
+        title = fill(rng, pool, 12, separator, vocabulary, shifts)[:60]
         html = new_identity(template.article(texts, title), rng, number)
         host = f"site{number % len(templates):03d}"
         relative = f"{host}/a{number:06d}.html"
