@@ -1,5 +1,4 @@
 import Foundation
-import SluiceCore
 import Synchronization
 
 /// Where one stage's time went in a run, summed over its workers.
@@ -63,9 +62,12 @@ extension RunSummary {
         var lines = [header]
         for name in StageName.allCases {
             guard let stage = stages[name.rawValue] else { continue }
-            let queue = (stage.queueBound.map { String($0) } ?? "-").leftPadded(to: 6)
-            let high = (stage.queueHighWater.map { String($0) } ?? "-").leftPadded(to: 5)
-            let full = (stage.queueFullSeconds.map { String(format: "%.2f", $0) } ?? "-").leftPadded(to: 7)
+            func column(_ text: String, _ width: Int) -> String {
+                String(repeating: " ", count: max(0, width - text.count)) + text
+            }
+            let queue = column(stage.queueBound.map { String($0) } ?? "-", 6)
+            let high = column(stage.queueHighWater.map { String($0) } ?? "-", 5)
+            let full = column(stage.queueFullSeconds.map { String(format: "%.2f", $0) } ?? "-", 7)
             lines.append(String(format: "%@ %7d %7d %7d %7d %8.2f %8.2f %10.2f ",
                                 name.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0), stage.workers, stage.itemsIn,
                                 stage.itemsOut, stage.failed, stage.busySeconds, stage.idleSeconds, stage.blockedSeconds)
