@@ -114,11 +114,12 @@ enum Help {
         """
 
     static let run = """
-        usage: sluice run [--pipeline FILE] [--replay FILE.warc[.gz]] [--allow-host HOST[:PORT]]... [--json]
+        usage: sluice run [--pipeline FILE] [--replay FILE.warc[.gz]] [--allow-host HOST[:PORT]]... [--stats] [--json]
 
         Moves every pending item through fetch → parse → dedup → classify until none is left, then
         prints a summary. Each stage's workers (one thread each, joined by Dispatch groups) are
-        connected by bounded queues (sizes and worker counts from the pipeline file). Ctrl-C stops taking work, finishes what is in flight and
+        connected by bounded queues (sizes and worker counts from the pipeline file); the fetcher's
+        thread only transfers, and the parse workers decode and judge every page. Ctrl-C stops taking work, finishes what is in flight and
         exits; the next run continues where this one stopped (a second Ctrl-C exits at once, and
         nothing is lost either way: an item keeps its last committed state).
 
@@ -126,6 +127,8 @@ enum Help {
           --pipeline FILE        pipeline definition (default pipelines/default.json)
           --replay FILE          answer fetches from recorded WARC responses instead of the network
           --allow-host HOST[:PORT]  let the fetcher reach this private/loopback address (repeatable)
+          --stats                also print, per stage, items in/out/failed, busy, idle and blocked seconds
+                                 and the queue's bound and high-water mark (always in --json, as "stages")
           --json                 print the summary as JSON
           --store PATH           the store (default ./sluice.db or $SLUICE_STORE)
         """

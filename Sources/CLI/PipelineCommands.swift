@@ -13,6 +13,7 @@ enum PipelineCommands {
         let replay = try arguments.option("--replay")
         definition.fetch.allowHosts += try arguments.options("--allow-host")
         let json = arguments.flag("--json")
+        let stats = arguments.flag("--stats")
         try arguments.finish()
         let source: PageSource = try replay.map { .replay(try ReplayArchive(path: $0)) } ?? .network
         let service = PipelineService(store: try context.store(), definition: definition, clock: context.clock)
@@ -25,6 +26,7 @@ enum PipelineCommands {
             try context.printJSON(summary)
         } else {
             context.console.print(describe(summary))
+            if stats { context.console.print(summary.statisticsTable) }
             context.console.print(describeQueue(try context.store().status()))
         }
         return summary.interrupted ? 130 : 0

@@ -37,6 +37,9 @@ final class Mailbox: Sendable {
 
     private let state = Mutex(State())
     let waker = Waker()
+    /// Nanoseconds the fetcher thread spent working and waiting in `curl_multi_poll`.
+    let busyNanoseconds = Atomic<Int>(0)
+    let pollNanoseconds = Atomic<Int>(0)
     /// Signalled once when the fetcher thread has completed everything and released libcurl.
     let finished = DispatchSemaphore(value: 0)
 
@@ -137,6 +140,7 @@ final class TransferEngine {
         }
         mailbox.waker.attach(multi)
         defer { mailbox.waker.detach() }
+        var working = ContinuousClock.now
         while true {
             let (incoming, stopping) = mailbox.take()
             for job in incoming { admit(job) }
@@ -148,8 +152,17 @@ final class TransferEngine {
             multi.perform()
             for (easy, result) in multi.finished() { finish(easy, result, multi) }
             startReadyWork(multi)
+            let polling = ContinuousClock.now
             multi.poll(timeoutMilliseconds: millisecondsUntilWorkIsDue())
+            let woken = ContinuousClock.now
+            mailbox.busyNanoseconds.add(Self.nanoseconds(polling - working), ordering: .relaxed)
+            mailbox.pollNanoseconds.add(Self.nanoseconds(woken - polling), ordering: .relaxed)
+            working = woken
         }
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds) * 1_000_000_000 + Int(duration.components.attoseconds / 1_000_000_000)
     }
 
     // MARK: Scheduling
@@ -344,13 +357,12 @@ final class TransferEngine {
         } else {
             job.attempts.append(FetchAttempt(startedAt: transfer.startedAt, status: status, problem: nil, message: nil))
         }
-        let contentType = transfer.contentType
+        // Only the transfer's own facts: sniffing, decoding and judging the page belong to the caller's
+        // threads, so this one goes straight back to moving bytes.
         let capture = Capture(
             requestedURL: job.request.url, finalURL: job.parts?.href ?? job.url, redirectChain: job.chain + [job.parts?.href ?? job.url],
-            status: status, headers: transfer.headers, contentType: contentType, body: transfer.body, text: nil,
-            charset: nil, charsetBasis: nil,
-            problem: ContentSniff.isClearlyNotHTML(contentType: contentType, body: transfer.body) ? .notHTML : nil,
-            attempts: job.attempts, fetchedAt: Date())
+            status: status, headers: transfer.headers, contentType: transfer.contentType, body: transfer.body, text: nil,
+            charset: nil, charsetBasis: nil, problem: nil, attempts: job.attempts, fetchedAt: Date())
         job.completion(job.request, .success(capture))
     }
 

@@ -109,6 +109,8 @@ public struct RuleFiles: Codable, Sendable, Equatable {
 /// file and the key.
 public struct PipelineDefinition: Codable, Sendable, Equatable {
     public var name = "default"
+    /// What the file is for, for the people who read it (`bench.json` says why it lifts the politeness limits).
+    public var comment: String?
     public var stages = StageLayout()
     public var store = StoreSettings()
     public var fetch = FetchOptions()
@@ -124,13 +126,14 @@ public struct PipelineDefinition: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case name, stages, store, fetch, parse, dedup, classify, rules, site
+        case name, comment, stages, store, fetch, parse, dedup, classify, rules, site
     }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let fallback = PipelineDefinition()
         name = try container.decode(.name, default: fallback.name)
+        comment = try container.decodeIfPresent(String.self, forKey: .comment)
         stages = try container.decode(.stages, default: fallback.stages)
         store = try container.decode(.store, default: fallback.store)
         fetch = try container.decode(.fetch, default: fallback.fetch)

@@ -91,6 +91,25 @@ struct CrashTests {
         #expect(try SQLiteStore(path: store).pendingCounts() == expected, harness.context)
     }
 
+    /// `scripts/crash-e2e.sh` at a small size: the built binary killed at random moments during run and publish
+    /// over a site made from the real corpus, then every invariant the script checks (integrity, each submission
+    /// once, every item settled, nothing published twice). The big size is run by hand and reported.
+    @Test(.enabled(if: SharedCorpus.directory != nil, Comment(rawValue: SharedCorpus.skipMessage)))
+    func crashScriptAtSmallSizeKeepsEveryInvariant() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [SharedCorpus.packageRoot.appendingPathComponent("scripts/crash-e2e.sh").path, "150", "4",
+                             "--binary", CrashHarness.binary]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(printed)")
+        #expect(printed.contains("every check holds"), "\(printed)")
+    }
+
     /// Kills `arguments` `kills` times at random points of its progress, then lets it finish; checks the store
     /// after each kill and that every item settled at the end.
     func killAndFinish(_ arguments: [String], harness: CrashHarness, store: String, items: Int, kills: Int) throws {

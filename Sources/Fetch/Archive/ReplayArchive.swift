@@ -51,10 +51,10 @@ public struct ReplayArchive: Sendable {
         self.relaxed = relaxed
     }
 
-    /// The recorded response for this URL as a Capture (text nil: the caller decodes), following recorded
-    /// redirects (3xx with `Location`) so the chain is kept; nil when the archive has no record of the URL.
-    /// A redirect to a URL the archive lacks ends the chain at the 3xx response. A response that is clearly not
-    /// HTML carries `not_html`, as the network fetcher marks it, so a replayed PDF is never parsed as a page.
+    /// The recorded response for this URL as a Capture, as the network fetcher hands one over (no decoded
+    /// text, no problem: the caller sniffs, decodes and judges it), following recorded redirects (3xx with
+    /// `Location`) so the chain is kept; nil when the archive has no record of the URL. A redirect to a URL the
+    /// archive lacks ends the chain at the 3xx response.
     public func capture(for url: String) -> Capture? {
         guard var entry = lookup(url) else { return nil }
         var chain = [url]
@@ -68,9 +68,7 @@ public struct ReplayArchive: Sendable {
         let contentType = entry.headers.value(named: "Content-Type")
         return Capture(requestedURL: url, finalURL: chain.last ?? url, redirectChain: chain, status: entry.status,
                        headers: entry.headers, contentType: contentType, body: entry.body, text: nil, charset: nil,
-                       charsetBasis: nil,
-                       problem: ContentSniff.isClearlyNotHTML(contentType: contentType, body: entry.body) ? .notHTML : nil,
-                       attempts: [], fetchedAt: entry.date)
+                       charsetBasis: nil, problem: nil, attempts: [], fetchedAt: entry.date)
     }
 
     static let maximumRedirects = 10

@@ -117,7 +117,11 @@ final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
         do {
             if createSchema, let schema {
                 let connection = try PostgresConnection(conninfo: conninfo)
-                try connection.execute("CREATE SCHEMA IF NOT EXISTS \"\(schema)\"")
+                do {
+                    try connection.execute("CREATE SCHEMA IF NOT EXISTS \"\(schema)\"")
+                } catch let error as PostgresError where ["23505", "42P06"].contains(error.sqlState) {
+                    // Another process created it at the same moment (IF NOT EXISTS does not stop that race).
+                }
             }
             checkIn(try connect(), healthy: true)
         } catch let error as PostgresError {

@@ -3,8 +3,11 @@ import SluiceCore
 
 extension SQLStore {
     public func claim(state: ItemState, limit: Int, owner: String, leaseSeconds: Double) throws -> [WorkItem] {
+        // In the index's own order (state, priority, id): ordering by id alone sorted every waiting item on each
+        // claim. Items in pipeline states all have priority 0 but those sent back from review.
         let claimable = """
-            SELECT id FROM items WHERE state = ? AND (lease_until IS NULL OR lease_until < {now}) ORDER BY id LIMIT ?
+            SELECT id FROM items WHERE state = ? AND (lease_until IS NULL OR lease_until < {now})
+            ORDER BY priority DESC, id LIMIT ?
             """
         // A read first: an idle run asks often, and finding nothing must not take the write lock.
         guard try sql.read({ try !$0.query(claimable, [state.rawValue, limit]) { $0.int(0) }.isEmpty }) else { return [] }
@@ -171,7 +174,10 @@ extension SQLStore {
 
     public func sharesContentWithRejected(itemID: Int64) throws -> Bool {
         try sql.read { database in
-            try database.scalar("""
+            // Skipped when no item is rejected at all, the usual case while a backlog is worked through.
+            guard try database.scalar("SELECT CASE WHEN EXISTS (SELECT 1 FROM items WHERE state = 'rejected') THEN 1 ELSE 0 END")
+                == 1 else { return false }
+            return try database.scalar("""
                 SELECT CASE WHEN EXISTS (SELECT 1 FROM fingerprint_bands mine
                     JOIN fingerprint_bands other ON other.band = mine.band AND other.item_id != mine.item_id
                     JOIN items i ON i.id = other.item_id JOIN items r ON r.id = COALESCE(i.duplicate_of, i.id)
