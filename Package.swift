@@ -66,6 +66,8 @@ let package = Package(
         .testTarget(name: "SluicePipelineTests", dependencies: ["SluicePipeline", "SluiceStore", "SluiceTestSupport"]),
         .testTarget(name: "SluiceReviewTests", dependencies: ["SluiceReview", "SluiceStore", "SluiceApp", "SluiceCLI", "SluiceTestSupport"]),
         .testTarget(name: "SluicePublishTests", dependencies: ["SluicePublish", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceAppTests",
+                    dependencies: ["SluiceApp", "SluiceStore", "SluiceDedup", "SluiceIntake", "SluicePublish", "SluiceTestSupport"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["SluiceCLI", "SluiceApp", "SluiceStore", "SluiceTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
