@@ -112,7 +112,8 @@ PY
 slow_pid=$!
 sleep 0.5
 idle() {
-    local binary="$1" label="$2" pipelines="$3" store="$work/idle-$label.db"
+    local binary="$1" label="$2" pipelines="$3"
+    local store="$work/idle-$label.db"
     "$binary" submit "http://127.0.0.1:$slow_port/slow" --by bench --store "$store" --pipeline "$pipelines/default.json" >/dev/null
     strace -f -qq -c -e trace=fcntl -o "$work/strace-$label.txt" \
         "$binary" run --pipeline "$pipelines/default.json" --allow-host "127.0.0.1:$slow_port" --store "$store" --json \
