@@ -12,13 +12,6 @@ count="${1:-5000}"
 echo "bench-fetch: building the release sluice" >&2
 swift build -c release --product sluice >&2
 
-if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
-    echo "bench-fetch: installing nginx" >&2
-    if [ "$(id -u)" -eq 0 ]; then apt-get install -y -q nginx-light >/dev/null || apt-get install -y -q nginx >/dev/null
-    else sudo apt-get install -y -q nginx >/dev/null; fi
-fi
-nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
-
 work="$(mktemp -d /tmp/sluice-bench-fetch.XXXXXX)"
 nginx_pid=""
 cleanup() {
@@ -36,35 +29,9 @@ for i in $(seq 1 "$count"); do
         "$i" "$body" > "$work/site/p$i.html"
 done
 
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-cat > "$work/nginx.conf" <<CONF
-worker_processes 2;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    keepalive_requests 100000;
-    default_type text/html;
-    client_body_temp_path $work/logs;
-    proxy_temp_path $work/logs;
-    fastcgi_temp_path $work/logs;
-    uwsgi_temp_path $work/logs;
-    scgi_temp_path $work/logs;
-    server {
-        listen 127.0.0.1:$port;
-        root $work/site;
-        location = /robots.txt { return 404; }
-    }
-}
-CONF
-"$nginx_bin" -c "$work/nginx.conf" -p "$work" &
-nginx_pid=$!
-for _ in $(seq 1 50); do
-    curl -s -o /dev/null "http://127.0.0.1:$port/p1.html" && break
-    sleep 0.1
-done
+# shellcheck source=scripts/bench/nginx.sh
+source "scripts/bench/nginx.sh"
+start_nginx "$work" "$work/site"
 
 urls="$work/urls.txt"
 for i in $(seq 1 "$count"); do echo "http://127.0.0.1:$port/p$i.html"; done > "$urls"

@@ -1,6 +1,5 @@
 import Foundation
-import SluiceFetch
-import SluiceStore
+import SluiceApp
 
 /// `sluice archive export`: every stored response as WARC/1.1 request and response records.
 enum ArchiveCommands {
@@ -20,17 +19,7 @@ enum ArchiveCommands {
         guard let out = try arguments.option("--out") else { throw UsageError("archive export: --out FILE.warc[.gz] is required") }
         let json = arguments.flag("--json")
         try arguments.finish()
-        let temporary = out + ".partial"
-        let writer = try WARCWriter(path: temporary, gzip: out.hasSuffix(".gz"))
-        var count = 0
-        try context.store().forEachCapture { _, capture in
-            try writer.write(capture)
-            count += 1
-        }
-        try writer.close()
-        guard rename(temporary, out) == 0 else {
-            throw UsageError("archive export: cannot move the archive into place at \(TerminalSafe.text(out))")
-        }
+        let count = try ArchiveService.export(from: try context.store(), to: out)
         if json {
             try context.printJSON(["responses": count])
         } else {

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluicePipeline
 import SluiceStore
 
 /// The `sluice` command line: a thin shell that parses arguments, calls the library and prints.
@@ -33,6 +34,9 @@ public enum Command {
         } catch let error as UsageError {
             console.error(TerminalSafe.text(error.message))
             return 2
+        } catch let error as StoreError where error.isEnvironmental {
+            console.error(TerminalSafe.text(error.description))
+            return 2
         } catch {
             console.error(TerminalSafe.text(describe(error)))
             return 1
@@ -49,6 +53,8 @@ public enum Command {
     }
 
     static let commands: [String: Entry] = [
+        "init": Entry(help: Help.initialize, run: StoreCommands.initialize),
+        "migrate": Entry(help: Help.migrate, run: StoreCommands.migrate),
         "submit": Entry(help: Help.submit, run: IntakeCommands.submit),
         "import": Entry(help: Help.importFiles, run: IntakeCommands.importFiles),
         "run": Entry(help: Help.run, run: PipelineCommands.run),
@@ -72,24 +78,37 @@ public enum Command {
     ]
 }
 
-/// What every command may use: the store (opened on first use) and the console.
+/// What every command may use: the store (opened on first use), the pipeline file, the clock and the console.
 final class Context {
     let console: Console
     let environment: [String: String]
-    let storePath: String
-    private var openedStore: Store?
+    let storeLocation: StoreLocation
+    let clock: any TimeSource = SystemClock()
+    private var openedStore: (any Store)?
 
     init(arguments: inout Arguments, console: Console, environment: [String: String]) throws {
         self.console = console
         self.environment = environment
-        storePath = try arguments.option("--store") ?? environment["SLUICE_STORE"] ?? "sluice.db"
+        storeLocation = StoreLocation(try arguments.option("--store") ?? environment["SLUICE_STORE"] ?? "sluice.db")
     }
 
-    func store() throws -> Store {
+    /// The store, opened once. Only commands that take in work (`init`, `submit`, `import`) pass `create`:
+    /// any other command on a location with no store says so instead of making an empty one.
+    func store(create: Bool = false) throws -> any Store {
         if let openedStore { return openedStore }
-        let store = try Store(path: storePath)
+        let store = try storeLocation.open(create: create)
         openedStore = store
         return store
+    }
+
+    /// The pipeline file named by `--pipeline`, or the default one.
+    func pipeline(_ arguments: inout Arguments) throws -> PipelineDefinition {
+        try PipelineDefinition.load(path: try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline)
+    }
+
+    /// Notes and warnings of a use case, on standard error, made safe for a terminal.
+    func note(_ text: String) {
+        console.error(TerminalSafe.text(text))
     }
 
     /// Prints a value as JSON: sorted keys, UTF-8 text as is (no `\u` escapes of CJK), slashes unescaped;
@@ -105,6 +124,16 @@ final class Context {
             try printJSON(report, snakeCaseKeys: snakeCaseKeys)
         } else {
             console.print(TerminalSafe.text(report.description))
+        }
+    }
+}
+
+extension StoreError {
+    /// Errors of where the store is rather than of what was asked: exit status 2, like a usage error.
+    var isEnvironmental: Bool {
+        switch self {
+        case .noStore, .notAStore, .unreachable, .newerSchema, .readOnly: true
+        default: false
         }
     }
 }

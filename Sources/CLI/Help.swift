@@ -5,6 +5,9 @@ enum Help {
 
         usage: sluice COMMAND [options]   (every command takes --help)
 
+        store
+          init                                      create an empty store (intake creates one too)
+          migrate --from STORE --to STORE           copy a whole store (SQLite → PostgreSQL), verified
         intake
           submit URL --by VOLUNTEER [--note TEXT]   one link (or --note alone for note-only intel)
           import FILE... [--by VOLUNTEER]           batches: .jsonl, .csv (header row), .txt
@@ -25,7 +28,7 @@ enum Help {
           reprocess --stage classify                re-classify the review queue with the current rules
         publication
           publish [--content DIR]                   approved items into the content store, once each
-          export --month YYYY-MM --format md|html|json|atom [--out FILE]
+          export --month YYYY-MM --format md|html|json|atom [--out FILE] [--base-url URL]
           unpublish ID... --reason TEXT --as NAME   retract: file removed, record kept, audited
           recheck --month YYYY-MM                   are the month's sources alive, changed or deleted?
           volunteers [--month YYYY-MM]              contributions, acceptance rate and tags per volunteer
@@ -43,48 +46,80 @@ enum Help {
           eval charset [DIR] [--json]               charset decoding on the real-page corpus (../shared/corpus)
 
         common options
-          --store PATH    the SQLite store (default ./sluice.db, or $SLUICE_STORE)
+          --store STORE   a SQLite file (PATH or sqlite:PATH) or a PostgreSQL store
+                          (postgres://user@host:port/db; the password from the URL, PGPASSWORD or
+                          ~/.pgpass); default ./sluice.db, or $SLUICE_STORE
           --json          machine-readable output where a script would want it
         """
 
+    static let initialize = """
+        usage: sluice init [--store STORE] [--json]
+
+        Creates an empty store at STORE (a SQLite file, or the tables in a PostgreSQL database) at the
+        current schema. A store that exists already is checked and left as it is. Commands that only read
+        (status, review, export, …) never create a store: on a location without one they say so and exit 2.
+        """
+
+    static let migrate = """
+        usage: sluice migrate --from STORE --to STORE [--json]
+
+        Copies a whole store into another one — typically the SQLite file into a PostgreSQL database
+        (postgres://user@host:port/db) when a community outgrows one machine — and verifies the copy:
+        for every table the rows on each side and a SHA-256 over all their values are printed.
+        The target must hold no items; running it again on a target that already holds exactly the
+        source's rows copies nothing and verifies again, so a migration is never doubled.
+        Exit status 0 when verified, 1 when a table differs, 2 when a store cannot be opened.
+        """
+
     static let submit = """
-        usage: sluice submit [URL] --by VOLUNTEER [--note TEXT] [--json]
+        usage: sluice submit [URL] --by VOLUNTEER [--note TEXT] [--refetch] [--json]
 
         Stores one piece of intel for the pipeline. With --note and no URL it is note-only intel.
         The same volunteer sending the same URL and note twice stores it once ("already present").
-        When the link is already known, you are told which item it joins; it is still recorded, as
-        corroboration and credit. Only http(s) links to a real host are accepted.
+        When the link is already known, you are told which item it joins and your report is recorded at
+        once, credited to you, without fetching the page again (--refetch fetches it anyway). Only http(s)
+        links to a public host are accepted.
 
         options
           --by VOLUNTEER    who found it (credited in the column); required
           --note TEXT       what the volunteer says about it
+          --refetch         fetch a link that is already known again (its report is credited either way)
           --pipeline FILE   pipeline file whose URL rules decide "already known" (default pipelines/default.json)
           --json            print {"id","status","known_as","known_state","known_since","source"}
           --store PATH      the store (default ./sluice.db or $SLUICE_STORE)
         """
 
     static let importFiles = """
-        usage: sluice import FILE... [--by VOLUNTEER] [--json]
+        usage: sluice import FILE... [--by VOLUNTEER] [--pipeline FILE] [--json]
 
-        Imports batches. Formats, by file extension:
-          .jsonl  one {"url": …, "note": …, "volunteer": …} object per line
-          .csv    a header row naming url, note, volunteer columns (any order), RFC 4180 quoting
-          .txt    one URL per line, optionally followed by white space and a note
-        Every bad line is reported as FILE:LINE: reason; the good lines are still imported.
+        Imports batches. Formats, by content (a ZIP archive is a workbook) or file extension:
+          .jsonl       one {"url": …, "note": …, "volunteer": …} object per line
+          .txt         one URL per line, optionally followed by white space and a note
+          .csv, .tsv   a form tool's export: a header row, RFC 4180 quoting (fields may hold line
+                       breaks), UTF-8 with or without BOM, UTF-16 with BOM, or GBK/GB18030
+          .xlsx        the first sheet of a workbook (腾讯问卷, 问卷星, 金数据, Excel, WPS)
+        Table headers may use any name in pipelines/import-headers.json: 链接/网址/URL/link,
+        备注/说明/内容/note, 提交人/昵称/微信号/volunteer, 提交时间/submitted_at (kept as the
+        volunteer's own time, Beijing time unless it says otherwise); 序号, 来自IP, 来源 and the
+        other listed extras are ignored; an unknown column is an error naming what was found.
+        Every bad line or row is reported as FILE:LINE: reason (for .xlsx the sheet's row number);
+        the good ones are still imported.
         Exit status 1 when any line was refused, 0 when all were imported or already present.
 
         options
           --by VOLUNTEER    the volunteer for lines that name none (every .txt line)
+          --pipeline FILE   the pipeline file whose rules name the header file (default pipelines/default.json)
           --json            print {"submitted","already_present","rejected":[{"file","line","reason"}],"items"}
           --store PATH      the store (default ./sluice.db or $SLUICE_STORE)
         """
 
     static let run = """
-        usage: sluice run [--pipeline FILE] [--replay FILE.warc[.gz]] [--allow-host HOST[:PORT]]... [--json]
+        usage: sluice run [--pipeline FILE] [--replay FILE.warc[.gz]] [--allow-host HOST[:PORT]]... [--stats] [--json]
 
         Moves every pending item through fetch → parse → dedup → classify until none is left, then
         prints a summary. Each stage's workers (one thread each, joined by Dispatch groups) are
-        connected by bounded queues (sizes and worker counts from the pipeline file). Ctrl-C stops taking work, finishes what is in flight and
+        connected by bounded queues (sizes and worker counts from the pipeline file); the fetcher's
+        thread only transfers, and the parse workers decode and judge every page. Ctrl-C stops taking work, finishes what is in flight and
         exits; the next run continues where this one stopped (a second Ctrl-C exits at once, and
         nothing is lost either way: an item keeps its last committed state).
 
@@ -92,6 +127,8 @@ enum Help {
           --pipeline FILE        pipeline definition (default pipelines/default.json)
           --replay FILE          answer fetches from recorded WARC responses instead of the network
           --allow-host HOST[:PORT]  let the fetcher reach this private/loopback address (repeatable)
+          --stats                also print, per stage, items in/out/failed, busy, idle and blocked seconds
+                                 and the queue's bound and high-water mark (always in --json, as "stages")
           --json                 print the summary as JSON
           --store PATH           the store (default ./sluice.db or $SLUICE_STORE)
         """
@@ -173,10 +210,16 @@ enum Help {
 
     static let export = """
         usage: sluice export --month YYYY-MM [--format md|html|json|atom] [--out FILE]
+                             [--base-url URL] [--pipeline FILE]
 
         The month's published intel grouped by category in a fixed order, with the month's figures
         and the volunteers' roll of honour. The same store always gives byte-identical output.
         Without --out the column goes to standard output.
+
+        The feeds (json, atom) need the address the exports are served from: site.base_url in the
+        pipeline file (pipelines/default.json unless --pipeline names another), or --base-url URL.
+        The month's files are expected there as column-YYYY-MM.html, .atom and .json; entry ids are
+        tag: URIs of that host. Without a base URL a feed is refused (exit 1).
         """
 
     static let unlink = """
@@ -277,7 +320,8 @@ enum Help {
                                 place in the queue would change, counted, with a sample
           --pipeline FILE       pipeline file whose "classify" options apply (default pipelines/default.json)
           --json                print {"examples","from_store","from_samples","approved","rejected",
-                                "moderator_categories","categories","trained_at","model_bytes","model_version"};
+                                "moderator_categories","categories","trained_at","model_bytes","model_version",
+                                "replaced"};
                                 with --dry-run {"model_before","model_after","examined","category_changed",
                                 "verdict_changed","order_changed","sample"}
         """

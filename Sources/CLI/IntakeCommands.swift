@@ -1,44 +1,26 @@
 import Foundation
+import SluiceApp
 import SluiceCore
 import SluiceDedup
 import SluiceIntake
 import SluicePipeline
-import SluiceStore
 
 /// `sluice submit` and `sluice import`.
 enum IntakeCommands {
-    struct SubmitResult: Encodable {
-        var id: Int64
-        var status: String
-        var knownAs: Int64?
-        var knownState: String?
-        /// The day (UTC) the known item reached its state: "approved on 2026-11-03".
-        var knownSince: String?
-        var source: String?
-
-        enum CodingKeys: String, CodingKey {
-            case id, status, source
-            case knownAs = "known_as"
-            case knownState = "known_state"
-            case knownSince = "known_since"
-        }
-
-        /// Every field is always present (null when unknown), so scripts can rely on the shape.
-        func encode(to encoder: Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(status, forKey: .status)
-            try container.encode(knownAs, forKey: .knownAs)
-            try container.encode(knownState, forKey: .knownState)
-            try container.encode(knownSince, forKey: .knownSince)
-            try container.encode(source, forKey: .source)
-        }
+    /// The intake use case with the pipeline file's URL rules, and for imports its form-header names.
+    static func service(_ context: Context, pipeline: String, importing: Bool = false) throws -> IntakeService {
+        let definition = try PipelineDefinition.load(path: pipeline)
+        let canonicalizer = try URLCanonicalizer.load(path: definition.resolve(definition.rules.urlRules))
+        let headers = try importing ? ImportHeaders.load(path: definition.resolve(definition.rules.importHeaders)) : nil
+        return IntakeService(store: try context.store(create: true), canonicalizer: canonicalizer, clock: context.clock,
+                             importHeaders: headers)
     }
 
     static func submit(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
         let volunteer = try arguments.option("--by") ?? ""
         let note = try arguments.option("--note")
         let json = arguments.flag("--json")
+        let refetch = arguments.flag("--refetch")
         let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
         let positionals = try arguments.positionals()
         guard positionals.count <= 1 else { throw UsageError("submit: one URL at a time (use sluice import for batches)") }
@@ -50,8 +32,7 @@ enum IntakeCommands {
             context.console.error("submit: \(TerminalSafe.text(error.description))")
             return 1
         }
-        let canonicalizer = try PipelineCommands.canonicalizer(pipeline: pipeline)
-        let result = try store(submission, context: context, canonicalizer: canonicalizer)
+        let result = try service(context, pipeline: pipeline).store(submission, refetchKnown: refetch)
         if json {
             try context.printJSON(result)
         } else {
@@ -60,49 +41,22 @@ enum IntakeCommands {
         return 0
     }
 
-    static func store(_ submission: Submission, context: Context, canonicalizer: URLCanonicalizer?) throws -> SubmitResult {
-        let store = try context.store()
-        let keys = submission.url.map { url in canonicalizer?.identityKeys(submitted: url).map(\.value) ?? [] } ?? []
-        let known = try store.knownItem(urlKeys: keys)
-        let outcome = try store.submit(submission)
-        let knownOther = known.flatMap { $0.id == outcome.itemID ? nil : $0 }
-        switch outcome {
-        case .created(let id):
-            return SubmitResult(id: id, status: "submitted", knownAs: knownOther?.id, knownState: knownOther?.state.rawValue,
-                                knownSince: knownOther.map { String(Timestamp.string($0.updatedAt).prefix(10)) },
-                                source: submission.source)
-        case .alreadyPresent(let id):
-            return SubmitResult(id: id, status: "already_present", knownAs: nil, knownState: nil, knownSince: nil,
-                                source: submission.source)
+    static func describe(_ result: IntakeService.SubmitResult) -> String {
+        let since = result.knownSince.map { " on \($0)" } ?? ""
+        let knownState = result.knownState.map { $0.replacingOccurrences(of: "_", with: " ") } ?? ""
+        switch result.status {
+        case "already_known":
+            return "already known as #\(result.knownAs ?? 0) (\(knownState)\(since)): your report is recorded as "
+                + "#\(result.id) and credited to you"
+        case "already_present":
+            return "already present as #\(result.id) (nothing new stored)"
+        default:
+            var line = "submitted as #\(result.id)"
+            if let known = result.knownAs {
+                line += "; the link is already known as #\(known) (\(knownState)\(since)): it is fetched again as you asked"
+            }
+            return line
         }
-    }
-
-    static func describe(_ result: SubmitResult) -> String {
-        var line = result.status == "submitted" ? "submitted as #\(result.id)" : "already present as #\(result.id) (nothing new stored)"
-        if let known = result.knownAs, let state = result.knownState {
-            let since = result.knownSince.map { " on \($0)" } ?? ""
-            line += "; the link is already known as #\(known) (\(state.replacingOccurrences(of: "_", with: " "))\(since)): "
-                + "recorded as corroboration"
-        }
-        return line
-    }
-
-    struct ImportSummary: Encodable {
-        var submitted = 0
-        var alreadyPresent = 0
-        var rejected: [RejectedLine] = []
-        var items: [SubmitResult] = []
-
-        enum CodingKeys: String, CodingKey {
-            case submitted, rejected, items
-            case alreadyPresent = "already_present"
-        }
-    }
-
-    struct RejectedLine: Encodable {
-        var file: String
-        var line: Int
-        var reason: String
     }
 
     static func importFiles(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
@@ -110,29 +64,8 @@ enum IntakeCommands {
         let json = arguments.flag("--json")
         let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
         let files = try arguments.positionals()
-        guard !files.isEmpty else { throw UsageError("import: name at least one .jsonl, .csv or .txt file") }
-        let canonicalizer = try PipelineCommands.canonicalizer(pipeline: pipeline)
-        let importer = BatchImporter(defaultVolunteer: volunteer)
-        var summary = ImportSummary()
-        for file in files {
-            let lines: [ImportLine]
-            do {
-                lines = try importer.read(path: file)
-            } catch {
-                summary.rejected.append(RejectedLine(file: file, line: 0, reason: Command.describe(error)))
-                continue
-            }
-            for line in lines {
-                switch line.result {
-                case .success(let submission):
-                    let result = try store(submission, context: context, canonicalizer: canonicalizer)
-                    if result.status == "submitted" { summary.submitted += 1 } else { summary.alreadyPresent += 1 }
-                    summary.items.append(result)
-                case .failure(let error):
-                    summary.rejected.append(RejectedLine(file: line.file, line: line.line, reason: error.description))
-                }
-            }
-        }
+        guard !files.isEmpty else { throw UsageError("import: name at least one .jsonl, .txt, .csv, .tsv or .xlsx file") }
+        let summary = try service(context, pipeline: pipeline, importing: true).importFiles(files, defaultVolunteer: volunteer)
         if json {
             try context.printJSON(summary)
         } else {

@@ -6,6 +6,7 @@ enum MeasureCommands {
         "extract": Command.Entry(help: ParseCommands.evalHelp, run: ParseCommands.eval),
         "dedup": Command.Entry(help: Help.evalDedup, run: DedupCommands.eval),
         "classify": Command.Entry(help: Help.evaluate, run: ClassifyCommands.evaluate),
+        "url": Command.Entry(help: URLCommands.evalHelp, run: URLCommands.eval),
     ]
 
     static let benchmarks: [String: Command.Entry] = [

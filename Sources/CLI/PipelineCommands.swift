@@ -1,57 +1,35 @@
 import Foundation
-import SluiceClassify
+import SluiceApp
 import SluiceCore
-import SluiceDedup
 import SluiceFetch
 import SluicePipeline
-import SluiceStore
 
 /// `sluice run` and `sluice status`.
 enum PipelineCommands {
     static let defaultPipeline = "pipelines/default.json"
 
-    static func canonicalizer(pipeline: String) throws -> URLCanonicalizer {
-        let definition = try PipelineDefinition.load(path: pipeline)
-        return try URLCanonicalizer.load(path: definition.resolve(definition.rules.urlRules))
-    }
-
     static func run(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
-        let pipeline = try arguments.option("--pipeline") ?? defaultPipeline
+        var definition = try context.pipeline(&arguments)
         let replay = try arguments.option("--replay")
-        let allowHosts = try arguments.options("--allow-host")
+        definition.fetch.allowHosts += try arguments.options("--allow-host")
         let json = arguments.flag("--json")
+        let stats = arguments.flag("--stats")
         try arguments.finish()
-        var definition = try PipelineDefinition.load(path: pipeline)
-        definition.fetch.allowHosts += allowHosts
-        let store = try context.store()
-        try releaseLeasesOfDeadRuns(store)
-        let model = try ClassifyCommands.modelForRun(store: store, definition: definition, console: context.console)
-        let engines = try StageEngines(definition: definition, model: model)
-        try DedupCommands.rekeyIfNeeded(store, engines: engines, console: context.console)
         let source: PageSource = try replay.map { .replay(try ReplayArchive(path: $0)) } ?? .network
+        let service = PipelineService(store: try context.store(), definition: definition, clock: context.clock)
         let stop = StopSignal()
         let console = context.console
         let signals = SignalTrap(stop: stop) { console.error("interrupted: finishing in-flight items, then stopping (again to force)") }
         defer { signals.cancel() }
-        let runner = PipelineRunner(engines: engines, store: store, source: source, owner: RunOwner.current, stop: stop)
-        let summary = try runner.run()
+        let summary = try service.run(source: source, stop: stop, note: context.note)
         if json {
             try context.printJSON(summary)
         } else {
             context.console.print(describe(summary))
-            let status = try store.status()
-            context.console.print(describeQueue(status))
+            if stats { context.console.print(summary.statisticsTable) }
+            context.console.print(describeQueue(try context.store().status()))
         }
         return summary.interrupted ? 130 : 0
-    }
-
-    /// Leases held by runs on this machine whose process is gone (killed) are freed at once rather than
-    /// left to expire.
-    static func releaseLeasesOfDeadRuns(_ store: Store) throws {
-        for owner in try store.leaseOwners() {
-            guard let parsed = RunOwner.parse(owner), parsed.host == RunOwner.host, parsed.pid != getpid() else { continue }
-            if kill(parsed.pid, 0) != 0 && errno == ESRCH { try store.releaseLeases(owner: owner) }
-        }
     }
 
     static func describe(_ summary: RunSummary) -> String {
@@ -99,18 +77,6 @@ enum PipelineCommands {
                 .map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         return 0
-    }
-}
-
-/// Identifies a run in lease records: `host:pid:random`.
-enum RunOwner {
-    static let host = ProcessInfo.processInfo.hostName
-    static let current = "\(host):\(getpid()):\(UUID().uuidString.prefix(8))"
-
-    static func parse(_ owner: String) -> (host: String, pid: Int32)? {
-        let parts = owner.split(separator: ":")
-        guard parts.count >= 3, let pid = Int32(parts[parts.count - 2]) else { return nil }
-        return (parts.dropLast(2).joined(separator: ":"), pid)
     }
 }
 

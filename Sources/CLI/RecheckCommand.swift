@@ -1,76 +1,19 @@
 import Foundation
+import SluiceApp
 import SluiceCore
-import SluiceFetch
-import SluicePipeline
-import SluicePublish
-import SluiceStore
 
-/// `sluice recheck --month YYYY-MM`: fetches the sources of the month's published items again and marks
-/// each `alive`, `changed` or `deleted`; the column then notes "source deleted on …; evidence captured on …".
-///
-/// The GET is conditional on the validators (`ETag`, `Last-Modified`) of the stored capture: a 304 means
-/// alive. Otherwise the page is decoded, screened for deletion notices and extracted exactly as
-/// `sluice run` does, and the extracted text's SHA-256 is compared with the evidence frozen at approval
-/// (`SourceCheck`).
+/// `sluice recheck --month YYYY-MM`: are the month's published sources alive, changed or deleted?
 enum RecheckCommand {
-    struct Finding: Encodable {
-        var id: Int64
-        var url: String
-        /// nil when the answer said nothing about the article (5xx, timeout, captcha): the previous state stays.
-        var state: SourceState?
-        var previous: SourceState?
-        /// When the current state was first seen.
-        var since: Date?
-        var detail: String
-
-        enum CodingKeys: String, CodingKey {
-            case id, url, state, previous, since, detail
-        }
-
-        /// Every field always present, `null` when not known.
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(url, forKey: .url)
-            try container.encode(state, forKey: .state)
-            try container.encode(previous, forKey: .previous)
-            try container.encode(since, forKey: .since)
-            try container.encode(detail, forKey: .detail)
-        }
-    }
-
     static func run(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
         guard let month = try PublishCommands.month(&arguments, command: "recheck") else {
             throw UsageError("recheck: --month YYYY-MM is required")
         }
-        let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
-        let allowHosts = try arguments.options("--allow-host")
+        var definition = try context.pipeline(&arguments)
+        definition.fetch.allowHosts += try arguments.options("--allow-host")
         let json = arguments.flag("--json")
         try arguments.finish()
-        var definition = try PipelineDefinition.load(path: pipeline)
-        definition.fetch.allowHosts += allowHosts
-        let engines = try StageEngines(definition: definition, model: nil)
-        let store = try context.store()
-        let sources = try store.publications(month: month).compactMap { entry -> (Publication, String)? in
-            guard let url = entry.record.finalURL ?? entry.record.url, Escape.httpURL(url) != nil else { return nil }
-            return (entry.publication, url)
-        }
-        let fetcher = try Fetcher(options: definition.fetch)
-        let requests = try sources.map { publication, url in
-            FetchRequest(id: publication.itemID, url: url,
-                         validators: try store.capture(itemID: publication.itemID).flatMap(CacheValidators.init(of:)))
-        }
-        let results = fetcher.fetchAll(requests)
-        fetcher.shutdown()
-        var findings: [Finding] = []
-        for ((publication, url), result) in zip(sources, results) {
-            let previous = try store.sourceStatus(itemID: publication.itemID)
-            let (state, detail) = judge(result, itemID: publication.itemID, url: url, engines: engines,
-                                        evidenceSHA256: publication.evidenceSHA256)
-            let status = try state.map { try store.recordSourceCheck(itemID: publication.itemID, state: $0, detail: detail) }
-            findings.append(Finding(id: publication.itemID, url: url, state: state, previous: previous?.state,
-                                    since: status?.checkedAt, detail: detail))
-        }
+        let findings = try RecheckService(store: try context.store(), definition: definition, clock: context.clock)
+            .recheck(month: month)
         if json {
             try context.printJSON(findings)
         } else {
@@ -86,50 +29,5 @@ enum RecheckCommand {
             context.console.error("recheck: \(unknown.count) source(s) could not be judged; their previous state stays")
         }
         return unknown.isEmpty ? 0 : 1
-    }
-
-    /// The source's state from one fetch, with the reason in words. The page goes through the same fetch
-    /// and parse steps as in `sluice run`, so its extracted text is comparable with the frozen evidence.
-    static func judge(_ result: Result<Capture, Problem>, itemID: Int64, url: String, engines: StageEngines,
-                      evidenceSHA256: String?) -> (SourceState?, String) {
-        if case .success(let capture) = result, capture.status == 304 {
-            return (.alive, "HTTP 304: not modified since the evidence was captured")
-        }
-        let item = WorkItem(id: itemID, state: .submitted, url: url, note: nil, volunteer: "")
-        let (fetched, next) = engines.fetchOutcome(for: item, result)
-        if let problem = fetched.problem {
-            let state = httpStatus(in: problem.message).flatMap { SourceCheck.state(status: $0, text: nil, evidenceSHA256: nil) }
-            return (state, problem.message)
-        }
-        guard let capture = next.capture else { return (nil, "\(url): no response") }
-        switch capture.problem {
-        case .deleted?, .soft404?:
-            return (.deleted, "\(capture.finalURL): the page is a deletion notice")
-        case let code?:
-            return (nil, "\(capture.finalURL): the page is \(code.rawValue), not the article")
-        case nil:
-            break
-        }
-        let (parsed, extracted) = engines.parseOutcome(for: next)
-        guard let text = extracted.page?.mainText else {
-            return (nil, parsed.problem?.message ?? "\(capture.finalURL): nothing could be extracted")
-        }
-        let state = SourceCheck.state(status: 200, text: text, evidenceSHA256: evidenceSHA256)
-        let detail = switch state {
-        case .alive?: "HTTP \(capture.status), same text as the evidence"
-        case .changed?: "HTTP \(capture.status), the text differs from the evidence"
-        case .deleted?: "HTTP \(capture.status), a deletion notice"
-        case nil: "HTTP \(capture.status)"
-        }
-        return (state, detail)
-    }
-
-    /// The status of an HTTP error reported as a problem ("…: HTTP status 404", "… answered HTTP 410"):
-    /// the fetcher hands over only the message of a failed transfer.
-    static func httpStatus(in message: String) -> Int? {
-        guard let range = message.range(of: "HTTP ", options: .backwards) else { return nil }
-        var rest = message[range.upperBound...]
-        if rest.hasPrefix("status ") { rest = rest.dropFirst("status ".count) }
-        return Int(rest.prefix { $0.isASCII && $0.isNumber })
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
+import SluiceApp
 import SluiceCore
 import SluiceReview
-import SluiceStore
 
 /// `sluice review …`: the scripted forms (list, show, approve, reject, log) and the interactive screen.
 enum ReviewCommands {
@@ -38,7 +38,7 @@ enum ReviewCommands {
             throw UsageError("review list: unknown state \"\(TerminalSafe.text(stateName))\" (one of all, "
                              + ItemState.allCases.map(\.rawValue).joined(separator: ", ") + ")")
         }
-        let records = try context.store().records(state: state, limit: json ? limit : (limit ?? 50))
+        let records = try context.store().records(state: state, limit: json ? limit : (limit ?? 50), after: nil)
         if json {
             try context.printJSON(records)
             return 0
@@ -114,27 +114,35 @@ enum ReviewCommands {
         }
         let expectedVersion = try arguments.integer("--version")
         let json = arguments.flag("--json")
-        let selection = try BulkSelection(&arguments, command: command)
+        let selection = try selection(&arguments, command: command)
         let confirmed = arguments.flag("--yes")
         let positionals = try arguments.positionals()
-        let store = try context.store()
-        let ids: [Int64]
+        let moderation = ModerationService(store: try context.store(), clock: context.clock)
         if let selection {
             guard positionals.isEmpty else { throw UsageError("\(command): give item ids or a selection, not both") }
-            ids = try selection.matching(try store.records(state: .pendingReview)).map(\.id)
+            let selected = try moderation.select(selection)
             guard confirmed else {
-                context.console.print("\(ids.count) item(s) in the review queue match \(selection.description); "
-                                      + "nothing was changed (add --yes to \(approving ? "approve" : "reject") them)")
+                context.console.print(TerminalSafe.text("\(selected.count) item(s) in the review queue match \(selection); "
+                                                        + "nothing was changed (add --yes to \(approving ? "approve" : "reject") them)"))
                 return 0
             }
-        } else {
-            ids = try itemIDs(positionals, command: command)
+            let report = try moderation.decide(selected, decision, moderator: moderator)
+            if json {
+                try context.printJSON(report)
+            } else {
+                for entry in report.applied { context.console.print("#\(entry.itemID): \(entry.fromState) → \(entry.toState)") }
+                context.console.print("\(report.applied.count) of \(report.selected) selected item(s) decided"
+                                      + (report.skipped.isEmpty ? "" : "; \(report.skipped.count) had moved on and were left as they are"))
+            }
+            for skipped in report.skipped { context.console.error(TerminalSafe.text("\(command): \(skipped.reason)")) }
+            return report.skipped.isEmpty ? 0 : 1
         }
         var entries: [DecisionEntry] = []
         var failures = 0
-        for id in ids {
+        for id in try itemIDs(positionals, command: command) {
             do {
-                let entry = try store.decide(itemID: id, decision, moderator: moderator, expectedVersion: expectedVersion)
+                let entry = try moderation.decide(itemID: id, decision, moderator: moderator,
+                                                  expected: expectedVersion.map { ExpectedItem(version: $0) })
                 entries.append(entry)
                 if !json { context.console.print("#\(id): \(entry.fromState) → \(entry.toState)") }
             } catch let error as StoreError {
@@ -158,7 +166,7 @@ enum ReviewCommands {
             }
             since = date
         }
-        let entries = try context.store().decisions(moderator: moderator, since: since)
+        let entries = try ModerationService(store: try context.store()).log(moderator: moderator, since: since)
         if json {
             try context.printJSON(entries)
             return 0
@@ -179,7 +187,7 @@ enum ReviewCommands {
         let forceLines = arguments.flag("--lines")
         let json = arguments.flag("--json")
         try arguments.finish()
-        let backend = StoreReviewBackend(store: try context.store())
+        let backend = ModerationBackend(store: try context.store(), clock: context.clock)
         let summary: ReviewSummary
         if context.console.isTerminal && !forceLines {
             summary = try InteractiveReview(backend: backend, moderator: moderator, input: STDIN_FILENO, output: STDOUT_FILENO,
@@ -238,69 +246,27 @@ enum ItemText {
     }
 }
 
-/// A bulk decision's selection over the review queue: `--where volunteer=NAME`, `--site HOST`,
-/// `--flag FAMILY|any|none`, `--problem CODE|any|none`, `--cluster ID`, or `--all`; several combine
-/// (all must hold). Without `--yes` only the count is shown.
-struct BulkSelection: CustomStringConvertible {
-    var volunteer: String?
-    var site: String?
-    var flag: String?
-    var cluster: Int64?
-    var problem: String?
-    var all = false
-
-    init?(_ arguments: inout Arguments, command: String) throws {
+extension ReviewCommands {
+    /// A bulk decision's selection over the review queue: `--where volunteer=NAME`, `--site HOST`,
+    /// `--flag FAMILY|any|none`, `--problem CODE|any|none`, `--cluster ID`, or `--all`; several combine (all
+    /// must hold). Nil when none is given.
+    static func selection(_ arguments: inout Arguments, command: String) throws -> ReviewSelection? {
+        var selection = ReviewSelection()
         if let condition = try arguments.option("--where") {
             let parts = condition.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, parts[0] == "volunteer" else {
                 throw UsageError("\(command): --where takes volunteer=NAME, not \"\(TerminalSafe.text(condition))\"")
             }
-            volunteer = parts[1]
+            selection.volunteer = parts[1]
         }
-        site = try arguments.option("--site")
-        flag = try arguments.option("--flag")
+        selection.site = try arguments.option("--site")
+        selection.flag = try arguments.option("--flag")
         if let text = try arguments.option("--cluster") {
             guard let id = Int64(text) else { throw UsageError("\(command): --cluster takes an item id") }
-            cluster = id
+            selection.cluster = id
         }
-        problem = try arguments.option("--problem")
-        all = arguments.flag("--all")
-        if volunteer == nil && site == nil && flag == nil && cluster == nil && problem == nil && !all { return nil }
-    }
-
-    func matching(_ records: [ItemRecord]) throws -> [ItemRecord] {
-        records.filter { record in
-            (volunteer.map { name in record.reports.contains { $0.volunteer == name } } ?? true)
-                && (site.map { record.site == $0 || URLComponents(string: record.url ?? "")?.host == $0 } ?? true)
-                && (flag.map { family in
-                    // A flag the item warns against is not the item's own: a bulk rejection of a family
-                    // must not sweep up the warnings about it.
-                    let promoted = record.flags.filter { !$0.warned }
-                    return switch family {
-                    case "any": !promoted.isEmpty
-                    case "none": promoted.isEmpty
-                    default: promoted.contains { $0.family == family }
-                    }
-                } ?? true)
-                && (cluster.map { record.id == $0 || record.duplicateOf == $0 } ?? true)
-                && (problem.map { code in
-                    switch code {
-                    case "any": record.error != nil
-                    case "none": record.error == nil
-                    default: record.error?.code.rawValue == code
-                    }
-                } ?? true)
-        }
-    }
-
-    var description: String {
-        var parts: [String] = []
-        if let volunteer { parts.append("volunteer=\(volunteer)") }
-        if let site { parts.append("site=\(site)") }
-        if let flag { parts.append("flag=\(flag)") }
-        if let cluster { parts.append("cluster=\(cluster)") }
-        if let problem { parts.append("problem=\(problem)") }
-        if parts.isEmpty { parts.append("all") }
-        return TerminalSafe.text(parts.joined(separator: ", "))
+        selection.problem = try arguments.option("--problem")
+        let all = arguments.flag("--all")
+        return selection == ReviewSelection() && !all ? nil : selection
     }
 }

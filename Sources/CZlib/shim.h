@@ -9,4 +9,11 @@ static inline int sluice_deflate_init_gzip(z_stream *stream, int level) {
 static inline int sluice_inflate_init_auto(z_stream *stream) {
     return inflateInit2(stream, 15 + 32);
 }
+/* Raw deflate (no zlib or gzip wrapper), as ZIP archives store their entries: windowBits -15. */
+static inline int sluice_inflate_init_raw(z_stream *stream) {
+    return inflateInit2(stream, -15);
+}
+static inline int sluice_deflate_init_raw(z_stream *stream, int level) {
+    return deflateInit2(stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+}
 #endif

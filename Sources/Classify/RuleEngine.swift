@@ -32,7 +32,7 @@ public struct ClassifyInput: Sendable, Codable, Equatable {
     /// Lower-cased host names the item came from, for domain hints.
     var hosts: [String] {
         var found: [String] = []
-        if let url, let host = URLComponents(string: url)?.host, !host.isEmpty { found.append(host.lowercased()) }
+        if let url, let host = try? HTTPURL(url).host { found.append(host.serialized) }
         if let site, site.contains("."), !site.contains(" ") { found.append(site.lowercased()) }
         return found
     }

@@ -35,6 +35,14 @@ public enum CharsetDecoder {
         let declared = fromHeader.map { ($0.name, CharsetBasis.header) }
             ?? CharsetSniffing.declaredEncoding(body).map { ($0.name, CharsetBasis.meta) }
         let profile = UTF8Profile(body)
+        // Well-formed UTF-8, declared as such or not declared at all, is read as UTF-8 whatever its text looks
+        // like: detection of undeclared bytes picks UTF-8 for them, so judging the reading could only confirm it.
+        // Only a UTF-16/32 zero-byte pattern (or ISO-2022-JP escapes, undeclared) takes the general path.
+        if profile.invalidSequences == 0 && (declared == nil || declared?.0 == "utf-8") && wideUnicodeCharset(body) == nil
+            && (declared != nil || !looksLikeISO2022JP(body)) {
+            let basis = declared?.1 ?? (profile.highBytes == 0 ? .fallback : .detected)
+            return DecodedText(text: UTF8Profile.decode(body, invalidSequences: 0), charset: "utf-8", basis: basis, repaired: false)
+        }
         guard let (charset, basis) = declared else {
             let detected = detect(body, profile: profile)
             return DecodedText(text: detected.text, charset: detected.charset,
@@ -44,7 +52,7 @@ public enum CharsetDecoder {
             let reading = CharsetReading(body, charset: "utf-8")
             return DecodedText(text: reading.text, charset: reading.charset, basis: .detected, repaired: true)
         }
-        let reading = CharsetReading(body, charset: charset)
+        let reading = CharsetReading(body, charset: charset, profile: profile)
         if reading.looksWrong {
             let detected = detect(body, profile: profile)
             if detected.charset != reading.charset && detected.overrules(reading) {
@@ -71,13 +79,13 @@ public enum CharsetDecoder {
     static func detect(_ body: Data, profile: UTF8Profile) -> CharsetReading {
         if profile.invalidSequences == 0 && !looksLikeISO2022JP(body) {
             if let wide = wideUnicodeCharset(body) { return CharsetReading(body, charset: wide) }
-            return CharsetReading(body, charset: "utf-8")
+            return CharsetReading(body, charset: "utf-8", profile: profile)
         }
         if looksLikeISO2022JP(body) { return CharsetReading(body, charset: "iso-2022-jp") }
         if let wide = wideUnicodeCharset(body) { return CharsetReading(body, charset: wide) }
         // UTF-8 with errors competes only when the errors look like damage, not like another charset.
         let damagedUTF8 = profile.invalidSequences * 10 <= profile.multiByteSequences
-        var best: CharsetReading? = damagedUTF8 ? CharsetReading(body, charset: "utf-8") : nil
+        var best: CharsetReading? = damagedUTF8 ? CharsetReading(body, charset: "utf-8", profile: profile) : nil
         for candidate in detectionCandidates {
             let reading = CharsetReading(body, charset: candidate)
             if reading.quality > best?.quality ?? -.infinity { best = reading }

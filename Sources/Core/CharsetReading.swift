@@ -12,17 +12,24 @@ package struct CharsetReading {
     let mojibakeMarks: Int
 
     /// Decodes with the encoding named `charset` (a `CharsetLabels` name); unknown names read as windows-1252.
-    init(_ bytes: Data, charset: String) {
-        let decoded = CharsetReading.decodeOnly(bytes, charset: charset)
+    /// `profile` is the body's UTF-8 profile when the caller has it already (it is one pass over the body).
+    init(_ bytes: Data, charset: String, profile: UTF8Profile? = nil) {
+        let decoded = CharsetReading.decodeOnly(bytes, charset: charset, profile: profile)
         self.init(charset: decoded.charset, text: decoded.text, invalidSequences: decoded.invalidSequences)
     }
 
     /// The decoding alone, without judging it.
     package static func decodeOnly(_ bytes: Data, charset: String) -> (charset: String, text: String, invalidSequences: Int) {
+        decodeOnly(bytes, charset: charset, profile: nil)
+    }
+
+    static func decodeOnly(_ bytes: Data, charset: String,
+                           profile: UTF8Profile?) -> (charset: String, text: String, invalidSequences: Int) {
         let encoding = CharsetLabels.byName[charset] ?? CharsetLabels.byName["windows-1252"]
         let name = encoding?.name ?? "windows-1252"
         if name == "utf-8" {
-            return (name, UTF8Profile.decode(bytes), UTF8Profile(bytes).invalidSequences)
+            let profile = profile ?? UTF8Profile(bytes)
+            return (name, UTF8Profile.decode(bytes, invalidSequences: profile.invalidSequences), profile.invalidSequences)
         }
         if name == "windows-1252" {
             return (name, windows1252(bytes), 0)
@@ -114,8 +121,12 @@ package struct CharsetReading {
         return (0xE0...0xEF).contains(first.value) && isContinuation(second)
     }
 
+    /// Every character of a page goes through this: the range tests keep CJK text away from the set's hashing.
     private static func isContinuation(_ scalar: Unicode.Scalar) -> Bool {
-        (0x80...0xBF).contains(scalar.value) || windows1252Substitutes.contains(scalar.value)
+        let value = scalar.value
+        if value < 0x80 { return false }
+        if value <= 0xBF { return true }
+        return value >= 0x152 && value <= 0x2122 && windows1252Substitutes.contains(value)
     }
 
     private static let windows1252Substitutes: Set<UInt32> = Set(windows1252High.filter { $0 > 0xFF })
@@ -163,12 +174,14 @@ struct UTF8Profile {
     private(set) var highBytes = 0
 
     init(_ bytes: Data) {
+        // Every byte at or above 0x80 belongs to exactly one sequence the scan visits (valid or not), and a
+        // sequence holds no other bytes, so their lengths add up to the high bytes.
         bytes.withUnsafeBytes { buffer in
-            UTF8Profile.scan(buffer) { isValid, _, _ in
+            UTF8Profile.scan(buffer) { isValid, start, end in
                 if isValid { multiByteSequences += 1 } else { invalidSequences += 1 }
+                highBytes += end - start
             }
         }
-        highBytes = bytes.reduce(0) { $0 + ($1 >= 0x80 ? 1 : 0) }
     }
 
     /// Clearly UTF-8: non-ASCII text whose few errors (under 2 %) look like damage, not another charset.
@@ -179,8 +192,9 @@ struct UTF8Profile {
 
     /// The text with each invalid sequence replaced by U+FFFD. Done here because the standard library's own
     /// repair takes a slow path that cost 150 ms on a 60 KB GBK page read as UTF-8.
-    static func decode(_ bytes: Data) -> String {
-        bytes.withUnsafeBytes { buffer in
+    static func decode(_ bytes: Data, invalidSequences: Int? = nil) -> String {
+        if invalidSequences == 0 { return String(decoding: bytes, as: UTF8.self) }
+        return bytes.withUnsafeBytes { buffer in
             var repaired: [UInt8] = []
             var copiedUpTo = 0
             scan(buffer) { isValid, start, end in

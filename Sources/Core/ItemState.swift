@@ -24,7 +24,7 @@ public enum ItemState: String, Codable, Sendable, CaseIterable, Comparable {
         case .submitted: [.fetched, .deduplicated, .duplicate, .pendingReview, .failed]
         case .fetched: [.parsed, .pendingReview, .failed, .submitted]
         case .parsed: [.deduplicated, .duplicate, .failed, .fetched]
-        case .deduplicated: [.pendingReview, .failed, .parsed]
+        case .deduplicated: [.pendingReview, .failed, .parsed, .duplicate]
         case .pendingReview: [.approved, .rejected, .duplicate, .deduplicated]
         case .duplicate: [.pendingReview, .deduplicated]
         case .approved: [.published, .rejected, .pendingReview]

@@ -7,12 +7,16 @@ public struct Submission: Sendable, Equatable, Codable {
     public var note: String?
     /// Where it came from: `cli`, or `file.jsonl:12` for an import.
     public var source: String
+    /// When the volunteer sent it, when that is known and earlier than the import (a form's 提交时间);
+    /// nil means now.
+    public var submittedAt: Date?
 
-    public init(volunteer: String, url: String?, note: String?, source: String) {
+    public init(volunteer: String, url: String?, note: String?, source: String, submittedAt: Date? = nil) {
         self.volunteer = volunteer
         self.url = url
         self.note = note
         self.source = source
+        self.submittedAt = submittedAt
     }
 }
 

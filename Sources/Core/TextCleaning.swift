@@ -61,6 +61,14 @@ public enum TextCleaning {
     }
 
     /// Cuts to at most `limit` characters (grapheme clusters), never inside one.
+    /// Untrusted text inside a message: controls and invisible characters shown as escapes, cut, in quotes.
+    public static func quoted(_ text: String) -> String {
+        let visible = text.unicodeScalars.map { scalar -> String in
+            isControl(scalar) || isInvisibleControl(scalar) ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+        }.joined()
+        return "\"\(truncate(visible, to: 120))\""
+    }
+
     public static func truncate(_ text: String, to limit: Int) -> String {
         // No more UTF-8 bytes than the limit means no more characters: counting characters is slow.
         guard limit >= 0, text.utf8.count > limit, text.count > limit else { return text }

@@ -11,9 +11,12 @@ public struct WorkItem: Sendable, Equatable {
     public var page: Page?
     /// Keys by which this item's URL is known (submitted, final, canonical), set by the dedup stage.
     public var urlKeys: [String]
+    /// When the volunteer submitted it: the earliest submission of a story is its cluster's root.
+    public var submittedAt: Date
 
     public init(id: Int64, state: ItemState, url: String?, note: String?, volunteer: String,
-                capture: Capture? = nil, page: Page? = nil, urlKeys: [String] = []) {
+                capture: Capture? = nil, page: Page? = nil, urlKeys: [String] = [],
+                submittedAt: Date = Date(timeIntervalSince1970: 0)) {
         self.id = id
         self.state = state
         self.url = url
@@ -22,6 +25,7 @@ public struct WorkItem: Sendable, Equatable {
         self.capture = capture
         self.page = page
         self.urlKeys = urlKeys
+        self.submittedAt = submittedAt
     }
 }
 
@@ -54,17 +58,21 @@ public struct StageOutcome: Sendable {
 
 /// An item already stored that a new one may duplicate.
 public struct DedupCandidate: Sendable, Equatable {
+    /// The root of the cluster the matching item belongs to.
     public var itemID: Int64
     public var state: ItemState
     /// For URL matches, the key both share; for content, the stored fingerprint as JSON.
     public var key: String
     public var text: String?
+    /// When the root was submitted, for `ClusterOrder`.
+    public var submittedAt: Date
 
-    public init(itemID: Int64, state: ItemState, key: String, text: String? = nil) {
+    public init(itemID: Int64, state: ItemState, key: String, text: String? = nil, submittedAt: Date) {
         self.itemID = itemID
         self.state = state
         self.key = key
         self.text = text
+        self.submittedAt = submittedAt
     }
 }
 
@@ -110,6 +118,20 @@ public struct DedupVerdict: Sendable, Equatable, Codable {
     public static let unique = DedupVerdict(duplicateOf: nil, kind: nil, evidence: nil)
 }
 
+/// What the dedup stage did with one item: the state it took (`duplicate`, or `deduplicated` to go on to
+/// classify), the verdict, and the root it replaced when it was the earlier report of a known story.
+public struct DedupOutcome: Sendable, Equatable {
+    public var state: ItemState
+    public var verdict: DedupVerdict
+    public var replacedRoot: Int64?
+
+    public init(state: ItemState, verdict: DedupVerdict, replacedRoot: Int64? = nil) {
+        self.state = state
+        self.verdict = verdict
+        self.replacedRoot = replacedRoot
+    }
+}
+
 /// What past decisions say about an item's reporters, for ordering the review queue.
 public struct ReporterSignals: Sendable, Equatable {
     /// Decisions on earlier items of the submitting volunteer.
@@ -124,41 +146,18 @@ public struct ReporterSignals: Sendable, Equatable {
     }
 }
 
-/// A trained classifier as stored: the serialized model with when and on how many decisions it was trained.
+/// A trained classifier as stored: the serialized model with when and on how many decisions it was trained,
+/// and its version (the digest every classification it makes records; nil for models stored before
+/// versions were kept).
 public struct StoredModel: Sendable, Equatable {
     public var body: Data
     public var trainedAt: Date
     public var examples: Int
-    public init(body: Data, trainedAt: Date, examples: Int) {
+    public var version: String?
+    public init(body: Data, trainedAt: Date, examples: Int, version: String? = nil) {
         self.body = body
         self.trainedAt = trainedAt
         self.examples = examples
+        self.version = version
     }
-}
-
-/// What the pipeline needs from a store. SQLite implements it now; a PostgreSQL store later implements the
-/// same, so no stage knows which one it talks to. Every method is one transaction.
-public protocol PipelineStore: Sendable {
-    /// Takes up to `limit` items in `state` that no live lease holds, leasing them to `owner`.
-    func claim(state: ItemState, limit: Int, owner: String, leaseSeconds: Double) throws -> [WorkItem]
-    /// Applies stage outcomes in one transaction. An outcome whose item is no longer in `from` is skipped
-    /// (returned), never applied blindly. Items moving on to another pipeline state stay leased to
-    /// `owner` for `leaseSeconds` more: the run carries them in memory to the next stage.
-    @discardableResult
-    func commit(_ outcomes: [StageOutcome], owner: String, leaseSeconds: Double) throws -> [StageOutcome]
-    /// Looks up every stored item sharing a key, records this item's keys, its canonical URL (as shown to
-    /// people) and the verdict `decide` returns, all in one transaction so two items can never both be "first".
-    func deduplicate(_ item: WorkItem, keys: DedupKeys, canonicalURL: String?, owner: String,
-                     decide: (DedupCandidates) -> DedupVerdict) throws -> DedupVerdict
-    func reporterSignals(itemID: Int64) throws -> ReporterSignals
-    /// Whether the item shares a near-duplicate band with an item moderators rejected (it then sinks in the queue).
-    func sharesContentWithRejected(itemID: Int64) throws -> Bool
-    /// The newest trained classifier, if any.
-    func latestModel() throws -> StoredModel?
-    /// Owners holding live leases, so a new run can free those of processes that died.
-    func leaseOwners() throws -> [String]
-    /// Returns items leased by `owner` to the pool (interrupted run).
-    func releaseLeases(owner: String) throws
-    /// The number of items waiting in each pipeline state.
-    func pendingCounts() throws -> [ItemState: Int]
 }

@@ -15,6 +15,11 @@ public struct DedupOptions: Codable, Sendable, Equatable {
     /// Estimated Jaccard similarity of two page texts' shingle sets (from their MinHash sketches) at or above
     /// which they are near-duplicates.
     public var minJaccard: Double
+    /// With a Jaccard match, the share of the shorter text's shingles the longer one must hold (estimated from
+    /// the similarity and the two lengths). A truncated or extended copy holds nearly all of the shorter text; two
+    /// articles of one site that share a fixed list or a sidebar reach the Jaccard bar by chance but hold well
+    /// under this.
+    public var minContainment: Double
     /// LSH bands over the MinHash sketch, which holds `lshBands * lshRows` values. Two texts become candidates
     /// when every row of one band agrees: probability 1 - (1 - J^rows)^bands for Jaccard similarity J.
     /// A change re-keys the stored bands.
@@ -28,13 +33,14 @@ public struct DedupOptions: Codable, Sendable, Equatable {
     public static let `default` = DedupOptions()
 
     public init(maxHammingDistance: Int = 3, shingleSizeCJK: Int = 3, shingleSizeWords: Int = 2,
-                minTextLength: Int = 80, minJaccard: Double = 0.35, lshBands: Int = 20, lshRows: Int = 3,
-                noteSimilarity: Double = 0.6, noteShingleSize: Int = 2) {
+                minTextLength: Int = 80, minJaccard: Double = 0.35, minContainment: Double = 0.6, lshBands: Int = 20,
+                lshRows: Int = 3, noteSimilarity: Double = 0.6, noteShingleSize: Int = 2) {
         self.maxHammingDistance = maxHammingDistance
         self.shingleSizeCJK = shingleSizeCJK
         self.shingleSizeWords = shingleSizeWords
         self.minTextLength = minTextLength
         self.minJaccard = minJaccard
+        self.minContainment = minContainment
         self.lshBands = lshBands
         self.lshRows = lshRows
         self.noteSimilarity = noteSimilarity
@@ -58,6 +64,7 @@ public struct DedupOptions: Codable, Sendable, Equatable {
         case shingleSizeWords = "shingle_size_words"
         case minTextLength = "min_text_length"
         case minJaccard = "min_jaccard"
+        case minContainment = "min_containment"
         case lshBands = "lsh_bands"
         case lshRows = "lsh_rows"
         case noteSimilarity = "note_similarity"
@@ -72,6 +79,7 @@ public struct DedupOptions: Codable, Sendable, Equatable {
         shingleSizeWords = try container.decode(.shingleSizeWords, default: fallback.shingleSizeWords)
         minTextLength = try container.decode(.minTextLength, default: fallback.minTextLength)
         minJaccard = try container.decode(.minJaccard, default: fallback.minJaccard)
+        minContainment = try container.decode(.minContainment, default: fallback.minContainment)
         lshBands = try container.decode(.lshBands, default: fallback.lshBands)
         lshRows = try container.decode(.lshRows, default: fallback.lshRows)
         noteSimilarity = try container.decode(.noteSimilarity, default: fallback.noteSimilarity)
@@ -84,7 +92,8 @@ public struct DedupOptions: Codable, Sendable, Equatable {
         for (key, value, range) in ranges where !range.contains(value) {
             throw invalidValue(key, in: decoder, "must be from \(range.lowerBound) to \(range.upperBound)")
         }
-        for (key, value) in [(CodingKeys.minJaccard, minJaccard), (.noteSimilarity, noteSimilarity)]
+        for (key, value) in [(CodingKeys.minJaccard, minJaccard), (.minContainment, minContainment),
+                             (.noteSimilarity, noteSimilarity)]
         where !(value > 0 && value <= 1) {
             throw invalidValue(key, in: decoder, "must be above 0 and at most 1")
         }

@@ -39,8 +39,9 @@ public struct ContentExplanation: Sendable, Equatable, Codable {
 public enum DuplicateJudge {
     /// Among candidates (id, fingerprint), the best match within the thresholds, if any: an exact match
     /// first, then the highest similarity, then the smallest distance, then the earliest (smallest) id.
-    /// Pages are near-duplicates when their SimHashes are within `maxHammingDistance` or their estimated
-    /// Jaccard similarity reaches `minJaccard`; two notes when their shingle sets reach `noteSimilarity`.
+    /// Pages are near-duplicates when their SimHashes are within `maxHammingDistance`, or their estimated
+    /// Jaccard similarity reaches `minJaccard` with the shorter text held in the longer at `minContainment`;
+    /// two notes when their shingle sets reach `noteSimilarity`.
     public static func bestMatch(for fingerprint: ContentFingerprint,
                                  among candidates: [(id: Int64, fingerprint: ContentFingerprint)],
                                  options: DedupOptions) -> NearDuplicateMatch? {
@@ -71,8 +72,18 @@ public enum DuplicateJudge {
             return NearDuplicateMatch(candidateID: id, distance: distance, similarity: similarity, kind: "note")
         }
         let similarity = MinHash.similarity(query.minhash, candidate.minhash)
-        guard distance <= options.maxHammingDistance || similarity >= options.minJaccard else { return nil }
+        let overlap = containment(similarity, query.length, candidate.length)
+        guard distance <= options.maxHammingDistance
+                || (similarity >= options.minJaccard && overlap >= options.minContainment) else { return nil }
         return NearDuplicateMatch(candidateID: id, distance: distance, similarity: similarity, kind: "near")
+    }
+
+    /// The share of the shorter set inside the longer one, from their Jaccard similarity and sizes (text lengths
+    /// stand for shingle counts): |A ∩ B| = J (|A| + |B|) / (1 + J).
+    static func containment(_ similarity: Double, _ first: Int, _ second: Int) -> Double {
+        let shorter = min(first, second)
+        guard shorter > 0 else { return 0 }
+        return min(1, similarity * Double(first + second) / ((1 + similarity) * Double(shorter)))
     }
 
     /// Jaccard similarity of two sorted sets of distinct values.

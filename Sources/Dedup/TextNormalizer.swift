@@ -4,14 +4,22 @@ import SluiceCore
 /// Folds the differences reposts introduce without changing the words: full-width and compatibility forms
 /// (NFKC), letter case, punctuation variants (every punctuation mark and symbol is a word break), and white
 /// space (one space between words, none next to CJK characters, which are not space-separated).
+///
+/// Most page text is ASCII and CJK ideographs, which NFKC and lowercasing leave as they are: such text skips
+/// both (ASCII letters are lowercased on the way), and those characters skip the Unicode property lookups.
 public enum TextNormalizer {
     public static func normalize(_ text: String) -> String {
+        let stable = text.unicodeScalars.allSatisfy(isStable)
+        let folded = stable ? text : text.precomposedStringWithCompatibilityMapping.lowercased()
         var output = String.UnicodeScalarView()
         var pendingBreak = false
         var previousIsCJK = false
-        for scalar in text.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars {
-            if TextCleaning.isInvisibleControl(scalar) { continue }
-            if isBreak(scalar) {
+        for original in folded.unicodeScalars {
+            let value = original.value
+            let scalar = value < 0x80 ? asciiLowercase[Int(value)] : original
+            let breaks = value < 0x80 ? asciiBreaks[Int(value)] : (0x4E00...0x9FFF).contains(value) ? false : nil
+            if breaks == nil && TextCleaning.isInvisibleControl(scalar) { continue }
+            if breaks ?? isBreak(scalar) {
                 pendingBreak = !output.isEmpty
                 continue
             }
@@ -34,6 +42,25 @@ public enum TextNormalizer {
             false
         }
     }
+
+    /// Characters that NFKC and lowercasing leave unchanged, alone and in any sequence (none combines or is
+    /// reordered): ASCII (its letters lowercased here instead), CJK ideographs, CJK punctuation without
+    /// compatibility forms, and the common quotes and dashes.
+    package static func isStable(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x7F, 0x4E00...0x9FFF, 0x3001...0x3029, 0x3030...0x3035,
+             0x2010, 0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022:
+            true
+        default:
+            false
+        }
+    }
+
+    private static let asciiLowercase: [Unicode.Scalar] = (0..<128).map { value in
+        Unicode.Scalar(UInt8(value >= 0x41 && value <= 0x5A ? value | 0x20 : value))
+    }
+
+    private static let asciiBreaks: [Bool] = (0..<128).map { isBreak(Unicode.Scalar(UInt8($0))) }
 
     private static func isBreak(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.properties.isWhitespace || TextCleaning.isControl(scalar) { return true }

@@ -47,9 +47,14 @@ public struct URLRules: Codable, Sendable, Equatable {
         try StrictJSON.decode(URLRules.self, contentsOf: path)
     }
 
-    func isTracking(_ name: String) -> Bool {
+    /// Whether a parameter only tracks the reader, everywhere or on the site whose rule applies.
+    public func isTracking(_ name: String, site: SiteRule? = nil) -> Bool {
+        Self.matches(name, trackingParameters) || site.map { Self.matches(name, $0.trackingParameters) } == true
+    }
+
+    private static func matches(_ name: String, _ patterns: [String]) -> Bool {
         let lowered = name.lowercased()
-        return trackingParameters.contains { pattern in
+        return patterns.contains { pattern in
             let pattern = pattern.lowercased()
             return pattern.hasSuffix("*") ? lowered.hasPrefix(pattern.dropLast()) : lowered == pattern
         }
@@ -78,6 +83,8 @@ public struct SiteRule: Codable, Sendable, Equatable {
     public var stripTrailingSlash: Bool
     /// A redirecting short-link service: the key only stands until the fetch stage links it to its target.
     public var shortLink: Bool
+    /// Parameters that only track on this site (YouTube's and Spotify's `si`), removed like the global list.
+    public var trackingParameters: [String]
 
     enum CodingKeys: String, CodingKey {
         case name, hosts
@@ -88,6 +95,7 @@ public struct SiteRule: Codable, Sendable, Equatable {
         case keepFragment = "keep_fragment"
         case stripTrailingSlash = "strip_trailing_slash"
         case shortLink = "short_link"
+        case trackingParameters = "tracking_parameters"
     }
 
     public init(from decoder: Decoder) throws {
@@ -105,6 +113,7 @@ public struct SiteRule: Codable, Sendable, Equatable {
         keepFragment = try container.decode(.keepFragment, default: false)
         stripTrailingSlash = try container.decode(.stripTrailingSlash, default: false)
         shortLink = try container.decode(.shortLink, default: false)
+        trackingParameters = try container.decode(.trackingParameters, default: [])
     }
 
     /// Every key is written, nil as null, so `StrictJSON` sees each key a file may carry.
@@ -119,6 +128,7 @@ public struct SiteRule: Codable, Sendable, Equatable {
         try container.encode(keepFragment, forKey: .keepFragment)
         try container.encode(stripTrailingSlash, forKey: .stripTrailingSlash)
         try container.encode(shortLink, forKey: .shortLink)
+        try container.encode(trackingParameters, forKey: .trackingParameters)
     }
 
     func matches(host: String, path: String) -> Bool {

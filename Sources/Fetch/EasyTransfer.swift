@@ -217,10 +217,10 @@ final class EasyTransfer {
         return code
     }
 
-    var effectiveURL: String { string(CURLINFO_EFFECTIVE_URL) ?? url }
-
-    /// Where a 3xx points, resolved against the request URL by libcurl; nil when there is no Location.
-    var redirectURL: String? { string(CURLINFO_REDIRECT_URL) }
+    /// The value of a header of the last response, by case-insensitive name.
+    func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name }?.value
+    }
 
     var contentType: String? { string(CURLINFO_CONTENT_TYPE) }
 

@@ -48,13 +48,22 @@ public final class Fetcher: Sendable {
     }
 
     /// Thread-safe. `completion` is called exactly once per request, from the fetcher's thread (or from the
-    /// caller's thread when the fetcher is already shut down).
+    /// caller's thread when the fetcher is already shut down). It holds up every other transfer while it runs,
+    /// so it should only hand the result on; the capture is the response as received (`problem` is nil: judging
+    /// the page is the caller's work).
     public func enqueue(_ request: FetchRequest,
                         completion: @escaping @Sendable (FetchRequest, Result<Capture, Problem>) -> Void) {
         guard mailbox.post(FetchJob(request: request, completion: completion)) else {
             completion(request, .failure(Problem(.other, stage: .fetch, message: "\(request.url): cancelled")))
             return
         }
+    }
+
+    /// How the fetcher thread spent its time so far: working (libcurl and the scheduling around it) or
+    /// waiting in `curl_multi_poll` for sockets and timers.
+    public var activity: FetcherActivity {
+        FetcherActivity(busySeconds: Double(mailbox.busyNanoseconds.load(ordering: .relaxed)) / 1e9,
+                        pollSeconds: Double(mailbox.pollNanoseconds.load(ordering: .relaxed)) / 1e9)
     }
 
     /// Blocks until every request has completed; results in request order. Must not be called from a
@@ -81,6 +90,12 @@ public final class Fetcher: Sendable {
         mailbox.finished.wait()
         mailbox.finished.signal()
     }
+}
+
+/// Where the fetcher thread's time went.
+public struct FetcherActivity: Sendable, Equatable {
+    public var busySeconds: Double
+    public var pollSeconds: Double
 }
 
 /// Results arriving from the fetcher thread in any order, kept by request index.

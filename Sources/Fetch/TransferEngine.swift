@@ -8,11 +8,13 @@ import SluiceCore
 struct FetchJob: Sendable {
     let request: FetchRequest
     let completion: @Sendable (FetchRequest, Result<Capture, Problem>) -> Void
+    /// The hop being fetched, as given (the request's URL, or a redirect's target as resolved).
     var url: String
-    var parts: URLParts?
+    /// `url` as the one URL parser reads it: what libcurl is given, robots.txt checks and per-host limits use.
+    var parts: HTTPURL?
     /// The URLs fetched before `url`, in order.
     var chain: [String] = []
-    /// Normalised forms of `chain`, to notice a redirect back to a URL already visited.
+    /// Serialized forms of `chain`, to notice a redirect back to a URL already visited.
     var visited: Set<String> = []
     var attempts: [FetchAttempt] = []
     var retriesUsed = 0
@@ -35,6 +37,9 @@ final class Mailbox: Sendable {
 
     private let state = Mutex(State())
     let waker = Waker()
+    /// Nanoseconds the fetcher thread spent working and waiting in `curl_multi_poll`.
+    let busyNanoseconds = Atomic<Int>(0)
+    let pollNanoseconds = Atomic<Int>(0)
     /// Signalled once when the fetcher thread has completed everything and released libcurl.
     let finished = DispatchSemaphore(value: 0)
 
@@ -135,6 +140,7 @@ final class TransferEngine {
         }
         mailbox.waker.attach(multi)
         defer { mailbox.waker.detach() }
+        var working = ContinuousClock.now
         while true {
             let (incoming, stopping) = mailbox.take()
             for job in incoming { admit(job) }
@@ -146,8 +152,17 @@ final class TransferEngine {
             multi.perform()
             for (easy, result) in multi.finished() { finish(easy, result, multi) }
             startReadyWork(multi)
+            let polling = ContinuousClock.now
             multi.poll(timeoutMilliseconds: millisecondsUntilWorkIsDue())
+            let woken = ContinuousClock.now
+            mailbox.busyNanoseconds.add(Self.nanoseconds(polling - working), ordering: .relaxed)
+            mailbox.pollNanoseconds.add(Self.nanoseconds(woken - polling), ordering: .relaxed)
+            working = woken
         }
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds) * 1_000_000_000 + Int(duration.components.attoseconds / 1_000_000_000)
     }
 
     // MARK: Scheduling
@@ -155,17 +170,13 @@ final class TransferEngine {
     private func admit(_ job: FetchJob) {
         var job = job
         if job.parts == nil {
-            do {
-                let parts = try URLParts(job.url)
-                guard parts.scheme == "http" || parts.scheme == "https" else {
-                    return fail(job, .blockedScheme, "the scheme \"\(parts.scheme)\" is not fetched (only http and https)")
-                }
-                guard !parts.hasCredentials else {
-                    return fail(job, .other, "a URL with a user name or password is never fetched")
-                }
-                job.parts = parts
+            do throws(URLProblem) {
+                job.parts = try HTTPURL(job.url)
             } catch {
-                return fail(job, .other, "not a valid URL (\(error.reason))")
+                if case .unsupportedScheme(let scheme) = error.reason {
+                    return fail(job, .blockedScheme, "the scheme \"\(scheme)\" is not fetched (only http and https)")
+                }
+                return fail(job, .other, "not a usable URL (\(error.reason))")
             }
         }
         guard let origin = job.parts?.origin else { return }
@@ -214,7 +225,7 @@ final class TransferEngine {
                 case .fetching:
                     return
                 case .known(let rules):
-                    if !rules.allows(job.parts?.target ?? "/") {
+                    if !rules.allows(job.parts?.requestTarget ?? "/") {
                         hosts[origin]?.dropHead()
                         fail(job, .robots, "robots.txt of \(origin) disallows it")
                         continue
@@ -245,7 +256,8 @@ final class TransferEngine {
     private func start(_ job: FetchJob, origin: String, _ multi: MultiHandle) {
         do {
             // Validators belong to the URL they were captured from, never to a redirect's target.
-            let transfer = try EasyTransfer(url: job.url, options: options, gate: gate, resolving: resolving,
+            let transfer = try EasyTransfer(url: job.parts?.withoutFragment.href ?? job.url, options: options, gate: gate,
+                                            resolving: resolving,
                                             validators: job.chain.isEmpty ? job.request.validators : nil)
             if !begin(transfer, .page(job), origin: origin, multi) {
                 fail(job, .other, "libcurl refused to add the transfer")
@@ -298,13 +310,13 @@ final class TransferEngine {
     }
 
     /// RFC 9309: a missing robots.txt (4xx) allows everything, an unreachable one (5xx) nothing. A transfer
-    /// failure allows: the page's own transfer meets the same failure and reports it.
+    /// failure allows: the page's own transfer meets the same failure and reports it. A file cut off at the
+    /// size cap is read as far as it came (section 2.5: at least 500 KiB are parsed).
     private func robotsRules(from transfer: EasyTransfer, _ result: CURLcode) -> RobotsRules {
-        guard result == CURLE_OK else { return .allowAll }
+        guard result == CURLE_OK || transfer.abort?.code == .tooLarge else { return .allowAll }
         switch transfer.responseCode {
         case 200..<300:
-            return RobotsRules(parsing: String(decoding: transfer.body, as: UTF8.self),
-                               productToken: FetchOptions.robotsToken)
+            return RobotsRules(parsing: transfer.body, productToken: FetchOptions.robotsToken)
         case 500...:
             return .disallowAll
         default:
@@ -322,7 +334,7 @@ final class TransferEngine {
             if problem.retryable { return retryOrFail(job, problem.code, problem.reason) }
             return fail(job, problem.code, problem.reason)
         }
-        if (300..<400).contains(status), let next = transfer.redirectURL {
+        if (300..<400).contains(status), let next = transfer.header("location") {
             job.attempts.append(FetchAttempt(startedAt: transfer.startedAt, status: status, problem: nil,
                                              message: "redirect to \(next)"))
             return follow(job, to: next)
@@ -345,13 +357,12 @@ final class TransferEngine {
         } else {
             job.attempts.append(FetchAttempt(startedAt: transfer.startedAt, status: status, problem: nil, message: nil))
         }
-        let contentType = transfer.contentType
+        // Only the transfer's own facts: sniffing, decoding and judging the page belong to the caller's
+        // threads, so this one goes straight back to moving bytes.
         let capture = Capture(
-            requestedURL: job.request.url, finalURL: transfer.effectiveURL, redirectChain: job.chain + [job.url],
-            status: status, headers: transfer.headers, contentType: contentType, body: transfer.body, text: nil,
-            charset: nil, charsetBasis: nil,
-            problem: ContentSniff.isClearlyNotHTML(contentType: contentType, body: transfer.body) ? .notHTML : nil,
-            attempts: job.attempts, fetchedAt: Date())
+            requestedURL: job.request.url, finalURL: job.parts?.href ?? job.url, redirectChain: job.chain + [job.parts?.href ?? job.url],
+            status: status, headers: transfer.headers, contentType: transfer.contentType, body: transfer.body, text: nil,
+            charset: nil, charsetBasis: nil, problem: nil, attempts: job.attempts, fetchedAt: Date())
         job.completion(job.request, .success(capture))
     }
 
@@ -369,26 +380,29 @@ final class TransferEngine {
         delayed.append(job)
     }
 
-    private func follow(_ job: FetchJob, to next: String) {
+    /// `location` is resolved against the URL that answered, by the one URL parser (RFC 9110 10.2.2: a relative
+    /// reference is resolved against the target URI).
+    private func follow(_ job: FetchJob, to location: String) {
         var job = job
-        job.chain.append(job.url)
-        job.visited.insert(job.parts?.normalized ?? job.url)
+        job.chain.append(job.parts?.href ?? job.url)
+        job.visited.insert(job.parts?.withoutFragment.href ?? job.url)
         guard job.chain.count <= options.maxRedirects else {
             return fail(job, .redirectLoop, "more than \(options.maxRedirects) redirects")
         }
-        let parts: URLParts
-        do {
-            parts = try URLParts(next)
+        let parts: HTTPURL
+        do throws(URLProblem) {
+            parts = try HTTPURL(location, relativeTo: job.parts)
         } catch {
-            return fail(job, .other, "redirect to an invalid URL \(next) (\(error.reason))")
+            if case .unsupportedScheme = error.reason {
+                return fail(job, .blockedScheme, "redirect to \(location): only http and https are fetched")
+            }
+            if case .credentials = error.reason {
+                return fail(job, .other, "redirect to a URL with a user name or password: not followed")
+            }
+            return fail(job, .other, "redirect to an invalid URL \(location) (\(error.reason))")
         }
-        guard parts.scheme == "http" || parts.scheme == "https" else {
-            return fail(job, .blockedScheme, "redirect to \(next): only http and https are fetched")
-        }
-        guard !parts.hasCredentials else {
-            return fail(job, .other, "redirect to a URL with a user name or password: not followed")
-        }
-        guard !job.visited.contains(parts.normalized) else {
+        let next = parts.href
+        guard !job.visited.contains(parts.withoutFragment.href) else {
             return fail(job, .redirectLoop, "redirect loop back to \(next)")
         }
         job.url = next

@@ -22,17 +22,29 @@ public struct ImportFileError: Error, CustomStringConvertible, Equatable {
     public var description: String { "\(file): \(reason)" }
 }
 
-/// Reads batches of submissions: `.jsonl` (`{"url","note","volunteer"}` per line), `.csv` (a header row
-/// naming `url`, `note`, `volunteer` columns) and `.txt` (one URL per line, an optional note after white
-/// space). Each bad line is reported with its number and reason; good lines are still returned.
+/// Reads batches of submissions: `.jsonl` (`{"url","note","volunteer"}` per line), `.txt` (one URL per
+/// line, an optional note after white space), and tables as volunteers' form tools export them: `.csv`
+/// (or `.tsv`) in UTF-8, UTF-16 or GBK/GB18030 with RFC 4180 quoting, and `.xlsx` (the first sheet). A
+/// table's header row names its columns in any of the names `headers` accepts (`链接`, `备注`, `提交人`,
+/// `提交时间`…). Each bad line or row is reported with its number and reason; good ones are still
+/// returned. The format comes from the content where it shows (a ZIP archive is a workbook whatever its
+/// name), else from the extension.
 public struct BatchImporter: Sendable {
     public var validator: SubmissionValidator
     /// Used for lines that name no volunteer (every `.txt` line).
     public var defaultVolunteer: String?
+    public var headers: ImportHeaders
+    public var zipLimits: ZipLimits
+    /// A submission time after this (plus five minutes) is refused: it cannot have been sent yet.
+    public var now: Date
 
-    public init(validator: SubmissionValidator = SubmissionValidator(), defaultVolunteer: String? = nil) {
+    public init(validator: SubmissionValidator = SubmissionValidator(), defaultVolunteer: String? = nil,
+                headers: ImportHeaders = .fieldNames, zipLimits: ZipLimits = ZipLimits(), now: Date = Date()) {
         self.validator = validator
         self.defaultVolunteer = defaultVolunteer
+        self.headers = headers
+        self.zipLimits = zipLimits
+        self.now = now
     }
 
     public func read(path: String) throws -> [ImportLine] {
@@ -40,13 +52,25 @@ public struct BatchImporter: Sendable {
             throw ImportFileError(file: path, reason: "cannot read the file")
         }
         let format = URL(fileURLWithPath: path).pathExtension.lowercased()
-        let lines = splitLines(data)
+        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || data.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
+            return try rows(of: Workbook.table(data, file: path, limits: zipLimits), file: path)
+        }
+        if data.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            // Chinese: 这是 Excel 97-2003 的 .xls 文件，请另存为 .xlsx 或 CSV UTF-8 后再导入
+            throw ImportFileError(file: path, reason: "is an Excel 97-2003 .xls file: save it as .xlsx or \"CSV UTF-8\" and import again")
+        }
         switch format {
-        case "jsonl", "ndjson": return lines.map { readJSONLine($0, file: path) }
-        case "csv": return try readCSV(lines, file: path)
-        case "txt": return lines.map { readTextLine($0, file: path) }
+        case "jsonl", "ndjson": return splitLines(data).map { readJSONLine($0, file: path) }
+        case "txt": return splitLines(data).map { readTextLine($0, file: path) }
+        case "csv", "tsv":
+            let (table, malformed) = try CSVTable.table(ImportText.decode(data, file: path),
+                                                        delimiter: format == "tsv" ? "\t" : ",", file: path)
+            let refused = malformed.map { ImportLine(file: path, line: $0.line, result: .failure(.malformedLine(reason: $0.reason))) }
+            return (try rows(of: table, file: path) + refused).sorted { $0.line < $1.line }
+        case "xlsx":
+            throw ImportFileError(file: path, reason: "is not an .xlsx workbook (no ZIP archive inside)")
         default:
-            throw ImportFileError(file: path, reason: "unknown format \".\(format)\" (expected .jsonl, .csv or .txt)")
+            throw ImportFileError(file: path, reason: "unknown format \".\(format)\" (expected .jsonl, .txt, .csv, .tsv or .xlsx)")
         }
     }
 
@@ -79,6 +103,10 @@ public struct BatchImporter: Sendable {
         return trimmed.isEmpty ? (defaultVolunteer ?? "") : trimmed
     }
 
+    private func source(_ file: String, _ line: Int) -> String {
+        "\(URL(fileURLWithPath: file).lastPathComponent):\(line)"
+    }
+
     private func readJSONLine(_ raw: (number: Int, bytes: Data), file: String) -> ImportLine {
         line(raw.number, file: file) { () throws(IntakeError) -> Submission in
             _ = try text(raw.bytes)
@@ -95,7 +123,7 @@ public struct BatchImporter: Sendable {
                 fields[key] = string
             }
             return try validator.validate(url: fields["url"], note: fields["note"], volunteer: volunteer(fields["volunteer"]),
-                                          source: "\(URL(fileURLWithPath: file).lastPathComponent):\(raw.number)")
+                                          source: source(file, raw.number))
         }
     }
 
@@ -105,69 +133,27 @@ public struct BatchImporter: Sendable {
             let parts = content.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
             let url = parts.first.map(String.init)
             let note = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : nil
-            return try validator.validate(url: url, note: note, volunteer: volunteer(nil),
-                                          source: "\(URL(fileURLWithPath: file).lastPathComponent):\(raw.number)")
+            return try validator.validate(url: url, note: note, volunteer: volunteer(nil), source: source(file, raw.number))
         }
     }
 
-    private func readCSV(_ lines: [(number: Int, bytes: Data)], file: String) throws -> [ImportLine] {
-        guard let headerLine = lines.first else { return [] }
-        guard let headerText = String(validating: headerLine.bytes, as: UTF8.self),
-              let header = try? CSVRecord.fields(headerText) else {
-            throw ImportFileError(file: file, reason: "line \(headerLine.number): the header row is not valid UTF-8 CSV")
-        }
-        let columns = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        let known: Set<String> = ["url", "note", "volunteer"]
-        if let unknown = columns.first(where: { !known.contains($0) }) {
-            throw ImportFileError(file: file, reason: "unknown column \"\(unknown)\" in the header (expected url, note, volunteer)")
-        }
-        guard columns.contains("url") || columns.contains("note") else {
-            throw ImportFileError(file: file, reason: "the header names neither a url nor a note column")
-        }
-        return lines.dropFirst().map { raw in
-            line(raw.number, file: file) { () throws(IntakeError) -> Submission in
-                let values = try CSVRecord.fields(try text(raw.bytes))
-                guard values.count == columns.count else {
-                    throw .malformedLine(reason: "\(values.count) fields where the header has \(columns.count)")
+    /// The submissions of a table's rows; the header decides which column holds which field.
+    private func rows(of table: ImportTable, file: String) throws -> [ImportLine] {
+        let mapping = try headers.map(header: table.header, file: file)
+        return table.rows.map { row in
+            line(row.line, file: file) { () throws(IntakeError) -> Submission in
+                func first(_ field: ImportField) -> ImportCell? {
+                    mapping.columns[field]?.lazy.map { row.cells.indices.contains($0) ? row.cells[$0] : .empty }
+                        .first { !$0.isEmpty }
                 }
-                let fields = Dictionary(zip(columns, values), uniquingKeysWith: { first, _ in first })
-                return try validator.validate(url: fields["url"], note: fields["note"], volunteer: volunteer(fields["volunteer"]),
-                                              source: "\(URL(fileURLWithPath: file).lastPathComponent):\(raw.number)")
+                var submission = try validator.validate(url: first(.url)?.text, note: first(.note)?.text,
+                                                        volunteer: volunteer(first(.volunteer)?.text),
+                                                        source: source(file, row.line))
+                if let time = first(.submittedAt) {
+                    submission.submittedAt = try SubmittedTime.parse(time, uses1904Dates: table.uses1904Dates, now: now).get()
+                }
+                return submission
             }
         }
-    }
-}
-
-/// RFC 4180 fields of one CSV line (quoted fields may contain commas and doubled quotes; a quoted field
-/// spanning lines is not supported and reported as unterminated).
-enum CSVRecord {
-    static func fields(_ line: String) throws(IntakeError) -> [String] {
-        var fields: [String] = []
-        var current = ""
-        var inQuotes = false
-        var characters = line.makeIterator()
-        var wasQuoted = false
-        while let character = characters.next() {
-            if inQuotes {
-                if character == "\"" {
-                    inQuotes = false
-                } else {
-                    current.append(character)
-                }
-            } else if character == "\"" {
-                if wasQuoted { current.append("\"") }
-                inQuotes = true
-                wasQuoted = true
-            } else if character == "," {
-                fields.append(current)
-                current = ""
-                wasQuoted = false
-            } else {
-                current.append(character)
-            }
-        }
-        guard !inQuotes else { throw .malformedLine(reason: "a quoted field is not terminated") }
-        fields.append(current)
-        return fields
     }
 }

@@ -20,24 +20,11 @@ public enum IntakeError: Error, Equatable, CustomStringConvertible {
         case .volunteerTooLong(let length, let limit): "the volunteer name has \(length) characters (at most \(limit))"
         case .urlTooLong(let length, let limit): "the URL has \(length) characters (at most \(limit))"
         case .noteTooLong(let length, let limit): "the note has \(length) characters (at most \(limit))"
-        case .invalidURL(let url, let reason): "\(Quoted(url)) is not a usable URL: \(reason)"
-        case .unsupportedScheme(let url, let scheme): "\(Quoted(url)): only http and https links are accepted, not \(scheme):"
+        case .invalidURL(let url, let reason): "\(TextCleaning.quoted(url)) is not a usable URL: \(reason)"
+        case .unsupportedScheme(let url, let scheme): "\(TextCleaning.quoted(url)): only http and https links are accepted, not \(scheme):"
         case .invalidUTF8: "the text is not valid UTF-8"
         case .malformedLine(let reason): reason
         }
-    }
-}
-
-/// Shows untrusted input inside an error message: cleaned of controls and cut, in quotes.
-struct Quoted: CustomStringConvertible {
-    let text: String
-    init(_ text: String) { self.text = text }
-    var description: String {
-        let visible = text.unicodeScalars.map { scalar -> String in
-            TextCleaning.isControl(scalar) || TextCleaning.isInvisibleControl(scalar)
-                ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
-        }.joined()
-        return "\"\(TextCleaning.truncate(visible, to: 120))\""
     }
 }
 
@@ -72,7 +59,12 @@ public struct SubmissionValidator: Sendable {
         let trimmedURL = rawURL?.trimmingCharacters(in: .whitespacesAndNewlines)
         let url = try trimmedURL.flatMap { $0.isEmpty ? nil : $0 }.map { (text: String) throws(IntakeError) -> String in
             guard text.count <= limits.maxURLLength else { throw .urlTooLong(length: text.count, limit: limits.maxURLLength) }
-            return try URLSyntax.check(text)
+            do throws(URLProblem) {
+                return try HTTPURL(text).href
+            } catch {
+                if case .unsupportedScheme(let scheme) = error.reason { throw .unsupportedScheme(url: text, scheme: scheme) }
+                throw .invalidURL(url: text, reason: error.reason.description)
+            }
         }
         guard url != nil || note != nil else { throw .emptySubmission }
         return Submission(volunteer: volunteer, url: url, note: note, source: source)

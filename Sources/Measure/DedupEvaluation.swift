@@ -163,14 +163,13 @@ public enum DedupEvaluation {
         var items: [URLItem] = []
         let shortHosts = ["https://t.cn/", "https://b23.tv/", "https://xhslink.com/a/", "https://v.douyin.com/"]
         for (number, page) in pages.enumerated() {
-            guard let url = page.url, let components = URLComponents(string: url), let host = components.host else {
-                continue
-            }
+            guard let url = page.url, let parsed = try? HTTPURL(url) else { continue }
+            let host = parsed.host.serialized
             items.append(URLItem(page: number, kind: "original", submitted: url))
-            let separator = components.query == nil ? "?" : "&"
+            let separator = parsed.query == nil ? "?" : "&"
             items.append(URLItem(page: number, kind: "tracking", submitted: url + separator
                 + "utm_source=wechat_session&utm_medium=social&spm=a2h0c.8166622.\(number)&from=timeline"))
-            let defaultPort = components.scheme?.lowercased() == "http" ? 80 : 443
+            let defaultPort = parsed.scheme == "http" ? 80 : 443
             let cosmetic = url.replacingOccurrences(of: "://" + host, with: "://\(host.uppercased()):\(defaultPort)")
             items.append(URLItem(page: number, kind: "cosmetic", submitted: cosmetic + "#comments"))
             let short = shortHosts[number % shortHosts.count] + String(Hashing.mix(UInt64(number)), radix: 36)
@@ -418,8 +417,7 @@ struct DedupCorpusPage {
             let key = "\(set)/\(id)"
             related[key] = (object["same_article_as"] as? [String] ?? []) + (object["same_bytes_as"] as? [String] ?? [])
             let url = object["url"] as? String
-            let site = url.flatMap { try? URLCanonicalizer(rules: URLRules(version: "site")).canonicalize($0).value }
-                .map(URLCanonicalizer.site(of:))
+            let site = url.flatMap { try? HTTPURL($0) }.map { RegistrableDomain.of($0.host) }
             let cjk = body.unicodeScalars.filter(TextNormalizer.isCJK).count * 3 > body.count
             pages.append(DedupCorpusPage(key: key, url: url, body: body, isCJK: cjk, cluster: pages.count, site: site))
         }

@@ -11,12 +11,14 @@ public import Foundation
 /// ground truth). Synthetic pages and non-HTML formats are left out; each page is scored only on the
 /// fields its ground truth has.
 public enum ExtractionEvaluation {
-    /// Runs the extractor over every page of `corpus`. `decode` turns the stored bytes into text and names
-    /// the charset it chose (the fetch stage's decoder in production).
-    public static func run(corpus: URL, decode: @Sendable (Data) -> (text: String, charset: String),
+    /// Runs the extractor over the pages of `corpus` in `split` (see `CorpusSplit.assign`). `decode` turns the
+    /// stored bytes into text and names the charset it chose (the fetch stage's decoder in production).
+    public static func run(corpus: URL, split: CorpusSplit = .all,
+                           decode: @Sendable (Data) -> (text: String, charset: String),
                            extractor: Extractor = Extractor()) throws -> ExtractionReport {
         var scores: [PageScore] = []
-        for page in try CorpusPage.all(in: corpus) where page.isScored {
+        let pages = try CorpusPage.all(in: corpus)
+        for (page, half) in zip(pages, CorpusSplit.assign(pages)) where page.isScored && split.includes(half) {
             let decoded = decode(page.bytes)
             let extracted: Page
             do {
@@ -24,9 +26,9 @@ public enum ExtractionEvaluation {
             } catch {
                 extracted = Page(warnings: ["\(error)"])
             }
-            scores.append(PageScore(page: page, extracted: extracted, charset: decoded.charset))
+            scores.append(PageScore(page: page, split: half, extracted: extracted, charset: decoded.charset))
         }
-        return ExtractionReport(scores: scores)
+        return ExtractionReport(split: split, scores: scores)
     }
 }
 
@@ -80,6 +82,8 @@ public struct CorpusError: Error, CustomStringConvertible {
 public struct PageScore: Codable, Sendable {
     public var set: String
     public var id: String
+    /// The half of the corpus the page belongs to: `tune` or `held-out`.
+    public var split: CorpusSplit
     public var expectedTitle: String?
     public var title: String?
     public var titleMatches: Bool?
@@ -94,7 +98,7 @@ public struct PageScore: Codable, Sendable {
     public var charsetMatches: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case set, id, title, date, charset
+        case set, id, split, title, date, charset
         case expectedTitle = "expected_title"
         case titleMatches = "title_matches"
         case bodyPrecision = "body_precision"
@@ -106,9 +110,10 @@ public struct PageScore: Codable, Sendable {
         case charsetMatches = "charset_matches"
     }
 
-    init(page: CorpusPage, extracted: Page, charset: String) {
+    init(page: CorpusPage, split: CorpusSplit, extracted: Page, charset: String) {
         set = page.set
         id = page.id
+        self.split = split
         self.charset = charset
         title = extracted.title
         date = extracted.publishedDate
@@ -235,11 +240,14 @@ public struct ExtractionReport: Codable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The half of the corpus measured.
+    public var split: CorpusSplit
     public var sets: [Figures]
     public var overall: Figures
     public var pages: [PageScore]
 
-    init(scores: [PageScore]) {
+    init(split: CorpusSplit, scores: [PageScore]) {
+        self.split = split
         var names: [String] = []
         for score in scores where !names.contains(score.set) { names.append(score.set) }
         sets = names.map { name in Figures(name: name, scores: scores.filter { $0.set == name }) }
@@ -252,7 +260,8 @@ public struct ExtractionReport: Codable, Sendable, CustomStringConvertible {
             guard let value else { return "-".padding(toLength: 12, withPad: " ", startingAt: 0) }
             return "\(String(format: "%.3f", value)) (\(count))".padding(toLength: 12, withPad: " ", startingAt: 0)
         }
-        var lines = ["set                             pages  title       body P      body R      body F1     date        charset"]
+        var lines = ["split: \(split.rawValue)",
+                     "set                             pages  title       body P      body R      body F1     date        charset"]
         for figures in sets + [overall] {
             lines.append(figures.name.padding(toLength: 32, withPad: " ", startingAt: 0)
                 + String(figures.pages).padding(toLength: 7, withPad: " ", startingAt: 0)

@@ -41,7 +41,8 @@ public enum ParseBenchmark {
                                     extractionSeconds: extraction, parseOnlySeconds: parseOnly, failures: failures)
     }
 
-    private static func measure(_ body: () -> Void) -> Double {
+    /// Seconds `body` takes, on the monotonic clock.
+    static func measure(_ body: () -> Void) -> Double {
         let elapsed = ContinuousClock().measure(body)
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }

@@ -53,7 +53,7 @@ struct DocumentTree {
     /// The attributes any extraction step reads; the copy leaves out all others.
     static let readAttributes: Set<String> = [
         "class", "id", "style", "hidden", "aria-hidden", "href", "src", "data-src", "data-original", "content",
-        "property", "name", "itemprop", "rel", "lang", "xml:lang", "datetime", "type",
+        "property", "name", "itemprop", "rel", "lang", "xml:lang", "datetime", "type", "pubdate",
     ]
 
     /// Direct children of `index`, skipping each child's own subtree.
@@ -68,16 +68,21 @@ struct DocumentTree {
     }
 
     /// Text of the subtree, whitespace runs kept as they are. With `separatingBlocks`, a space stands for each
-    /// block element and `<br>` (block boundaries inside a heading still divide words).
-    func text(of index: Int, separatingBlocks: Bool = false) -> String {
+    /// block element and `<br>` (block boundaries inside a heading still divide words). The walk stops once
+    /// `limit` UTF-8 bytes are collected, so reading a field from an element that wraps the whole page costs
+    /// no more than the field.
+    func text(of index: Int, separatingBlocks: Bool = false, limit: Int = .max) -> String {
         var result = ""
+        var length = 0
         var position = index
-        while position < nodes[index].end {
+        while position < nodes[index].end, length < limit {
             if nodes[position].isText {
                 result += nodes[position].text
+                length += nodes[position].text.utf8.count
             } else if separatingBlocks, position != index,
                       nodes[position].kind.contains(.block) || nodes[position].name == "br" {
                 result += " "
+                length += 1
             }
             position += 1
         }

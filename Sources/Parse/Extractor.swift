@@ -1,3 +1,4 @@
+public import Foundation
 public import SluiceCore
 
 /// Turns one decoded page into a `Page`: metadata, the main text, an excerpt and WeChat identity.
@@ -12,9 +13,10 @@ public struct Extractor: Sendable {
     }
 
     /// Extracts every field from `html` (already decoded to a String by the fetch stage). `baseURL`
-    /// resolves relative links and images. Throws `Problem(.parseError, stage: .parse, message:)` only when
-    /// nothing usable can be read.
-    public func extract(html: String, baseURL: String?) throws -> Page {
+    /// resolves relative links and images and may carry the date in its path; `fetchedAt` (now when nil)
+    /// bounds the publication date, which cannot be later. Throws `Problem(.parseError, stage: .parse,
+    /// message:)` only when nothing usable can be read.
+    public func extract(html: String, baseURL: String?, fetchedAt: Date? = nil) throws -> Page {
         let name = baseURL.map { TextCleaning.line($0, limit: 300) } ?? "page"
         let document: HTMLDocument
         do {
@@ -26,10 +28,19 @@ public struct Extractor: Sendable {
         guard !tree.nodes.isEmpty else {
             throw Problem(.parseError, stage: .parse, message: "\(name): no HTML elements in \(html.utf8.count) bytes")
         }
-        return build(tree: tree, truncated: document.truncated, baseURL: baseURL)
+        var page = build(tree: tree, truncated: document.truncated, baseURL: baseURL, fetchedAt: fetchedAt ?? Date())
+        if document.cuts.longTags > 0 {
+            // zh: {n} 个标签的属性超过 {limit} 个，多出的属性已丢弃
+            page.warnings.append("\(document.cuts.longTags) tag(s) had more than \(MarkupLimits.attributesPerTag) attributes; the rest were dropped")
+        }
+        if document.cuts.unseenNames > 0 {
+            // zh: 页面使用的不同名称超过 {limit} 个，{n} 个带新名称的标签或属性已丢弃
+            page.warnings.append("the page used more than \(MarkupLimits.distinctNames) distinct tag or attribute names; \(document.cuts.unseenNames) tags or attributes with further names were dropped")
+        }
+        return page
     }
 
-    private func build(tree: DocumentTree, truncated: Bool, baseURL: String?) -> Page {
+    private func build(tree: DocumentTree, truncated: Bool, baseURL: String?, fetchedAt: Date) -> Page {
         let metadata = Metadata(tree: tree)
         let resolver = LinkResolver(baseURL: baseURL)
         let (paragraphs, roots) = MainText.extract(from: tree)
@@ -41,13 +52,10 @@ public struct Extractor: Sendable {
             page.warnings.append("the parser dropped part of the page (nesting deeper than 256 or a text node over 10 MB)")
         }
         let siteName = metadata.meta("og:site_name", "application-name") ?? metadata.linkedData.publisher
+            ?? metadata.linkedData.anyPublisher
         page.siteName = cleaned(siteName, limit: options.titleLimit)
-        page.title = cleaned(TitleChoice.choose(
-            headTitle: metadata.headTitle,
-            metaTitles: [metadata.linkedData.title(headTitle: TitleChoice.headline(fromHeadTitle: metadata.headTitle)), metadata.meta("og:title"),
-                         metadata.meta("twitter:title")],
-            headings: metadata.headings + Headline.candidates(in: tree, before: roots),
-            bodyText: fullText, siteName: siteName), limit: options.titleLimit)
+        page.title = cleaned(title(metadata, tree: tree, roots: roots, bodyText: fullText, baseURL: baseURL),
+                             limit: options.titleLimit)
         let articleParagraphs = ArticleEdges.trim(paragraphs, title: page.title)
         let trimmed = articleParagraphs.joined(separator: "\n\n")
         // Counting characters is slow on long text; fewer UTF-8 bytes than the limit means fewer characters.
@@ -65,7 +73,8 @@ public struct Extractor: Sendable {
         page.canonicalURL = [metadata.canonical, metadata.meta("og:url")].compactMap { $0 }
             .lazy.compactMap(resolver.resolve).first
         page.author = cleaned(author(metadata), limit: options.titleLimit)
-        page.publishedDate = publishedDate(metadata, tree: tree, roots: roots)
+        page.publishedDate = DateChoice.choose(metadata: metadata, tree: tree, roots: roots, url: baseURL,
+                                               fetchedAt: fetchedAt)
         page.language = LanguageGuess.guess(text: mainText.isEmpty ? (page.title ?? "") : mainText,
                                             declared: metadata.documentLanguage)
         page.images = images(metadata, tree: tree, roots: roots, resolver: resolver)
@@ -74,6 +83,35 @@ public struct Extractor: Sendable {
             scripts: metadata.weChatScripts,
             links: [baseURL, page.canonicalURL, metadata.meta("og:url")].compactMap { $0 })
         return page
+    }
+
+    /// Readability's metadata titles (`weibo:*`, `dc:title` spelt with a dot or a colon too), then the
+    /// headlines CJK pages declare elsewhere.
+    private func title(_ metadata: Metadata, tree: DocumentTree, roots: [Int], bodyText: String, baseURL: String?) -> String? {
+        let site = SiteNames(
+            declared: [metadata.meta("og:site_name"), metadata.meta("application-name"), metadata.linkedData.publisher,
+                       metadata.linkedData.anyPublisher, metadata.meta("twitter:site").map { $0.replacingOccurrences(of: "@", with: "") }],
+            url: baseURL ?? metadata.canonical, homeLinkTexts: metadata.homeLinkTexts)
+        var sources = TitleChoice.Sources(
+            headTitle: metadata.headTitle, metaTitles: [], cjkMetaTitles: [],
+            headings: metadata.headings + Headline.candidates(in: tree, before: roots), h1s: metadata.headings,
+            h1AndH2: { metadata.h1AndH2(in: tree) }, h1Count: metadata.h1Count, firstH1: metadata.headings.first,
+            bodyText: bodyText, site: site)
+        let linkedTitle = metadata.linkedData.title {
+            TitleChoice.headline(fromHeadTitle: metadata.headTitle, sources: sources)
+        }
+        sources.metaTitles = [
+            linkedTitle,
+            metadata.meta("dc:title", "dc.title", "dc-title"), metadata.meta("dcterm:title", "dcterm.title", "dcterm-title"),
+            metadata.meta("og:title"), metadata.meta("weibo:article:title"), metadata.meta("weibo:webpage:title"),
+            metadata.meta("title"), metadata.meta("twitter:title"), metadata.meta("parsely-title"),
+        ]
+        sources.cjkMetaTitles = [
+            sources.metaTitles[0], metadata.meta("og:title"), metadata.meta("weibo:article:title"),
+            metadata.meta("weibo:webpage:title"), metadata.meta("twitter:title"), metadata.weChatTitle,
+            metadata.itemProperties["headline"], metadata.linkedData.anyHeadline,
+        ]
+        return TitleChoice.choose(sources)
     }
 
     private func cleaned(_ text: String?, limit: Int) -> String? {
@@ -89,40 +127,6 @@ public struct Extractor: Sendable {
                           metadata.linkedData.author]
         return candidates.compactMap { $0 }.first { !$0.lowercased().hasPrefix("http") }
     }
-
-    private func publishedDate(_ metadata: Metadata, tree: DocumentTree, roots: [Int]) -> String? {
-        let declared = [
-            metadata.meta("article:published_time", "og:article:published_time", "datepublished", "pubdate",
-                          "publishdate", "publish_date", "publication_date", "sailthru.date", "parsely-pub-date",
-                          "dc.date.issued", "dc.date", "dcterms.created", "date"),
-            metadata.linkedData.datePublished,
-        ] + metadata.times.map(Optional.some)
-        if let date = declared.compactMap({ $0 }).lazy.compactMap(PublishedDate.normalize).first { return date }
-        // Pages without metadata usually print the date near the headline, before or at the top of the body.
-        // A date labelled as the publication date ("发表于", "Posted on") beats an earlier unlabelled one,
-        // which may be a sidebar's "blog created" or today's date in the page header.
-        let searchEnd = roots.first.map { min(tree.nodes[$0].end, $0 + 200) } ?? tree.nodes.count
-        var firstDate: String?
-        var labelBefore = false
-        var index = 0
-        while index < searchEnd {
-            let node = tree.nodes[index]
-            if Self.skippedForDates.contains(node.name) {
-                index = node.end
-                continue
-            }
-            index += 1
-            guard node.isText, node.text.contains(where: { !$0.isWhitespace }) else { continue }
-            let text = node.text
-            let afterLabel = PublicationLabel.text(after: text)
-            if let date = (afterLabel ?? (labelBefore ? text : nil)).flatMap(PublishedDate.normalize) { return date }
-            if firstDate == nil, text.utf8.count >= 8 { firstDate = PublishedDate.normalize(text) }
-            labelBefore = afterLabel.map { $0.allSatisfy { $0.isWhitespace || $0.isPunctuation } } ?? false
-        }
-        return firstDate
-    }
-
-    private static let skippedForDates: Set<String> = ["head", "script", "style", "noscript", "template", "textarea"]
 
     private func images(_ metadata: Metadata, tree: DocumentTree, roots: [Int], resolver: LinkResolver) -> [String] {
         var found = [metadata.meta("og:image", "og:image:url", "twitter:image")].compactMap { $0 }
@@ -182,21 +186,5 @@ enum Summary {
 
     private static func compact<Text: StringProtocol>(_ text: Text) -> String {
         String(text.filter { !$0.isWhitespace })
-    }
-}
-
-/// Words pages put before the publication date.
-enum PublicationLabel {
-    private static let labels = ["发表于", "发布于", "发布时间", "发布日期", "发表时间", "发表日期", "published", "posted on"]
-    private static let needles = NeedleSet(labels)
-
-    /// The text after the first label in `text`, or nil when it has none.
-    static func text(after text: String) -> String? {
-        guard needles.occurs(in: text) else { return nil }
-        let lowered = text.lowercased()
-        for label in labels {
-            if let range = lowered.range(of: label) { return String(lowered[range.upperBound...]) }
-        }
-        return nil
     }
 }

@@ -1,152 +1,6 @@
 import Foundation
 import SluiceCore
 
-/// Picks the article title from the page's candidates and strips the site name that `<title>` carries.
-enum TitleChoice {
-    /// Separators between a headline and a site or channel name, checked from the end of the title.
-    private static let separators = [" | ", " - ", " – ", " — ", " :: ", " » ", " / ", "｜", "|", "_", "－", "—", "–", "-"]
-    /// Endings of segment text that name a site or channel rather than an article.
-    private static let siteWords = [
-        "网", "新闻", "频道", "知乎", "论坛", "博客", "日报", "晚报", "首页", "官网", "在线", "门户", "社区",
-        "客户端", "订阅", "号", "36氪", "百科", "中心", "平台", "之家", ".com", ".cn", ".net", ".org",
-    ]
-
-    /// Metadata titles (JSON-LD, og:title, twitter:title) are the publisher's own headline: taken as they are,
-    /// except that CJK ones lose a trailing site name and truncated ones ("…") give way. A CJK `<title>`
-    /// gives way to a heading it starts with (the headline without the site suffix), else loses its site
-    /// suffix; when the page text never mentions it, the last headline-like element before the text wins.
-    /// Latin `<title>`s follow Readability's rules, which keep the title whole unless a cut leaves a clear
-    /// headline.
-    static func choose(headTitle: String?, metaTitles: [String?], headings: [String], bodyText: String,
-                       siteName: String?) -> String? {
-        let head = headTitle.map { TextCleaning.line($0) } ?? ""
-        let metas = metaTitles.compactMap { $0.map { TextCleaning.line($0) } }.filter { !$0.isEmpty }
-        if let meta = metas.first(where: { !isCut($0) }) {
-            return isCJK(meta) ? strip(meta, siteName: siteName) : meta
-        }
-        guard !head.isEmpty else { return headings.last }
-        guard isCJK(head) else { return readabilityTitle(head, headings: headings) }
-        let compactHead = head.filter { !$0.isWhitespace }
-        if let heading = headings.first(where: { heading in
-            heading.count >= 4 && compactHead.hasPrefix(heading.filter { !$0.isWhitespace })
-        }) {
-            return heading
-        }
-        let stripped = strip(head, siteName: siteName)
-        if isCut(stripped), let completed = completion(of: stripped, in: bodyText) { return completed }
-        let suffixRemoved = stripped.count < head.count && ["_", "|", "｜"].contains { head.contains($0) }
-        if headings.isEmpty || suffixRemoved || bodyText.contains(stripped) { return stripped }
-        return headings.last
-    }
-
-    /// `<title>` without its site name, by the rules for its script; the reference for JSON-LD's name/headline choice.
-    static func headline(fromHeadTitle title: String?) -> String? {
-        guard let title else { return nil }
-        let line = TextCleaning.line(title)
-        return isCJK(line) ? strip(line, siteName: nil) : readabilityTitle(line, headings: [])
-    }
-
-    private static func isCut(_ title: String) -> Bool {
-        title.hasSuffix("...") || title.hasSuffix("…")
-    }
-
-    /// A title the site cut short (`【安徽阜阳一动物园2...`), completed from the body where its start opens a
-    /// line: up to the closing `】` when it opens with `【`, else to the end of that line's first sentence.
-    private static func completion(of cut: String, in bodyText: String) -> String? {
-        let start = String(cut.drop { $0 == "【" }.reversed().drop { $0 == "." || $0 == "…" }.reversed())
-        guard start.count >= 4, let found = bodyText.range(of: start) else { return nil }
-        let opener = bodyText[..<found.lowerBound].last
-        guard opener == nil || opener == "\n" || opener == "【" else { return nil }
-        let stops: Set<Character> = opener == "【" ? ["】", "\n"] : ["。", "！", "!", "\n"]
-        let rest = bodyText[found.lowerBound...].prefix(200)
-        guard let end = rest.firstIndex(where: stops.contains), opener == "【" || rest[end] != "\n" else { return nil }
-        let completed = TextCleaning.line(String(rest[..<end]))
-        return completed.count > start.count ? completed : nil
-    }
-
-    private static func isCJK(_ text: String) -> Bool {
-        text.unicodeScalars.contains(where: Script.isCharacterToken)
-    }
-
-    private static func wordCount(_ text: String) -> Int {
-        text.split { $0.isWhitespace }.count
-    }
-
-    /// Readability's `_getArticleTitle` for titles in spaced scripts.
-    static func readabilityTitle(_ original: String, headings: [String]) -> String {
-        let separatorCharacters: Set<Character> = ["|", "-", "\\", "/", ">", "»"]
-        let hierarchical: Set<Character> = ["\\", "/", ">", "»"]
-        let characters = Array(original)
-        let separatorPositions = characters.indices.filter { index in
-            index > 0 && index + 1 < characters.count && characters[index - 1] == " " && characters[index + 1] == " "
-                && separatorCharacters.contains(characters[index])
-        }
-        var current = original
-        var hadHierarchical = false
-        if let last = separatorPositions.last, let first = separatorPositions.first {
-            hadHierarchical = separatorPositions.contains { hierarchical.contains(characters[$0]) }
-            current = String(characters[..<last])
-            if wordCount(current) < 3 { current = String(characters[(first + 1)...]) }
-        } else if let colon = original.range(of: ": "), let lastColon = original.range(of: ":", options: .backwards) {
-            if !headings.contains(original) {
-                current = String(original[original.index(after: lastColon.lowerBound)...])
-                if wordCount(current) < 3 {
-                    current = String(original[colon.upperBound...])
-                } else if wordCount(String(original[..<colon.lowerBound])) > 5 {
-                    current = original
-                }
-            }
-        } else if original.count > 150 || original.count < 15, headings.count == 1 {
-            current = headings[0]
-        }
-        current = TextCleaning.line(current)
-        let separatorFree = TextCleaning.line(String(original.filter { !separatorCharacters.contains($0) }))
-        if wordCount(current) <= 4, !hadHierarchical || wordCount(current) != wordCount(separatorFree) - 1 {
-            return original
-        }
-        return current
-    }
-
-    /// Removes trailing (and a leading) segments naming the site from a CJK title: segments after `_` or a
-    /// bar always (headlines do not use them), after a dash only when short or naming a site.
-    static func strip(_ title: String, siteName: String?) -> String {
-        var current = title
-        let site = siteName.map { TextCleaning.line($0) } ?? ""
-        for _ in 0..<6 {
-            guard let (front, back, separator) = lastSplit(current) else { break }
-            let namesSite = (!site.isEmpty && (back == site || site.contains(back) || back.contains(site)))
-                || siteWords.contains { back.lowercased().hasSuffix($0) }
-            let alwaysSplits = separator.contains("_") || separator.contains("|") || separator.contains("｜")
-            let dash = separator.contains("-") || separator.contains("－")
-            guard alwaysSplits || namesSite || (dash && back.count <= 8 && front.count >= 6) else { break }
-            current = front
-        }
-        if !site.isEmpty, let (front, back) = firstSplit(current), front == site, !back.isEmpty {
-            current = back
-        }
-        return current
-    }
-
-    private static func lastSplit(_ title: String) -> (String, String, String)? {
-        for separator in separators {
-            guard let range = title.range(of: separator, options: .backwards) else { continue }
-            let front = title[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
-            let back = title[range.upperBound...].trimmingCharacters(in: .whitespaces)
-            if !front.isEmpty, !back.isEmpty { return (front, back, separator) }
-        }
-        return nil
-    }
-
-    private static func firstSplit(_ title: String) -> (String, String)? {
-        for separator in separators {
-            guard let range = title.range(of: separator) else { continue }
-            return (title[..<range.lowerBound].trimmingCharacters(in: .whitespaces),
-                    title[range.upperBound...].trimmingCharacters(in: .whitespaces))
-        }
-        return nil
-    }
-}
-
 /// Headline-like elements before the article text: headings, and on old table layouts the bold or large
 /// short line above the text.
 enum Headline {
@@ -246,82 +100,6 @@ enum ArticleEdges {
     }
 }
 
-/// Dates as pages write them: ISO 8601, `2024/3/5`, `2024.03.05`, `2024年3月5日`.
-package enum PublishedDate {
-    /// The first plausible date in `text` as `yyyy-MM-dd`.
-    package static func normalize(_ text: String) -> String? {
-        let scalars = Array(text.unicodeScalars.prefix(4_000))
-        var index = 0
-        while index + 7 < scalars.count {
-            if let date = date(at: index, in: scalars) ?? slashedDate(at: index, in: scalars) { return date }
-            index += 1
-        }
-        return nil
-    }
-
-    /// `7/5/2005 9:23:57 PM`: month first as in the US, unless the first number cannot be a month.
-    private static func slashedDate(at start: Int, in scalars: [Unicode.Scalar]) -> String? {
-        if start > 0, digitValue(scalars[start - 1]) != nil || scalars[start - 1] == "/" { return nil }
-        guard let first = digits(at: start, in: scalars, maximum: 2), first.end < scalars.count,
-              scalars[first.end] == "/",
-              let second = digits(at: first.end + 1, in: scalars, maximum: 2), second.end < scalars.count,
-              scalars[second.end] == "/",
-              let year = digits(at: second.end + 1, in: scalars, maximum: 4), year.end - second.end - 1 == 4,
-              (1970...2100).contains(year.value) else { return nil }
-        if year.end < scalars.count, digitValue(scalars[year.end]) != nil { return nil }
-        let (month, day) = first.value > 12 ? (second.value, first.value) : (first.value, second.value)
-        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
-        return format(year: year.value, month: month, day: day)
-    }
-
-    private static func format(year: Int, month: Int, day: Int) -> String {
-        func padded(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year)-\(padded(month))-\(padded(day))"
-    }
-
-    private static func digits(at start: Int, in scalars: [Unicode.Scalar], maximum: Int) -> (value: Int, end: Int)? {
-        var value = 0
-        var position = start
-        while position < scalars.count, position - start < maximum, let digit = digitValue(scalars[position]) {
-            value = value * 10 + digit
-            position += 1
-        }
-        return position == start ? nil : (value, position)
-    }
-
-    private static func digitValue(_ scalar: Unicode.Scalar) -> Int? {
-        switch scalar.value {
-        case 0x30...0x39: Int(scalar.value - 0x30)
-        case 0xFF10...0xFF19: Int(scalar.value - 0xFF10)
-        default: nil
-        }
-    }
-
-    private static func skipSpaces(_ position: Int, _ scalars: [Unicode.Scalar]) -> Int {
-        var position = position
-        while position < scalars.count, scalars[position] == " " { position += 1 }
-        return position
-    }
-
-    private static func date(at start: Int, in scalars: [Unicode.Scalar]) -> String? {
-        if start > 0, digitValue(scalars[start - 1]) != nil { return nil }
-        guard let year = digits(at: start, in: scalars, maximum: 4), year.end - start == 4,
-              (1970...2100).contains(year.value) else { return nil }
-        var position = skipSpaces(year.end, scalars)
-        guard position < scalars.count, "-/.年".unicodeScalars.contains(scalars[position]) else { return nil }
-        let chinese = scalars[position] == "年"
-        position = skipSpaces(position + 1, scalars)
-        guard let month = digits(at: position, in: scalars, maximum: 2), (1...12).contains(month.value) else { return nil }
-        position = skipSpaces(month.end, scalars)
-        guard position < scalars.count,
-              chinese ? scalars[position] == "月" : "-/.".unicodeScalars.contains(scalars[position]) else { return nil }
-        position = skipSpaces(position + 1, scalars)
-        guard let day = digits(at: position, in: scalars, maximum: 2), (1...31).contains(day.value) else { return nil }
-        if day.end < scalars.count, digitValue(scalars[day.end]) != nil { return nil }
-        return format(year: year.value, month: month.value, day: day.value)
-    }
-}
-
 /// WeChat article identity from the variables a WeChat page embeds (`var biz = "…" || "";`) or from the
 /// query of an article link (`__biz`, `mid`, `idx`, `sn`).
 enum WeChatVariables {
@@ -334,8 +112,8 @@ enum WeChatVariables {
         }
         for link in links {
             let query = link.replacingOccurrences(of: "&amp;", with: "&")
-            guard query.contains("__biz="), let items = URLComponents(string: query)?.queryItems else { continue }
-            func item(_ name: String) -> String? { items.first { $0.name == name }?.value.flatMap { $0.isEmpty ? nil : $0 } }
+            guard query.contains("__biz="), let items = (try? HTTPURL(query))?.queryItems else { continue }
+            func item(_ name: String) -> String? { items.first { $0.name == name }.flatMap { $0.value.isEmpty ? nil : $0.value } }
             if let biz = item("__biz"), let mid = item("mid"), let idx = item("idx"), let sn = item("sn") {
                 return cleaned(biz: biz, mid: mid, idx: idx, sn: sn)
             }
@@ -435,22 +213,19 @@ enum LanguageGuess {
     }
 }
 
-/// Absolute `http`/`https` URLs from attribute values, resolved against the page's base URL.
+/// Absolute `http`/`https` URLs from attribute values, resolved against the page's base URL by the one URL parser.
 struct LinkResolver {
-    private let base: URL?
+    private let base: HTTPURL?
 
     init(baseURL: String?) {
-        base = baseURL.flatMap { URL(string: $0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        base = baseURL.flatMap { try? HTTPURL($0) }
     }
 
     func resolve(_ reference: String) -> String? {
         let padded = reference.unicodeScalars.first.map(TextCleaning.isWhiteSpace) == true
             || reference.unicodeScalars.last.map(TextCleaning.isWhiteSpace) == true
         let trimmed = padded ? reference.trimmingCharacters(in: .whitespacesAndNewlines) : reference
-        guard !trimmed.isEmpty, trimmed.utf8.count < 4_096, !trimmed.unicodeScalars.contains(where: TextCleaning.isControl),
-              let url = URL(string: trimmed, relativeTo: base)?.absoluteURL,
-              let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              url.host?.isEmpty == false else { return nil }
-        return url.absoluteString
+        guard !trimmed.isEmpty, trimmed.utf8.count < 4_096 else { return nil }
+        return (try? HTTPURL(trimmed, relativeTo: base))?.href
     }
 }

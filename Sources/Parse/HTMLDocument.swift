@@ -9,6 +9,8 @@ package final class HTMLDocument {
     /// libxml2 stopped early (nesting deeper than 256, a text node over 10 MB, or memory) and silently
     /// dropped the rest of the page.
     let truncated: Bool
+    /// What `MarkupLimits` cut from the page before parsing.
+    let cuts: MarkupLimits.Cuts
 
     /// libxml2 reads the bytes as UTF-8 and ignores any charset the page declares: the fetch stage has
     /// already decoded it, and libxml2 would otherwise honour labels such as UTF-7 or re-read the text as
@@ -32,7 +34,9 @@ package final class HTMLDocument {
         xmlSetStructuredErrorFunc(nil) { _, _ in }
         guard let context = htmlNewParserCtxt() else { throw ParseFailure.noMemory }
         defer { htmlFreeParserCtxt(context) }
-        var text = html
+        let limited = MarkupLimits.apply(to: html)
+        cuts = limited.cuts
+        var text = limited.html
         let parsed: htmlDocPtr? = text.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
                 htmlCtxtReadMemory(context, chars.baseAddress, Int32(clamping: chars.count), url, "UTF-8",

@@ -253,18 +253,8 @@ struct MainText {
         guard Self.conditionallyCleaned.contains(node.name) else { return false }
         if weight[index] < 0 { return true }
         guard marks[index] < 10 else { return false }
-        var paragraphs = 0, images = 0, items = 0, headings = 0
-        var position = index + 1
-        while position < node.end {
-            switch tree.nodes[position].name {
-            case "p", "br": paragraphs += 1
-            case "img": images += 1
-            case "li": items += 1
-            case "h1", "h2", "h3", "h4", "h5", "h6": headings += 1
-            default: break
-            }
-            position += 1
-        }
+        let counts = traits[index].descendants
+        let (paragraphs, images, items, headings) = (counts.paragraphs, counts.images, counts.items, counts.headings)
         let density = linkDensity(index)
         let isList = node.name == "ul" || node.name == "ol"
         if images > 1, Double(paragraphs) / Double(images) < 0.5 { return true }
@@ -275,8 +265,27 @@ struct MainText {
         return false
     }
 
-    /// What each element's tag, class and id say about it, computed once per page for every pass.
+    /// What each element's tag, class and id say about it, and what its subtree holds, computed once per page
+    /// for every pass (the subtree counts in one pass from the end, so nested containers cost no re-walk).
     static func traits(of tree: DocumentTree) -> [ElementTraits] {
+        var traits = ownTraits(of: tree)
+        for index in tree.nodes.indices.reversed() {
+            let parent = tree.nodes[index].parent
+            guard parent >= 0 else { continue }
+            var counts = traits[index].descendants
+            switch tree.nodes[index].name {
+            case "p", "br": counts.paragraphs += 1
+            case "img": counts.images += 1
+            case "li": counts.items += 1
+            case "h1", "h2", "h3", "h4", "h5", "h6": counts.headings += 1
+            default: break
+            }
+            traits[parent].descendants.add(counts)
+        }
+        return traits
+    }
+
+    private static func ownTraits(of tree: DocumentTree) -> [ElementTraits] {
         tree.nodes.map { node in
             guard !node.isText else { return ElementTraits() }
             var trait = ElementTraits()
@@ -367,6 +376,23 @@ struct MainText {
 
 /// Flags of one element for the main-text passes.
 struct ElementTraits {
+    /// Elements below this one that conditional cleaning weighs: paragraphs and line breaks, images, list
+    /// items and headings.
+    struct Descendants {
+        var paragraphs = 0
+        var images = 0
+        var items = 0
+        var headings = 0
+
+        mutating func add(_ other: Descendants) {
+            paragraphs += other.paragraphs
+            images += other.images
+            items += other.items
+            headings += other.headings
+        }
+    }
+
+    var descendants = Descendants()
     var classWeight = 0
     /// Never part of the text: scripts, forms, navigation, hidden elements.
     var ignored = false

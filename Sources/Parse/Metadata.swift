@@ -2,22 +2,49 @@ import Foundation
 import SluiceCore
 
 /// Page metadata read from one walk over the tree: `<meta>` values, the head title, canonical link, JSON-LD
-/// fields, headings, `<time>` values and inline scripts. Text inside `<noscript>`, `<template>`, `<textarea>`
-/// and `<svg>` is never read: pages put decoy titles there.
+/// fields, microdata, headings, `<time>` elements, links to the site's home page and inline scripts. Text
+/// inside `<noscript>`, `<template>`, `<textarea>` and `<svg>` is never read: pages put decoy titles there.
 struct Metadata {
-    /// First `content` per lower-cased `property`, `name` or `itemprop`; head tags win over body tags.
+    /// A `<time>` element: its `datetime` (or text), and whether its markup says it is the publication or
+    /// the modification date (`pubdate`, `itemprop`, or a class or id such as `published`, `updated`).
+    struct TimeElement {
+        var value: String
+        var marksPublication: Bool
+        var marksModification: Bool
+    }
+
+    /// First `content` per `property`, `name` or `itemprop`, lower-cased with white space removed
+    /// (`weibo: article:create_at` is `weibo:article:create_at`); head tags win over body tags.
     private(set) var metas: [String: String] = [:]
     /// `/html/head/title[1]`; when the head holds none, the first `<title>` outside decoy containers.
     private(set) var headTitle: String?
     private(set) var canonical: String?
     private(set) var documentLanguage: String?
+    /// Text of the first `<h1>` elements, and where the first `<h2>` elements are (their text is read only
+    /// when Readability's colon rule asks, see `h1AndH2(in:)`).
     private(set) var headings: [String] = []
-    private(set) var times: [String] = []
+    private(set) var h2Indices: [Int] = []
+    /// How many `<h1>` elements the page has, empty ones too.
+    private(set) var h1Count = 0
+    private(set) var times: [TimeElement] = []
+    /// Text of small elements whose class or id says they hold the date (`class="date"`, `pubtime`,
+    /// `post-date`, `dateline`…), not the modification date, in document order.
+    private(set) var dateElements: [String] = []
+    /// Microdata outside `<meta>`: the first value per lower-cased `itemprop` among the date and headline
+    /// properties (`content`, then `datetime`, then the text).
+    private(set) var itemProperties: [String: String] = [:]
     private(set) var linkedData = LinkedData()
-    /// Inline scripts that mention WeChat's identity variables.
+    /// Inline scripts that mention WeChat's identity or title variables.
     private(set) var weChatScripts: [String] = []
+    /// Text of links whose target is a site's home page (`href="/"`, `https://host/`): the brand's name.
+    private(set) var homeLinkTexts: [String] = []
 
-    private static let weChatMarkers = NeedleSet(["var biz", "window.biz", "__biz="])
+    private static let weChatMarkers = NeedleSet(["var biz", "window.biz", "__biz=", "msg_title"])
+    private static let itemPropertiesRead: Set<String> = ["datepublished", "datecreated", "datemodified", "headline"]
+    private static let publicationMarks = NeedleSet(["publish", "pubdate", "post-date", "postdate", "entry-date",
+                                                     "created", "wpd"])
+    private static let modificationMarks = NeedleSet(["modif", "updat", "-lm"])
+    private static let dateMarks = NeedleSet(["date", "publish", "posted", "pubtime", "post-time", "byline", "time"])
 
     init(tree: DocumentTree) {
         let nodes = tree.nodes
@@ -30,19 +57,32 @@ struct Metadata {
             let parent = node.parent
             let parentHidden = parent >= 0 && hidden[parent]
             hidden[index] = parentHidden || node.kind.contains(.decoy)
+            if !parentHidden, node.name != "meta", let property = node.attribute("itemprop")?.lowercased(),
+               Self.itemPropertiesRead.contains(property), itemProperties[property] == nil {
+                let value = node.attribute("content") ?? node.attribute("datetime") ?? tree.text(of: index, limit: 400)
+                if !TextCleaning.line(value).isEmpty { itemProperties[property] = value }
+            }
+            if !parentHidden, dateElements.count < 16, node.end - index <= 12, node.name != "time", node.name != "meta" {
+                let (className, id) = (node.attribute("class"), node.attribute("id"))
+                if Self.dateMarks.occurs(in: className) || Self.dateMarks.occurs(in: id),
+                   !Self.modificationMarks.occurs(in: className), !Self.modificationMarks.occurs(in: id) {
+                    let text = tree.text(of: index, limit: 200)
+                    if text.unicodeScalars.contains(where: { PublishedDate.digitValue($0) != nil }) { dateElements.append(text) }
+                }
+            }
             switch node.name {
             case "html" where documentLanguage == nil:
                 documentLanguage = node.attribute("lang") ?? node.attribute("xml:lang")
             case "head" where headIndex < 0:
                 headIndex = index
             case "title" where parent == headIndex && headIndex >= 0 && headTitle == nil:
-                headTitle = tree.text(of: index)
+                headTitle = tree.text(of: index, limit: 4_000)
             case "title" where !parentHidden && looseTitle == nil && !tree.isInside(index, anyOf: ["svg"]):
-                looseTitle = tree.text(of: index)
+                looseTitle = tree.text(of: index, limit: 4_000)
             case "meta" where !parentHidden:
                 guard let content = node.attribute("content") else { break }
                 for keyName in ["property", "name", "itemprop"] {
-                    guard let key = node.attribute(keyName)?.lowercased(), !key.isEmpty else { continue }
+                    guard let key = node.attribute(keyName).map(Self.key), !key.isEmpty else { continue }
                     let inHead = headIndex >= 0 && index < nodes[headIndex].end
                     if inHead {
                         if metas[key] == nil { metas[key] = content }
@@ -53,11 +93,28 @@ struct Metadata {
             case "link" where canonical == nil && !parentHidden:
                 let relations = (node.attribute("rel") ?? "").lowercased().split(separator: " ")
                 if relations.contains("canonical"), let href = node.attribute("href"), !href.isEmpty { canonical = href }
-            case "h1" where !parentHidden && headings.count < 8:
-                let text = TextCleaning.line(tree.text(of: index, separatingBlocks: true), limit: .max)
+            case "a" where !parentHidden && homeLinkTexts.count < 16 && node.end - index <= 8:
+                if let href = node.attribute("href"), Self.isHomePage(href) {
+                    let text = TextCleaning.line(tree.text(of: index, limit: 200))
+                    if (2...40).contains(text.count) { homeLinkTexts.append(text) }
+                }
+            case "h1", "h2":
+                guard !parentHidden else { break }
+                if node.name == "h2" {
+                    if h2Indices.count < 64 { h2Indices.append(index) }
+                    break
+                }
+                h1Count += 1
+                guard headings.count < 8 else { break }
+                let text = TextCleaning.line(tree.text(of: index, separatingBlocks: true, limit: 2_000), limit: .max)
                 if !text.isEmpty { headings.append(text) }
-            case "time" where !parentHidden && times.count < 8:
-                times.append(node.attribute("datetime") ?? tree.text(of: index))
+            case "time" where !parentHidden && times.count < 16:
+                let marks = [node.attribute("class"), node.attribute("id"), node.attribute("itemprop")]
+                    .compactMap { $0 }.joined(separator: " ")
+                times.append(TimeElement(
+                    value: node.attribute("datetime") ?? tree.text(of: index, limit: 200),
+                    marksPublication: node.attribute("pubdate") != nil || Self.publicationMarks.occurs(in: marks),
+                    marksModification: Self.modificationMarks.occurs(in: marks)))
             case "script":
                 let text = tree.text(of: index)
                 if (node.attribute("type") ?? "").lowercased().contains("ld+json") {
@@ -73,82 +130,48 @@ struct Metadata {
         headTitle = headTitle ?? looseTitle
     }
 
+    /// The text of the first `<h1>` and `<h2>` elements.
+    func h1AndH2(in tree: DocumentTree) -> Set<String> {
+        Set(headings + h2Indices.map { TextCleaning.line(tree.text(of: $0, separatingBlocks: true, limit: 2_000), limit: .max) })
+    }
+
     func meta(_ keys: String...) -> String? {
+        meta(keys)
+    }
+
+    func meta(_ keys: [String]) -> String? {
         for key in keys {
             if let value = metas[key], !TextCleaning.line(value).isEmpty { return value }
         }
         return nil
     }
-}
 
-/// Article fields from JSON-LD blocks: the first article-like object found wins each field.
-struct LinkedData {
-    var headline: String?
-    var name: String?
-    var datePublished: String?
-    var author: String?
-    var publisher: String?
-    var description: String?
-
-    /// Readability's rule: some sites put their own name in `name` and the article title in `headline`,
-    /// so when both exist and differ, the one `<title>` contains wins, `name` otherwise.
-    func title(headTitle: String?) -> String? {
-        guard let name, let headline, name != headline else { return name ?? headline }
-        let head = headTitle ?? ""
-        return Self.similarity(headline, head) > 0.75 && Self.similarity(name, head) <= 0.75 ? headline : name
+    /// WeChat's `var msg_title = '…'`: the article's own headline on mp.weixin.qq.com pages.
+    var weChatTitle: String? {
+        weChatScripts.lazy.compactMap { WeChatVariables.value(of: "msg_title", in: $0) }.first
     }
 
-    /// Share of `candidate`'s tokens (by text length) that `reference` also has.
-    static func similarity(_ candidate: String, _ reference: String) -> Double {
-        let referenceTokens = Set(Script.tokens(reference))
-        let tokens = Script.tokens(candidate)
-        let total = tokens.reduce(0) { $0 + $1.count }
-        guard total > 0 else { return 0 }
-        let shared = tokens.filter { referenceTokens.contains($0) }.reduce(0) { $0 + $1.count }
-        return Double(shared) / Double(total)
+    private static func key(_ name: String) -> String {
+        String(name.lowercased().unicodeScalars.filter { !TextCleaning.isWhiteSpace($0) })
     }
 
-    private static let articleTypes = ["article", "posting", "news", "report", "webpage", "blog"]
-
-    mutating func read(json: String) {
-        // Some pages wrap the JSON in a CDATA section inside the script.
-        var text = json.trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.hasPrefix("<![CDATA["), text.hasSuffix("]]>") {
-            text = String(text.dropFirst(9).dropLast(3))
-        }
-        guard let data = text.data(using: .utf8),
-              let root = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return }
-        var pending: [Any] = [root]
-        var visited = 0
-        while let value = pending.popLast(), visited < 500 {
-            visited += 1
-            if let array = value as? [Any] {
-                pending.append(contentsOf: array.reversed())
-                continue
-            }
-            guard let object = value as? [String: Any] else { continue }
-            if let graph = object["@graph"] { pending.append(graph) }
-            let types = Self.strings(object["@type"]).map { $0.lowercased() }
-            guard types.contains(where: { type in Self.articleTypes.contains { type.contains($0) } }) else { continue }
-            headline = headline ?? Self.strings(object["headline"]).first
-            name = name ?? Self.strings(object["name"]).first
-            datePublished = datePublished ?? Self.strings(object["datePublished"]).first
-            description = description ?? Self.strings(object["description"]).first
-            author = author ?? Self.names(object["author"]).first
-            publisher = publisher ?? Self.names(object["publisher"]).first
-        }
-    }
-
-    private static func strings(_ value: Any?) -> [String] {
-        if let text = value as? String { return [text] }
-        if let array = value as? [Any] { return array.compactMap { $0 as? String } }
-        return []
-    }
-
-    private static func names(_ value: Any?) -> [String] {
-        if let text = value as? String { return [text] }
-        if let object = value as? [String: Any] { return strings(object["name"]) }
-        if let array = value as? [Any] { return array.flatMap { names($0) } }
-        return []
+    /// `/`, `./`, `../`, and `scheme://host/` (or `//host/`) with nothing after the host but an `index.*`
+    /// page. Read by hand: every link of a page is checked, and parsing each as a URL costs more than the
+    /// rest of the metadata walk.
+    private static func isHomePage(_ href: String) -> Bool {
+        var bytes = Substring(href).utf8.drop { $0 == 0x20 }
+        while let last = bytes.last, last == 0x20 { bytes = bytes.dropLast() }
+        if bytes.elementsEqual("/".utf8) || bytes.elementsEqual("./".utf8) || bytes.elementsEqual("../".utf8) { return true }
+        let lowered = bytes.prefix(8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        let schemeLength: Int
+        if lowered.starts(with: "https://".utf8) { schemeLength = 8 }
+        else if lowered.starts(with: "http://".utf8) { schemeLength = 7 }
+        else if lowered.starts(with: "//".utf8) { schemeLength = 2 }
+        else { return false }
+        let rest = bytes.dropFirst(schemeLength)
+        guard let hostEnd = rest.firstIndex(where: { $0 == 0x2F || $0 == 0x3F || $0 == 0x23 }) else { return !rest.isEmpty }
+        guard hostEnd > rest.startIndex, rest[hostEnd] == 0x2F else { return false }
+        let path = rest[rest.index(after: hostEnd)...]
+        return path.isEmpty || (path.starts(with: "index.".utf8) && !path.contains(0x3F) && !path.contains(0x2F))
     }
 }

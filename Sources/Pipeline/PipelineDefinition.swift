@@ -4,6 +4,7 @@ import SluiceCore
 import SluiceDedup
 import SluiceFetch
 import SluiceParse
+import SluicePublish
 
 /// How many workers a stage runs and how many items may wait in front of it.
 public struct StageSettings: Codable, Sendable, Equatable {
@@ -72,7 +73,7 @@ public struct StoreSettings: Codable, Sendable, Equatable {
         leaseSeconds = try container.decode(.leaseSeconds, default: fallback.leaseSeconds)
         guard (1...10_000).contains(claimBatch) else { throw invalidValue(CodingKeys.claimBatch, in: decoder, "must be from 1 to 10000") }
         guard (1...10_000).contains(commitBatch) else { throw invalidValue(CodingKeys.commitBatch, in: decoder, "must be from 1 to 10000") }
-        guard leaseSeconds >= 10 else { throw invalidValue(CodingKeys.leaseSeconds, in: decoder, "must be at least 10") }
+        guard leaseSeconds >= 1 else { throw invalidValue(CodingKeys.leaseSeconds, in: decoder, "must be at least 1") }
     }
 }
 
@@ -81,6 +82,8 @@ public struct RuleFiles: Codable, Sendable, Equatable {
     public var urlRules = "url-rules.json"
     public var classifyRules = "rules.json"
     public var blockedPages = "blocked-pages.json"
+    /// The header names `sluice import` accepts for each field of a table (CSV, .xlsx).
+    public var importHeaders = "import-headers.json"
 
     public init() {}
 
@@ -88,6 +91,7 @@ public struct RuleFiles: Codable, Sendable, Equatable {
         case urlRules = "url_rules"
         case classifyRules = "classify_rules"
         case blockedPages = "blocked_pages"
+        case importHeaders = "import_headers"
     }
 
     public init(from decoder: Decoder) throws {
@@ -96,6 +100,7 @@ public struct RuleFiles: Codable, Sendable, Equatable {
         urlRules = try container.decode(.urlRules, default: fallback.urlRules)
         classifyRules = try container.decode(.classifyRules, default: fallback.classifyRules)
         blockedPages = try container.decode(.blockedPages, default: fallback.blockedPages)
+        importHeaders = try container.decode(.importHeaders, default: fallback.importHeaders)
     }
 }
 
@@ -104,6 +109,8 @@ public struct RuleFiles: Codable, Sendable, Equatable {
 /// file and the key.
 public struct PipelineDefinition: Codable, Sendable, Equatable {
     public var name = "default"
+    /// What the file is for, for the people who read it (`bench.json` says why it lifts the politeness limits).
+    public var comment: String?
     public var stages = StageLayout()
     public var store = StoreSettings()
     public var fetch = FetchOptions()
@@ -111,19 +118,22 @@ public struct PipelineDefinition: Codable, Sendable, Equatable {
     public var dedup = DedupOptions()
     public var classify = ClassifyOptions()
     public var rules = RuleFiles()
+    /// Where the exports are served (`base_url`, `title`): the feeds' links and ids.
+    public var site = SiteOptions()
     /// Where the pipeline file was read from; rule files are found beside it.
     public var directory = "pipelines"
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case name, stages, store, fetch, parse, dedup, classify, rules
+        case name, comment, stages, store, fetch, parse, dedup, classify, rules, site
     }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let fallback = PipelineDefinition()
         name = try container.decode(.name, default: fallback.name)
+        comment = try container.decodeIfPresent(String.self, forKey: .comment)
         stages = try container.decode(.stages, default: fallback.stages)
         store = try container.decode(.store, default: fallback.store)
         fetch = try container.decode(.fetch, default: fallback.fetch)
@@ -131,6 +141,7 @@ public struct PipelineDefinition: Codable, Sendable, Equatable {
         dedup = try container.decode(.dedup, default: fallback.dedup)
         classify = try container.decode(.classify, default: fallback.classify)
         rules = try container.decode(.rules, default: fallback.rules)
+        site = try container.decode(.site, default: fallback.site)
     }
 
     public static func load(path: String) throws -> PipelineDefinition {

@@ -25,11 +25,23 @@ public struct RunSummary: Sendable, Encodable, Equatable {
     public var seconds = 0.0
     /// Items still waiting in pipeline states when the run ended (0 unless interrupted).
     public var leftPending = 0
+    /// Where the time went, by stage (`StageName`).
+    public var stages: [String: StageStatistics] = [:]
+    public var inFlight = InFlightStatistics()
+    /// Times the feeder looked for work and found none (each one store read): what an idle run costs.
+    public var idleWakeups = 0
+    /// Reports of known links whose fetch failed: credited to the known story instead of failing.
+    public var failedFetchesCredited = 0
+    /// Clusters whose root gave way to an earlier report that arrived later (the old root is a duplicate now).
+    public var rerooted = 0
 
     enum CodingKeys: String, CodingKey {
-        case transitions, failures, duplicates, interrupted, seconds
+        case transitions, failures, duplicates, interrupted, seconds, stages, rerooted
         case queuedForReview = "queued_for_review"
         case leftPending = "left_pending"
+        case inFlight = "in_flight"
+        case idleWakeups = "idle_wakeups"
+        case failedFetchesCredited = "failed_fetches_credited"
     }
 }
 
@@ -45,39 +57,59 @@ public final class StopSignal: Sendable {
 ///
 /// One source thread claims items from the store lazily, in batches, never more than the queues can hold;
 /// each stage runs its workers on threads of their own, connected by `BoundedQueue`s, so a slow stage
-/// blocks the one feeding it. One writer commits the stages' outcomes in batched transactions and only
-/// then hands each item to the next stage, so a stage never works on an item whose previous step is not
-/// stored. Dedup is the exception: its lookup and its keys are one transaction of their own, so two items
-/// of one cluster can never both be first. An interrupted run leaves each in-flight item in the last state
-/// it committed; the next run continues from there.
+/// blocks the one feeding it. The fetcher's thread only moves bytes: a transfer's completion puts the raw
+/// response into a place of the parse queue reserved before the transfer started (so the completion never
+/// waits), and the parse workers do everything else per page (sniffing, charset decoding, blocked-page
+/// detection, extraction), as many at once as the pipeline file says.
+///
+/// One writer commits the stages' outcomes in batched transactions and only then hands each item to the next
+/// stage, so a stage never works on an item whose previous step is not stored. A transfer's fetch and parse
+/// outcomes are committed together, in one transaction. Dedup is the exception: its lookup and its keys are one
+/// transaction of their own, so two items of one cluster can never both be first. An interrupted run leaves
+/// each in-flight item in the last state it committed; the next run continues from there.
 public final class PipelineRunner: Sendable {
     let engines: StageEngines
-    let store: any PipelineStore
+    let store: any PipelineStore & DedupIndex
     let source: PageSource
     let owner: String
     let stop: StopSignal
+    let clock: any TimeSource
+    /// Raised when work may have become claimable: an item left the run, or another process said so.
+    let progress = WakeSignal()
 
     let fetchQueue: BoundedQueue<WorkItem>
-    let parseQueue: BoundedQueue<WorkItem>
+    let parseQueue: BoundedQueue<ParseJob>
     let dedupQueue: BoundedQueue<WorkItem>
     let classifyQueue: BoundedQueue<WorkItem>
     let writerQueue: BoundedQueue<PendingCommit>
     let inFlight = Atomic<Int>(0)
+    let inFlightHighWater = Atomic<Int>(0)
     let capacity: Int
+    let meters: [StageName: StageMeter]
     let summary = Mutex(RunSummary())
     let fatal = Mutex<(any Error)?>(nil)
+    let fetcherActivity = Mutex<FetcherActivity?>(nil)
 
+    /// What the parse workers take: a transfer's raw result, or an item the store holds as fetched.
+    enum ParseJob: Sendable {
+        case transferred(WorkItem, Result<Capture, Problem>)
+        case stored(WorkItem)
+    }
+
+    /// Outcomes of one item to commit together, and the item as the next stage gets it.
     struct PendingCommit: Sendable {
-        var outcome: StageOutcome
+        var outcomes: [StageOutcome]
         var next: WorkItem
     }
 
-    public init(engines: StageEngines, store: any PipelineStore, source: PageSource, owner: String, stop: StopSignal) {
+    public init(engines: StageEngines, store: any PipelineStore & DedupIndex, source: PageSource, owner: String,
+                stop: StopSignal, clock: any TimeSource = SystemClock()) {
         self.engines = engines
         self.store = store
         self.source = source
         self.owner = owner
         self.stop = stop
+        self.clock = clock
         let stages = engines.definition.stages
         fetchQueue = BoundedQueue(capacity: stages.fetch.queueBound)
         parseQueue = BoundedQueue(capacity: stages.parse.queueBound)
@@ -85,8 +117,16 @@ public final class PipelineRunner: Sendable {
         classifyQueue = BoundedQueue(capacity: stages.classify.queueBound)
         capacity = stages.fetch.queueBound + stages.parse.queueBound + stages.dedup.queueBound + stages.classify.queueBound
         // Every item in flight (at most `capacity`) sits in one place at a time, and the writer holds one while it
-        // hands it on: the writer's queue never fills, so workers and the fetcher's thread never wait on it.
+        // hands it on: the writer's queue never fills, so workers never wait on it.
         writerQueue = BoundedQueue(capacity: capacity + 1)
+        let fetchWorkers = if case .network = source { 1 } else { stages.fetch.workers }
+        meters = [.claim: StageMeter(workers: 1), .fetch: StageMeter(workers: fetchWorkers),
+                  .parse: StageMeter(workers: stages.parse.workers), .dedup: StageMeter(workers: stages.dedup.workers),
+                  .classify: StageMeter(workers: stages.classify.workers), .write: StageMeter(workers: 1)]
+    }
+
+    private func meter(_ name: StageName) -> StageMeter {
+        meters[name] ?? StageMeter(workers: 0)
     }
 
     /// Runs to completion (or until `stop` is raised) and returns what happened.
@@ -96,7 +136,7 @@ public final class PipelineRunner: Sendable {
         let stages = engines.definition.stages
         let fetcher = try startFetchWorkers(count: stages.fetch.workers, group: workers)
         spawn("parse", count: stages.parse.workers, group: workers) { [self] in
-            while let item = parseQueue.pop() { handle(item) { engines.parseOutcome(for: $0) } }
+            while let job = parseQueue.pop() { parse(job) }
         }
         spawn("dedup", count: stages.dedup.workers, group: workers) { [self] in
             while let item = dedupQueue.pop() { deduplicate(item) }
@@ -106,9 +146,13 @@ public final class PipelineRunner: Sendable {
         }
         let writerDone = DispatchGroup()
         spawn("writer", count: 1, group: writerDone) { [self] in writeLoop() }
+        let listener = try? store.listenForWork { [progress] in progress.raise() }
         feed()
+        listener?.cancel()
         fetcher?.shutdown()
-        for queue in [fetchQueue, parseQueue, dedupQueue, classifyQueue] { queue.close() }
+        fetcherActivity.withLock { $0 = fetcher?.activity }
+        for queue in [fetchQueue, dedupQueue, classifyQueue] { queue.close() }
+        parseQueue.close()
         workers.wait()
         writerQueue.close()
         writerDone.wait()
@@ -119,15 +163,38 @@ public final class PipelineRunner: Sendable {
         result.seconds = Date().timeIntervalSince(started)
         let pending = try store.pendingCounts()
         result.leftPending = ItemState.pipelineStates.reduce(0) { $0 + (pending[$1] ?? 0) }
+        result.stages = statistics()
+        result.inFlight.highWater = inFlightHighWater.load(ordering: .relaxed)
+        result.inFlight.bound = capacity
         return result
+    }
+
+    private func statistics() -> [String: StageStatistics] {
+        var stages: [String: StageStatistics] = [
+            StageName.claim.rawValue: meter(.claim).statistics(queue: nil as BoundedQueue<WorkItem>?),
+            StageName.fetch.rawValue: meter(.fetch).statistics(queue: fetchQueue),
+            StageName.parse.rawValue: meter(.parse).statistics(queue: parseQueue),
+            StageName.dedup.rawValue: meter(.dedup).statistics(queue: dedupQueue),
+            StageName.classify.rawValue: meter(.classify).statistics(queue: classifyQueue),
+            StageName.write.rawValue: meter(.write).statistics(queue: writerQueue),
+        ]
+        // The network fetch stage's work is done by the fetcher's own thread, not by the worker feeding it.
+        if let activity = fetcherActivity.withLock({ $0 }) {
+            stages[StageName.fetch.rawValue]?.busySeconds += (activity.busySeconds * 100).rounded() / 100
+            stages[StageName.fetch.rawValue]?.workers += 1
+        }
+        return stages
     }
 
     // MARK: source
 
     /// Claims work until nothing is pending and nothing is in flight, keeping at most `capacity` items
-    /// in memory.
+    /// in memory. Finding nothing to claim, it waits for an item to leave the run (or a notification from the
+    /// store) with a growing time-out, instead of asking the store again at once.
     private func feed() {
         let settings = engines.definition.store
+        let claims = meter(.claim)
+        var pause = 0.01
         while !stop.isRaised && fatal.withLock({ $0 == nil }) {
             var claimedAny = false
             for state in ItemState.pipelineStates.reversed() {
@@ -135,21 +202,41 @@ public final class PipelineRunner: Sendable {
                 guard room > 0 else { break }
                 let items: [WorkItem]
                 do {
-                    items = try store.claim(state: state, limit: min(room, settings.claimBatch), owner: owner,
-                                            leaseSeconds: settings.leaseSeconds)
+                    items = try claims.working {
+                        try store.claim(state: state, limit: min(room, settings.claimBatch), owner: owner,
+                                        leaseSeconds: settings.leaseSeconds)
+                    }
                 } catch {
                     fail(error)
                     return
                 }
                 claimedAny = claimedAny || !items.isEmpty
                 for item in items {
-                    inFlight.add(1, ordering: .sequentiallyConsistent)
-                    route(item)
+                    claims.took()
+                    let now = inFlight.add(1, ordering: .sequentiallyConsistent).newValue
+                    inFlightHighWater.max(now, ordering: .relaxed)
+                    claims.handingOn { route(item) }
+                    claims.handedOn()
                 }
             }
-            if !claimedAny {
-                if inFlight.load(ordering: .sequentiallyConsistent) == 0 { return }
-                Thread.sleep(forTimeInterval: 0.01)
+            if claimedAny {
+                pause = 0.01
+            } else {
+                // Nothing claimable and nothing of ours in flight: done, unless items still wait in pipeline
+                // states under other runs' leases (another host, or a run that died): a dead run's items come
+                // back when its lease runs out, and this run finishes them.
+                if inFlight.load(ordering: .sequentiallyConsistent) == 0 {
+                    do {
+                        let pending = try store.pendingCounts()
+                        if ItemState.pipelineStates.allSatisfy({ (pending[$0] ?? 0) == 0 }) { return }
+                    } catch {
+                        fail(error)
+                        return
+                    }
+                }
+                summary.withLock { $0.idleWakeups += 1 }
+                claims.waitingForWork { progress.wait(seconds: pause) }
+                pause = min(pause * 2, 1)
             }
         }
     }
@@ -159,7 +246,7 @@ public final class PipelineRunner: Sendable {
         let accepted: Bool
         switch item.state {
         case .submitted: accepted = item.url == nil ? dedupQueue.push(item) : fetchQueue.push(item)
-        case .fetched: accepted = parseQueue.push(item)
+        case .fetched: accepted = parseQueue.push(.stored(item))
         case .parsed: accepted = dedupQueue.push(item)
         case .deduplicated: accepted = classifyQueue.push(item)
         default: accepted = false
@@ -169,6 +256,7 @@ public final class PipelineRunner: Sendable {
 
     private func finish() {
         inFlight.subtract(1, ordering: .sequentiallyConsistent)
+        progress.raise()
     }
 
     private func fail(_ error: any Error) {
@@ -194,51 +282,54 @@ public final class PipelineRunner: Sendable {
         }
     }
 
-    /// Runs a stage on one item unless the run is stopping, in which case the item is left where it is.
-    private func handle(_ item: WorkItem, _ step: (WorkItem) -> (StageOutcome, WorkItem)) {
-        guard !stop.isRaised else { return finish() }
-        let (outcome, next) = step(item)
-        writerQueue.push(PendingCommit(outcome: outcome, next: next))
+    /// Hands a stage's outcomes to the writer. Never waits: the writer's queue holds every item in flight.
+    private func commit(_ outcomes: [StageOutcome], next: WorkItem) {
+        writerQueue.push(PendingCommit(outcomes: outcomes, next: next))
     }
 
     private func startFetchWorkers(count: Int, group: DispatchGroup) throws -> Fetcher? {
+        let fetch = meter(.fetch)
         switch source {
         case .replay(let archive):
             spawn("fetch", count: count, group: group) { [self] in
-                while let item = fetchQueue.pop() {
-                    handle(item) { item in
-                        let url = item.url ?? ""
-                        guard let capture = archive.capture(for: url) else {
-                            let problem = Problem(.replayMissing, stage: .fetch, message: "\(url) is not in the replay archive")
-                            return engines.fetchOutcome(for: item, .failure(problem))
-                        }
-                        return engines.fetchOutcome(for: item, .success(capture))
-                    }
-                }
-            }
-            return nil
-        case .network:
-            let fetcher = try Fetcher(options: engines.definition.fetch)
-            let slots = DispatchSemaphore(value: engines.definition.fetch.concurrency)
-            spawn("fetch", count: 1, group: group) { [self] in
                 while let item = fetchQueue.pop() {
                     guard !stop.isRaised else {
                         finish()
                         continue
                     }
-                    slots.wait()
+                    fetch.took()
+                    let result: Result<Capture, Problem> = fetch.working {
+                        let url = item.url ?? ""
+                        guard let capture = archive.capture(for: url) else {
+                            return .failure(Problem(.replayMissing, stage: .fetch, message: "\(url) is not in the replay archive"))
+                        }
+                        return .success(capture)
+                    }
+                    fetch.handedOn()
+                    if !fetch.handingOn({ parseQueue.push(.transferred(item, result)) }) { finish() }
+                }
+            }
+            return nil
+        case .network:
+            let fetcher = try Fetcher(options: engines.definition.fetch)
+            spawn("fetch", count: 1, group: group) { [self] in
+                while let item = fetchQueue.pop() {
+                    // The transfer starts only once its result has a place to go: with parse behind, fetching waits.
+                    guard !stop.isRaised, fetch.handingOn({ parseQueue.reserve() }) else {
+                        finish()
+                        continue
+                    }
+                    fetch.took()
                     group.enter()
                     fetcher.enqueue(FetchRequest(id: item.id, url: item.url ?? "")) { [self] _, result in
-                        defer {
-                            slots.signal()
-                            group.leave()
-                        }
-                        if stop.isRaised {
+                        defer { group.leave() }
+                        guard !stop.isRaised else {
+                            parseQueue.cancelReservation()
                             finish()
                             return
                         }
-                        let (outcome, next) = engines.fetchOutcome(for: item, result)
-                        writerQueue.push(PendingCommit(outcome: outcome, next: next))
+                        fetch.handedOn()
+                        if !parseQueue.push(reserved: .transferred(item, result)) { finish() }
                     }
                 }
             }
@@ -246,14 +337,46 @@ public final class PipelineRunner: Sendable {
         }
     }
 
+    /// A transfer's result becomes the fetch outcome and, for a page, the parse outcome, both committed together;
+    /// an item the store holds as fetched gets its parse outcome.
+    private func parse(_ job: ParseJob) {
+        guard !stop.isRaised else { return finish() }
+        let parse = meter(.parse)
+        parse.took()
+        let (outcomes, next): ([StageOutcome], WorkItem) = parse.working {
+            switch job {
+            case .transferred(let item, let result):
+                return engines.fetchAndParseOutcomes(for: item, result)
+            case .stored(let item):
+                let (outcome, next) = engines.parseOutcome(for: item)
+                return ([outcome], next)
+            }
+        }
+        for outcome in outcomes where outcome.to == .failed {
+            meter(outcome.stage == .fetch ? .fetch : .parse).failed()
+        }
+        if outcomes.last?.to == .parsed { parse.handedOn() }
+        commit(outcomes, next: next)
+    }
+
     private func deduplicate(_ item: WorkItem) {
         guard !stop.isRaised else { return finish() }
-        let (keys, fingerprint, displayURL) = engines.dedupKeys(for: item)
+        let dedup = meter(.dedup)
+        dedup.took()
         do {
-            let verdict = try store.deduplicate(item, keys: keys, canonicalURL: displayURL, owner: owner) { candidates in
-                engines.verdict(for: fingerprint, among: candidates)
+            let (outcome, keys) = try dedup.working {
+                let (keys, fingerprint, displayURL) = engines.dedupKeys(for: item)
+                return (try store.deduplicate(item, keys: keys, canonicalURL: displayURL, owner: owner,
+                                              leaseSeconds: engines.definition.store.leaseSeconds, at: clock.now()) { candidates in
+                    engines.verdict(for: fingerprint, among: candidates)
+                }, keys)
             }
-            if verdict.duplicateOf != nil {
+            dedup.handedOn()
+            if outcome.replacedRoot != nil {
+                summary.withLock { $0.rerooted += 1 }
+                record(.duplicate, problem: nil)
+            }
+            if outcome.state == .duplicate {
                 record(.duplicate, problem: nil)
                 finish()
             } else {
@@ -261,9 +384,10 @@ public final class PipelineRunner: Sendable {
                 var next = item
                 next.state = .deduplicated
                 next.urlKeys = keys.urlKeys
-                if !classifyQueue.push(next) { finish() }
+                if !dedup.handingOn({ classifyQueue.push(next) }) { finish() }
             }
         } catch {
+            dedup.failed()
             fail(error)
             finish()
         }
@@ -271,15 +395,21 @@ public final class PipelineRunner: Sendable {
 
     private func classify(_ item: WorkItem) {
         guard !stop.isRaised else { return finish() }
+        let classify = meter(.classify)
+        classify.took()
         do {
-            let signals = try store.reporterSignals(itemID: item.id)
-            let volunteer = VolunteerSignals(approved: signals.volunteerApproved, decided: signals.volunteerDecided,
-                                             independentReporters: signals.reporters,
-                                             duplicateOfRejected: try store.sharesContentWithRejected(itemID: item.id),
-                                             options: engines.definition.classify)
-            let outcome = engines.classifyOutcome(for: item, signals: volunteer)
-            writerQueue.push(PendingCommit(outcome: outcome, next: item))
+            let outcome = try classify.working {
+                let signals = try store.reporterSignals(itemID: item.id)
+                let volunteer = VolunteerSignals(approved: signals.volunteerApproved, decided: signals.volunteerDecided,
+                                                 independentReporters: signals.reporters,
+                                                 duplicateOfRejected: try store.sharesContentWithRejected(itemID: item.id),
+                                                 options: engines.definition.classify)
+                return engines.classifyOutcome(for: item, signals: volunteer)
+            }
+            classify.handedOn()
+            commit([outcome], next: item)
         } catch {
+            classify.failed()
             fail(error)
             finish()
         }
@@ -291,30 +421,66 @@ public final class PipelineRunner: Sendable {
     private func writeLoop() {
         let batchSize = engines.definition.store.commitBatch
         let leaseSeconds = engines.definition.store.leaseSeconds
+        let writer = meter(.write)
         while let first = writerQueue.pop() {
-            let batch = [first] + writerQueue.drainAvailable(max: batchSize - 1)
+            var batch = [first] + writerQueue.drainAvailable(max: batchSize - 1)
+            batch.forEach { _ in writer.took() }
+            batch.removeAll { pending in
+                guard isFailedFetchOfLink(pending) else { return false }
+                writer.working { settleFailedFetch(pending) }
+                return true
+            }
             let skipped: [StageOutcome]
             do {
-                skipped = try store.commit(batch.map(\.outcome), owner: owner, leaseSeconds: leaseSeconds)
+                skipped = try writer.working {
+                    try store.commit(batch.flatMap(\.outcomes), owner: owner, leaseSeconds: leaseSeconds, at: clock.now())
+                }
             } catch {
+                writer.failed()
                 fail(error)
                 batch.forEach { _ in finish() }
                 continue
             }
             let skippedIDs = Set(skipped.map(\.itemID))
             for pending in batch {
-                let outcome = pending.outcome
-                guard !skippedIDs.contains(outcome.itemID) else {
+                guard let last = pending.outcomes.last, !skippedIDs.contains(last.itemID) else {
                     finish()
                     continue
                 }
-                record(outcome.to, problem: outcome.to == .failed ? outcome.problem : nil)
-                if ItemState.pipelineStates.contains(outcome.to) && !stop.isRaised {
-                    route(pending.next)
+                writer.handedOn()
+                for outcome in pending.outcomes {
+                    record(outcome.to, problem: outcome.to == .failed ? outcome.problem : nil)
+                }
+                if ItemState.pipelineStates.contains(last.to) && !stop.isRaised {
+                    writer.handingOn { route(pending.next) }
                 } else {
                     finish()
                 }
             }
+        }
+    }
+
+    private func isFailedFetchOfLink(_ pending: PendingCommit) -> Bool {
+        pending.outcomes.count == 1 && pending.outcomes[0].stage == .fetch && pending.outcomes[0].to == .failed
+            && pending.next.url != nil
+    }
+
+    /// A link whose fetch failed may still be a report of a story already known under its URL (a second
+    /// submission of a WeChat article deleted since): then it is credited as a duplicate, not lost.
+    private func settleFailedFetch(_ pending: PendingCommit) {
+        defer { finish() }
+        let outcome = pending.outcomes[0]
+        let urlKeys = engines.dedupKeys(for: pending.next).keys.urlKeys
+        do {
+            guard let state = try store.settleFailedFetch(outcome, urlKeys: urlKeys, owner: owner, at: clock.now()) else { return }
+            if state == .duplicate {
+                record(.duplicate, problem: nil)
+                summary.withLock { $0.failedFetchesCredited += 1 }
+            } else {
+                record(.failed, problem: outcome.problem)
+            }
+        } catch {
+            fail(error)
         }
     }
 
@@ -325,5 +491,31 @@ public final class PipelineRunner: Sendable {
             if state == .duplicate { summary.duplicates += 1 }
             if let problem { summary.failures[problem.code.rawValue, default: 0] += 1 }
         }
+    }
+}
+
+/// A wake-up call between threads that does not get lost: `raise` before `wait` makes the next `wait`
+/// return at once.
+///
+/// `@unchecked Sendable`: `raised` is read and written only while `condition`'s lock is held.
+public final class WakeSignal: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var raised = false
+
+    public init() {}
+
+    public func raise() {
+        condition.lock()
+        raised = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits until raised or `seconds` pass, and lowers the signal.
+    public func wait(seconds: Double) {
+        condition.lock()
+        if !raised { _ = condition.wait(until: Date().addingTimeInterval(seconds)) }
+        raised = false
+        condition.unlock()
     }
 }

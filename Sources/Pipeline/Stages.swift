@@ -24,8 +24,10 @@ public struct StageEngines: Sendable {
 
     // MARK: fetch
 
-    /// Turns a transfer's result into the fetch stage's outcome: decoded text, blocked-page detection,
-    /// HTTP errors as failures.
+    /// Turns a transfer's result into the fetch stage's outcome: content sniffing, decoded text, blocked-page
+    /// detection, HTTP errors as failures. `sluice run` calls it on a parse worker, never on the thread that
+    /// drives the transfers. The outcome's capture (what the store keeps) holds the body and what was decided
+    /// about it; the decoded text travels only in the returned item, for the parse stage.
     public func fetchOutcome(for item: WorkItem, _ result: Result<Capture, Problem>) -> (StageOutcome, WorkItem) {
         var next = item
         switch result {
@@ -35,9 +37,10 @@ public struct StageEngines: Sendable {
             if capture.problem == nil && ContentSniff.isClearlyNotHTML(contentType: capture.contentType, body: capture.body) {
                 capture.problem = .notHTML
             }
+            var text: String?
             if capture.problem == nil {
                 let decoded = CharsetDecoder.decode(capture.body, contentType: capture.contentType)
-                capture.text = decoded.text
+                text = decoded.text
                 capture.charset = decoded.charset
                 capture.charsetBasis = decoded.basis
                 capture.problem = blockedPages.detect(url: capture.finalURL, status: capture.status, text: decoded.text)
@@ -53,15 +56,26 @@ public struct StageEngines: Sendable {
                                      problem: problem), next)
             }
             next.capture = capture
+            next.capture?.text = text
             next.state = .fetched
             return (StageOutcome(itemID: item.id, from: item.state, to: .fetched, stage: .fetch, capture: capture), next)
         }
     }
 
+    /// The fetch and the parse outcome of one transfer, decided in one go on a parse worker so they can be
+    /// committed in one transaction: the fetch outcome alone when it ends the item's way (a failure).
+    public func fetchAndParseOutcomes(for item: WorkItem, _ result: Result<Capture, Problem>) -> ([StageOutcome], WorkItem) {
+        let (fetched, next) = fetchOutcome(for: item, result)
+        guard fetched.to == .fetched else { return ([fetched], next) }
+        let (parsed, extracted) = parseOutcome(for: next)
+        return ([fetched, parsed], extracted)
+    }
+
     // MARK: parse
 
     /// Extracts the page; a capture that is not content (not HTML, captcha, wall, deleted) passes through
-    /// without a page, carrying its problem to the moderator.
+    /// without a page, carrying its problem to the moderator. A capture read back from the store has no
+    /// decoded text: its body is decoded again here.
     public func parseOutcome(for item: WorkItem) -> (StageOutcome, WorkItem) {
         var next = item
         next.state = .parsed
@@ -76,8 +90,13 @@ public struct StageEngines: Sendable {
             return (StageOutcome(itemID: item.id, from: item.state, to: .parsed, stage: .parse, problem: problem), next)
         }
         do {
-            let page = try extractor.extract(html: capture.text ?? "", baseURL: capture.finalURL)
+            // A capture read back from the store carries its body only: the text is decoded from it again.
+            let text = capture.text ?? CharsetDecoder.decode(capture.body, contentType: capture.contentType).text
+            let page = try extractor.extract(html: text, baseURL: capture.finalURL, fetchedAt: capture.fetchedAt)
             next.page = page
+            // The stages after parse need the page and the capture's URLs, not the document: items in flight stay small.
+            next.capture?.text = nil
+            next.capture?.body = Data()
             return (StageOutcome(itemID: item.id, from: item.state, to: .parsed, stage: .parse, page: page), next)
         } catch {
             let problem = error as? Problem ?? Problem(.parseError, stage: .parse, message: "\(capture.finalURL): \(error)")
@@ -165,6 +184,6 @@ public struct StageEngines: Sendable {
     }
 
     private func host(of url: String?) -> String? {
-        url.flatMap { URLComponents(string: $0)?.host }
+        url.flatMap { try? HTTPURL($0).host.serialized }
     }
 }

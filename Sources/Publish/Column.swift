@@ -1,27 +1,6 @@
 import Foundation
 import SluiceCore
 
-/// What the last conditional GET of an item's source found (`sluice recheck`).
-public enum SourceState: String, Sendable, Codable, Equatable, CaseIterable {
-    /// The page answered 304 or with the same content.
-    case alive
-    /// The page answered with content different from the captured evidence.
-    case changed
-    /// The page is gone (404, 410, a deletion notice such as WeChat's "该内容已被发布者删除").
-    case deleted
-}
-
-/// The state of an item's source and when it was checked.
-public struct SourceStatus: Sendable, Codable, Equatable {
-    public var state: SourceState
-    public var checkedAt: Date
-
-    public init(state: SourceState, checkedAt: Date) {
-        self.state = state
-        self.checkedAt = checkedAt
-    }
-}
-
 /// One published item as the column shows it. All text is untrusted (from volunteers and web pages):
 /// renderers escape it for their medium.
 public struct ColumnItem: Sendable, Codable, Equatable {
@@ -38,7 +17,11 @@ public struct ColumnItem: Sendable, Codable, Equatable {
     public var flags: [RiskFlag]
     /// The volunteer who found the item first, then those who reported duplicates of it.
     public var volunteers: [String]
+    /// When the item was published in the column (the moderators' approval put it there).
     public var publishedAt: Date
+    /// The article's own publication day as the page states it (`Page.publishedDate`, `yyyy-MM-dd`), nil
+    /// for a note or a page that states none; renderers show it only when it is a real calendar day.
+    public var articleDate: String?
     /// When the evidence (text, sanitized HTML, digest) was frozen.
     public var capturedAt: Date?
     public var evidenceSHA256: String?
@@ -46,7 +29,7 @@ public struct ColumnItem: Sendable, Codable, Equatable {
 
     public init(id: Int64, title: String, url: String, canonicalURL: String, site: String?, category: String,
                 summary: String?, flags: [RiskFlag], volunteers: [String], publishedAt: Date,
-                capturedAt: Date?, evidenceSHA256: String?, source: SourceStatus?) {
+                capturedAt: Date?, evidenceSHA256: String?, source: SourceStatus?, articleDate: String? = nil) {
         self.id = id
         self.title = title
         self.url = url
@@ -57,6 +40,7 @@ public struct ColumnItem: Sendable, Codable, Equatable {
         self.flags = flags
         self.volunteers = volunteers
         self.publishedAt = publishedAt
+        self.articleDate = articleDate
         self.capturedAt = capturedAt
         self.evidenceSHA256 = evidenceSHA256
         self.source = source
@@ -128,6 +112,21 @@ public struct CategoryInfo: Sendable, Codable, Equatable {
         self.id = id
         self.title = title
     }
+
+    /// The column's categories in their fixed order, with their display names.
+    public static let column: [CategoryInfo] = [
+        CategoryInfo(id: "ecommerce", title: "电商 E-commerce"),
+        CategoryInfo(id: "affiliate", title: "淘宝客与返利 Affiliate"),
+        CategoryInfo(id: "content", title: "内容创作 Content creation"),
+        CategoryInfo(id: "short_video_live", title: "短视频与直播 Short video & live"),
+        CategoryInfo(id: "ai_tools", title: "AI 工具 AI tools"),
+        CategoryInfo(id: "freelance", title: "自由职业与接单 Freelancing"),
+        CategoryInfo(id: "private_domain", title: "私域流量 Private-domain traffic"),
+        CategoryInfo(id: "local_services", title: "本地生活 Local services"),
+        CategoryInfo(id: "courses", title: "知识付费 Courses"),
+        CategoryInfo(id: "risk_warning", title: "避坑预警 Scam warnings"),
+        CategoryInfo(id: "other", title: "其他 Other"),
+    ]
 }
 
 /// One month's column: everything a renderer needs, so rendering is a pure function of this value.
@@ -143,9 +142,11 @@ public struct Column: Sendable, Codable, Equatable {
     /// Supplied by the caller (e.g. the month's last publication time) so the same store renders
     /// byte-identical output.
     public var generatedAt: Date
+    /// Where the exports are served; the feeds need its base URL.
+    public var site: SiteOptions
 
     public init(month: String, title: String, categories: [CategoryInfo], items: [ColumnItem],
-                figures: ColumnFigures, roll: [VolunteerCredit], generatedAt: Date) {
+                figures: ColumnFigures, roll: [VolunteerCredit], generatedAt: Date, site: SiteOptions = SiteOptions()) {
         self.month = month
         self.title = title
         self.categories = categories
@@ -153,6 +154,7 @@ public struct Column: Sendable, Codable, Equatable {
         self.figures = figures
         self.roll = roll
         self.generatedAt = generatedAt
+        self.site = site
     }
 }
 

@@ -127,6 +127,14 @@ enum ColumnWording {
         return parts.joined(separator: "；")
     }
 
+    /// A feed's or a content file's tags: the risk families as the column names them, in the order of their
+    /// first flag, 志愿者笔记 for a volunteer's note and ⚠ 避坑 for an item that warns against a flag.
+    static func tags(_ item: ColumnItem) -> [String] {
+        var seen = Set<String>()
+        let families = item.flags.map { familyName($0.family) }.filter { seen.insert($0).inserted }
+        return (item.isNote ? [noteLabel] : []) + families + (item.flags.contains(where: \.warned) ? [warningLabel] : [])
+    }
+
     static func familyName(_ family: String) -> String {
         switch family {
         case "hype": "夸大宣传"
@@ -159,8 +167,28 @@ enum ColumnWording {
         return others.isEmpty ? "发现者：\(finder)" : "发现者：\(finder)；也报告了 also reported by：\(others.joined(separator: "、"))"
     }
 
+    /// "36kr.com · 原文发表于 2026-11-02 · 收录于 2026-11-05": the site, the article's own date when the page
+    /// states one, and the day the column took it in.
     static func byline(_ item: ColumnItem) -> String {
-        [item.site, "发布于 \(day(item.publishedAt))"].compactMap { $0 }.joined(separator: " · ")
+        [item.site, articleDay(item).map { "原文发表于 \($0)" }, "收录于 \(day(item.publishedAt))"]
+            .compactMap { $0 }.joined(separator: " · ")
+    }
+
+    /// The article's own day (`ColumnItem.articleDate`) when it is a real `yyyy-MM-dd` calendar day.
+    static func articleDay(_ item: ColumnItem) -> String? {
+        guard let text = item.articleDate, text.utf8.count == 10,
+              text.utf8.enumerated().allSatisfy({ [4, 7].contains($0.offset) ? $0.element == UInt8(ascii: "-")
+                                                  : (0x30...0x39).contains($0.element) }),
+              let year = Int(text.prefix(4)), let month = Int(text.dropFirst(5).prefix(2)), let dayOfMonth = Int(text.suffix(2)),
+              let date = utcCalendar.date(from: DateComponents(year: year, month: month, day: dayOfMonth)),
+              utcCalendar.dateComponents([.year, .month, .day], from: date) == DateComponents(year: year, month: month, day: dayOfMonth)
+        else { return nil }
+        return text
+    }
+
+    /// The article's own day as an RFC 3339 time (midnight UTC), for feeds that take only full times.
+    static func articleTimestamp(_ item: ColumnItem) -> String? {
+        articleDay(item).map { $0 + "T00:00:00Z" }
     }
 
     static func subtitle(_ column: Column) -> String {
@@ -177,6 +205,12 @@ enum ColumnWording {
     static func timestamp(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle())
     }
+
+    private static let utcCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        return calendar
+    }()
 
     private static let beijingCalendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)

@@ -3,33 +3,47 @@ import Foundation
 /// The Markdown file of one published item: YAML front matter (every string double-quoted by
 /// `Escape.yamlString`), then the summary, the notes and the evidence frozen at approval, all escaped
 /// Markdown. Field names are listed in docs/column-format.md.
+///
+/// The files must build as they are in Hugo and Jekyll, so the top level holds only keys both give a
+/// meaning we mean (`title`, `date`, `slug`, `categories`, `tags`); everything of sluice's own lives under
+/// `sluice:`, a key no generator reserves (Hugo refuses a page whose `url` holds a full URL, Jekyll and
+/// Hugo read `id`, `category`, `published`, `layout`, `type`, `weight`, `draft`, `aliases` themselves).
 enum ContentDocument {
     static func render(_ item: ColumnItem, slug: String, month: String, evidenceText: String?) -> String {
-        var lines = ["---"]
-        lines.append("id: \(item.id)")
-        lines.append("slug: " + Escape.yamlString(slug))
-        lines.append("title: " + Escape.yamlString(Escape.line(ColumnWording.entryTitle(item))))
-        lines.append("kind: " + Escape.yamlString(item.isNote ? "note" : "link"))
-        lines.append("url: " + yamlURL(item.url))
-        lines.append("canonical_url: " + yamlURL(item.canonicalURL))
-        lines.append("site: " + (item.site.map { Escape.yamlString(Escape.line($0)) } ?? "null"))
-        lines.append("category: " + Escape.yamlString(item.category))
-        lines.append("flags:" + (item.flags.isEmpty ? " []" : ""))
-        for flag in item.flags {
-            lines.append("  - family: " + Escape.yamlString(flag.family))
-            lines.append("    rule: " + Escape.yamlString(flag.rule))
-            lines.append("    matched: " + Escape.yamlString(Escape.line(flag.matched)))
-            if flag.warned { lines.append("    warned: true") }
-        }
-        lines.append("volunteers:" + (item.volunteers.isEmpty ? " []" : ""))
-        lines.append(contentsOf: item.volunteers.map { "  - " + Escape.yamlString(Escape.line($0)) })
         let published = ColumnWording.timestamp(item.publishedAt)
-        lines.append("published_at: " + published)
+        var lines = ["---"]
+        lines.append("title: " + Escape.yamlString(Escape.line(ColumnWording.entryTitle(item))))
         lines.append("date: " + published)
-        lines.append("month: " + Escape.yamlString(month))
-        lines.append("captured_at: " + (item.capturedAt.map(ColumnWording.timestamp) ?? "null"))
-        lines.append("evidence_sha256: " + (item.evidenceSHA256.map(Escape.yamlString) ?? "null"))
-        lines.append("source_state: " + (item.source.map { Escape.yamlString($0.state.rawValue) } ?? "null"))
+        lines.append("slug: " + Escape.yamlString(slug))
+        lines.append("categories:")
+        lines.append("  - " + Escape.yamlString(item.category))
+        let tags = ColumnWording.tags(item)
+        lines.append("tags:" + (tags.isEmpty ? " []" : ""))
+        lines.append(contentsOf: tags.map { "  - " + Escape.yamlString($0) })
+        lines.append("sluice:")
+        var fields = ["id: \(item.id)"]
+        fields.append("kind: " + Escape.yamlString(item.isNote ? "note" : "link"))
+        fields.append("submitted_url: " + yamlURL(item.url))
+        fields.append("canonical_url: " + yamlURL(item.canonicalURL))
+        fields.append("site: " + (item.site.map { Escape.yamlString(Escape.line($0)) } ?? "null"))
+        fields.append("category: " + Escape.yamlString(item.category))
+        fields.append("flags:" + (item.flags.isEmpty ? " []" : ""))
+        for flag in item.flags {
+            fields.append("  - family: " + Escape.yamlString(flag.family))
+            fields.append("    rule: " + Escape.yamlString(flag.rule))
+            fields.append("    matched: " + Escape.yamlString(Escape.line(flag.matched)))
+            if flag.warned { fields.append("    warned: true") }
+        }
+        fields.append("volunteers:" + (item.volunteers.isEmpty ? " []" : ""))
+        fields.append(contentsOf: item.volunteers.map { "  - " + Escape.yamlString(Escape.line($0)) })
+        fields.append("published_at: " + published)
+        // Quoted: an unquoted day would be a YAML date, which Jekyll and PyYAML turn into a time object.
+        fields.append("article_date: " + (ColumnWording.articleDay(item).map(Escape.yamlString) ?? "null"))
+        fields.append("month: " + Escape.yamlString(month))
+        fields.append("captured_at: " + (item.capturedAt.map(ColumnWording.timestamp) ?? "null"))
+        fields.append("evidence_sha256: " + (item.evidenceSHA256.map(Escape.yamlString) ?? "null"))
+        fields.append("source_state: " + (item.source.map { Escape.yamlString($0.state.rawValue) } ?? "null"))
+        lines.append(contentsOf: fields.map { "  " + $0 })
         lines.append("---")
         var blocks: [String] = []
         if let summary = item.summary, !summary.isEmpty { blocks.append(Escape.markdownParagraphs(summary)) }

@@ -8,26 +8,22 @@ import SluiceCore
 /// the medium keeps lines), DEL, C1 controls, bidi overrides and zero-width characters (Trojan Source), and
 /// the noncharacters U+FFFE/U+FFFF. Swift strings hold only Unicode scalars, so lone surrogates cannot occur.
 public enum Escape {
-    /// Inline Markdown (CommonMark and GFM): one line, every character that could open emphasis, a link,
-    /// an image, raw HTML, an entity, a heading, a list, a table cell or an autolink is backslash-escaped.
-    public static func markdown(_ text: String) -> String {
-        var escaped = String.UnicodeScalarView()
-        for scalar in line(text).unicodeScalars {
-            if scalar.isASCII && markdownSignificant.contains(UInt8(scalar.value)) { escaped.append("\\") }
-            escaped.append(scalar)
-        }
-        return String(escaped)
+    /// One line of untrusted text as Markdown that reads back as exactly that text (see `MarkdownEscaper`):
+    /// only what CommonMark would read as markup at `position` is escaped, so no emphasis, code, link,
+    /// image, raw HTML, entity or new block can come from the text.
+    public static func markdown(_ text: String, at position: MarkdownPosition = .blockStart) -> String {
+        MarkdownEscaper.escape(text, at: position)
     }
 
-    /// Multi-line untrusted text as Markdown paragraphs, each escaped like `markdown`.
+    /// Multi-line untrusted text as Markdown paragraphs, each escaped like `markdown` at a block start.
     public static func markdownParagraphs(_ text: String) -> String {
-        paragraphs(text).components(separatedBy: "\n\n").map(markdown).joined(separator: "\n\n")
+        paragraphs(text).components(separatedBy: "\n\n").map { markdown($0) }.joined(separator: "\n\n")
     }
 
-    /// A Markdown link destination for an `http(s)` URL (see `httpURL`), nil for any other scheme. An
-    /// entity reference is decoded inside a destination, so `&` is backslash-escaped to keep the URL as is.
+    /// A Markdown link destination for an `http(s)` URL (see `httpURL`), nil for any other scheme. Entity
+    /// references are decoded inside a destination too, so an `&` that would start one is written `&amp;`.
     public static func markdownLink(_ raw: String) -> String? {
-        httpURL(raw).map { $0.replacingOccurrences(of: "&", with: "\\&") }
+        httpURL(raw).map(MarkdownEscaper.destination)
     }
 
     /// HTML text content: `& < > " '` become character references, so the result is also safe inside a
@@ -67,21 +63,15 @@ public enum Escape {
     /// Markdown link destination or an attribute, or that a URL may not hold, percent-encoded; nil otherwise
     /// (`javascript:`, `data:`, relative and malformed URLs are never emitted as links).
     public static func httpURL(_ raw: String) -> String? {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let colon = trimmed.firstIndex(of: ":") else { return nil }
-        let scheme = trimmed[..<colon].lowercased()
-        guard scheme == "http" || scheme == "https" else { return nil }
-        let rest = trimmed[trimmed.index(after: colon)...]
-        guard rest.hasPrefix("//") else { return nil }
-        var encoded = scheme + ":"
-        for byte in rest.utf8 {
+        guard let url = try? HTTPURL(raw) else { return nil }
+        var encoded = ""
+        for byte in url.href.utf8 {
             if urlKeeps(byte) {
                 encoded.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
                 encoded += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
             }
         }
-        guard let host = URLComponents(string: encoded)?.host, !host.isEmpty else { return nil }
         return encoded
     }
 
@@ -181,11 +171,6 @@ public enum Escape {
         default: false
         }
     }
-
-    /// ASCII punctuation that has a meaning somewhere in CommonMark or GFM: emphasis, code, links, images,
-    /// raw HTML and autolinks, entities, headings, lists, block quotes, tables, strikethrough, email autolinks.
-    /// CommonMark lets any ASCII punctuation be backslash-escaped, so escaping these is always valid.
-    private static let markdownSignificant: Set<UInt8> = Set("\\`*_{}[]()<>#+-.!|~&:@=\"'".utf8)
 
     /// RFC 3986 unreserved and reserved characters plus `%`, less those that close a Markdown link or an
     /// attribute (`(`, `)`, `'`); everything else (space, quotes, `<`, `>`, `\`, non-ASCII) is percent-encoded.

@@ -1,29 +1,5 @@
 import Foundation
-
-/// The evidence frozen when a moderator approves an item, so members keep the intel when the source is
-/// deleted. `textSHA256` is the digest of the UTF-8 text exactly as stored (what the content file and
-/// `ColumnItem.evidenceSHA256` carry, so a member can check what they read); `htmlSHA256` guards the
-/// sanitized HTML kept beside it.
-public struct FrozenEvidence: Sendable, Codable, Equatable {
-    public var text: String
-    public var sanitizedHTML: String
-    public var capturedAt: Date
-    public var textSHA256: String
-    public var htmlSHA256: String
-
-    public init(text: String, sanitizedHTML: String, capturedAt: Date) {
-        self.text = text
-        self.sanitizedHTML = sanitizedHTML
-        self.capturedAt = capturedAt
-        textSHA256 = SHA256.hex(Data(text.utf8))
-        htmlSHA256 = SHA256.hex(Data(sanitizedHTML.utf8))
-    }
-
-    /// Whether text and HTML still match their digests (e.g. after a store migration).
-    public var isIntact: Bool {
-        SHA256.hex(Data(text.utf8)) == textSHA256 && SHA256.hex(Data(sanitizedHTML.utf8)) == htmlSHA256
-    }
-}
+import SluiceCore
 
 /// What one conditional GET of an item's source means for the column (`sluice recheck`): a pure decision
 /// on the response, so the fetching stays with the fetch stage.

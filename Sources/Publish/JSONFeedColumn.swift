@@ -6,11 +6,16 @@ import SluiceCore
 /// feed can be embedded in an HTML `<script>` block or JavaScript source unchanged. Our own fields live
 /// under `_sluice`, as the specification asks of extensions.
 enum JSONFeedColumn {
-    static func render(_ column: Column, layout: ColumnLayout) -> String {
+    static func render(_ column: Column, layout: ColumnLayout, addresses: FeedAddresses) -> String {
         let feed = Feed(
             title: line(column.title),
+            homePageURL: addresses.html,
+            feedURL: addresses.json,
             description: ColumnWording.subtitle(column),
-            items: layout.sections.flatMap { section in section.items.map { feedItem($0, layout: layout) } },
+            authors: column.site.title.map { [Author(name: line($0))] },
+            items: layout.sections.flatMap { section in
+                section.items.map { feedItem($0, layout: layout, id: addresses.itemID($0.id)) }
+            },
             extension: FeedExtension(month: column.month, generatedAt: ColumnWording.timestamp(column.generatedAt),
                                      categories: column.categories, figures: Figures(column.figures, topSites: layout.topSites),
                                      roll: layout.roll))
@@ -21,20 +26,19 @@ enum JSONFeedColumn {
         return escapeForEmbedding(String(decoding: data, as: UTF8.self)) + "\n"
     }
 
-    private static func feedItem(_ item: ColumnItem, layout: ColumnLayout) -> FeedItem {
+    private static func feedItem(_ item: ColumnItem, layout: ColumnLayout, id: String) -> FeedItem {
         let notes = [ColumnWording.warningNote(item.flags), ColumnWording.riskNote(item.flags), ColumnWording.sourceNote(item), ColumnWording.credit(item.volunteers)]
         let text = ([ColumnWording.byline(item), item.summary.map(Escape.paragraphs)] + notes)
             .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n\n")
         return FeedItem(
-            id: "sluice-item-\(item.id)",
+            id: id,
             url: Escape.httpURL(item.canonicalURL),
             externalURL: Escape.httpURL(item.url).flatMap { $0 == Escape.httpURL(item.canonicalURL) ? nil : $0 },
             title: line(ColumnWording.entryTitle(item)),
             summary: item.summary.map(Escape.paragraphs),
             contentText: Escape.cleaned(text, keepingLines: true),
             datePublished: ColumnWording.timestamp(item.publishedAt),
-            tags: [layout.categoryTitle(item.category)] + (item.isNote ? [ColumnWording.noteLabel] : []) + orderedUnique(item.flags.map { ColumnWording.familyName($0.family) })
-                + (item.flags.contains(where: \.warned) ? [ColumnWording.warningLabel] : []),
+            tags: [layout.categoryTitle(item.category)] + ColumnWording.tags(item),
             authors: item.volunteers.map { Author(name: line($0)) },
             extension: ItemExtension(category: item.category,
                                      flags: item.flags.map {
@@ -42,6 +46,7 @@ enum JSONFeedColumn {
                                      },
                                      volunteers: item.volunteers.map(line), site: item.site.map(line),
                                      kind: item.isNote ? "note" : "link",
+                                     articleDate: ColumnWording.articleDay(item),
                                      submittedURL: item.isNote ? nil : item.url,
                                      capturedAt: item.capturedAt.map(ColumnWording.timestamp),
                                      evidenceSHA256: item.evidenceSHA256,
@@ -52,11 +57,6 @@ enum JSONFeedColumn {
     /// Untrusted one-line text without controls or bidi overrides; the encoder does the JSON escaping.
     private static func line(_ text: String) -> String {
         Escape.line(text)
-    }
-
-    private static func orderedUnique(_ values: [String]) -> [String] {
-        var seen = Set<String>()
-        return values.filter { seen.insert($0).inserted }
     }
 
     /// The encoder's output holds `<`, `>` and `&` only inside strings, so replacing them everywhere keeps
@@ -88,13 +88,18 @@ enum JSONFeedColumn {
     private struct Feed: Encodable {
         let version = "https://jsonfeed.org/version/1.1"
         var title: String
+        var homePageURL: String
+        var feedURL: String
         var description: String
+        var authors: [Author]?
         let language = "zh-CN"
         var items: [FeedItem]
         var `extension`: FeedExtension
 
         enum CodingKeys: String, CodingKey {
-            case version, title, description, language, items
+            case version, title, description, authors, language, items
+            case homePageURL = "home_page_url"
+            case feedURL = "feed_url"
             case `extension` = "_sluice"
         }
     }
@@ -171,6 +176,7 @@ enum JSONFeedColumn {
         var volunteers: [String]
         var site: String?
         var kind: String
+        var articleDate: String?
         var submittedURL: String?
         var capturedAt: String?
         var evidenceSHA256: String?
@@ -179,6 +185,7 @@ enum JSONFeedColumn {
 
         enum CodingKeys: String, CodingKey {
             case category, flags, volunteers, site, kind
+            case articleDate = "article_date"
             case submittedURL = "submitted_url"
             case capturedAt = "captured_at"
             case evidenceSHA256 = "evidence_sha256"

@@ -15,10 +15,10 @@ struct CardRenderer {
         fixed += field("Title", card.title ?? "(no title)", cap: 2)
         fixed += field("Site", card.site ?? "-", cap: 1)
         if let canonical = card.canonicalURL {
-            fixed += field("Canonical", canonical, cap: 1)
+            fixed += field("Canonical", Self.shown(canonical), cap: 1)
         }
         if let url = card.url, url != card.canonicalURL {
-            fixed += field("Link", url, cap: 1)
+            fixed += field("Link", Self.shown(url), cap: 1)
         }
         fixed += field("Category", categoryText(card), cap: 1)
         fixed += list("Risk", card.flags.map(Self.flagText), cap: 3)
@@ -33,6 +33,11 @@ struct CardRenderer {
         let all = fixed + excerpt
         guard let height else { return all }
         return Array(all.prefix(max(0, height)))
+    }
+
+    /// A URL as people read it: the host in Unicode where `URLHost.display` allows (SECURITY.md 3).
+    static func shown(_ url: String) -> String {
+        (try? HTTPURL(url))?.display ?? url
     }
 
     /// `#42 v3 pending_review · priority 0.82 · P(approve) 64%`, the line above every card.

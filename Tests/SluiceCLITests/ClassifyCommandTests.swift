@@ -25,18 +25,25 @@ import SluiceTestSupport
         #expect(report["approved"] as? Int == 3)
         #expect(report["rejected"] as? Int == 1)
         #expect(report["moderator_categories"] as? Int == 1)
-        let store = try Store(path: fixture.storePath)
+        let store = try SQLiteStore(path: fixture.storePath)
         let first = try #require(try store.latestModel())
         #expect(first.examples == 4)
         #expect(first.body.count == report["model_bytes"] as? Int)
+        let version = try #require(report["model_version"] as? String)
+        #expect(first.version == version)
+        #expect(report["replaced"] == nil, "the first model replaces none")
 
-        fixture.sluice(["train", "--pipeline", ClassifyFixture.defaultPipeline])
+        let again = fixture.sluice(["train", "--pipeline", ClassifyFixture.defaultPipeline])
+        #expect(again.output.contains("as model \(version), replacing \(version)"))
         let second = try #require(try store.latestModel())
-        #expect(try store.models().count == 2)
+        #expect(try store.models().map(\.version) == [version, version])
         #expect(second.body == first.body, "the same decisions must give byte-identical models")
     }
 
     @Test func anEmptyOrOneCategoryStoreIsRefusedWithAMessage() throws {
+        let missing = fixture.sluice(["train", "--pipeline", ClassifyFixture.defaultPipeline], expect: 2)
+        #expect(missing.errors.contains("no sluice store here"))
+        fixture.sluice(["init"])
         let empty = fixture.sluice(["train", "--pipeline", ClassifyFixture.defaultPipeline], expect: 1)
         #expect(empty.errors.contains("no moderator decisions yet"))
         #expect(empty.errors.contains("--with-samples FILE"))
@@ -46,7 +53,7 @@ import SluiceTestSupport
         fixture.approve(try #require(ids["wechat"]), category: "ecommerce")
         let oneClass = fixture.sluice(["train", "--pipeline", ClassifyFixture.defaultPipeline], expect: 1)
         #expect(oneClass.errors.contains("all 2 decisions have the category ecommerce"))
-        #expect(try Store(path: fixture.storePath).models().isEmpty)
+        #expect(try SQLiteStore(path: fixture.storePath).models().isEmpty)
 
         let samples = ClassifyFixture.packageRoot.appendingPathComponent("samples/labeled.jsonl").path
         let withSamples = try #require(try fixture.json(fixture.sluice(["train", "--with-samples", samples, "--json",
@@ -59,7 +66,7 @@ import SluiceTestSupport
     @Test func runRetrainsAfterEnoughNewDecisions() throws {
         let pipeline = try fixture.pipeline(named: "retrain", classify: ["retrain_after_decisions": 2])
         let ids = try fixture.submitAndRun(["xianyu", "scam", "wechat"], pipeline: pipeline)
-        let store = try Store(path: fixture.storePath)
+        let store = try SQLiteStore(path: fixture.storePath)
         #expect(try store.models().isEmpty)
         #expect(try fixture.show(try #require(ids["wechat"]))["p_approve"] is NSNull)
 
@@ -80,7 +87,7 @@ import SluiceTestSupport
 
     @Test func anUnreadableStoredModelIsAWarningNotASilentNil() throws {
         let ids = try fixture.submitAndRun(["xianyu"])
-        try Store(path: fixture.storePath).saveModel(StoredModel(body: Data("{\"format\":99}".utf8), trainedAt: Date(), examples: 7))
+        try SQLiteStore(path: fixture.storePath).saveModel(StoredModel(body: Data("{\"format\":99}".utf8), trainedAt: Date(), examples: 7))
         let run = fixture.sluice(["run", "--pipeline", ClassifyFixture.defaultPipeline])
         #expect(run.errors.contains("the stored classifier model cannot be read"))
         #expect(run.errors.contains("classifying with the rules alone"))
@@ -93,7 +100,7 @@ import SluiceTestSupport
         let before = try fixture.show(tuangou)
         let xianyu = try #require(ids["xianyu"])
         let version = try #require(try fixture.show(xianyu)["version"] as? Int)
-        _ = try Store(path: fixture.storePath).edit(itemID: Int64(xianyu), field: .category, value: "content",
+        _ = try SQLiteStore(path: fixture.storePath).edit(itemID: Int64(xianyu), field: .category, value: "content",
                                                     moderator: "版主A", expectedVersion: version)
         let rulesFile = try fixture.rules(named: "candidate", ClassifyFixture.candidateRules)
 
@@ -134,7 +141,7 @@ import SluiceTestSupport
         let outsourcing = try #require(ids["outsourcing"])
         let before = try fixture.show(tuangou)
         #expect(before["category"] as? String != "courses")
-        let store = try Store(path: fixture.storePath)
+        let store = try SQLiteStore(path: fixture.storePath)
         let version = try #require(try fixture.show(outsourcing)["version"] as? Int)
         _ = try store.edit(itemID: Int64(outsourcing), field: .category, value: "local_services", moderator: "版主A",
                            expectedVersion: version)
@@ -199,6 +206,7 @@ import SluiceTestSupport
         #expect(bins.count == 10)
         #expect(bins.compactMap { $0["count"] as? Int }.reduce(0, +) == report["examples"] as? Int)
 
+        fixture.sluice(["init"])
         let noStoreDecisions = fixture.sluice(["eval", "classify", "--from-store", "--pipeline", ClassifyFixture.defaultPipeline], expect: 1)
         #expect(noStoreDecisions.errors.contains("cannot cross-validate 0 examples"))
 
@@ -211,7 +219,7 @@ import SluiceTestSupport
         #expect(training["items"] as? Int == 600)
         #expect(try #require(training["peak_kb"] as? Int) >= (training["resident_before_kb"] as? Int ?? 0))
         #expect((training["model_version"] as? String)?.count == 16)
-        #expect(fixture.sluice(["eval", "--json"], expect: 2).errors.contains("eval: name what to measure (charset, classify, dedup, extract)"))
+        #expect(fixture.sluice(["eval", "--json"], expect: 2).errors.contains("eval: name what to measure (charset, classify, dedup, extract, url)"))
     }
 
     /// The `{"text","label"}` format of the shared sets, a label map, the tune/report halves and the
@@ -260,7 +268,7 @@ import SluiceTestSupport
         #expect((dryRun["model_after"] as? String)?.count == 16)
         #expect(dryRun["verdict_changed"] as? Int == 5, "no item had a verdict before a model existed")
         #expect((dryRun["sample"] as? [[String: Any]])?.isEmpty == false)
-        #expect(try Store(path: fixture.storePath).models().isEmpty)
+        #expect(try SQLiteStore(path: fixture.storePath).models().isEmpty)
         let text = fixture.sluice(["train", "--dry-run", "--with-samples", samples, "--pipeline", ClassifyFixture.defaultPipeline])
         #expect(text.output.contains("over the 5 items in the review queue"))
 

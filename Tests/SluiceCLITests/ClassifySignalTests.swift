@@ -10,7 +10,7 @@ import SluiceTestSupport
     let directory = TemporaryDirectory("classify-signal")
 
     /// Takes a note through dedup (with the given band keys, judged unique) and classify into the queue.
-    func queue(_ store: Store, note: String, bands: [Int64]) throws -> Int64 {
+    func queue(_ store: SQLiteStore, note: String, bands: [Int64]) throws -> Int64 {
         let id = try store.submit(Submission(volunteer: "志愿者", url: nil, note: note, source: "test")).itemID
         let item = try #require(try store.claim(state: .submitted, limit: 10, owner: "test", leaseSeconds: 60).first { $0.id == id })
         _ = try store.deduplicate(item, keys: DedupKeys(urlKeys: [], exactContentHash: nil, fingerprint: nil, bandKeys: bands),
@@ -23,7 +23,7 @@ import SluiceTestSupport
     }
 
     @Test func itemsSharingABandWithRejectedContentAreMarked() throws {
-        let store = try Store(path: directory.path("s.db"))
+        let store = try SQLiteStore(path: directory.path("s.db"))
         let rejected = try queue(store, note: "躺赚项目，交入门费发展下线", bands: [101, 102])
         try store.decide(itemID: rejected, .reject(reason: "hype_scam", text: nil), moderator: "版主A")
         let approved = try queue(store, note: "闲鱼卖二手书的复盘", bands: [201])

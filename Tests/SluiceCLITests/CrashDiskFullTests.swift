@@ -76,7 +76,7 @@ struct CrashDiskFullTests {
         #expect(full.errors.contains("full"), "the error says the disk is full: \(full.errors)")
 
         #expect(try disk.mount(kilobytes: 64 * 1024))
-        let reopened = try Store(path: store)
+        let reopened = try SQLiteStore(path: store)
         #expect(try reopened.integrityCheck() == "ok")
         let kept = try reopened.records(state: nil).compactMap(\.url)
         #expect(Set(first.urls).isSubset(of: Set(kept)), "the batch committed before the disk filled is all there")
@@ -116,11 +116,11 @@ extension CrashDiskFullTests {
         print("disk-full-run: \(full.errors)")
 
         #expect(try disk.mount(kilobytes: 256 * 1024))
-        #expect(try Store(path: store).integrityCheck() == "ok")
+        #expect(try SQLiteStore(path: store).integrityCheck() == "ok")
         let resumed = try harness.run(run)
         #expect(resumed.status == 0, "\(resumed.errors)")
-        try harness.expectSettled(try Store(path: store), items: pages)
-        let settled = try Store(path: store)
+        try harness.expectSettled(try SQLiteStore(path: store), items: pages)
+        let settled = try SQLiteStore(path: store)
         let failures = try settled.records(state: .failed).map { $0.error.map { "\($0)" } ?? "" }
         let counts = try settled.pendingCounts()
         #expect(counts[.pendingReview] == pages, "\(counts) \(failures)")
@@ -142,7 +142,7 @@ extension CrashDiskFullTests {
         #expect(full.status == 1)
         #expect(full.errors.contains(content) && full.errors.contains("No space left"), "\(full.errors)")
         let month = Timestamp.month(Date())
-        let ledger = try Store(path: store).publications(month: month)
+        let ledger = try SQLiteStore(path: store).publications(month: month)
         #expect(!ledger.isEmpty && ledger.count < ids.count, "some but not all were published before the disk filled")
         let written = try FileManager.default.contentsOfDirectory(atPath: content + "/" + month)
         #expect(Set(written) == Set(ledger.compactMap { $0.publication.path.map { URL(fileURLWithPath: $0).lastPathComponent } }),
@@ -151,7 +151,7 @@ extension CrashDiskFullTests {
         #expect(try disk.mount(kilobytes: 4096))
         let resumed = try harness.run(publish)
         #expect(resumed.status == 0, "\(resumed.errors)")
-        #expect(try Store(path: store).publications(month: month).map(\.record.id).sorted() == ids)
+        #expect(try SQLiteStore(path: store).publications(month: month).map(\.record.id).sorted() == ids)
         #expect(try FileManager.default.contentsOfDirectory(atPath: content + "/" + month).count == ids.count)
     }
 }

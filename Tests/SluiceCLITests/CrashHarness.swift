@@ -127,14 +127,14 @@ final class CrashHarness {
     var context: Comment { "seed \(seed)" }
 
     /// What holds after any crash: the file is sound and no item is in a state the machine does not know.
-    func expectSound(_ store: Store, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectSound(_ store: SQLiteStore, sourceLocation: SourceLocation = #_sourceLocation) throws {
         #expect(try store.integrityCheck() == "ok", context, sourceLocation: sourceLocation)
         let known = try store.pendingCounts().values.reduce(0, +)
         #expect(try store.status().total == known, "items in unknown states \(context)", sourceLocation: sourceLocation)
     }
 
     /// What holds after a complete run: every item reached review, a duplicate or a failure, and no lease is held.
-    func expectSettled(_ store: Store, items: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectSettled(_ store: SQLiteStore, items: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
         try expectSound(store, sourceLocation: sourceLocation)
         let counts = try store.pendingCounts()
         #expect(counts.values.reduce(0, +) == items, "\(counts) \(context)", sourceLocation: sourceLocation)

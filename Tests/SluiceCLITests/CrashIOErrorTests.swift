@@ -77,17 +77,17 @@ struct CrashIOErrorTests {
         let batch = harness.directory.path("batch.txt")
         try Data(urls.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: batch))
         let arguments = ["import", batch, "--by", "志愿者", "--pipeline", Self.pipeline, "--store", store]
-        _ = try Store(path: store)
+        _ = try SQLiteStore(path: store)
         let failed = try harness.run(arguments, environment: FailingSync.environment(failingAfter: harness.delay(2...60)))
         #expect(failed.status == 1, "\(failed.errors) \(harness.context)")
         #expect(failed.errors.contains(store) && failed.errors.contains("I/O"), "\(failed.errors) \(harness.context)")
 
-        let kept = try Store(path: store).records(state: nil).compactMap(\.url)
-        #expect(try Store(path: store).integrityCheck() == "ok", harness.context)
+        let kept = try SQLiteStore(path: store).records(state: nil).compactMap(\.url)
+        #expect(try SQLiteStore(path: store).integrityCheck() == "ok", harness.context)
         #expect(Set(kept) == Set(urls.prefix(kept.count)), "the lines before the error, and only those \(harness.context)")
         let resumed = try harness.run(arguments)
         #expect(resumed.status == 0, "\(resumed.errors) \(harness.context)")
-        #expect(try Store(path: store).records(state: nil).count == urls.count, harness.context)
+        #expect(try SQLiteStore(path: store).records(state: nil).count == urls.count, harness.context)
     }
 
     @Test func aPublishThatHitsAnIOErrorPublishesNothingTwice() throws {
@@ -101,7 +101,7 @@ struct CrashIOErrorTests {
         let publish = ["publish", "--content", content, "--store", store]
         for _ in 0..<3 {
             let failed = try harness.run(publish, environment: FailingSync.environment(failingAfter: harness.delay(1...40)))
-            if try !Store(path: store).records(state: .approved).isEmpty {
+            if try !SQLiteStore(path: store).records(state: .approved).isEmpty {
                 #expect(failed.status == 1, "\(failed.errors) \(harness.context)")
                 #expect(failed.errors.contains("I/O") || failed.errors.contains("Input/output"), "\(failed.errors) \(harness.context)")
             }

@@ -32,16 +32,16 @@ struct CrashTests {
         }.joined(separator: "\n")
         try Data(text.utf8).write(to: URL(fileURLWithPath: batch))
         let store = harness.directory.path("s.db")
-        let left = { lines - (FileManager.default.fileExists(atPath: store) ? try Store(path: store).pendingCounts().values.reduce(0, +) : 0) }
+        let left = { lines - (FileManager.default.fileExists(atPath: store) ? try SQLiteStore(path: store).pendingCounts().values.reduce(0, +) : 0) }
         try harness.repeatKilled(landing: 3, while: { try left() > 0 }) {
             _ = try harness.run(["import", batch, "--pipeline", Self.pipeline, "--store", store], killWhen: left)
-            try harness.expectSound(try Store(path: store))
+            try harness.expectSound(try SQLiteStore(path: store))
         }
         let final = try harness.run(["import", batch, "--pipeline", Self.pipeline, "--store", store, "--json"])
         #expect(final.status == 0, "\(final.errors) \(harness.context)")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(final.output.utf8)) as? [String: Any])
         #expect((summary["submitted"] as? Int ?? -1) + (summary["already_present"] as? Int ?? -1) == lines, harness.context)
-        let records = try Store(path: store).records(state: nil)
+        let records = try SQLiteStore(path: store).records(state: nil)
         #expect(records.count == lines, harness.context)
         #expect(Set(records.compactMap(\.url)) == Set(urls), harness.context)
         #expect(records.allSatisfy { $0.state == .submitted && $0.reports.count == 1 }, harness.context)
@@ -70,8 +70,8 @@ struct CrashTests {
         let run = ["run", "--pipeline", try harness.quickPipeline(), "--allow-host", "127.0.0.1:\(server.port)"]
         sluice(run, store: reference)
         try killAndFinish(run + ["--store", store], harness: harness, store: store, items: links.count, kills: 3)
-        #expect(try Store(path: store).pendingCounts() == Store(path: reference).pendingCounts(), harness.context)
-        let counts = try Store(path: store).pendingCounts()
+        #expect(try SQLiteStore(path: store).pendingCounts() == SQLiteStore(path: reference).pendingCounts(), harness.context)
+        let counts = try SQLiteStore(path: store).pendingCounts()
         #expect(counts[.failed] == 1, "only /gone fails: \(counts) \(harness.context)")
         #expect(counts[.duplicate] == 1, "the tracking-parameter copy is a duplicate: \(counts) \(harness.context)")
     }
@@ -83,28 +83,47 @@ struct CrashTests {
         let reference = harness.directory.path("reference.db")
         let store = harness.directory.path("s.db")
         for path in [reference, store] { sluice(["import", submissions], store: path) }
-        let items = try Store(path: store).records(state: nil).count
+        let items = try SQLiteStore(path: store).records(state: nil).count
         let run = ["run", "--pipeline", Self.pipeline, "--replay", archive]
         sluice(run, store: reference)
         try killAndFinish(run + ["--store", store], harness: harness, store: store, items: items, kills: 3)
-        let expected = try Store(path: reference).pendingCounts()
-        #expect(try Store(path: store).pendingCounts() == expected, harness.context)
+        let expected = try SQLiteStore(path: reference).pendingCounts()
+        #expect(try SQLiteStore(path: store).pendingCounts() == expected, harness.context)
+    }
+
+    /// `scripts/crash-e2e.sh` at a small size: the built binary killed at random moments during run and publish
+    /// over a site made from the real corpus, then every invariant the script checks (integrity, each submission
+    /// once, every item settled, nothing published twice). The big size is run by hand and reported.
+    @Test(.enabled(if: SharedCorpus.directory != nil, Comment(rawValue: SharedCorpus.skipMessage)))
+    func crashScriptAtSmallSizeKeepsEveryInvariant() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [SharedCorpus.packageRoot.appendingPathComponent("scripts/crash-e2e.sh").path, "150", "4",
+                             "--binary", CrashHarness.binary]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(printed)")
+        #expect(printed.contains("every check holds"), "\(printed)")
     }
 
     /// Kills `arguments` `kills` times at random points of its progress, then lets it finish; checks the store
     /// after each kill and that every item settled at the end.
     func killAndFinish(_ arguments: [String], harness: CrashHarness, store: String, items: Int, kills: Int) throws {
         let settled: Set<ItemState> = [.pendingReview, .duplicate, .failed]
-        let unsettled = { try Store(path: store).pendingCounts().filter { !settled.contains($0.key) }.values.reduce(0, +) }
+        let unsettled = { try SQLiteStore(path: store).pendingCounts().filter { !settled.contains($0.key) }.values.reduce(0, +) }
         try harness.repeatKilled(landing: kills, while: { try unsettled() > 0 }) {
             _ = try harness.run(arguments, killWhen: unsettled)
-            let opened = try Store(path: store)
+            let opened = try SQLiteStore(path: store)
             try harness.expectSound(opened)
             #expect(try opened.pendingCounts().values.reduce(0, +) == items, harness.context)
         }
         let final = try harness.run(arguments)
         #expect(final.status == 0, "\(final.errors) \(harness.context)")
-        try harness.expectSettled(try Store(path: store), items: items)
+        try harness.expectSettled(try SQLiteStore(path: store), items: items)
         harness.report()
     }
 
@@ -115,7 +134,7 @@ struct CrashTests {
         try Data(text.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: batch))
         sluice(["import", batch], store: store)
         sluice(["run", "--pipeline", Self.pipeline], store: store)
-        let queue = try Store(path: store).records(state: .pendingReview).map(\.id)
+        let queue = try SQLiteStore(path: store).records(state: .pendingReview).map(\.id)
         #expect(queue.count == count, "every note reaches review \(harness.context)")
         return queue.sorted()
     }
@@ -128,7 +147,7 @@ struct CrashTests {
         let reject = ids.filter { $0 % 3 == 0 }
         var reported: Set<Int64> = []
         for (chosen, verb, state) in [(approve, "approve", ItemState.approved), (reject, "reject", .rejected)] {
-            let undecided = { try Store(path: store).records(state: .pendingReview).filter { chosen.contains($0.id) }.count }
+            let undecided = { try SQLiteStore(path: store).records(state: .pendingReview).filter { chosen.contains($0.id) }.count }
             /// One `review approve|reject` of every chosen id (in a new order each time), killed or not; every id it
             /// printed as decided must be decided so in the store.
             func decide(killed: Bool) throws {
@@ -137,7 +156,7 @@ struct CrashTests {
                 let outcome = try harness.run(arguments, killWhen: killed ? undecided : nil)
                 let printed = Self.decided(outcome.output, to: state.rawValue)
                 if state == .approved { reported.formUnion(printed) }
-                let opened = try Store(path: store)
+                let opened = try SQLiteStore(path: store)
                 try harness.expectSound(opened)
                 for id in printed {
                     let now = try opened.record(id: id)?.state
@@ -147,7 +166,7 @@ struct CrashTests {
             try harness.repeatKilled(landing: 2, while: { try undecided() > 0 }) { try decide(killed: true) }
             try decide(killed: false)
         }
-        let opened = try Store(path: store)
+        let opened = try SQLiteStore(path: store)
         #expect(try opened.records(state: .approved).map(\.id).sorted() == approve, harness.context)
         #expect(try opened.records(state: .rejected).map(\.id).sorted() == reject, harness.context)
         #expect(reported.isSubset(of: Set(approve)), harness.context)
@@ -156,7 +175,7 @@ struct CrashTests {
 
         let content = harness.directory.path("content")
         let publish = ["publish", "--content", content, "--store", store]
-        let awaiting = { try Store(path: store).pendingCounts()[.approved] ?? 0 }
+        let awaiting = { try SQLiteStore(path: store).pendingCounts()[.approved] ?? 0 }
         try harness.repeatKilled(landing: 3, while: { try awaiting() > 0 }) {
             _ = try harness.run(publish, killWhen: awaiting)
             try expectLedgerMatchesContent(store: store, content: content, harness: harness)
@@ -165,7 +184,7 @@ struct CrashTests {
         #expect(final.status == 0, "\(final.errors) \(harness.context)")
         let published = try expectLedgerMatchesContent(store: store, content: content, harness: harness, complete: true)
         #expect(published == approve, harness.context)
-        #expect(try Store(path: store).records(state: .published).map(\.id).sorted() == approve, harness.context)
+        #expect(try SQLiteStore(path: store).records(state: .published).map(\.id).sorted() == approve, harness.context)
         harness.report()
     }
 
@@ -182,7 +201,7 @@ struct CrashTests {
     @discardableResult
     func expectLedgerMatchesContent(store: String, content: String, harness: CrashHarness,
                                     complete: Bool = false) throws -> [Int64] {
-        let opened = try Store(path: store)
+        let opened = try SQLiteStore(path: store)
         try harness.expectSound(opened)
         let month = Timestamp.month(Date())
         let ledger = try opened.publications(month: month)

@@ -148,7 +148,7 @@ import SluiceTestSupport
         }
         #expect(!sharedKeys.isEmpty)
         #expect(!found.contains(first))
-        #expect(verdict == .unique)
+        #expect(verdict.verdict == .unique)
     }
 
     @Test func itemsKeyedUnderOldRulesAreFoundAfterARuleChange() throws {
@@ -166,15 +166,15 @@ import SluiceTestSupport
             return (try #require((answer["id"] as? NSNumber)?.int64Value), run.errors)
         }
 
-        let old = try submitAndRun("/guide?ref_src=feed", sentence: "用AI工具给小商家做海报，每单收费八十元", by: "小明")
+        let old = try submitAndRun("/guide?xsrc=feed", sentence: "用AI工具给小商家做海报，每单收费八十元", by: "小明")
         #expect(!old.errors.contains("re-keyed"), "a fresh store has nothing to re-key")
         var rules = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: rulesFile)))
             as? [String: Any])
         rules["version"] = "test-rules-2"
-        rules["tracking_parameters"] = (rules["tracking_parameters"] as? [String] ?? []) + ["ref_src"]
+        rules["tracking_parameters"] = (rules["tracking_parameters"] as? [String] ?? []) + ["xsrc"]
         try JSONSerialization.data(withJSONObject: rules).write(to: URL(fileURLWithPath: rulesFile))
 
-        let new = try submitAndRun("/guide?ref_src=home", sentence: "周末摆摊卖手工饰品，材料成本三成", by: "阿强")
+        let new = try submitAndRun("/guide?xsrc=home", sentence: "周末摆摊卖手工饰品，材料成本三成", by: "阿强")
         #expect(new.errors.contains("re-keyed 1 stored items"))
         let shown = try show(world, new.id)
         #expect((shown["duplicate_of"] as? NSNumber)?.int64Value == old.id)

@@ -59,6 +59,19 @@ import SluiceTestSupport
         #expect(summary["queued_for_review"] as? Int == 5)
         #expect(summary["duplicates"] as? Int == 1)
         #expect((summary["failures"] as? [String: Int])?["http_4xx"] == 1)
+        let stages = try #require(summary["stages"] as? [String: [String: Any]])
+        #expect(Set(stages.keys) == ["claim", "fetch", "parse", "dedup", "classify", "write"])
+        #expect(stages["fetch"]?["in"] as? Int == 6)
+        #expect(stages["fetch"]?["failed"] as? Int == 1, "the 404 fails as the fetch stage's outcome")
+        #expect(stages["parse"]?["out"] as? Int == 5)
+        #expect(stages["dedup"]?["in"] as? Int == 6, "five pages and the note")
+        for (name, stage) in stages {
+            for field in ["workers", "in", "out", "failed", "busy_seconds", "idle_seconds", "blocked_seconds"] {
+                #expect(stage[field] is NSNumber, "run --json: stages.\(name) lacks \(field)")
+            }
+        }
+        let inFlight = try #require(summary["in_flight"] as? [String: Int])
+        #expect(inFlight["high_water"].map { $0 >= 1 && $0 <= inFlight["bound"] ?? 0 } == true)
 
         let queue = try #require(try json(sluice(["review", "list", "--json"])) as? [[String: Any]])
         #expect(queue.count == 5)
@@ -99,5 +112,20 @@ import SluiceTestSupport
         #expect(column.contains("阿强"))
         let again2 = sluice(["export", "--month", month, "--format", "md"]).output
         #expect(column == again2)
+    }
+
+    /// `run --stats` prints one row per stage with its counts and times, and the in-flight bound, beside the summary.
+    @Test func runStatsPrintsWhereTheTimeWent() throws {
+        let samples = SharedCorpus.packageRoot.appendingPathComponent("samples")
+        sluice(["import", samples.appendingPathComponent("submissions.jsonl").path])
+        let run = sluice(["run", "--pipeline", pipeline, "--replay", samples.appendingPathComponent("captures.warc").path, "--stats"])
+        let lines = run.output.split(separator: "\n").map(String.init)
+        let header = try #require(lines.firstIndex { $0.hasPrefix("stage ") })
+        #expect(lines[header].contains("busy s") && lines[header].contains("idle s") && lines[header].contains("blocked s"))
+        let rows = lines[(header + 1)...].prefix(6).map { $0.split(separator: " ").map(String.init) }
+        #expect(rows.map { $0.first ?? "" } == ["claim", "fetch", "parse", "dedup", "classify", "write"])
+        let fetched = try #require(rows.first { $0.first == "fetch" })
+        #expect(Int(fetched[2]).map { $0 > 0 } == true, "fetch row: \(fetched)")
+        #expect(lines.contains { $0.hasPrefix("items in flight: at most ") })
     }
 }

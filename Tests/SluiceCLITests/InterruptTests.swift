@@ -30,8 +30,8 @@ import SluiceTestSupport
         return process
     }
 
-    func prepare(pages: Int, server: TestHTTPServer) throws -> Store {
-        let store = try Store(path: directory.path("s.db"))
+    func prepare(pages: Int, server: TestHTTPServer) throws -> SQLiteStore {
+        let store = try SQLiteStore(path: directory.path("s.db"))
         for index in 0..<pages {
             _ = try store.submit(Submission(volunteer: "v", url: "\(server.baseURL)/slow/\(index)", note: nil, source: "test"))
         }
@@ -39,7 +39,7 @@ import SluiceTestSupport
     }
 
     /// Waits until the run has committed at least one transition, so the signal lands mid-run.
-    func waitForProgress(_ store: Store) {
+    func waitForProgress(_ store: SQLiteStore) {
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline, (try? store.pendingCounts()[.submitted]) == 24 { Thread.sleep(forTimeInterval: 0.02) }
     }

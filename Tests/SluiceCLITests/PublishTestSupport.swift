@@ -94,11 +94,15 @@ final class PublishWorld: Sendable {
         return (answer["published"] as? [NSNumber] ?? []).map(\.int64Value)
     }
 
+    /// Feeds are exported as served from `PublishWorld.baseURL`.
     func export(_ format: String, month: String? = nil) -> String {
-        sluice(["export", "--month", month ?? self.month, "--format", format]).output
+        let site = format == "json" || format == "atom" ? ["--base-url", Self.baseURL] : []
+        return sluice(["export", "--month", month ?? self.month, "--format", format] + site).output
     }
 
-    func store() throws -> Store { try Store(path: storePath) }
+    static let baseURL = "https://community.example/"
+
+    func store() throws -> SQLiteStore { try SQLiteStore(path: storePath) }
 
     func contentFile(_ id: Int64) -> String? {
         try? String(contentsOfFile: content + "/\(month)/\(id).md", encoding: .utf8)

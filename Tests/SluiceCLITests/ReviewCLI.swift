@@ -38,7 +38,7 @@ struct ReviewCLI {
         sluice(["run", "--pipeline", pipeline])
     }
 
-    func store() throws -> Store { try Store(path: storePath) }
+    func store() throws -> SQLiteStore { try SQLiteStore(path: storePath) }
 
     /// The item's state in the store, read back through `review show --json`.
     func item(_ id: Int64, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {

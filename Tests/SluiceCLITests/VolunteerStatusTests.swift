@@ -50,7 +50,7 @@ import SluiceTestSupport
         #expect(statuses.first?["status"] as? String == "duplicate")
         #expect(statuses.first?["duplicate_of"] as? Int == 1)
         #expect(cli.sluice(["volunteer", "status", "--by", "阿强"]).output
-                    .hasPrefix("#5 duplicate of #1, which is still queued; you are credited as a reporter"))
+                    .hasPrefix("#5 already known as #1, which is still queued; your report is recorded and credited"))
     }
 
     @Test func unknownVolunteersAndMissingNamesAreRefused() {

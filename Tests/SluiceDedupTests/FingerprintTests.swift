@@ -19,6 +19,22 @@ import Testing
         #expect(TextNormalizer.normalize(input) == expected)
     }
 
+    /// The fast path skips NFKC and lowercasing for text made only of "stable" characters: each must be left
+    /// as it is by both and never combine with or reorder around its neighbours.
+    @Test func stableCharactersAreLeftAsTheyAreByNFKCAndLowercasing() {
+        let candidates = Array(0x00...0x7F) + Array(0x2000...0x206F) + Array(0x3000...0x303F) + Array(0x4E00...0x9FFF)
+        var checked = 0
+        for value in candidates {
+            guard let scalar = Unicode.Scalar(UInt32(value)), TextNormalizer.isStable(scalar) else { continue }
+            let text = String(scalar).uppercased() == String(scalar) && value >= 0x80 ? String(scalar) : String(scalar).lowercased()
+            #expect(text.precomposedStringWithCompatibilityMapping.lowercased() == text, "U+\(String(value, radix: 16))")
+            #expect(scalar.properties.canonicalCombiningClass == .notReordered, "U+\(String(value, radix: 16))")
+            checked += 1
+        }
+        #expect(checked > 20_000)
+        #expect(TextNormalizer.normalize("ABC 副业 DEF。") == "abc副业def")
+    }
+
     @Test func foldingIsIdempotent() {
         let text = "【独家】副业月入３万？！  内容：“躺赚”项目…… Ｗｅ ｃｈａｔ：abc_123"
         let once = TextNormalizer.normalize(text)
@@ -107,7 +123,7 @@ import Testing
         #expect(options.shingleSizeCJK == DedupOptions.default.shingleSizeCJK)
         let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(options)) as? [String: Any]
         #expect(Set(encoded?.keys.map { $0 } ?? []) == ["max_hamming_distance", "shingle_size_cjk", "shingle_size_words",
-                                                       "min_text_length", "min_jaccard", "lsh_bands", "lsh_rows",
+                                                       "min_text_length", "min_jaccard", "min_containment", "lsh_bands", "lsh_rows",
                                                        "note_similarity", "note_shingle_size"])
     }
 
@@ -154,6 +170,23 @@ import Testing
         let withExact = candidates + [(id: 11, fingerprint: Self.fingerprint(0xFFFF_0000, hash: "q"))]
         #expect(DuplicateJudge.bestMatch(for: query, among: withExact, options: .default)
                 == NearDuplicateMatch(candidateID: 11, distance: 20, similarity: 1, kind: "exact"))
+    }
+
+    /// Sketches agreeing on 25 of 60 values (estimated Jaccard 0.42, above the bar) with SimHashes far apart: two
+    /// texts of one length share too little of either to be one story (two articles of a site sharing a fixed
+    /// list); a text of less than half the other's length lies almost wholly inside it (a truncated copy).
+    @Test func aJaccardMatchNeedsTheShorterTextHeldInTheLonger() {
+        let options = DedupOptions.default
+        let sketch = (0..<60).map { UInt32($0) }
+        let other = (0..<60).map { $0 < 25 ? UInt32($0) : UInt32(1000 + $0) }
+        let query = ContentFingerprint(exactHash: "q", simhash: 0, minhash: sketch, length: 1000)
+        let sameLength = ContentFingerprint(exactHash: "a", simhash: 0xFFFF_FFFF, minhash: other, length: 1000)
+        let shorter = ContentFingerprint(exactHash: "b", simhash: 0xFFFF_FFFF, minhash: other, length: 400)
+        #expect(MinHash.similarity(sketch, other) >= options.minJaccard)
+        #expect(DuplicateJudge.bestMatch(for: query, among: [(1, sameLength)], options: options) == nil)
+        #expect(DuplicateJudge.bestMatch(for: query, among: [(2, shorter)], options: options)?.kind == "near")
+        #expect(DuplicateJudge.bestMatch(for: query, among: [(1, sameLength)],
+                                         options: DedupOptions(minContainment: 0.5))?.kind == "near")
     }
 
     @Test func nothingBeyondTheThreshold() {

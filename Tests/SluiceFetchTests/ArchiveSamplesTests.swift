@@ -51,12 +51,14 @@ import SluiceTestSupport
         }
     }
 
-    @Test func onlyTheRecordedPDFIsMarkedNotHTML() throws {
+    /// The archive hands responses over unjudged, as the network fetcher does; sniffing them finds the PDF only.
+    @Test func onlyTheRecordedPDFIsSniffedAsNotHTML() throws {
         let archive = try Self.archive()
         for entry in try Self.manifest().responses {
             let capture = try #require(archive.capture(for: entry.url))
             let isPDF = entry.file?.hasSuffix(".pdf") ?? false
-            #expect((capture.problem == .notHTML) == isPDF, "\(entry.url): \(capture.problem?.rawValue ?? "content")")
+            #expect(capture.problem == nil, "\(entry.url)")
+            #expect(ContentSniff.isClearlyNotHTML(contentType: capture.contentType, body: capture.body) == isPDF, "\(entry.url)")
         }
     }
 

@@ -134,7 +134,7 @@ import Testing
         Disallow: /*.pdf$
         Disallow: /search?q=*&page=
         """
-        let rules = RobotsRules(parsing: text, productToken: FetchOptions.robotsToken)
+        let rules = RobotsRules(parsing: Data(text.utf8), productToken: FetchOptions.robotsToken)
         #expect(rules.allows("/"))
         #expect(rules.allows("/article/1"))
         #expect(!rules.allows("/admin/settings"))
@@ -147,13 +147,13 @@ import Testing
     }
 
     @Test func withoutANamedGroupTheWildcardAppliesAndEmptyDisallowAllowsAll() {
-        let wildcard = RobotsRules(parsing: "User-agent: *\nDisallow: /tmp/\nAllow: /tmp/ok\n", productToken: "sluice")
+        let wildcard = RobotsRules(parsing: Data("User-agent: *\nDisallow: /tmp/\nAllow: /tmp/ok\n".utf8), productToken: "sluice")
         #expect(!wildcard.allows("/tmp/x"))
         #expect(wildcard.allows("/tmp/ok.html"))
         #expect(wildcard.allows("/index.html"))
-        let open = RobotsRules(parsing: "User-agent: sluice\nDisallow:\n\nUser-agent: *\nDisallow: /\n", productToken: "sluice")
+        let open = RobotsRules(parsing: Data("User-agent: sluice\nDisallow:\n\nUser-agent: *\nDisallow: /\n".utf8), productToken: "sluice")
         #expect(open.allows("/anything"))
-        let sluiceLike = RobotsRules(parsing: "User-agent: sluicebot\nDisallow: /\n", productToken: "sluice")
+        let sluiceLike = RobotsRules(parsing: Data("User-agent: sluicebot\nDisallow: /\n".utf8), productToken: "sluice")
         #expect(sluiceLike.allows("/anything"))
     }
 }

@@ -48,6 +48,39 @@ import Testing
         #expect(try JSONDecoder().decode(ExtractionReport.self, from: encoded).overall.pages == 2)
     }
 
+    @Test func splitIsStableStratifiedAndIndependentOfOrder() {
+        func page(_ set: String, _ id: Int, date: Bool) -> CorpusPage {
+            var truth: [String: Any] = ["title": "t\(id)"]
+            if date { truth["date"] = "2024-03-05" }
+            return CorpusPage(set: set, id: "page-\(id)", bytes: Data(), truth: truth)
+        }
+        let pages = (0..<40).map { page($0 < 24 ? "first" : "second", $0, date: $0 % 3 == 0) }
+        let assignment = CorpusSplit.assign(pages)
+        for set in ["first", "second"] {
+            for dated in [true, false] {
+                let halves = pages.indices.filter { pages[$0].set == set && (pages[$0].truth["date"] != nil) == dated }
+                    .map { assignment[$0] }
+                let tune = halves.filter { $0 == .tune }.count
+                #expect(abs(2 * tune - halves.count) <= 1, "\(set) dated=\(dated): \(tune) of \(halves.count)")
+            }
+        }
+        let reversed = CorpusSplit.assign(pages.reversed())
+        #expect(Array(reversed.reversed()) == assignment)
+        #expect(CorpusSplit.assign(pages) == assignment)
+    }
+
+    @Test func splitHalvesTogetherAreTheWholeCorpus() throws {
+        let corpus = try writeCorpus()
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let all = try ExtractionEvaluation.run(corpus: corpus, split: .all, decode: CorpusDecoder.decode)
+        let tune = try ExtractionEvaluation.run(corpus: corpus, split: .tune, decode: CorpusDecoder.decode)
+        let heldOut = try ExtractionEvaluation.run(corpus: corpus, split: .heldOut, decode: CorpusDecoder.decode)
+        #expect(tune.pages.count + heldOut.pages.count == all.pages.count)
+        #expect(tune.pages.allSatisfy { $0.split == .tune } && heldOut.pages.allSatisfy { $0.split == .heldOut })
+        #expect(Set(tune.pages.map(\.id)).isDisjoint(with: heldOut.pages.map(\.id)))
+        #expect(heldOut.description.hasPrefix("split: held-out"))
+    }
+
     @Test func tokensCountCJKCharactersAndLatinWords() {
         #expect(Script.tokens("中文abc, Def 12日") == ["中", "文", "abc", "def", "12", "日"])
         let overlap = TokenOverlap(expected: "中文内容", found: "中文")

@@ -17,24 +17,92 @@ import SluicePipeline
         #expect(popped == Array(0..<10))
     }
 
+    /// Waits (up to 10 s) until `condition` holds; the waiting decides nothing, the caller's expectations do.
+    func eventually(_ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(10)
+        while !condition() && Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
+        return condition()
+    }
+
+    /// The producer's third push is seen blocked inside the queue (not merely slow): it has not returned while
+    /// the queue is full, and it returns once, and only once, a consumer takes one element.
     @Test func fullQueueBlocksTheProducerUntilAConsumerTakes() {
         let queue = BoundedQueue<Int>(capacity: 2)
-        let pushed = Atomic<Int>(0)
+        queue.push(0)
+        queue.push(1)
+        let returned = Atomic<Bool>(false)
         let done = DispatchSemaphore(value: 0)
-        DispatchQueue(label: "producer").async {
-            for value in 0..<5 {
-                queue.push(value)
-                pushed.add(1, ordering: .sequentiallyConsistent)
-            }
+        Thread {
+            queue.push(2)
+            returned.store(true, ordering: .sequentiallyConsistent)
             done.signal()
-        }
-        let deadline = Date().addingTimeInterval(5)
-        while pushed.load(ordering: .sequentiallyConsistent) < 2 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        #expect(done.wait(timeout: .now() + 0.3) == .timedOut)
-        #expect(pushed.load(ordering: .sequentiallyConsistent) == 2)
+        }.start()
+        #expect(eventually { queue.statistics.waitingProducers == 1 })
+        #expect(returned.load(ordering: .sequentiallyConsistent) == false, "push returned while the queue was full")
         #expect(queue.currentCount == 2)
-        for expected in 0..<5 { #expect(queue.pop() == expected) }
-        #expect(done.wait(timeout: .now() + 5) == .success)
+        #expect(queue.pop() == 0)
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        #expect(returned.load(ordering: .sequentiallyConsistent) == true)
+        #expect(queue.statistics.waitingProducers == 0)
+        #expect(queue.currentCount == 2)
+        #expect(queue.statistics.highWater == 2)
+        #expect(queue.statistics.producerWait > .zero)
+        #expect([queue.pop(), queue.pop()] == [1, 2])
+    }
+
+    /// A reservation takes a place like an element: with every place held, a producer blocks until the
+    /// reservation is given back; filling a reservation never waits, even while another producer is blocked.
+    @Test func reservationsCountAgainstTheBoundAndFillWithoutWaiting() {
+        let queue = BoundedQueue<Int>(capacity: 2)
+        #expect(queue.reserve())
+        queue.push(10)
+        let returned = Atomic<Bool>(false)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            queue.push(11)
+            returned.store(true, ordering: .sequentiallyConsistent)
+            done.signal()
+        }.start()
+        #expect(eventually { queue.statistics.waitingProducers == 1 })
+        #expect(returned.load(ordering: .sequentiallyConsistent) == false)
+        #expect(queue.push(reserved: 20))
+        #expect(queue.currentCount == 2)
+        #expect(returned.load(ordering: .sequentiallyConsistent) == false, "a filled reservation is still a taken place")
+        #expect(queue.pop() == 10)
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        #expect([queue.pop(), queue.pop()] == [20, 11])
+
+        #expect(queue.reserve())
+        #expect(queue.reserve())
+        let reserver = DispatchSemaphore(value: 0)
+        Thread {
+            _ = queue.reserve()
+            reserver.signal()
+        }.start()
+        #expect(eventually { queue.statistics.waitingProducers == 1 })
+        queue.cancelReservation()
+        #expect(reserver.wait(timeout: .now() + 10) == .success)
+        queue.close()
+        #expect(!queue.push(reserved: 1), "a closed queue drops what fills a reservation")
+        #expect(!queue.reserve())
+        #expect(queue.pop() == nil)
+    }
+
+    @Test func aConsumerWaitingOnAnEmptyQueueIsCountedAndTimed() {
+        let queue = BoundedQueue<Int>(capacity: 1)
+        let got = Mutex<Int?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            let value = queue.pop()
+            got.withLock { $0 = value }
+            done.signal()
+        }.start()
+        #expect(eventually { queue.statistics.waitingConsumers == 1 })
+        queue.push(7)
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        #expect(got.withLock { $0 } == 7)
+        #expect(queue.statistics.consumerWait > .zero)
+        #expect(queue.statistics.waitingConsumers == 0)
     }
 
     @Test func closeReleasesBlockedProducersAndConsumers() {

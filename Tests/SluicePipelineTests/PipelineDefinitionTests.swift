@@ -20,6 +20,20 @@ import SluiceTestSupport
         _ = try StageEngines(definition: definition, model: nil)
     }
 
+    /// The default keeps sluice polite to every host; the benchmark's file lifts that for its one loopback
+    /// server and says so in its comment.
+    @Test func theBenchmarkPipelineLiftsPolitenessAndSaysWhy() throws {
+        let pipelines = SharedCorpus.packageRoot.appendingPathComponent("pipelines")
+        let standard = try PipelineDefinition.load(path: pipelines.appendingPathComponent("default.json").path)
+        #expect(standard.fetch.perHostConcurrency == 2)
+        #expect(standard.fetch.perHostDelayMilliseconds == 250)
+        let bench = try PipelineDefinition.load(path: pipelines.appendingPathComponent("bench.json").path)
+        #expect(bench.fetch.perHostDelayMilliseconds == 0)
+        #expect(bench.fetch.perHostConcurrency == bench.fetch.concurrency)
+        #expect(bench.comment?.contains("loopback") == true || bench.comment?.contains("127.0.0.1") == true)
+        _ = try StageEngines(definition: bench, model: nil)
+    }
+
     @Test func absentKeysTakeDefaults() throws {
         let definition = try load(#"{"stages": {"parse": {"workers": 3}}}"#)
         #expect(definition.stages.parse.workers == 3)

@@ -36,7 +36,7 @@ import SluiceTestSupport
         return try TestHTTPServer(routes: routes)
     }
 
-    func submit(_ urls: [String], store: Store) throws {
+    func submit(_ urls: [String], store: SQLiteStore) throws {
         for (index, url) in urls.enumerated() {
             _ = try store.submit(Submission(volunteer: "v\(index % 3)", url: url, note: nil, source: "test"))
         }
@@ -61,7 +61,7 @@ import SluiceTestSupport
 
     /// Every item is in the state its last transition committed (`submitted` when it has none), unleased.
     func expectEveryItemCommitted(_ path: String, count: Int) throws {
-        let database = try Database(path: path)
+        let database = try SQLiteConnection(path: path, mode: .readWrite)
         let rows = try database.query("""
             SELECT i.id, i.state, i.lease_owner,
                    (SELECT t.to_state FROM transitions t WHERE t.item_id = i.id ORDER BY t.id DESC LIMIT 1)
@@ -78,14 +78,14 @@ import SluiceTestSupport
 
     /// A trigger standing in for a failing disk: SQLite aborts the statement, the store throws `SQLiteError`.
     func injectFault(_ path: String, on condition: String) throws {
-        try Database(path: path).execute("""
+        try SQLiteConnection(path: path, mode: .readWrite).execute("""
             CREATE TRIGGER injected_fault BEFORE UPDATE OF state ON items WHEN \(condition)
             BEGIN SELECT RAISE(ABORT, 'injected fault'); END;
             """)
     }
 
     func removeFault(_ path: String) throws {
-        try Database(path: path).execute("DROP TRIGGER injected_fault")
+        try SQLiteConnection(path: path, mode: .readWrite).execute("DROP TRIGGER injected_fault")
     }
 
     func expectInjectedFault(_ result: Result<RunSummary, any Error>?) {
@@ -100,7 +100,7 @@ import SluiceTestSupport
         #expect("\(error)".contains("injected fault"))
     }
 
-    func finishRemaining(_ engines: StageEngines, store: Store, expectReview count: Int) throws {
+    func finishRemaining(_ engines: StageEngines, store: SQLiteStore, expectReview count: Int) throws {
         let result = runWatched(PipelineRunner(engines: engines, store: store, source: .network, owner: "rerun", stop: StopSignal()))
         let summary = try #require(try result?.get())
         #expect(summary.leftPending == 0)
@@ -115,7 +115,7 @@ import SluiceTestSupport
         let server = try server(pages: 12)
         defer { server.stop() }
         let path = directory.path("\(state).db")
-        let store = try Store(path: path)
+        let store = try SQLiteStore(path: path)
         try submit(pages(12, on: server), store: store)
         try injectFault(path, on: "NEW.state = '\(state)' AND NEW.id = 5")
         let engines = try StageEngines(definition: try definition(queueBound: 1, workers: 2, allowing: server.port), model: nil)
@@ -125,38 +125,35 @@ import SluiceTestSupport
         try finishRemaining(engines, store: store, expectReview: 12)
     }
 
-    /// One slow parse worker behind a queue of one: committed fetches pile up in the writer, which blocks
-    /// handing the next one to parse. Stop is raised while it waits there.
-    @Test func stopWhileTheWriterIsBlockedOnAFullStageQueue() throws {
-        let server = try server(pages: 16, repeats: 400)
+    /// Sixteen long pages through the default pipeline with queues of one, changed by `adjust`; stop is raised
+    /// once `blocked` holds of the running runner (read from its queues). Then every item must be in its last
+    /// committed state and a second run must finish them all.
+    func interrupt(_ name: String, adjust: (inout PipelineDefinition) -> Void, unlessBlocked message: Comment,
+                   _ blocked: @escaping @Sendable (PipelineRunner) -> Bool) throws {
+        let server = try server(pages: 16, repeats: 200)
         defer { server.stop() }
-        let path = directory.path("stop.db")
-        let store = try Store(path: path)
+        let path = directory.path("\(name).db")
+        let store = try SQLiteStore(path: path)
         try submit(pages(16, on: server), store: store)
         var settings = try definition(queueBound: 1, allowing: server.port)
         settings.stages.fetch = StageSettings(workers: 1, queueBound: 16)
+        adjust(&settings)
         let engines = try StageEngines(definition: settings, model: nil)
         let stop = StopSignal()
         let runner = PipelineRunner(engines: engines, store: store, source: .network, owner: "t", stop: stop)
+        let seen = Atomic<Bool>(false)
         let watcher = DispatchSemaphore(value: 0)
-        let writerBlocked = Atomic<Bool>(false)
         Thread {
             let deadline = Date().addingTimeInterval(30)
-            // Fetched and committed but not yet parsed: one in the parse worker, one in its queue (bound 1,
-            // so full), and a third the writer committed and is pushing into that full queue. Fetches may
-            // reach the writer one at a time, so three is all that can be counted for sure.
-            while Date() < deadline,
-                  runner.parseQueue.currentCount < 1 || ((try? store.pendingCounts()[.fetched]) ?? 0) < 3 {
-                Thread.sleep(forTimeInterval: 0.002)
-            }
-            writerBlocked.store(Date() < deadline, ordering: .sequentiallyConsistent)
+            while Date() < deadline && !blocked(runner) { Thread.sleep(forTimeInterval: 0.002) }
+            seen.store(Date() < deadline, ordering: .sequentiallyConsistent)
             stop.raise()
             watcher.signal()
         }.start()
         let result = runWatched(runner)
         watcher.wait()
-        let blocked = writerBlocked.load(ordering: .sequentiallyConsistent)
-        #expect(blocked, "committed fetches never piled up in front of parse")
+        let wasBlocked = seen.load(ordering: .sequentiallyConsistent)
+        #expect(wasBlocked, message)
         let summary = try #require(try result?.get())
         #expect(summary.interrupted)
         #expect(summary.leftPending > 0)
@@ -164,12 +161,65 @@ import SluiceTestSupport
         try finishRemaining(engines, store: store, expectReview: 16)
     }
 
+    /// Dedup (one worker, the whole text fingerprinted and looked up) behind a queue of one is the slow stage:
+    /// the writer, the only producer of that queue here, blocks handing it the next parsed item.
+    @Test func stopWhileTheWriterIsBlockedOnAFullStageQueue() throws {
+        try interrupt("stop-writer", adjust: { $0.stages.parse = StageSettings(workers: 2, queueBound: 4) },
+                      unlessBlocked: "the writer never waited on the full dedup queue") { runner in
+            runner.dedupQueue.statistics.waitingProducers > 0
+        }
+    }
+
+    /// One slow parse worker behind a queue of one: the fetch stage's worker cannot reserve a place for the next
+    /// transfer's result and waits, starting no transfer.
+    @Test func stopWhileTheFetcherWaitsForRoomInTheParseQueue() throws {
+        try interrupt("stop-fetch", adjust: { $0.stages.dedup = StageSettings(workers: 1, queueBound: 16) },
+                      unlessBlocked: "the fetch stage never waited for room in the parse queue") { runner in
+            runner.parseQueue.statistics.waitingProducers > 0
+        }
+    }
+
+    /// Parse is the slow stage (one worker, long pages): the fetch stage shows it waited for parse, parse's
+    /// queue shows producers held up by it, and the run never holds more items than the sum of the queue bounds.
+    @Test func aSlowParseHoldsFetchingBackAndTheRunStaysWithinItsBounds() throws {
+        let server = try server(pages: 40, repeats: 100)
+        defer { server.stop() }
+        let path = directory.path("slow-parse.db")
+        let store = try SQLiteStore(path: path)
+        try submit(pages(40, on: server), store: store)
+        var settings = try definition(queueBound: 4, workers: 2, allowing: server.port)
+        settings.stages.parse = StageSettings(workers: 1, queueBound: 2)
+        settings.stages.fetch = StageSettings(workers: 1, queueBound: 8)
+        let engines = try StageEngines(definition: settings, model: nil)
+        let result = runWatched(PipelineRunner(engines: engines, store: store, source: .network, owner: "t", stop: StopSignal()))
+        let summary = try #require(try result?.get())
+        #expect(summary.queuedForReview == 40)
+        #expect(summary.inFlight.bound == 8 + 2 + 4 + 4)
+        #expect(summary.inFlight.highWater <= summary.inFlight.bound)
+        #expect(summary.inFlight.highWater > 0)
+        for (name, stage) in summary.stages {
+            if let bound = stage.queueBound, let high = stage.queueHighWater {
+                #expect(high <= bound, "\(name) queue held \(high) of \(bound)")
+            }
+        }
+        let fetch = try #require(summary.stages["fetch"])
+        let parse = try #require(summary.stages["parse"])
+        #expect(fetch.blockedSeconds > 0, "the fetch stage never waited for parse: \(fetch)")
+        #expect(try #require(parse.queueFullSeconds) > 0, "nothing waited on the parse queue: \(parse)")
+        #expect(parse.busySeconds > 0)
+        #expect((fetch.itemsIn, fetch.itemsOut, parse.itemsIn, parse.itemsOut) == (40, 40, 40, 40))
+        #expect(summary.stages["classify"]?.itemsOut == 40)
+        #expect(summary.stages["write"]?.itemsOut == 80, "one commit for fetch and parse together, one for classify")
+        #expect(summary.transitions["fetched"] == 40 && summary.transitions["parsed"] == 40)
+        try expectEveryItemCommitted(path, count: 40)
+    }
+
     @Test func aRunWhoseEveryItemFailsEnds() throws {
         let closed = try server(pages: 0)
         let urls = (0..<10).map { "\(closed.baseURL)/gone/\($0)" }
         closed.stop()
         let path = directory.path("fail.db")
-        let store = try Store(path: path)
+        let store = try SQLiteStore(path: path)
         try submit(urls, store: store)
         var settings = try definition(queueBound: 1, workers: 4, allowing: closed.port)
         settings.fetch.retries = 0
@@ -197,7 +247,7 @@ import SluiceTestSupport
         }
         try writer.close()
         let path = directory.path("wide.db")
-        let store = try Store(path: path)
+        let store = try SQLiteStore(path: path)
         try submit(urls, store: store)
         let engines = try StageEngines(definition: try definition(queueBound: 1, workers: 64, allowing: 1), model: nil)
         let result = runWatched(PipelineRunner(engines: engines, store: store, source: .replay(try ReplayArchive(path: archivePath)),

@@ -30,7 +30,7 @@ import SluiceTestSupport
         return try TestHTTPServer(routes: routes)
     }
 
-    func submit(_ count: Int, to server: TestHTTPServer, store: Store) throws {
+    func submit(_ count: Int, to server: TestHTTPServer, store: SQLiteStore) throws {
         for index in 0..<count {
             _ = try store.submit(Submission(volunteer: "v\(index % 3)", url: "\(server.baseURL)/p/\(index)", note: nil, source: "test"))
         }
@@ -39,7 +39,7 @@ import SluiceTestSupport
     @Test func tinyQueuesStillMoveEveryItemThrough() throws {
         let server = try server(pages: 12)
         defer { server.stop() }
-        let store = try Store(path: directory.path("s.db"))
+        let store = try SQLiteStore(path: directory.path("s.db"))
         try submit(12, to: server, store: store)
         let engines = try StageEngines(definition: try definition(queueBound: 1, server: server), model: nil)
         let summary = try PipelineRunner(engines: engines, store: store, source: .network, owner: "t", stop: StopSignal()).run()
@@ -52,7 +52,7 @@ import SluiceTestSupport
     @Test func aStoppedRunLeavesItemsWhereTheyWereAndTheNextRunFinishes() throws {
         let server = try server(pages: 20, delay: .milliseconds(40))
         defer { server.stop() }
-        let store = try Store(path: directory.path("s.db"))
+        let store = try SQLiteStore(path: directory.path("s.db"))
         try submit(20, to: server, store: store)
         let engines = try StageEngines(definition: try definition(queueBound: 2, server: server), model: nil)
         let stop = StopSignal()

@@ -1,3 +1,4 @@
+import SluiceCore
 import Foundation
 import Testing
 import SluicePublish
@@ -54,7 +55,7 @@ struct Benchmarks {
         report(String(format: "reference JSONEncoder of the Column (2000 items): %.1f ms", reference * 1000))
         for format in ColumnFormat.allCases {
             var bytes = 0
-            let time = seconds { for _ in 0..<3 { bytes = ColumnRenderer.render(column, as: format).utf8.count } } / 3
+            let time = try seconds { for _ in 0..<3 { bytes = try ColumnRenderer.render(column, as: format).utf8.count } } / 3
             report(String(format: "render %@ (2000 items, %d KiB): %.1f ms, ratio to reference %.2f",
                           format.rawValue, bytes / 1024, time * 1000, time / reference))
         }

@@ -19,7 +19,9 @@ struct ContentDirectoryTests {
         #expect(path == "2026-11/\(item.id).md")
         #expect(files(under: scratch.url) == [path])
         let text = try String(contentsOf: scratch.url.appendingPathComponent(path), encoding: .utf8)
-        #expect(text.hasPrefix("---\nid: \(item.id)\nslug: \"一周躺赚五千-拆解\"\n"))
+        #expect(text.hasPrefix("---\ntitle: \"一周躺赚五千？拆解某返利群的真实收益\"\ndate: 2026-11-06T02:00:00Z\n"
+                                + "slug: \"一周躺赚五千-拆解\"\ncategories:\n  - \"affiliate\"\ntags:\n  - \"夸大宣传\"\n  - \"收益承诺\"\n"
+                                + "sluice:\n  id: \(item.id)\n"))
         #expect(text.contains("\n## 存档证据 Evidence\n"))
         #expect(text.contains(Escape.markdown("SHA-256 \(item.evidenceSHA256 ?? "")")))
         #expect(text.contains("\n证据正文。\n\n第二段。\n"))
@@ -117,10 +119,16 @@ struct ContentDirectoryTests {
         #expect(output.status == 0, "\(output.stderr)")
         let fronts = try #require(JSONSerialization.jsonObject(with: output.stdout) as? [[String: Any]])
         #expect(fronts.count == hostile.count)
-        for (item, front) in zip(hostile, fronts) {
+        for (item, top) in zip(hostile, fronts) {
+            #expect(top["slug"] as? String == Slug.make(title: item.title, id: item.id, taken: []))
+            #expect(top["title"] as? String == Escape.line(item.title))
+            #expect(top["categories"] as? [String] == [item.category])
+            #expect(top["tags"] as? [String] == (item.flags.isEmpty ? [] : ["疑似诈骗"]))
+            let reserved = ["url", "id", "category", "kind", "type", "layout", "permalink", "published", "draft", "aliases"]
+            #expect(Set(top.keys).isDisjoint(with: reserved), "keys Hugo or Jekyll reserve: \(top.keys.sorted())")
+            let front = try #require(top["sluice"] as? [String: Any])
             #expect(front["id"] as? Int == Int(item.id))
-            #expect(front["slug"] as? String == Slug.make(title: item.title, id: item.id, taken: []))
-            #expect(front["title"] as? String == Escape.line(item.title))
+            #expect(front["submitted_url"] as? String == Escape.httpURL(item.url))
             #expect(front["canonical_url"] as? String == Escape.httpURL(item.canonicalURL))
             #expect(front["site"] as? String == item.site.map(Escape.line))
             #expect(front["category"] as? String == item.category)

@@ -18,6 +18,14 @@ enum Fixtures {
         CategoryInfo(id: "other", title: "其他 Other"),
     ]
 
+    /// Where the test community serves its exports.
+    static let site = SiteOptions(baseURL: "https://community.example/column/", title: "副业情报社")
+
+    /// The tag URI (RFC 4151) the feeds give an item of a column of `site`.
+    static func entryID(_ id: Int64, month: String = "2026-11") -> String {
+        "tag:community.example,\(month):/column/item/\(id)"
+    }
+
     /// 2026-11-03 02:00 UTC, i.e. 10:00 in Beijing.
     static let monthStart = Date(timeIntervalSince1970: 1_793_671_200)
 
@@ -27,12 +35,12 @@ enum Fixtures {
 
     static func item(_ id: Int64, title: String, category: String, url: String? = nil, site: String? = "36kr.com",
                      summary: String? = "一段摘要。", flags: [RiskFlag] = [], volunteers: [String] = ["阿明"],
-                     publishedDay: Int = 0, source: SourceStatus? = nil) -> ColumnItem {
+                     publishedDay: Int = 0, source: SourceStatus? = nil, articleDate: String? = nil) -> ColumnItem {
         let link = url ?? "https://36kr.com/p/\(id)"
         return ColumnItem(id: id, title: title, url: link, canonicalURL: link, site: site, category: category,
                           summary: summary, flags: flags, volunteers: volunteers, publishedAt: day(publishedDay),
                           capturedAt: day(publishedDay - 2), evidenceSHA256: SHA256.hex(Data(title.utf8)),
-                          source: source)
+                          source: source, articleDate: articleDate)
     }
 
     static let sampleItems: [ColumnItem] = [
@@ -47,9 +55,10 @@ enum Fixtures {
                      RiskFlag(family: "money_claim", rule: "money.per_week", matched: "一周躺赚五千"),
                      RiskFlag(family: "hype", rule: "hype.tangzhuan", matched: "躺赚")],
              volunteers: ["老张"], publishedDay: 3,
-             source: SourceStatus(state: .deleted, checkedAt: day(20))),
+             source: SourceStatus(state: .deleted, checkedAt: day(20)), articleDate: "2026-10-30"),
+        // Not a calendar day: no format shows it.
         item(14, title: "小红书图文笔记的冷启动方法", category: "content", site: "sohu.com", volunteers: ["阿明"],
-             publishedDay: 2, source: SourceStatus(state: .alive, checkedAt: day(20))),
+             publishedDay: 2, source: SourceStatus(state: .alive, checkedAt: day(20)), articleDate: "2026-02-30"),
         item(15, title: "早于同类的一篇电商文章", category: "ecommerce", site: "163.com", volunteers: ["阿明"],
              publishedDay: 0),
     ]
@@ -68,14 +77,14 @@ enum Fixtures {
 
     static func sample() -> Column {
         Column(month: "2026-11", title: "搞钱情报月刊 2026 年 11 月", categories: categories, items: sampleItems,
-               figures: sampleFigures, roll: sampleRoll, generatedAt: day(25))
+               figures: sampleFigures, roll: sampleRoll, generatedAt: day(25), site: site)
     }
 
     static func empty() -> Column {
         Column(month: "2026-12", title: "搞钱情报月刊 2026 年 12 月", categories: categories, items: [],
                figures: ColumnFigures(submissions: 0, volunteers: 0, approved: 0, rejectedByReason: [:],
                                       duplicatesMerged: 0, topSites: []),
-               roll: [], generatedAt: day(30))
+               roll: [], generatedAt: day(30), site: site)
     }
 
     /// Strings a volunteer or a web page could send to break out of the column's markup.
@@ -107,7 +116,7 @@ enum Fixtures {
                                              rejectedByReason: ["<script>": 1], duplicatesMerged: 0,
                                              topSites: [SiteCount(site: "<img src=x>", count: 2)]),
                       roll: [VolunteerCredit(name: "<script>志愿者</script>", accepted: 1, tags: ["<b>tag</b>"])],
-                      generatedAt: day(25))
+                      generatedAt: day(25), site: site)
     }
 
     /// A column of real Chinese pages from the shared corpus: their titles and URLs as volunteers submit them.
@@ -119,7 +128,7 @@ enum Fixtures {
                  summary: String(page.body.prefix(120)), volunteers: ["志愿者\(index % 5)"], publishedDay: index % 28)
         }
         return Column(month: "2026-11", title: "语料样例", categories: categories, items: items,
-                      figures: sampleFigures, roll: sampleRoll, generatedAt: day(28))
+                      figures: sampleFigures, roll: sampleRoll, generatedAt: day(28), site: site)
     }
 
     /// Items whose canonical URL is emitted as a link.

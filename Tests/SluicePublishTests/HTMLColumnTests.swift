@@ -8,8 +8,8 @@ import SluiceTestSupport
 /// from it must hold no script, no image, no frame and no link but the items' http(s) links.
 @Suite("HTML column")
 struct HTMLColumnTests {
-    @Test func pageIsStandaloneWithCharsetCSPAndCJKTypography() {
-        let html = ColumnRenderer.render(Fixtures.sample(), as: .html)
+    @Test func pageIsStandaloneWithCharsetCSPAndCJKTypography() throws {
+        let html = try ColumnRenderer.render(Fixtures.sample(), as: .html)
         #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"))
         #expect(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"))
         #expect(html.contains("\"Noto Sans CJK SC\""))
@@ -21,7 +21,7 @@ struct HTMLColumnTests {
 
     @Test func sampleStructureAsParsed() throws {
         let column = Fixtures.sample()
-        let html = ColumnRenderer.render(column, as: .html)
+        let html = try ColumnRenderer.render(column, as: .html)
         guard XMLLint.tool != nil else { print(XMLLint.missing); return }
         #expect(try XMLLint.xpath("count(//article)", in: html, html: true) == "\(column.items.count)")
         #expect(try XMLLint.xpath("count(//a[@rel='noopener noreferrer nofollow'])", in: html, html: true)
@@ -41,7 +41,7 @@ struct HTMLColumnTests {
 
     @Test func hostileTextStaysTextAndOnlyHTTPLinksRemain() throws {
         let column = Fixtures.hostile()
-        let html = ColumnRenderer.render(column, as: .html)
+        let html = try ColumnRenderer.render(column, as: .html)
         #expect(!html.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\u{1B}" || $0 == "\u{0}" || $0 == "\u{200B}" })
         guard XMLLint.tool != nil else { print(XMLLint.missing); return }
         for element in ["script", "img", "iframe", "b", "i"] {
@@ -63,7 +63,7 @@ struct HTMLColumnTests {
     }
 
     @Test func emptyMonthIsAValidPageWithoutArticles() throws {
-        let html = ColumnRenderer.render(Fixtures.empty(), as: .html)
+        let html = try ColumnRenderer.render(Fixtures.empty(), as: .html)
         #expect(html.contains("<p class=\"empty\">本月没有发布的条目。No items were published this month.</p>"))
         guard XMLLint.tool != nil else { print(XMLLint.missing); return }
         #expect(try XMLLint.xpath("count(//article)", in: html, html: true) == "0")
@@ -73,7 +73,7 @@ struct HTMLColumnTests {
     @Test(.enabled(if: SharedCorpus.directory != nil, Comment(rawValue: SharedCorpus.skipMessage)))
     func corpusTitlesReadBackUnchanged() throws {
         let column = try Fixtures.corpusColumn(#require(SharedCorpus.directory))
-        let html = ColumnRenderer.render(column, as: .html)
+        let html = try ColumnRenderer.render(column, as: .html)
         guard XMLLint.tool != nil else { print(XMLLint.missing); return }
         #expect(try XMLLint.xpath("count(//article)", in: html, html: true) == "\(column.items.count)")
         for item in column.items.prefix(8) {

@@ -1,3 +1,4 @@
+import SluiceCore
 import Foundation
 import Testing
 import SluicePublish
@@ -17,17 +18,17 @@ struct JSONFeedColumnTests {
 
     @Test func sampleIsJSONFeed11WithItemsInColumnOrder() throws {
         let column = Fixtures.sample()
-        let json = ColumnRenderer.render(column, as: .json)
+        let json = try ColumnRenderer.render(column, as: .json)
         let feed = try parse(json)
         #expect(feed["version"] as? String == "https://jsonfeed.org/version/1.1")
         #expect(feed["title"] as? String == column.title)
         let entries = try items(feed)
-        #expect(entries.map { $0["id"] as? String } == [15, 11, 13, 14, 12].map { "sluice-item-\($0)" })
+        #expect(entries.map { $0["id"] as? String } == [15, 11, 13, 14, 12].map { Fixtures.entryID($0) })
         for entry in entries {
             #expect(entry["content_text"] is String)
             #expect((entry["url"] as? String)?.hasPrefix("https://") == true)
         }
-        let weixin = try #require(entries.first { $0["id"] as? String == "sluice-item-13" })
+        let weixin = try #require(entries.first { $0["id"] as? String == Fixtures.entryID(13) })
         #expect(weixin["url"] as? String == "https://mp.weixin.qq.com/s/AbCdEf?scene=1&from=timeline")
         #expect(weixin["date_published"] as? String == "2026-11-06T02:00:00Z")
         #expect((weixin["authors"] as? [[String: String]])?.map { $0["name"] } == ["老张"])
@@ -38,7 +39,7 @@ struct JSONFeedColumnTests {
     }
 
     @Test func figuresAndRollAreInTheExtension() throws {
-        let feed = try parse(ColumnRenderer.render(Fixtures.sample(), as: .json))
+        let feed = try parse(try ColumnRenderer.render(Fixtures.sample(), as: .json))
         let sluice = try #require(feed["_sluice"] as? [String: Any])
         let figures = try #require(sluice["figures"] as? [String: Any])
         let expected = Fixtures.sampleFigures
@@ -51,7 +52,7 @@ struct JSONFeedColumnTests {
     }
 
     @Test func cjkIsUTF8AndHTMLSignificantCharactersAreEscaped() throws {
-        let json = ColumnRenderer.render(Fixtures.hostile(), as: .json)
+        let json = try ColumnRenderer.render(Fixtures.hostile(), as: .json)
         #expect(json.contains("日入过万"))
         #expect(!json.contains("\\u65e5"), "CJK must not be written as \\u escapes")
         for raw in ["<", ">", "&", "\u{2028}", "\u{2029}", "\u{202E}", "\\/"] {
@@ -59,7 +60,7 @@ struct JSONFeedColumnTests {
         }
         #expect(json.contains("\\u003cscript\\u003e"))
         let entries = try items(parse(json))
-        let first = try #require(entries.first { $0["id"] as? String == "sluice-item-100" })
+        let first = try #require(entries.first { $0["id"] as? String == Fixtures.entryID(100) })
         #expect(first["title"] as? String == "<script>alert(1)</script>日入过万")
         for entry in entries {
             if let url = entry["url"] as? String { #expect(url.hasPrefix("https://")) }
@@ -68,16 +69,16 @@ struct JSONFeedColumnTests {
     }
 
     @Test func emptyMonthHasNoItems() throws {
-        let feed = try parse(ColumnRenderer.render(Fixtures.empty(), as: .json))
+        let feed = try parse(try ColumnRenderer.render(Fixtures.empty(), as: .json))
         #expect(try items(feed).isEmpty)
     }
 
     @Test(.enabled(if: SharedCorpus.directory != nil, Comment(rawValue: SharedCorpus.skipMessage)))
     func corpusTitlesRoundTrip() throws {
         let column = try Fixtures.corpusColumn(#require(SharedCorpus.directory))
-        let entries = try items(parse(ColumnRenderer.render(column, as: .json)))
+        let entries = try items(parse(try ColumnRenderer.render(column, as: .json)))
         #expect(entries.count == column.items.count)
-        let titles = Dictionary(uniqueKeysWithValues: column.items.map { ("sluice-item-\($0.id)", Escape.line($0.title)) })
+        let titles = Dictionary(uniqueKeysWithValues: column.items.map { (Fixtures.entryID($0.id), Escape.line($0.title)) })
         for entry in entries {
             let id = try #require(entry["id"] as? String)
             #expect(entry["title"] as? String == titles[id])

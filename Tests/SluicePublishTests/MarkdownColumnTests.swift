@@ -10,7 +10,7 @@ import SluiceTestSupport
 struct MarkdownColumnTests {
     @Test func sampleHasHeaderSectionsInFixedOrderAndItemsByDate() throws {
         let column = Fixtures.sample()
-        let markdown = ColumnRenderer.render(column, as: .md)
+        let markdown = try ColumnRenderer.render(column, as: .md)
         let headings = markdown.split(separator: "\n").filter { $0.hasPrefix("## ") }.map { String($0.dropFirst(3)) }
         let used = Set(column.items.map(\.category))
         let expectedSections = Fixtures.categories.filter { used.contains($0.id) }.map { Escape.markdown($0.title) }
@@ -21,8 +21,8 @@ struct MarkdownColumnTests {
         #expect(first.lowerBound < second.lowerBound)
     }
 
-    @Test func headerFiguresShowExactCounts() {
-        let markdown = ColumnRenderer.render(Fixtures.sample(), as: .md)
+    @Test func headerFiguresShowExactCounts() throws {
+        let markdown = try ColumnRenderer.render(Fixtures.sample(), as: .md)
         let figures = Fixtures.sampleFigures
         #expect(markdown.contains("- 投稿 Submissions：\(figures.submissions)\n"))
         #expect(markdown.contains("- 志愿者 Volunteers：\(figures.volunteers)\n"))
@@ -36,7 +36,7 @@ struct MarkdownColumnTests {
     }
 
     @Test func rollIsSortedByAcceptedItemsWithTagTitles() throws {
-        let markdown = ColumnRenderer.render(Fixtures.sample(), as: .md)
+        let markdown = try ColumnRenderer.render(Fixtures.sample(), as: .md)
         let roll = try #require(markdown.components(separatedBy: "## 志愿者光荣榜 Roll of honour\n\n").last)
         #expect(roll.split(separator: "\n").map(String.init) == [
             "- " + Escape.markdown("阿明：3 条（电商 E-commerce、内容创作 Content）"),
@@ -45,8 +45,8 @@ struct MarkdownColumnTests {
         ])
     }
 
-    @Test func riskSourceAndCreditNotes() {
-        let markdown = ColumnRenderer.render(Fixtures.sample(), as: .md)
+    @Test func riskSourceAndCreditNotes() throws {
+        let markdown = try ColumnRenderer.render(Fixtures.sample(), as: .md)
         #expect(markdown.contains("> " + Escape.markdown("风险提示：夸大宣传「躺赚」；收益承诺「一周躺赚五千」")))
         #expect(markdown.contains(Escape.markdown("原文已删除：source deleted on 2026-11-23; evidence captured on 2026-11-04")))
         #expect(markdown.contains(Escape.markdown("发现者：阿明；也报告了 also reported by：小红、老张")))
@@ -54,7 +54,7 @@ struct MarkdownColumnTests {
     }
 
     @Test func commonMarkRenderingOfTheSampleHasOneLinkPerItem() throws {
-        guard let html = try CommonMark.render(ColumnRenderer.render(Fixtures.sample(), as: .md)) else { return }
+        guard let html = try CommonMark.render(try ColumnRenderer.render(Fixtures.sample(), as: .md)) else { return }
         #expect(html.components(separatedBy: "<a href=").count - 1 == Fixtures.sampleItems.count)
         #expect(html.components(separatedBy: "<h3>").count - 1 == Fixtures.sampleItems.count)
         #expect(html.contains("<a href=\"https://mp.weixin.qq.com/s/AbCdEf?scene=1&amp;from=timeline\">"))
@@ -63,7 +63,7 @@ struct MarkdownColumnTests {
 
     @Test func hostileTitlesNotesAndLinksStayText() throws {
         let column = Fixtures.hostile()
-        let markdown = ColumnRenderer.render(column, as: .md)
+        let markdown = try ColumnRenderer.render(column, as: .md)
         #expect(!markdown.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\u{1B}" || $0 == "\u{0}" || $0 == "\u{FFFE}" })
         guard let html = try CommonMark.render(markdown) else { return }
         for forbidden in ["<script", "<img", "<iframe", "<b>", "<i>", "<em>", "<strong>", "<code>", "<del>",
@@ -82,7 +82,7 @@ struct MarkdownColumnTests {
     }
 
     @Test func emptyMonthSaysSo() throws {
-        let markdown = ColumnRenderer.render(Fixtures.empty(), as: .md)
+        let markdown = try ColumnRenderer.render(Fixtures.empty(), as: .md)
         #expect(markdown.contains(Escape.markdown("本月没有发布的条目。No items were published this month.")))
         #expect(markdown.contains("- 投稿 Submissions：0\n"))
         #expect(!markdown.contains("### "))
@@ -91,7 +91,7 @@ struct MarkdownColumnTests {
     @Test(.enabled(if: SharedCorpus.directory != nil, Comment(rawValue: SharedCorpus.skipMessage)))
     func corpusTitlesRenderAsTheirOwnText() throws {
         let column = try Fixtures.corpusColumn(#require(SharedCorpus.directory))
-        guard let html = try CommonMark.render(ColumnRenderer.render(column, as: .md)) else { return }
+        guard let html = try CommonMark.render(try ColumnRenderer.render(column, as: .md)) else { return }
         #expect(html.components(separatedBy: "<a href=").count - 1 == Fixtures.linkedCount(column))
         for item in column.items {
             #expect(html.contains(">" + htmlText(item.title) + "</a></h3>"), "\(item.title)")

@@ -1,3 +1,4 @@
+import SluiceCore
 import Foundation
 import Testing
 import SluicePublish
@@ -18,10 +19,10 @@ struct NoteItemTests {
 
     @Test func aNoteHasNoLinkLineAndItsTextOnce() throws {
         let column = Self.noteColumn()
-        let markdown = ColumnRenderer.render(column, as: .md)
-        #expect(markdown.contains("### 志愿者笔记 Volunteer note\n\n发布于 2026\\-11\\-05\n\n" + Self.longNote + "\n"))
+        let markdown = try ColumnRenderer.render(column, as: .md)
+        #expect(markdown.contains("### 志愿者笔记 Volunteer note\n\n收录于 2026-11-05\n\n" + Self.longNote + "\n"))
         #expect(!markdown.contains("链接已省略"))
-        let html = ColumnRenderer.render(column, as: .html)
+        let html = try ColumnRenderer.render(column, as: .html)
         let article = try #require(html.components(separatedBy: "<article id=\"item-41\"").last?
             .components(separatedBy: "</article>").first)
         #expect(article.hasPrefix(" class=\"volunteer-note\">") && !article.contains("<a "))
@@ -29,25 +30,25 @@ struct NoteItemTests {
         if XMLLint.tool != nil {
             #expect(try XMLLint.xpath("string(//article[@id='item-41']/h3)", in: html, html: true) == "志愿者笔记 Volunteer note")
         }
-        let atom = ColumnRenderer.render(column, as: .atom)
+        let atom = try ColumnRenderer.render(column, as: .atom)
         let entry = try #require(atom.components(separatedBy: "<entry>").first { $0.contains("item/41<") })
         #expect(!entry.contains("<link"))
         #expect(entry.contains("<title type=\"text\">志愿者笔记：朋友在做社区团购，说鸡蛋牛奶不赚钱只引流，纸巾洗衣液这类标品…</title>"))
         #expect(try XMLLint.wellFormednessErrors(atom) ?? "" == "")
-        let feed = try #require(try JSONSerialization.jsonObject(with: Data(ColumnRenderer.render(column, as: .json).utf8))
+        let feed = try #require(try JSONSerialization.jsonObject(with: Data(try ColumnRenderer.render(column, as: .json).utf8))
                                 as? [String: Any])
-        let item = try #require((feed["items"] as? [[String: Any]])?.first { $0["id"] as? String == "sluice-item-41" })
+        let item = try #require((feed["items"] as? [[String: Any]])?.first { $0["id"] as? String == Fixtures.entryID(41) })
         #expect(item["url"] == nil && item["external_url"] == nil)
         #expect((item["tags"] as? [String])?.contains("志愿者笔记") == true)
         let ext = try #require(item["_sluice"] as? [String: Any])
         #expect(ext["kind"] as? String == "note" && ext["submitted_url"] == nil)
     }
 
-    @Test func aModeratorsTitleHeadsTheNoteEverywhere() {
+    @Test func aModeratorsTitleHeadsTheNoteEverywhere() throws {
         let column = Self.noteColumn(title: "团购标品才赚钱")
-        #expect(ColumnRenderer.render(column, as: .md).contains("### 志愿者笔记：团购标品才赚钱\n"))
-        #expect(ColumnRenderer.render(column, as: .atom).contains("<title type=\"text\">志愿者笔记：团购标品才赚钱</title>"))
-        #expect(ColumnRenderer.render(column, as: .json).contains("\"title\" : \"志愿者笔记：团购标品才赚钱\""))
+        #expect(try ColumnRenderer.render(column, as: .md).contains("### 志愿者笔记：团购标品才赚钱\n"))
+        #expect(try ColumnRenderer.render(column, as: .atom).contains("<title type=\"text\">志愿者笔记：团购标品才赚钱</title>"))
+        #expect(try ColumnRenderer.render(column, as: .json).contains("\"title\" : \"志愿者笔记：团购标品才赚钱\""))
     }
 
     @Test func frozenHTMLIsBuiltFromEscapedTextOnly() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceCore
 import SluicePublish
 import SluiceTestSupport
 

@@ -18,7 +18,7 @@ struct SampleOutputs {
         for (name, column) in columns {
             for format in ColumnFormat.allCases {
                 let file = directory.appendingPathComponent("\(name).\(format.fileExtension)")
-                try Data(ColumnRenderer.render(column, as: format).utf8).write(to: file)
+                try Data(try ColumnRenderer.render(column, as: format).utf8).write(to: file)
                 #expect(FileManager.default.fileExists(atPath: file.path))
             }
         }

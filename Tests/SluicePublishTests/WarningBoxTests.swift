@@ -16,11 +16,11 @@ import Testing
         return Column(month: "2026-11", title: "月刊", categories: Fixtures.categories, items: [item],
                       figures: ColumnFigures(submissions: 1, volunteers: 1, approved: 1, rejectedByReason: [:],
                                              duplicatesMerged: 0, topSites: []),
-                      roll: [], generatedAt: Fixtures.day(25))
+                      roll: [], generatedAt: Fixtures.day(25), site: Fixtures.site)
     }
 
-    @Test func markdownQuotesTheWarningApartFromTheRiskNote() {
-        let markdown = ColumnRenderer.render(Self.column(), as: .md)
+    @Test func markdownQuotesTheWarningApartFromTheRiskNote() throws {
+        let markdown = try ColumnRenderer.render(Self.column(), as: .md)
         let lines = markdown.split(separator: "\n")
         let warning = lines.filter { $0.hasPrefix("> ⚠ 避坑：本文提醒警惕 拉人头「") }
         #expect(warning.count == 1)
@@ -30,15 +30,15 @@ import Testing
         #expect(risk.allSatisfy { $0.contains("躺赚") && !$0.contains("拉人头") })
     }
 
-    @Test func htmlBoxesTheWarningAndEscapesIt() {
-        let html = ColumnRenderer.render(Self.column(), as: .html)
+    @Test func htmlBoxesTheWarningAndEscapesIt() throws {
+        let html = try ColumnRenderer.render(Self.column(), as: .html)
         #expect(html.contains("<p class=\"warning\" dir=\"auto\">⚠ 避坑：本文提醒警惕 拉人头「&lt;b&gt;拉人头&lt;/b&gt;"))
         #expect(!html.contains("<b>拉人头"))
         #expect(html.contains(".warning {"))
     }
 
     @Test func jsonFeedKeepsTheWarnedMarkAndTagsIt() throws {
-        let feed = ColumnRenderer.render(Self.column(), as: .json)
+        let feed = try ColumnRenderer.render(Self.column(), as: .json)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(feed.utf8)) as? [String: Any])
         let item = try #require((object["items"] as? [[String: Any]])?.first)
         #expect((item["content_text"] as? String)?.contains("⚠ 避坑：本文提醒警惕 拉人头") == true)
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func atomCarriesTheWarningInWellFormedText() throws {
-        let feed = ColumnRenderer.render(Self.column(), as: .atom)
+        let feed = try ColumnRenderer.render(Self.column(), as: .atom)
         #expect(feed.contains("⚠ 避坑：本文提醒警惕 拉人头「&lt;b&gt;拉人头&lt;/b&gt;"))
         guard let errors = try XMLLint.wellFormednessErrors(feed) else {
             print(XMLLint.missing)

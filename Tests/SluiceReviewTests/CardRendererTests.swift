@@ -28,6 +28,16 @@ import SluiceTestSupport
         }
     }
 
+    /// Moderators read international hosts in Unicode, except labels that could pose as another script.
+    @Test func internationalHostsAreShownForPeople() {
+        var card = Fixtures.card(3, title: "例子", priority: 1)
+        card.canonicalURL = "https://xn--fsqu00a.xn--0zwm56d/a/3"
+        card.url = "https://xn--pple-43d.com/a/3"
+        let screen = CardRenderer(width: 80, height: 21).lines(for: card).joined(separator: "\n")
+        #expect(screen.contains("https://例子.测试/a/3"))
+        #expect(screen.contains("https://xn--pple-43d.com/a/3"))
+    }
+
     @Test func hostileFieldsRenderInert() {
         var card = Fixtures.card(9, title: Fixtures.hostileTitle, priority: 1)
         card.reports = [VolunteerReport(volunteer: "\u{1B}[31mred", note: "\u{9B}2J", submittedAt: "x")]

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceApp
 import SluiceCLI
 import SluiceCore
 import SluiceReview
@@ -8,21 +9,21 @@ import SluiceTestSupport
 /// A real SQLite store in a temporary directory, filled from cards the way the pipeline fills it: each card is
 /// submitted by its first reporter, then committed to `pending_review` with its page and classification in one
 /// stage outcome. Items get ids 1, 2, 3… in the order added and start at version 2 (submitted, then queued).
-/// Sessions reach it through `StoreReviewBackend`, each on its own connection when asked, like separate
+/// Sessions reach it through `ModerationBackend`, each on its own connection when asked, like separate
 /// moderators; tests read the store back to check what was saved.
 final class ReviewStore: Sendable {
     let directory = TemporaryDirectory("review")
-    let store: Store
+    let store: SQLiteStore
     var path: String { directory.path("sluice.db") }
 
     init(cards: [ReviewCard], fullTexts: [Int64: String] = [:]) throws {
-        store = try Store(path: directory.path("sluice.db"))
+        store = try SQLiteStore(path: directory.path("sluice.db"))
         for card in cards { try add(card, fullText: fullTexts[card.id]) }
     }
 
     /// A moderator's backend on a connection of its own to the same file.
-    func backend(claimSeconds: Double = 300) throws -> StoreReviewBackend {
-        StoreReviewBackend(store: try Store(path: path), claimSeconds: claimSeconds)
+    func backend(claimSeconds: Double = 300) throws -> ModerationBackend {
+        ModerationBackend(store: try SQLiteStore(path: path), claimSeconds: claimSeconds)
     }
 
     /// An item reaching review; returns its id.

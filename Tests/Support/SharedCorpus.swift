@@ -34,3 +34,15 @@ public enum SharedClassifySets {
 
     public static let skipMessage = "../shared/classify is absent: skipping tests on the labelled Chinese sets"
 }
+
+/// The web-platform-tests URL suite (`urltestdata.json`), which sluice does not ship: `$SLUICE_URL_TESTDATA`, else
+/// `../shared/url/urltestdata.json`; nil when neither is there.
+public enum URLTestData {
+    public static var path: String? {
+        let candidate = ProcessInfo.processInfo.environment["SLUICE_URL_TESTDATA"]
+            ?? SharedCorpus.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/url/urltestdata.json").path
+        return FileManager.default.fileExists(atPath: candidate) ? candidate : nil
+    }
+
+    public static let skipMessage = "urltestdata.json is absent ($SLUICE_URL_TESTDATA or ../shared/url/): skipping the URL suite"
+}

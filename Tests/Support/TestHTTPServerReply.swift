@@ -103,8 +103,9 @@ public struct TestHTTPServerError: Error, CustomStringConvertible {
 }
 
 /// Encodes test pages into legacy charsets through glibc's iconv.
-enum TextEncoder {
-    static func encode(_ text: String, to charset: String) throws -> Data {
+/// Text in any charset iconv knows, for tests that need legacy-encoded bytes.
+public enum TextEncoder {
+    public static func encode(_ text: String, to charset: String) throws -> Data {
         if charset.uppercased() == "UTF-8" { return Data(text.utf8) }
         let converter = iconv_open(charset, "UTF-8")
         guard let converter, converter != iconv_t(bitPattern: -1) else {

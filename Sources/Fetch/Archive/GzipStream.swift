@@ -1,8 +1,8 @@
 import Foundation
 internal import CZlib
 
-/// Owns one zlib `z_stream`, set up for gzip compression or for gzip/zlib decompression, and releases it with
-/// `deflateEnd`/`inflateEnd` in `deinit`.
+/// Owns one zlib `z_stream`, set up for gzip compression or for gzip/zlib decompression (or, `raw`, for the
+/// bare deflate streams ZIP entries hold), and releases it with `deflateEnd`/`inflateEnd` in `deinit`.
 ///
 /// The stream lives at a fixed heap address because zlib's internal state points back to it (`inflateStateCheck`
 /// rejects a moved stream). Not thread safe and deliberately not Sendable: one owner at a time.
@@ -12,14 +12,18 @@ final class GzipStream {
     private let stream: UnsafeMutablePointer<z_stream>
     private let mode: Mode
 
-    /// Throws the zlib message when the stream cannot be set up (out of memory, library mismatch).
-    init(_ mode: Mode) throws(BodyCodingFailure) {
+    /// Throws the zlib message when the stream cannot be set up (out of memory, library mismatch). `raw`
+    /// drops the gzip/zlib wrapper (windowBits -15).
+    init(_ mode: Mode, raw: Bool = false) throws(BodyCodingFailure) {
         self.mode = mode
         stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        let status = mode == .compress
-            ? sluice_deflate_init_gzip(stream, Z_DEFAULT_COMPRESSION)
-            : sluice_inflate_init_auto(stream)
+        let status = switch (mode, raw) {
+        case (.compress, false): sluice_deflate_init_gzip(stream, Z_DEFAULT_COMPRESSION)
+        case (.compress, true): sluice_deflate_init_raw(stream, Z_DEFAULT_COMPRESSION)
+        case (.decompress, false): sluice_inflate_init_auto(stream)
+        case (.decompress, true): sluice_inflate_init_raw(stream)
+        }
         guard status == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()
@@ -36,6 +40,18 @@ final class GzipStream {
     /// One complete gzip member holding `data`. The stream is reset afterwards, so the next call starts a new
     /// member: WARC readers seek to records by member boundaries.
     func compressMember(_ data: Data) throws(BodyCodingFailure) -> Data {
+        let (status, output) = pump(data) {
+            let status = deflate(stream, Z_FINISH)
+            return (status, status == Z_OK || status == Z_BUF_ERROR && stream.pointee.avail_out == 0)
+        }
+        deflateReset(stream)
+        guard status == Z_STREAM_END else { throw BodyCodingFailure(offset: 0, reason: "deflate failed with code \(status)") }
+        return output
+    }
+
+    /// Feeds all of `data` to the stream and collects what `step` (one `deflate` or `inflate` call, which
+    /// says whether to go on) writes, 64 KiB at a time; returns the last status.
+    private func pump(_ data: Data, until limit: Int = .max, _ step: () -> (status: Int32, goOn: Bool)) -> (Int32, Data) {
         var output = Data()
         var input = [UInt8](data)
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
@@ -44,19 +60,41 @@ final class GzipStream {
             chunk.withUnsafeMutableBufferPointer { chunkBuffer in
                 stream.pointee.next_in = inputBuffer.baseAddress
                 stream.pointee.avail_in = uInt(inputBuffer.count)
-                repeat {
+                var goOn = true
+                while goOn && output.count <= limit {
                     stream.pointee.next_out = chunkBuffer.baseAddress
                     stream.pointee.avail_out = uInt(chunkBuffer.count)
-                    status = deflate(stream, Z_FINISH)
+                    (status, goOn) = step()
                     output.append(contentsOf: chunkBuffer.prefix(chunkBuffer.count - Int(stream.pointee.avail_out)))
-                } while status == Z_OK || status == Z_BUF_ERROR && stream.pointee.avail_out == 0
+                }
                 stream.pointee.next_in = nil
                 stream.pointee.next_out = nil
             }
         }
-        deflateReset(stream)
-        guard status == Z_STREAM_END else { throw BodyCodingFailure(offset: 0, reason: "deflate failed with code \(status)") }
-        return output
+        return (status, output)
+    }
+
+    /// One complete stream that must inflate to exactly `limit` bytes; inflating stops one chunk past
+    /// `limit`, so a stream that understates its size (a zip bomb) costs no more memory than that.
+    func decompressExactly(_ data: Data, limit: Int) throws(BodyCodingFailure) -> Data {
+        let (status, output) = pump(data, until: limit) {
+            let status = inflate(stream, Z_NO_FLUSH)
+            return (status, status == Z_OK && !(stream.pointee.avail_in == 0 && stream.pointee.avail_out > 0))
+        }
+        inflateReset(stream)
+        if output.count > limit { throw BodyCodingFailure(offset: 0, reason: "inflates to more than the \(limit) bytes it declares") }
+        switch status {
+        case Z_STREAM_END:
+            guard output.count == limit else {
+                throw BodyCodingFailure(offset: 0, reason: "inflates to \(output.count) bytes, not the \(limit) it declares")
+            }
+            return output
+        case Z_OK, Z_BUF_ERROR:
+            throw BodyCodingFailure(offset: data.count, reason: "the deflate data is cut off")
+        default:
+            let message = stream.pointee.msg.map { String(cString: $0) } ?? "code \(status)"
+            throw BodyCodingFailure(offset: 0, reason: "bad deflate data (\(message))")
+        }
     }
 
     /// Every member of a multi-member gzip (or zlib) stream, decompressed and concatenated, with the

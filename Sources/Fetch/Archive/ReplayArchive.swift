@@ -51,16 +51,16 @@ public struct ReplayArchive: Sendable {
         self.relaxed = relaxed
     }
 
-    /// The recorded response for this URL as a Capture (text nil: the caller decodes), following recorded
-    /// redirects (3xx with `Location`) so the chain is kept; nil when the archive has no record of the URL.
-    /// A redirect to a URL the archive lacks ends the chain at the 3xx response. A response that is clearly not
-    /// HTML carries `not_html`, as the network fetcher marks it, so a replayed PDF is never parsed as a page.
+    /// The recorded response for this URL as a Capture, as the network fetcher hands one over (no decoded
+    /// text, no problem: the caller sniffs, decodes and judges it), following recorded redirects (3xx with
+    /// `Location`) so the chain is kept; nil when the archive has no record of the URL. A redirect to a URL the
+    /// archive lacks ends the chain at the 3xx response.
     public func capture(for url: String) -> Capture? {
         guard var entry = lookup(url) else { return nil }
         var chain = [url]
         while (300..<400).contains(entry.status), chain.count <= ReplayArchive.maximumRedirects,
               let location = entry.headers.value(named: "Location"),
-              let next = URL(string: location, relativeTo: URL(string: entry.url))?.absoluteString,
+              let next = (try? HTTPURL(location, relativeTo: try? HTTPURL(entry.url)))?.href,
               !chain.contains(next), let nextEntry = lookup(next) {
             chain.append(next)
             entry = nextEntry
@@ -68,9 +68,7 @@ public struct ReplayArchive: Sendable {
         let contentType = entry.headers.value(named: "Content-Type")
         return Capture(requestedURL: url, finalURL: chain.last ?? url, redirectChain: chain, status: entry.status,
                        headers: entry.headers, contentType: contentType, body: entry.body, text: nil, charset: nil,
-                       charsetBasis: nil,
-                       problem: ContentSniff.isClearlyNotHTML(contentType: contentType, body: entry.body) ? .notHTML : nil,
-                       attempts: [], fetchedAt: entry.date)
+                       charsetBasis: nil, problem: nil, attempts: [], fetchedAt: entry.date)
     }
 
     static let maximumRedirects = 10
@@ -86,19 +84,16 @@ public struct ReplayArchive: Sendable {
         "pass_ticket", "xhsshare", "app_platform", "appuid", "apptime", "fbclid", "gclid", "ref", "ref_src",
     ]
 
-    /// Scheme and host lowercased, fragment and tracking parameters dropped, remaining parameters sorted.
+    /// The URL as the parser serializes it, fragment and tracking parameters dropped, remaining parameters sorted.
     static func relaxedKey(_ url: String) -> String {
-        guard var parts = URLComponents(string: url) else { return url }
-        parts.scheme = parts.scheme?.lowercased()
-        parts.host = parts.host?.lowercased()
-        parts.fragment = nil
-        let kept = (parts.queryItems ?? []).filter { item in
-            let name = item.name.lowercased()
+        guard let parsed = try? HTTPURL(url) else { return url }
+        let kept = (parsed.query ?? "").split(separator: "&").filter { pair in
+            let name = String(decoding: PercentEncoding.decode(Array((pair.split(separator: "=").first ?? "").utf8)),
+                              as: UTF8.self).lowercased()
             return !name.hasPrefix("utm_") && !trackingParameters.contains(name)
-        }
-        parts.queryItems = kept.isEmpty ? nil : kept.sorted { ($0.name, $0.value ?? "") < ($1.name, $1.value ?? "") }
-        if parts.path.isEmpty { parts.path = "/" }
-        return parts.string ?? url
+        }.sorted()
+        let query = kept.isEmpty ? "" : "?" + kept.joined(separator: "&")
+        return parsed.scheme + "://" + parsed.authority + parsed.path + query
     }
 
     /// The body as the fetch stage would have handed it on: chunked transfer coding removed, then gzip or

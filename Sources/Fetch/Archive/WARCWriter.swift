@@ -119,11 +119,9 @@ public final class WARCWriter {
 
     /// The GET the fetch stage sent, as far as the capture tells it.
     static func requestBlock(_ url: String) -> Data {
-        let parsed = URLComponents(string: url)
-        var target = parsed?.percentEncodedPath ?? "/"
-        if target.isEmpty { target = "/" }
-        if let query = parsed?.percentEncodedQuery { target += "?" + query }
-        let host = (parsed?.host).map { host in parsed?.port.map { "\(host):\($0)" } ?? host } ?? ""
+        let parsed = try? HTTPURL(url)
+        let target = parsed?.requestTarget ?? "/"
+        let host = parsed?.authority ?? ""
         return Data("GET \(singleLine(target)) HTTP/1.1\r\nHost: \(singleLine(host))\r\nUser-Agent: sluice\r\n\r\n".utf8)
     }
 

@@ -21,13 +21,15 @@ public struct BlockedPageRules: Codable, Sendable, Equatable {
         public var hosts: [String]?
         /// HTTP statuses the rule applies to; absent: any status.
         public var statuses: [Int]?
-        /// At least one must occur in the visible text (case-insensitive).
+        /// At least one must occur in the visible text (ASCII letters compared without case). A rule without
+        /// `maxVisibleCharacters` sees the page's first `BlockedPageDetector.unboundedTextWindow` characters.
         public var anyText: [String]?
-        /// At least one must occur in the raw markup, scripts included (case-insensitive).
+        /// At least one must occur in the raw markup, scripts included (ASCII letters compared without case),
+        /// within `BlockedPageDetector.markupWindow` bytes of the page's start or end.
         public var anyMarkup: [String]?
-        /// At least one must occur in the `<title>` (case-insensitive).
+        /// At least one must occur in the first `<title>` (ASCII letters compared without case).
         public var anyTitle: [String]?
-        /// The page must load at least this many scripts.
+        /// The page must load at least this many scripts (counted as far as the visible text is read).
         public var minScripts: Int?
         /// The page's visible text (scripts, styles and `<noscript>` left out) must be at most this long.
         public var maxVisibleCharacters: Int?

@@ -1,0 +1,163 @@
+import Foundation
+import SluiceCore
+
+/// The SQLite store: one file holding volunteers, submissions, items and their state machine, captures,
+/// dedup keys, the moderators' audit log and the publication ledger. The embedded default: nothing to set up.
+///
+/// Other processes (a second moderator, another `sluice run`) share the file through SQLite's own locking in
+/// WAL mode with a busy timeout; writers take the lock at `BEGIN IMMEDIATE`, so the migration, a dedup
+/// lookup or a bulk decision is never interleaved with another writer's.
+public final class SQLiteStore: SQLStore {
+    public let sql: SQLEngine
+    public let path: String
+    /// False when the file could only be opened for reading (permissions, a read-only copy).
+    public let isWritable: Bool
+    private let database: SQLiteDatabase
+
+    /// `PRAGMA application_id` of every sluice store ("slce"), so a database of another program is refused.
+    static let applicationID: Int32 = 0x736C_6365
+
+    /// Opens the store at `path`, creating the file when `create` and migrating it to the current schema.
+    /// Without `create`, a missing file is `StoreError.noStore`; a file that is not a sluice store is refused
+    /// without a byte written; a file that cannot be written is opened read-only.
+    public init(path: String, create: Bool = true) throws {
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists && !create { throw StoreError.noStore(location: path) }
+        let connection: SQLiteConnection
+        var writable = true
+        do {
+            connection = try SQLiteConnection(path: path, mode: exists ? .readWrite : .readWriteCreate)
+        } catch let error as SQLiteError where exists && (error.isReadOnly || error.code == 14) {
+            connection = try SQLiteConnection(path: path, mode: .readOnly)
+            writable = false
+        }
+        try connection.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
+        if writable && !FileManager.default.isWritableFile(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) {
+            writable = false
+        }
+        try Self.checkIdentity(connection, path: path)
+        if writable {
+            do {
+                try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+                try Self.migrate(connection, path: path)
+            } catch let error as SQLiteError where error.isReadOnly {
+                writable = false
+            }
+        }
+        if !writable {
+            let version = try Self.userVersion(connection)
+            if version < Schema.templates.count {
+                throw StoreError.readOnly(location: path)
+            }
+        }
+        database = SQLiteDatabase(connection: connection, path: path, writable: writable)
+        sql = SQLEngine(database: database)
+        self.path = path
+        isWritable = writable
+    }
+
+    static func userVersion(_ connection: SQLiteConnection) throws -> Int {
+        Int(try connection.scalar("PRAGMA user_version") ?? 0)
+    }
+
+    /// A sluice store carries our application id; a store of an early release has none yet but has our
+    /// tables at a known schema version. Anything else holding tables belongs to someone else.
+    private static func checkIdentity(_ connection: SQLiteConnection, path: String) throws {
+        let applicationID = Int32(truncatingIfNeeded: try connection.scalar("PRAGMA application_id") ?? 0)
+        if applicationID == Self.applicationID { return }
+        if applicationID != 0 {
+            throw StoreError.notAStore(location: path, detail: String(format: "its application id is 0x%08x", applicationID))
+        }
+        let tables = try connection.query("SELECT name FROM sqlite_master WHERE type = 'table'") { $0.string(0) ?? "" }
+        if tables.isEmpty { return }
+        let version = try userVersion(connection)
+        guard version > 0, tables.contains("items"), tables.contains("submissions") else {
+            throw StoreError.notAStore(location: path, detail: "it holds \(tables.count) table(s) of another program")
+        }
+    }
+
+    /// Brings the file to the current schema. The version is read only once the write lock is held, so two
+    /// processes opening a new store never both run the migrations.
+    private static func migrate(_ connection: SQLiteConnection, path: String) throws {
+        let migrations = Schema.migrations(for: .sqlite)
+        try connection.transaction(immediate: true) {
+            let applied = try userVersion(connection)
+            if applied > migrations.count {
+                throw StoreError.newerSchema(location: path, found: applied, known: migrations.count)
+            }
+            for migration in migrations.dropFirst(applied) { try connection.execute(migration) }
+            if applied < migrations.count { try connection.execute("PRAGMA user_version = \(migrations.count)") }
+            if Int32(truncatingIfNeeded: try connection.scalar("PRAGMA application_id") ?? 0) != applicationID {
+                try connection.execute("PRAGMA application_id = \(applicationID)")
+            }
+        }
+    }
+
+    public var location: String { path }
+
+    public func schemaVersion() throws -> Int {
+        try database.withConnection { try Self.userVersion($0) }
+    }
+
+    /// `PRAGMA integrity_check`, then the rows that point at nothing (the schema declares the links, but
+    /// a store written by hand or by an old release may not have had foreign keys on).
+    public func integrityCheck() throws -> String {
+        try database.withConnection { connection in
+            let integrity = try connection.query("PRAGMA integrity_check") { $0.string(0) ?? "" }.joined(separator: "; ")
+            let orphans = try connection.query("PRAGMA foreign_key_check") { row in
+                "\(row.string(0) ?? "?") row \(row.int(1) ?? 0) points at a missing \(row.string(2) ?? "?") row"
+            }
+            return ([integrity] + orphans.prefix(20)).joined(separator: "; ")
+        }
+    }
+
+    /// SQLite has no way to tell another process's commit to this one; idle runs back off instead.
+    public func listenForWork(_ wake: @escaping @Sendable () -> Void) throws -> (any WorkListener)? { nil }
+
+    /// A consistent copy of the whole store at `destination`, made while other connections go on writing.
+    public func backup(to destination: String) throws {
+        try database.withConnection { try $0.backup(to: destination) }
+    }
+}
+
+/// One SQLite connection shared by the threads of one process, serialized by a lock.
+///
+/// `@unchecked Sendable` because the connection is not thread-safe (opened with SQLITE_OPEN_NOMUTEX): it is
+/// private and touched only while `lock` is held, so at most one thread uses it at a time, and it never
+/// escapes the closures given to it.
+final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
+    private let connection: SQLiteConnection
+    private let lock = NSLock()
+    let path: String
+    let writable: Bool
+    let dialect = SQLDialect.sqlite
+
+    init(connection: SQLiteConnection, path: String, writable: Bool) {
+        self.connection = connection
+        self.path = path
+        self.writable = writable
+    }
+
+    func withConnection<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try lock.withLock { try body(connection) }
+    }
+
+    func transaction<T>(_ kind: TransactionKind, _ body: (any SQLExecutor) throws -> T) throws -> T {
+        if kind != .read && !writable { throw StoreError.readOnly(location: path) }
+        var attempt = 0
+        while true {
+            do {
+                return try lock.withLock {
+                    try connection.transaction(immediate: kind != .read) { try body(connection) }
+                }
+            } catch let error as SQLiteError where error.isBusy && attempt < 5 {
+                // The busy timeout ran out while another process held the lock: wait a little and start over;
+                // a lost race is never the end of a run.
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+            } catch let error as SQLiteError where error.isReadOnly {
+                throw StoreError.readOnly(location: path)
+            }
+        }
+    }
+}
