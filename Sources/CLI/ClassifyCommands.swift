@@ -116,9 +116,11 @@ enum ClassifyCommands {
         let trainItems = try arguments.integer("--train-items")
         let fromStore = arguments.flag("--from-store")
         let secondsText = try arguments.option("--seconds")
-        let definition = try context.pipeline(&arguments)
+        let assignments = try arguments.options("--set")
+        var definition = try context.pipeline(&arguments)
         let json = arguments.flag("--json")
         try arguments.finish()
+        definition.classify = try definition.classify.overriding(assignments, source: "--set")
         guard let seconds = Double(secondsText ?? "2"), seconds > 0, seconds <= 600 else {
             // zh: bench：--seconds 取不超过 600 的秒数
             throw UsageError("bench: --seconds takes a number of seconds up to 600, not \"\(TerminalSafe.text(secondsText ?? ""))\"")

@@ -357,7 +357,7 @@ enum Help {
 
     static let bench = """
         usage: sluice bench classify [--labeled FILE]… [--train-items N | --from-store] [--seconds S]
-                                     [--pipeline FILE] [--json]
+                                     [--set KEY=VALUE]… [--pipeline FILE] [--json]
 
         Training: time, items/s and peak memory (VmHWM) of training the model, beside one pass of feature
         hashing over the same items; with --train-items N on N items drawn from the labelled files with
@@ -365,6 +365,9 @@ enum Help {
         Then items per second for the rules, the model and both together, beside a naive per-term
         search, on the labelled items (or with --from-store on every stored item with the stored
         model). Runs about S seconds (default 2) per throughput measurement.
+
+        options
+          --set KEY=VALUE   override a "classify" option for this run, as in sluice eval classify
         """
 
     static let rules = """

@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 
 /// The model's category for a text, with the probability it gives that category.
 public struct CategoryPrediction: Sendable, Equatable {
@@ -22,8 +24,8 @@ public struct ClassifierModel: Sendable, Codable {
     public let trainedOn: Int
     let features: FeatureSettings
     let vocabulary: Vocabulary
-    /// The rules' category scores as features of the category model, after the vocabulary's columns (none
-    /// when trained without rules).
+    /// The rules' category scores as features of both models, after the vocabulary's columns (none when
+    /// trained without rules).
     let ruleFeatures: RuleFeatures
     /// Absent when the decisions it learnt from had fewer than two trustworthy categories.
     let categoryPart: CategoryPart?
@@ -57,9 +59,13 @@ public struct ClassifierModel: Sendable, Codable {
     }
 
     /// Throws `ClassifyError` for an empty set, or one with neither two categories nor both verdicts. With
-    /// `rules`, the category model also reads the rules' keyword score per category on each text, so it
-    /// learns how far the rules' categories predict the moderators'. (The verdict model does not: flag
-    /// features, scaled by their strong naive Bayes ratios, drowned the text and cost accuracy.)
+    /// `rules`, both models also read the rules' keyword score per category on each text, so they learn how
+    /// far the rules' categories predict the moderators' categories and verdicts. (Flag families are not
+    /// features: scaled by their strong naive Bayes ratios, they drowned the text and cost accuracy.)
+    ///
+    /// Memory: one copy of the training rows (a column and a value per distinct feature of each text),
+    /// shared by every fit, plus one re-weighted copy of the values per fit running; the fits (categories,
+    /// approval, each calibration fold) run side by side on all cores.
     public static func train(_ unordered: [LabeledExample], options: ClassifyOptions,
                              rules: RuleEngine? = nil) throws -> ClassifierModel {
         guard let first = unordered.first else { throw ClassifyError.noTrainingData }
@@ -71,39 +77,68 @@ public struct ClassifierModel: Sendable, Codable {
         }
         let settings = FeatureSettings(options)
         let hasher = FeatureHasher(settings: settings)
-        let counts = examples.map { hasher.counts($0.text) }
-        let vocabulary = Vocabulary(documents: counts, hashBits: settings.hashBits,
-                                    minDocumentFrequency: options.minDocumentFrequency, maxFeatures: options.maxFeatures)
+        let (vocabulary, rows) = vectors(examples, hasher: hasher, options: options, rules: rules)
         let ruleFeatures = RuleFeatures(rules)
-        var rows = SparseRows()
-        for document in counts { rows.append(vocabulary.vector(document)) }
         let learning = LearnerSettings(learner: options.learner, smoothing: options.smoothing,
                                        regularization: options.regularization, maxIterations: options.maxIterations)
-        var categoryLearning = learning
-        categoryLearning.learner = options.categoryLearner
+        let categoryLearning = LearnerSettings(learner: options.categoryLearner, smoothing: options.smoothing,
+                                               regularization: options.regularization, maxIterations: options.maxIterations)
 
         let categorised = examples.indices.filter { examples[$0].categoryOrigin != .guessed }
         let classes = Set(categorised.map { examples[$0].category }).sorted()
-        var categoryPart: CategoryPart?
-        if classes.count >= 2 {
-            let labels = categorised.map { classes.firstIndex(of: examples[$0].category) ?? 0 }
-            var categoryRows = SparseRows()
-            for index in categorised {
-                let outcome = rules?.evaluate(ClassifyInput(text: examples[index].text))
-                categoryRows.append(vocabulary.vector(counts[index]) + ruleFeatures.values(outcome, offset: vocabulary.count))
+        let everyone = Array(examples.indices)
+        let approvals = examples.map { $0.approved ? 1 : 0 }
+        let bothVerdicts = Set(approvals).count == 2
+        let calibrationFolds = calibrationFoldCount(examples, requested: options.calibrationFolds)
+        let calibrationAssignment = Folds.assign(texts: examples.map(\.text), strata: approvals.map(String.init),
+                                                 folds: calibrationFolds)
+        let columns = vocabulary.count + ruleFeatures.names.count
+
+        // Every fit is independent: the category model, the approval model and one approval model per
+        // calibration fold run side by side.
+        enum Fit { case category, approval, calibration(Int) }
+        let fits: [Fit] = (classes.count >= 2 ? [.category] : []) + (bothVerdicts ? [.approval] : [])
+            + (0..<calibrationFolds).map(Fit.calibration)
+        let results = Mutex([Int: LinearClassifier]())
+        DispatchQueue.concurrentPerform(iterations: fits.count) { job in
+            let classifier: LinearClassifier
+            switch fits[job] {
+            case .category:
+                classifier = .train(rows: rows, members: categorised,
+                                    labels: categorised.map { classes.firstIndex(of: examples[$0].category) ?? 0 },
+                                    classes: classes.count, columns: columns, settings: categoryLearning)
+            case .approval:
+                classifier = .train(rows: rows, members: everyone, labels: approvals, classes: 2, columns: columns,
+                                    settings: learning)
+            case .calibration(let fold):
+                let training = everyone.filter { calibrationAssignment[$0] != fold }
+                classifier = .train(rows: rows, members: training, labels: training.map { approvals[$0] }, classes: 2,
+                                    columns: columns, settings: learning)
             }
-            categoryPart = CategoryPart(
-                classes: classes, taughtExamples: categorised.filter { examples[$0].categoryOrigin == .taught }.count,
-                classifier: .train(rows: categoryRows, labels: labels, classes: classes.count,
-                                   columns: vocabulary.count + ruleFeatures.names.count, settings: categoryLearning))
+            results.withLock { $0[job] = classifier }
         }
+        let trained = results.withLock { $0 }
+        var categoryPart: CategoryPart?
         var approvalPart: ApprovalPart?
-        if Set(examples.map(\.approved)).count == 2 {
-            let labels = examples.map { $0.approved ? 1 : 0 }
-            approvalPart = ApprovalPart(
-                classifier: .train(rows: rows, labels: labels, classes: 2, columns: vocabulary.count, settings: learning),
-                calibration: calibration(rows: rows, examples: examples, columns: vocabulary.count, settings: learning,
-                                         folds: options.calibrationFolds))
+        var heldOutScores = [Double](repeating: 0, count: examples.count)
+        for (job, fit) in fits.enumerated() {
+            guard let classifier = trained[job] else { continue }
+            switch fit {
+            case .category:
+                categoryPart = CategoryPart(classes: classes,
+                                            taughtExamples: categorised.filter { examples[$0].categoryOrigin == .taught }.count,
+                                            classifier: classifier)
+            case .approval:
+                approvalPart = ApprovalPart(classifier: classifier, calibration: .logistic)
+            case .calibration(let fold):
+                for index in examples.indices where calibrationAssignment[index] == fold {
+                    heldOutScores[index] = classifier.scores(rows.row(index))[0]
+                }
+            }
+        }
+        if let approval = approvalPart, calibrationFolds > 0 {
+            approvalPart = ApprovalPart(classifier: approval.classifier,
+                                        calibration: PlattScaling.fit(scores: heldOutScores, positive: examples.map(\.approved)))
         }
         guard categoryPart != nil || approvalPart != nil else {
             throw ClassifyError.oneClass(category: first.category, examples: examples.count)
@@ -115,28 +150,30 @@ public struct ClassifierModel: Sendable, Codable {
         return model
     }
 
-    /// Platt scaling fitted on approval scores of items held out of training in `folds` stratified folds
-    /// (fewer when one verdict has fewer items than that).
-    private static func calibration(rows: SparseRows, examples: [LabeledExample], columns: Int, settings: LearnerSettings,
-                                    folds requested: Int) -> PlattScaling {
-        let minority = min(examples.filter(\.approved).count, examples.filter { !$0.approved }.count)
-        let folds = min(requested, minority)
-        guard folds >= 2 else { return .logistic }
-        let assignment = Folds.assign(texts: examples.map(\.text), strata: examples.map { $0.approved ? "1" : "0" }, folds: folds)
-        var scores = [Double](repeating: 0, count: examples.count)
-        for fold in 0..<folds {
-            let training = examples.indices.filter { assignment[$0] != fold }
-            let classifier = LinearClassifier.train(rows: rows.subset(training), labels: training.map { examples[$0].approved ? 1 : 0 },
-                                                    classes: 2, columns: columns, settings: settings)
-            for index in examples.indices where assignment[index] == fold {
-                scores[index] = classifier.scores(row(rows, index))[0]
-            }
+    /// Each example's TF-IDF vector followed by the rules' features. Hashed counts come first (bucket as
+    /// column), for the vocabulary; they are dropped once the vectors exist, so training holds one copy of
+    /// the rows, which every fit reads.
+    private static func vectors(_ examples: [LabeledExample], hasher: FeatureHasher, options: ClassifyOptions,
+                                rules: RuleEngine?) -> (Vocabulary, SparseRows) {
+        var hashed = SparseRows()
+        for example in examples { hashed.append(hasher.counts(example.text).map { (Int32(bitPattern: $0.bucket), $0.count) }) }
+        let vocabulary = Vocabulary(documents: hashed, hashBits: hasher.settings.hashBits,
+                                    minDocumentFrequency: options.minDocumentFrequency, maxFeatures: options.maxFeatures)
+        let ruleFeatures = RuleFeatures(rules)
+        var rows = SparseRows()
+        for index in examples.indices {
+            let text = vocabulary.vector(hashed.row(index).lazy.map { (bucket: UInt32(bitPattern: $0.column), count: $0.value) })
+            rows.append(text + ruleFeatures.values(rules?.evaluate(ClassifyInput(text: examples[index].text)), offset: vocabulary.count))
         }
-        return PlattScaling.fit(scores: scores, positive: examples.map(\.approved))
+        return (vocabulary, rows)
     }
 
-    private static func row(_ rows: SparseRows, _ index: Int) -> [(column: Int32, value: Float)] {
-        (rows.start[index]..<rows.start[index + 1]).map { (rows.columns[$0], rows.values[$0]) }
+    /// Platt scaling is fitted on approval scores of items held out of training in this many stratified
+    /// folds: as many as asked, fewer when one verdict has fewer items than that (under two: none).
+    private static func calibrationFoldCount(_ examples: [LabeledExample], requested: Int) -> Int {
+        let approved = examples.filter(\.approved).count
+        let folds = min(requested, min(approved, examples.count - approved))
+        return folds >= 2 ? folds : 0
     }
 
     /// How many feature occurrences a model trained with `options` reads in `text`.
@@ -164,7 +201,7 @@ public struct ClassifierModel: Sendable, Codable {
 
     /// What the model says about one text, its features extracted once.
     struct Assessment {
-        /// The text's TF-IDF vector followed by the rules' features (what the category model reads).
+        /// The text's TF-IDF vector followed by the rules' features (what both models read).
         var vector: [(column: Int32, value: Float)]
         var category: CategoryPrediction?
         var categoryProbabilities: [Double]
@@ -182,7 +219,7 @@ public struct ClassifierModel: Sendable, Codable {
             assessment.categoryProbabilities = prediction.probabilities
         }
         if let approvalPart {
-            assessment.pApprove = approvalPart.calibration.probability(approvalPart.classifier.scores(text)[0])
+            assessment.pApprove = approvalPart.calibration.probability(approvalPart.classifier.scores(vector)[0])
         }
         return assessment
     }
@@ -239,8 +276,8 @@ public struct ClassifierModel: Sendable, Codable {
             guard let classifier else { return true }
             return ([classifier] + classifier.partners).allSatisfy { $0.scorers.allSatisfy { $0.weights.count == columns } }
         }
-        guard fits(model.categoryPart?.classifier, columns: model.vocabulary.count + model.ruleFeatures.names.count),
-              fits(model.approvalPart?.classifier, columns: model.vocabulary.count),
+        let columns = model.vocabulary.count + model.ruleFeatures.names.count
+        guard fits(model.categoryPart?.classifier, columns: columns), fits(model.approvalPart?.classifier, columns: columns),
               model.categoryPart.map({ $0.classes.count >= 2 && $0.classifier.scorers.count == ($0.classes.count == 2 ? 1 : $0.classes.count) }) ?? true,
               model.approvalPart.map({ $0.classifier.scorers.count == 1 }) ?? true,
               (12...24).contains(model.features.hashBits), !model.features.ngramSizes.isEmpty else {

@@ -156,44 +156,47 @@ struct LinearClassifier: Sendable, Codable, Equatable {
         return (best, probabilities)
     }
 
-    /// Trains on `rows` (unit-length TF-IDF vectors over `columns` columns) labelled with class indices in
-    /// `0..<classes`. One-against-the-rest fits run on all cores, a class each.
-    static func train(rows: SparseRows, labels: [Int], classes: Int, columns: Int,
+    /// Trains on the `members` of `rows` (unit-length TF-IDF vectors over `columns` columns), labelled with
+    /// class indices in `0..<classes` (`labels[k]` is the class of row `members[k]`): subsets of one set of
+    /// rows (held-out folds, the items with a category) are trained on without copying it. One-against-the-
+    /// rest fits run on all cores, a class each.
+    static func train(rows: SparseRows, members: [Int], labels: [Int], classes: Int, columns: Int,
                       settings: LearnerSettings) -> LinearClassifier {
         let binary = classes == 2
         switch settings.learner {
         case .ensemble:
             var single = settings
             single.learner = .nbLogistic
-            let main = train(rows: rows, labels: labels, classes: classes, columns: columns, settings: single)
+            let main = train(rows: rows, members: members, labels: labels, classes: classes, columns: columns, settings: single)
             single.learner = .naiveBayes
             // Tuned on the tune half of the headline set; naive Bayes wants less smoothing than the ratios.
             single.smoothing = 0.1
-            let partner = train(rows: rows, labels: labels, classes: classes, columns: columns, settings: single)
+            let partner = train(rows: rows, members: members, labels: labels, classes: classes, columns: columns, settings: single)
             return LinearClassifier(scorers: main.scorers, softmax: main.softmax, partners: [partner])
         case .naiveBayes, .complementNaiveBayes:
             let complement = settings.learner == .complementNaiveBayes
-            let perClass = naiveBayes(rows: rows, labels: labels, classes: classes, columns: columns,
+            let perClass = naiveBayes(rows: rows, members: members, labels: labels, classes: classes, columns: columns,
                                       smoothing: settings.smoothing, complement: complement)
             guard binary else { return LinearClassifier(scorers: perClass, softmax: true) }
             let difference = zip(perClass[1].weights, perClass[0].weights).map { $0 - $1 }
             return LinearClassifier(scorers: [LinearScorer(weights: difference, scale: nil, bias: perClass[1].bias - perClass[0].bias)],
                                     softmax: true)
         case .logistic where !binary:
-            return LinearClassifier(scorers: softmaxRegression(rows: rows, labels: labels, classes: classes, columns: columns,
-                                                               settings: settings), softmax: true)
+            return LinearClassifier(scorers: softmaxRegression(rows: rows, members: members, labels: labels, classes: classes,
+                                                               columns: columns, settings: settings), softmax: true)
         case .logistic:
-            let fit = logisticRegression(rows: rows, values: rows.values, positive: labels.map { $0 == 1 }, columns: columns,
-                                         settings: settings)
+            let fit = logisticRegression(rows: rows, values: rows.values, members: members, positive: labels.map { $0 == 1 },
+                                         columns: columns, settings: settings)
             return LinearClassifier(scorers: [LinearScorer(weights: fit.weights, scale: nil, bias: fit.bias)], softmax: false)
         case .nbLogistic:
             let targets = binary ? [1] : Array(0..<classes)
             let results = Mutex([Int: LinearScorer]())
             DispatchQueue.concurrentPerform(iterations: targets.count) { index in
                 let positive = labels.map { $0 == targets[index] }
-                let ratios = presenceLogRatios(rows: rows, positive: positive, columns: columns, smoothing: settings.smoothing)
-                let fit = logisticRegression(rows: rows, values: rows.scaledValues(by: ratios), positive: positive,
-                                             columns: columns, settings: settings)
+                let ratios = presenceLogRatios(rows: rows, members: members, positive: positive, columns: columns,
+                                               smoothing: settings.smoothing)
+                let fit = logisticRegression(rows: rows, values: rows.scaledValues(by: ratios, members: members), members: members,
+                                             positive: positive, columns: columns, settings: settings)
                 let scorer = LinearScorer(weights: fit.weights, scale: ratios, bias: fit.bias)
                 results.withLock { $0[index] = scorer }
             }
@@ -204,12 +207,12 @@ struct LinearClassifier: Sendable, Codable, Equatable {
 
     /// log(p̂ⱼ / q̂ⱼ): how much likelier feature j is present in a positive item than in a negative one, each
     /// side's presence counts smoothed and normalised to sum to one.
-    private static func presenceLogRatios(rows: SparseRows, positive: [Bool], columns: Int, smoothing: Double) -> [Float] {
+    private static func presenceLogRatios(rows: SparseRows, members: [Int], positive: [Bool], columns: Int, smoothing: Double) -> [Float] {
         var inside = [Double](repeating: smoothing, count: columns)
         var outside = [Double](repeating: smoothing, count: columns)
-        for row in 0..<rows.count {
+        for (member, row) in members.enumerated() {
             for entry in rows.start[row]..<rows.start[row + 1] where rows.values[entry] > 0 {
-                if positive[row] { inside[Int(rows.columns[entry])] += 1 } else { outside[Int(rows.columns[entry])] += 1 }
+                if positive[member] { inside[Int(rows.columns[entry])] += 1 } else { outside[Int(rows.columns[entry])] += 1 }
             }
         }
         let insideTotal = inside.reduce(0, +)
@@ -218,14 +221,14 @@ struct LinearClassifier: Sendable, Codable, Equatable {
     }
 
     /// Per class: weights log θ (or −log θ̃ of the complement) and the log prior (0 for the complement).
-    private static func naiveBayes(rows: SparseRows, labels: [Int], classes: Int, columns: Int, smoothing: Double,
+    private static func naiveBayes(rows: SparseRows, members: [Int], labels: [Int], classes: Int, columns: Int, smoothing: Double,
                                    complement: Bool) -> [LinearScorer] {
         var mass = [[Double]](repeating: [Double](repeating: 0, count: columns), count: classes)
         var documents = [Double](repeating: 0, count: classes)
-        for row in 0..<rows.count {
-            documents[labels[row]] += 1
+        for (member, row) in members.enumerated() {
+            documents[labels[member]] += 1
             for entry in rows.start[row]..<rows.start[row + 1] {
-                mass[labels[row]][Int(rows.columns[entry])] += Double(rows.values[entry])
+                mass[labels[member]][Int(rows.columns[entry])] += Double(rows.values[entry])
             }
         }
         let total = documents.reduce(0, +)
@@ -242,7 +245,9 @@ struct LinearClassifier: Sendable, Codable, Equatable {
     }
 
     /// Minimises Σᵢ log(1 + exp(−yᵢ sᵢ)) + ‖w‖² / (2C) over the weights and an unpenalised bias, by L-BFGS.
-    private static func logisticRegression(rows: SparseRows, values: [Float], positive: [Bool], columns: Int,
+    /// The hot loop of training: each evaluation reads every member row twice (score, then gradient), so it
+    /// works on raw buffers, accumulating a row's score in `Float` over four independent sums.
+    private static func logisticRegression(rows: SparseRows, values: [Float], members: [Int], positive: [Bool], columns: Int,
                                            settings: LearnerSettings) -> (weights: [Float], bias: Float) {
         let penalty = 1 / settings.regularization
         let solution = LBFGS.minimize(from: [Float](repeating: 0, count: columns + 1), maxIterations: settings.maxIterations) { x, gradient in
@@ -257,16 +262,17 @@ struct LinearClassifier: Sendable, Codable, Equatable {
                     loss = 0.5 * penalty * squares
                     rows.columns.withUnsafeBufferPointer { indices in
                         values.withUnsafeBufferPointer { values in
-                            for row in 0..<rows.count {
-                                let range = rows.start[row]..<rows.start[row + 1]
-                                var score = Double(x[columns])
-                                for entry in range { score += Double(values[entry] * x[Int(indices[entry])]) }
-                                let margin = positive[row] ? score : -score
-                                loss += margin > 0 ? log1p(exp(-margin)) : -margin + log1p(exp(margin))
-                                let probability = 1 / (1 + exp(-score))
-                                let residual = Float(probability - (positive[row] ? 1 : 0))
-                                for entry in range { gradient[Int(indices[entry])] += residual * values[entry] }
-                                biasGradient += Double(residual)
+                            rows.start.withUnsafeBufferPointer { start in
+                                for (member, row) in members.enumerated() {
+                                    let first = start[row], end = start[row + 1]
+                                    let score = Double(x[columns]) + Double(dot(x, values, indices, first, end))
+                                    let margin = positive[member] ? score : -score
+                                    loss += margin > 0 ? log1p(exp(-margin)) : -margin + log1p(exp(margin))
+                                    let probability = 1 / (1 + exp(-score))
+                                    let residual = Float(probability - (positive[member] ? 1 : 0))
+                                    for entry in first..<end { gradient[Int(indices[entry])] += residual * values[entry] }
+                                    biasGradient += Double(residual)
+                                }
                             }
                         }
                     }
@@ -278,9 +284,29 @@ struct LinearClassifier: Sendable, Codable, Equatable {
         return (Array(solution[0..<columns]), solution[columns])
     }
 
+    /// Σ values[e] · x[indices[e]] over entries `first..<end`.
+    @inline(__always)
+    private static func dot(_ x: UnsafeBufferPointer<Float>, _ values: UnsafeBufferPointer<Float>, _ indices: UnsafeBufferPointer<Int32>,
+                            _ first: Int, _ end: Int) -> Float {
+        var sums: (Float, Float, Float, Float) = (0, 0, 0, 0)
+        var entry = first
+        while entry + 4 <= end {
+            sums.0 += values[entry] * x[Int(indices[entry])]
+            sums.1 += values[entry + 1] * x[Int(indices[entry + 1])]
+            sums.2 += values[entry + 2] * x[Int(indices[entry + 2])]
+            sums.3 += values[entry + 3] * x[Int(indices[entry + 3])]
+            entry += 4
+        }
+        while entry < end {
+            sums.0 += values[entry] * x[Int(indices[entry])]
+            entry += 1
+        }
+        return (sums.0 + sums.1) + (sums.2 + sums.3)
+    }
+
     /// Multinomial logistic regression: minimises Σᵢ (log Σₖ exp sᵢₖ − sᵢ,yᵢ) + ‖W‖² / (2C), biases unpenalised.
     /// Parameters are laid out class by class, each `columns` weights then its bias.
-    private static func softmaxRegression(rows: SparseRows, labels: [Int], classes: Int, columns: Int,
+    private static func softmaxRegression(rows: SparseRows, members: [Int], labels: [Int], classes: Int, columns: Int,
                                           settings: LearnerSettings) -> [LinearScorer] {
         let penalty = 1 / settings.regularization
         let width = columns + 1
@@ -299,7 +325,7 @@ struct LinearClassifier: Sendable, Codable, Equatable {
                     }
                     rows.columns.withUnsafeBufferPointer { indices in
                         rows.values.withUnsafeBufferPointer { values in
-                            for row in 0..<rows.count {
+                            for (member, row) in members.enumerated() {
                                 let range = rows.start[row]..<rows.start[row + 1]
                                 for label in 0..<classes {
                                     let base = label * width
@@ -309,10 +335,10 @@ struct LinearClassifier: Sendable, Codable, Equatable {
                                 }
                                 let top = scores.max() ?? 0
                                 let sum = scores.reduce(0) { $0 + exp($1 - top) }
-                                loss += top + log(sum) - scores[labels[row]]
+                                loss += top + log(sum) - scores[labels[member]]
                                 for label in 0..<classes {
                                     let base = label * width
-                                    let residual = Float(exp(scores[label] - top) / sum - (label == labels[row] ? 1 : 0))
+                                    let residual = Float(exp(scores[label] - top) / sum - (label == labels[member] ? 1 : 0))
                                     for entry in range { gradient[base + Int(indices[entry])] += residual * values[entry] }
                                     gradient[base + columns] += residual
                                 }

@@ -16,26 +16,19 @@ struct SparseRows: Sendable {
         start.append(columns.count)
     }
 
-    /// The rows at `indices`, in that order.
-    func subset(_ indices: [Int]) -> SparseRows {
-        var rows = SparseRows()
-        rows.columns.reserveCapacity(indices.reduce(0) { $0 + start[$1 + 1] - start[$1] })
-        rows.values.reserveCapacity(rows.columns.capacity)
-        for index in indices {
-            rows.columns.append(contentsOf: columns[start[index]..<start[index + 1]])
-            rows.values.append(contentsOf: values[start[index]..<start[index + 1]])
-            rows.start.append(rows.columns.count)
-        }
-        return rows
+    /// The row's entries.
+    func row(_ index: Int) -> [(column: Int32, value: Float)] {
+        (start[index]..<start[index + 1]).map { (columns[$0], values[$0]) }
     }
 
-    /// The rows' values with each one multiplied by its column's factor and each row scaled back to unit
-    /// length (the naive Bayes–weighted view of one class), sharing the rows' columns.
-    func scaledValues(by factors: [Float]) -> [Float] {
+    /// The rows' values with each one multiplied by its column's factor and each of the `members` rows
+    /// scaled back to unit length (the naive Bayes–weighted view of one class), sharing the rows' columns;
+    /// other rows keep their values.
+    func scaledValues(by factors: [Float], members: [Int]) -> [Float] {
         var scaled = values
         scaled.withUnsafeMutableBufferPointer { values in
             columns.withUnsafeBufferPointer { columns in
-                for row in 0..<count {
+                for row in members {
                     var squares = 0.0
                     for entry in start[row]..<start[row + 1] {
                         values[entry] *= factors[Int(columns[entry])]
@@ -68,9 +61,10 @@ struct Vocabulary: Sendable, Codable, Equatable {
     /// Keeps the buckets found in at least `minDocumentFrequency` documents, the `maxFeatures` most frequent
     /// of them (ties by bucket, so the result does not depend on the documents' order). Counting takes one
     /// 32-bit counter per bucket, whatever the number of documents.
-    init(documents: [[FeatureCount]], hashBits: Int, minDocumentFrequency: Int, maxFeatures: Int) {
+    /// `documents` holds each training text's hashed features: buckets as columns, counts as values.
+    init(documents: SparseRows, hashBits: Int, minDocumentFrequency: Int, maxFeatures: Int) {
         var frequency = [Int32](repeating: 0, count: 1 << hashBits)
-        for document in documents { for feature in document { frequency[Int(feature.bucket)] += 1 } }
+        for bucket in documents.columns { frequency[Int(bucket)] += 1 }
         var kept: [(bucket: UInt32, df: Int32)] = []
         for (bucket, df) in frequency.enumerated() where df > 0 && Int(df) >= minDocumentFrequency {
             kept.append((UInt32(bucket), df))
@@ -96,8 +90,13 @@ struct Vocabulary: Sendable, Codable, Equatable {
     }
 
     func vector(_ counts: [FeatureCount]) -> [(column: Int32, value: Float)] {
+        vector(counts.lazy.map { ($0.bucket, $0.count) })
+    }
+
+    /// The TF-IDF vector of a text's (bucket, count) pairs.
+    func vector(_ counts: some Sequence<(bucket: UInt32, count: Float)>) -> [(column: Int32, value: Float)] {
         var entries: [(column: Int32, value: Float)] = []
-        entries.reserveCapacity(counts.count)
+        entries.reserveCapacity(counts.underestimatedCount)
         var squares: Float = 0
         for feature in counts {
             guard let column = column(of: feature.bucket) else { continue }
