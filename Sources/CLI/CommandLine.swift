@@ -132,7 +132,7 @@ extension StoreError {
     /// Errors of where the store is rather than of what was asked: exit status 2, like a usage error.
     var isEnvironmental: Bool {
         switch self {
-        case .noStore, .notAStore, .unreachable, .newerSchema, .readOnly: true
+        case .noStore, .notAStore, .unreachable, .newerSchema, .readOnly, .targetNotEmpty: true
         default: false
         }
     }
