@@ -51,6 +51,12 @@ struct Metadata {
                                                      "created", "wpd"])
     private static let modificationMarks = NeedleSet(["modif", "updat", "-lm"])
     private static let dateMarks = NeedleSet(["date", "publish", "posted", "pubtime", "post-time", "byline", "time"])
+    /// Whether an attribute is one of `publishAttributeNames`: the first letter is compared before the name is
+    /// hashed, since this runs on every attribute of the page and almost none start with `d`.
+    private static func namesPublishTime(_ attribute: DocumentTree.Attribute) -> Bool {
+        attribute.name.utf8.first == 0x64 && attribute.name.utf8.count >= 12 && publishAttributeNames.contains(attribute.name)
+    }
+
     /// Attributes scripts and widgets read the publication time from.
     static let publishAttributeNames: Set<String> = [
         "data-publish-time", "data-publishtime", "data-pubtime", "data-pubdate", "data-published",
@@ -74,7 +80,7 @@ struct Metadata {
                 if !TextCleaning.line(value).isEmpty { itemProperties[property] = value }
             }
             if !parentHidden, publishAttributes.count < 8,
-               let value = node.attributes.first(where: { Self.publishAttributeNames.contains($0.name) })?.value,
+               let value = node.attributes.first(where: Self.namesPublishTime)?.value,
                !TextCleaning.line(value).isEmpty {
                 publishAttributes.append(value)
             }
