@@ -349,7 +349,6 @@ enum DateChoice {
         let steps: [() -> CalendarDay?] = [
             { declared([linked.datePublished]) },
             { declared(publishedKeys.map { metadata.meta($0) }) },
-            { metadata.weChatPublicationTime.flatMap { plausible(EpochTime.day($0, hoursEastOfUTC: 8)) } },
             { declared([linked.anyDatePublished, metadata.itemProperties["datepublished"], linked.anyDateCreated,
                         metadata.itemProperties["datecreated"]] + metadata.otherPublicationMetas) },
             { metadata.publishAttributes.lazy.compactMap { plausible(EpochTime.day($0, hoursEastOfUTC: 0) ?? PublishedDate.declaredDay($0)) }.first },
@@ -357,6 +356,9 @@ enum DateChoice {
             { declared(metadata.times.filter { $0.marksPublication && !$0.marksModification }.map(\.value)) },
             { [url, metadata.canonical, metadata.meta("og:url")].lazy.compactMap { plausible(URLDate.day(in: $0)) }.first },
             { declared(metadata.dateElements) },
+            // WeChat's send time, which the page shows through a script: the shown date, where a saved page
+            // kept it, is what readers saw.
+            { metadata.weChatPublicationTime.flatMap { plausible(EpochTime.day($0, hoursEastOfUTC: 8)) } },
             { later.labelled },
             { declared(metadata.times.filter { !$0.marksModification && $0.index < articleEnd }.prefix(1).map(\.value)) },
             { text.unlabelled },
@@ -456,9 +458,13 @@ struct RelativeDate: Equatable {
     static func find(in text: String) -> RelativeDate? {
         guard text.utf8.count <= 60, needles.occurs(in: text) else { return nil }
         let line = TextCleaning.line(text).lowercased()
-        for (word, days) in words where line.hasPrefix(word) || line.hasSuffix(word) || line.contains(word + " ")
-            || line.range(of: word).map({ line[$0.upperBound...].first?.isNumber == true }) == true {
-            return RelativeDate(daysBack: days, hoursBack: 0, hoursEastOfUTC: 8)
+        // The word alone or followed by a time (`昨天 12:08`): `今日头条` in a share bar is a site, not a date.
+        for (word, days) in words {
+            guard let found = line.range(of: word) else { continue }
+            let after = line[found.upperBound...].drop { $0 == " " }
+            if line == word || after.first?.isNumber == true {
+                return RelativeDate(daysBack: days, hoursBack: 0, hoursEastOfUTC: 8)
+            }
         }
         let scalars = Array(line.unicodeScalars)
         for index in scalars.indices {

@@ -151,8 +151,10 @@ import Testing
     @Test func anAbsoluteDateBeatsARelativeOne() throws {
         #expect(try date(body: "<span>3天前</span><p>发布时间：2024-03-05</p>", url: nil) == "2024-03-05")
         #expect(try date(body: "<span>3天前</span>", url: "https://example.com/2024/03/05/x") == "2024-03-05")
-        // A sentence that says "today" is not a date line.
+        // A sentence that says "today" is not a date line, nor is a share button naming 今日头条.
         #expect(try date(body: "<p>今天我们来聊一聊闲鱼上卖二手书这件事，从选品到定价再到售后。</p>", url: nil) == nil)
+        #expect(try date(body: "<div><a href=\"/share\">分享到今日头条</a></div><span>今天</span>", url: nil) == "2026-12-01")
+        #expect(try date(body: "<div><a href=\"/share\">分享到今日头条</a></div>", url: nil) == nil)
     }
 
     @Test func publishedBeatsModifiedAndModifiedIsTheLastResort() throws {
