@@ -411,16 +411,18 @@ private struct TextDates {
         }
     }
 
-    /// A date labelled as the publication date after the start of the article, to a little past its end: small
-    /// sites print `发布日期：2019-03-06` under the text. Read only when nothing before it settled the date.
+    /// A date labelled as the publication date at the end of the article or a little past it: small sites
+    /// print `发布日期：2019-03-06` under the text. Read only when nothing before it settled the date, and only
+    /// the article's last few hundred nodes, so a long article costs no more than a short one.
     struct Later {
         var labelled: CalendarDay?
 
         init(tree: DocumentTree, roots: [Int], plausible: (CalendarDay?) -> CalendarDay?) {
             guard let root = roots.first else { return }
-            let end = min(tree.nodes[root].end + 80, tree.nodes.count)
+            let rootEnd = tree.nodes[root].end
+            let end = min(rootEnd + 80, tree.nodes.count)
             var pending = false
-            var index = min(tree.nodes[root].end, root + 200)
+            var index = max(min(rootEnd, root + 200), rootEnd - 300)
             while index < end, labelled == nil {
                 let node = tree.nodes[index]
                 if TextDates.skipped.contains(node.name) {
