@@ -71,7 +71,8 @@ let package = Package(
         .testTarget(name: "SluicePipelineTests", dependencies: ["SluicePipeline", "SluiceStore", "SluiceTestSupport"]),
         .testTarget(name: "SluiceReviewTests", dependencies: ["SluiceReview", "SluiceStore", "SluiceApp", "SluiceCLI", "SluiceTestSupport"]),
         .testTarget(name: "SluicePublishTests", dependencies: ["SluicePublish", "SluiceTestSupport"]),
-        .testTarget(name: "SluiceWebTests", dependencies: ["SluiceWeb", "SluiceApp", "SluiceStore", "SluiceCLI", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceWebTests", dependencies: ["SluiceWeb", "SluiceApp", "SluiceStore", "SluiceCLI", "SluiceDedup",
+                                                        "SluicePipeline", "SluicePublish", "SluiceTestSupport"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["SluiceCLI", "SluiceApp", "SluiceStore", "SluiceTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

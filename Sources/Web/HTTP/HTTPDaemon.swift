@@ -134,7 +134,12 @@ final class DaemonContext: Sendable {
 /// One request's body as it arrives. Touched only by the polling thread that serves its connection.
 final class RequestBody {
     var data = Data()
+    /// Bytes of body received so far, kept or not.
+    var received = 0
+    /// Answered already (413 before the body was read): later callbacks only let libmicrohttpd finish.
     var refused = false
+    /// How much of an unannounced oversized body is read and dropped before the connection is closed.
+    static let discardLimit = 1 << 20
 }
 
 /// libmicrohttpd calls this once when the headers are in (`*con_cls` is NULL), once per piece of body, and a
@@ -155,16 +160,22 @@ private let accessHandler: MHD_AccessHandlerCallback = { cls, connection, url, m
     if uploadSize.pointee > 0 {
         let count = uploadSize.pointee
         uploadSize.pointee = 0
-        guard !body.refused else { return .YES }
-        if body.data.count + count > context.maxBodyBytes {
-            body.refused = true
+        body.received += count
+        // libmicrohttpd takes a response only once the headers are in or the body is complete, so a body
+        // that grows past the limit without announcing its length (chunked) is read and dropped, and
+        // answered 413 at its end; one that goes on far past it loses its connection instead.
+        guard body.received <= context.maxBodyBytes else {
             body.data = Data()
-            return queue(HTTPResponse.tooLarge(limit: context.maxBodyBytes), on: connection)
+            return body.received > RequestBody.discardLimit ? .NO : .YES
         }
         if let upload { body.data.append(UnsafeRawPointer(upload).assumingMemoryBound(to: UInt8.self), count: count) }
         return .YES
     }
-    guard !body.refused else { return .YES }
+    if body.refused { return .YES }
+    if body.received > context.maxBodyBytes {
+        body.refused = true
+        return queue(HTTPResponse.tooLarge(limit: context.maxBodyBytes), on: connection)
+    }
     let request = HTTPRequest(
         method: method.map { String(cString: $0) } ?? "", path: url.map { String(cString: $0) } ?? "",
         version: version.map { String(cString: $0) } ?? "", headers: values(connection, .HEADER_KIND),

@@ -70,12 +70,12 @@ extension WebApplication {
         var values = Pages.FormValues()
         do throws(Refusal) {
             try checkSameSite(exchange.request)
-            if let wait = volunteerLimiter.admit("volunteer:" + volunteer.name) { throw .rateLimited(retryAfter: wait) }
             guard RequestDecoding.mediaType(exchange.request.header("Content-Type")) == "application/x-www-form-urlencoded" else {
                 throw .unsupportedMediaType(expected: "application/x-www-form-urlencoded")
             }
             let fields = try RequestDecoding.form(exchange.request.body)
             values = Pages.FormValues(url: fields["url"] ?? "", note: fields["note"] ?? "")
+            if let wait = volunteerLimiter.admit("volunteer:" + volunteer.name) { throw .rateLimited(retryAfter: wait) }
             guard let key = fields["key"], let token = fields["csrf"],
                   forms.verify(token, key: key, for: volunteer.tokenHash, at: services.clock.now()) else { throw .staleForm }
             try InputText.check(fields["url"], field: "url")

@@ -69,7 +69,7 @@ public final class WebApplication: HTTPHandler {
             return get(&exchange, "/") { home($0) }
         case ["static", "site.css"]:
             return get(&exchange, "/static/site.css") { _ in styleSheet() }
-        case let parts where parts.count == 2 && parts[0] == "v":
+        case let parts where parts.count == 2 && parts[0] == "v" && !parts[1].isEmpty:
             return get(&exchange, "/v/[token]") { openInvitation(token: parts[1], &$0) }
         case ["me"]:
             return get(&exchange, "/me") { volunteerPage(&$0) }
