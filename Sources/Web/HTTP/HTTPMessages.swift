@@ -91,7 +91,7 @@ public struct HTTPResponse: Sendable, Equatable {
 enum SecurityHeaders {
     static let common: [(String, String)] = [
         ("X-Content-Type-Options", "nosniff"),
-        ("Referrer-Policy", "no-referrer"),
+        ("Referrer-Policy", "same-origin"),
         ("X-Frame-Options", "DENY"),
         ("Content-Security-Policy", "default-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"),
     ]

@@ -101,7 +101,7 @@ enum Pages {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="referrer" content="no-referrer">
+        <meta name="referrer" content="same-origin">
         <title>\(Escape.html(title))</title>
         <link rel="stylesheet" href="/static/site.css">
         </head>

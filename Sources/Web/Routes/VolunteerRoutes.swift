@@ -120,11 +120,13 @@ extension WebApplication {
         }
     }
 
-    /// A browser says where a form comes from: a cross-site `Sec-Fetch-Site`, or an `Origin` other than the
-    /// host the request was sent to, is another site's form.
+    /// A browser says where a form comes from: a `Sec-Fetch-Site` other than same-origin (or none, from a
+    /// person typing the address), or an `Origin` other than the host the request was sent to, is another
+    /// site's form. The CSRF token is the defence that holds without these headers too.
     private func checkSameSite(_ request: HTTPRequest) throws(Refusal) {
-        if let site = request.header("Sec-Fetch-Site"), site == "cross-site" { throw .crossSite }
-        guard let origin = request.header("Origin") else { return }
+        let site = request.header("Sec-Fetch-Site")
+        if let site, site != "same-origin" && site != "none" { throw .crossSite }
+        guard let origin = request.header("Origin"), !(origin == "null" && site == "same-origin") else { return }
         guard origin != "null", let host = request.header("Host"),
               let authority = URLComponents(string: origin).map({ [$0.host, $0.port.map(String.init)] }) else { throw .crossSite }
         let originAuthority = (authority[0] ?? "") + (authority[1].map { ":" + $0 } ?? "")

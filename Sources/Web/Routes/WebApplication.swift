@@ -67,6 +67,9 @@ public final class WebApplication: HTTPHandler {
         switch segments {
         case [""]:
             return get(&exchange, "/") { home($0) }
+        case ["favicon.ico"]:
+            // Browsers ask for it on every site; there is none, and saying so with 204 keeps their consoles clean.
+            return get(&exchange, "/favicon.ico") { _ in HTTPResponse(status: 204, headers: SecurityHeaders.common) }
         case ["static", "site.css"]:
             return get(&exchange, "/static/site.css") { _ in styleSheet() }
         case let parts where parts.count == 2 && parts[0] == "v" && !parts[1].isEmpty:
