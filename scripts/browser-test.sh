@@ -61,6 +61,7 @@ import os, sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 options = webdriver.ChromeOptions()
@@ -73,6 +74,13 @@ options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
 driver = webdriver.Chrome(service=Service(os.environ["CHROMEDRIVER"]), options=options)
 out = os.environ["OUT"]
 failures = []
+
+def send_form():
+    """Taps 提交 and waits until the answer's page has replaced this one."""
+    page = driver.find_element(By.TAG_NAME, "main")
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".notice"))
 
 def check(condition, what):
     print(("ok    " if condition else "FAILED ") + what)
@@ -97,9 +105,8 @@ try:
     # Paste a link and a note, then tap 2: 提交.
     driver.find_element(By.ID, "url").send_keys("https://www.36kr.com/p/2890001234567")
     driver.find_element(By.ID, "note").send_keys("闲鱼卖二手书，每月多赚五百")
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".notice.ok"))
-    notice = driver.find_element(By.CSS_SELECTOR, ".notice.ok").text
+    send_form()
+    notice = driver.find_element(By.CSS_SELECTOR, ".notice").text
     check("收到" in notice, f"the answer says 收到 ({notice})")
     items = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "ol.submissions li")]
     check(any("36kr.com/p/2890001234567" in text and "排队中" in text for text in items),
@@ -108,9 +115,8 @@ try:
 
     # A link the store already knows: recognised at once.
     driver.find_element(By.ID, "url").send_keys(os.environ["KNOWN_URL"])
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait.until(lambda d: "已有记录" in d.find_element(By.CSS_SELECTOR, ".notice.ok").text)
-    notice = driver.find_element(By.CSS_SELECTOR, ".notice.ok").text
+    send_form()
+    notice = driver.find_element(By.CSS_SELECTOR, ".notice").text
     check("已有记录" in notice and "你的报告已记录" in notice, f"a known link is already known ({notice})")
     driver.save_screenshot(os.path.join(out, "03-already-known.png"))
 
@@ -119,9 +125,8 @@ try:
 
     # A link sluice refuses (answered 422): the same sentence as the command line, the form kept.
     driver.find_element(By.ID, "url").send_keys("ftp://files.example/a")
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".notice.error"))
-    error = driver.find_element(By.CSS_SELECTOR, ".notice.error").text
+    send_form()
+    error = driver.find_element(By.CSS_SELECTOR, ".notice").text
     check("只接受 http 和 https 链接" in error, f"a bad link gets a clear sentence ({error})")
     check(driver.find_element(By.ID, "url").get_attribute("value") == "ftp://files.example/a", "the form keeps the link")
     driver.save_screenshot(os.path.join(out, "04-bad-link.png"))

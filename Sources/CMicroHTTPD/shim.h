@@ -36,21 +36,13 @@ static inline struct MHD_Daemon *sluice_mhd_start(unsigned int flags, const stru
     } else {
         port = ntohs(((const struct sockaddr_in *)address)->sin_port);
     }
-    if (tls_key != NULL && tls_cert != NULL) {
-        return MHD_start_daemon(flags | MHD_USE_TLS, port, NULL, NULL, handler, context,
-                                MHD_OPTION_SOCK_ADDR, address,
-                                MHD_OPTION_NOTIFY_COMPLETED, completed, context,
-                                MHD_OPTION_THREAD_POOL_SIZE, threads,
-                                MHD_OPTION_CONNECTION_LIMIT, connection_limit,
-                                MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address_limit,
-                                MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
-                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
-                                MHD_OPTION_UNESCAPE_CALLBACK, sluice_mhd_keep_escapes, NULL,
-                                MHD_OPTION_HTTPS_MEM_KEY, tls_key,
-                                MHD_OPTION_HTTPS_MEM_CERT, tls_cert,
-                                MHD_OPTION_END);
-    }
-    return MHD_start_daemon(flags, port, NULL, NULL, handler, context,
+    struct MHD_OptionItem tls[] = {
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)tls_key},
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)tls_cert},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    int secure = tls_key != NULL && tls_cert != NULL;
+    return MHD_start_daemon(flags | (secure ? MHD_USE_TLS : 0), port, NULL, NULL, handler, context,
                             MHD_OPTION_SOCK_ADDR, address,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, context,
                             MHD_OPTION_THREAD_POOL_SIZE, threads,
@@ -59,6 +51,7 @@ static inline struct MHD_Daemon *sluice_mhd_start(unsigned int flags, const stru
                             MHD_OPTION_CONNECTION_TIMEOUT, timeout_seconds,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
                             MHD_OPTION_UNESCAPE_CALLBACK, sluice_mhd_keep_escapes, NULL,
+                            MHD_OPTION_ARRAY, secure ? tls : tls + 2,
                             MHD_OPTION_END);
 }
 

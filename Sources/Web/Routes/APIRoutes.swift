@@ -28,14 +28,8 @@ extension WebApplication {
     }
 
     private func bearerVolunteer(_ exchange: Exchange) throws(Refusal) -> String {
-        guard let token = RequestDecoding.bearer(exchange.request.header("Authorization")) else { throw .invalidToken }
-        let name: String?
-        do {
-            name = try services.invitations.volunteer(presenting: token)
-        } catch {
-            throw .unavailable
-        }
-        guard let name else { throw .invalidToken }
+        guard let token = RequestDecoding.bearer(exchange.request.header("Authorization")),
+              let name = try volunteer(presenting: token) else { throw .invalidToken }
         return name
     }
 

@@ -9,14 +9,23 @@ import SluiceIntake
 extension WebApplication {
     static let cookieName = "sluice_volunteer"
 
-    func openInvitation(token: String, _ exchange: inout Exchange) -> HTTPResponse {
-        let volunteer: String?
+    /// The volunteer a token belongs to, nil for none; a store that cannot answer is `unavailable`.
+    func volunteer(presenting token: String) throws(Refusal) -> String? {
         do {
-            volunteer = try services.invitations.volunteer(presenting: token)
+            return try services.invitations.volunteer(presenting: token)
         } catch {
-            return refuse(.unavailable, exchange)
+            throw .unavailable
         }
-        guard let volunteer else { return refuse(.invalidInvitation, exchange) }
+    }
+
+    func openInvitation(token: String, _ exchange: inout Exchange) -> HTTPResponse {
+        let volunteer: String
+        do throws(Refusal) {
+            guard let name = try self.volunteer(presenting: token) else { throw .invalidInvitation }
+            volunteer = name
+        } catch {
+            return refuse(error, exchange)
+        }
         exchange.volunteer = volunteer
         let secure = options.site.baseURL?.hasPrefix("https:") == true || options.daemon.tls != nil
         let cookie = "\(Self.cookieName)=\(token); Path=/; Max-Age=\(180 * 86400); HttpOnly; SameSite=Lax"
@@ -26,16 +35,8 @@ extension WebApplication {
 
     /// The signed-in volunteer's name and token hash, from the cookie.
     private func signedIn(_ exchange: Exchange) throws(Refusal) -> (name: String, tokenHash: String) {
-        guard let token = RequestDecoding.cookie(Self.cookieName, in: exchange.request.header("Cookie")) else {
-            throw .notSignedIn
-        }
-        let name: String?
-        do {
-            name = try services.invitations.volunteer(presenting: token)
-        } catch {
-            throw .unavailable
-        }
-        guard let name else { throw .notSignedIn }
+        guard let token = RequestDecoding.cookie(Self.cookieName, in: exchange.request.header("Cookie")),
+              let name = try volunteer(presenting: token) else { throw .notSignedIn }
         return (name, Secrets.hash(token))
     }
 
