@@ -15,7 +15,7 @@ import SluiceWeb
         #expect(created.header("Content-Type") == "application/json; charset=utf-8")
         let json = try #require(created.json)
         let id = try #require(json["id"] as? Int)
-        #expect(json["status"] as? String == "submitted" && json["replayed"] as? Bool == false)
+        #expect(json["status"] as? String == "submitted" && json["replayed"] as? Bool == false && json["cleaned"] as? Bool == false)
         #expect(created.header("Location") == "/api/v1/submissions/\(id)")
         let retry = try web.api("POST", "/api/v1/submissions", token: token, json: body, headers: [("Idempotency-Key", "job-1")])
         #expect(retry.status == 200)
@@ -40,6 +40,10 @@ import SluiceWeb
         let answer = try web.api("POST", "/api/v1/submissions", token: token, json: #"{"url": "https://www.36kr.com/p/3200#top"}"#)
         #expect(answer.status == 201)
         #expect(answer.json?["status"] as? String == "already_known" && answer.json?["known_as"] as? Int == Int(root))
+        let bell = try web.api("POST", "/api/v1/submissions", token: token, json: #"{"note": "响铃\u0007备注\u200B"}"#)
+        #expect(bell.status == 201 && bell.json?["cleaned"] as? Bool == true)
+        let stored = try #require(try web.store.record(id: Int64(bell.json?["id"] as? Int ?? 0)))
+        #expect(stored.note == "响铃 备注", "a C0 control reads as a space, a zero-width space is removed")
     }
 
     @Test func everyRefusalIsJSONWithACodeAndASentence() throws {

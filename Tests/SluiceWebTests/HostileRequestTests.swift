@@ -160,6 +160,9 @@ import SluiceWeb
         // Other controls are removed by intake's own cleaning, never stored raw.
         let cleaned = try post(Data((prefix + "%E9%97%B2%07%E9%B1%BC%1B%5B31m").utf8))
         #expect(cleaned.status == 303)
+        let location = try #require(cleaned.header("Location"))
+        #expect(location.hasSuffix("&cleaned=1"))
+        #expect(try web.get(location, headers: [("Cookie", cookie)]).text.contains("控制字符和不可见字符已被移除"))
         let note = try #require(try web.store.records(state: nil, limit: nil, after: nil).first?.note)
         #expect(!note.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
         #expect(note.hasPrefix("闲") && note.contains("鱼"))

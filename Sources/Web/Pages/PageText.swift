@@ -15,6 +15,7 @@ enum Phrase {
     case received(Int64)
     case receivedKnown(id: Int64, root: Int64)
     case receivedAgain(Int64)
+    case cleaned
     case mySubmissions, noSubmissions
     case credits, noCredits
     case credit(month: String, count: Int)
@@ -40,6 +41,7 @@ enum Phrase {
         case .receivedKnown(let id, let root):
             ("收到！这个链接已有记录：#\(root) —— 你的报告已记录（#\(id)）。",
              "Received! already known as #\(root) — your report is recorded (#\(id)).")
+        case .cleaned: ("（其中的控制字符和不可见字符已被移除。）", "(Control and invisible characters in it were removed.)")
         case .receivedAgain(let id): ("收到！这条你之前已经提交过（#\(id)）。", "Received! You had sent this one before (#\(id)).")
         case .mySubmissions: ("我的提交", "My submissions")
         case .noSubmissions: ("还没有提交。", "Nothing sent yet.")

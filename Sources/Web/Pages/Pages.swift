@@ -10,7 +10,8 @@ import SluicePublish
 enum Pages {
     /// What the volunteer's page shows above the form.
     enum Notice {
-        case received(Phrase)
+        /// Stored; `cleaned` when intake removed control characters from what was sent.
+        case received(Phrase, cleaned: Bool)
         case refused(String)
     }
 
@@ -25,8 +26,9 @@ enum Pages {
         var body = "<header><h1>\(Phrase.pageTitle.text(language))</h1>"
             + "<p class=\"who\">\(Phrase.greeting.text(language))<bdi>\(Escape.html(Escape.line(name)))</bdi></p></header>\n"
         switch notice {
-        case .received(let phrase)?:
-            body += "<p class=\"notice ok\" role=\"status\">\(Escape.html(phrase.text(language)))</p>\n"
+        case .received(let phrase, let cleaned)?:
+            body += "<p class=\"notice ok\" role=\"status\">\(Escape.html(phrase.text(language)))"
+                + (cleaned ? " " + Phrase.cleaned.text(language) : "") + "</p>\n"
         case .refused(let sentence)?:
             body += "<p class=\"notice error\" role=\"alert\" dir=\"auto\">\(Escape.html(sentence))</p>\n"
         case nil:

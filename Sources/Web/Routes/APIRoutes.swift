@@ -10,15 +10,18 @@ extension WebApplication {
     struct SubmissionAnswer: Encodable {
         var result: IntakeService.SubmitResult
         var replayed: Bool
+        /// Intake removed control or invisible characters from the URL or note before storing it.
+        var cleaned: Bool
 
         enum CodingKeys: String, CodingKey {
-            case replayed
+            case replayed, cleaned
         }
 
         func encode(to encoder: any Encoder) throws {
             try result.encode(to: encoder)
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(replayed, forKey: .replayed)
+            try container.encode(cleaned, forKey: .cleaned)
         }
     }
 
@@ -49,7 +52,8 @@ extension WebApplication {
             try InputText.check(url, field: "url")
             try InputText.check(note, field: "note")
             let outcome = try store(url: url, note: note, volunteer: volunteer, key: key, source: "api")
-            var response = json(SubmissionAnswer(result: outcome.result, replayed: outcome.replayed),
+            let cleaned = InputText.willBeCleaned(url) || InputText.willBeCleaned(note)
+            var response = json(SubmissionAnswer(result: outcome.result, replayed: outcome.replayed, cleaned: cleaned),
                                 status: outcome.result.status == "already_present" ? 200 : 201)
             response.setHeader("Location", "/api/v1/submissions/\(outcome.result.id)")
             return response

@@ -49,7 +49,8 @@ extension WebApplication {
             if let text = exchange.query("received"), let id = Int64(text),
                let status = submissions.first(where: { $0.id == id }) {
                 notice = .received(status.state == .duplicate ? .receivedKnown(id: id, root: status.duplicateOf ?? id)
-                                   : exchange.query("seen") == "1" ? .receivedAgain(id) : .received(id))
+                                   : exchange.query("seen") == "1" ? .receivedAgain(id) : .received(id),
+                                   cleaned: exchange.query("cleaned") == "1")
             }
             return page(name: name, tokenHash: tokenHash, submissions: submissions, notice: notice,
                         form: Pages.FormValues(), status: 200, exchange)
@@ -83,7 +84,8 @@ extension WebApplication {
             try InputText.check(fields["note"], field: "note")
             let outcome = try store(url: fields["url"], note: fields["note"], volunteer: volunteer.name, key: key, source: "web")
             let seen = outcome.result.status == "already_present" && !outcome.replayed
-            return redirect("/me?received=\(outcome.result.id)" + (seen ? "&seen=1" : ""))
+            let cleaned = InputText.willBeCleaned(fields["url"]) || InputText.willBeCleaned(fields["note"])
+            return redirect("/me?received=\(outcome.result.id)" + (seen ? "&seen=1" : "") + (cleaned ? "&cleaned=1" : ""))
         } catch {
             switch error {
             case .forbiddenCharacter, .intake, .idempotencyKeyReused, .rateLimited:

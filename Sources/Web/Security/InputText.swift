@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 
 /// Characters refused in what a volunteer types, before validation: NUL (it ends C strings and hides what
 /// follows) and the bidirectional controls that make text read differently from what it holds (Trojan
@@ -9,6 +10,14 @@ enum InputText {
         if let scalar = value.unicodeScalars.first(where: isRefused) {
             throw .forbiddenCharacter(field: field, scalar: scalar.value)
         }
+    }
+
+    /// Whether intake's cleaning will remove something from `value` (controls other than line breaks and tabs,
+    /// zero-width characters), so the answer can say so.
+    static func willBeCleaned(_ value: String?) -> Bool {
+        value?.unicodeScalars.contains { scalar in
+            (TextCleaning.isControl(scalar) && !["\n", "\r", "\t"].contains(scalar)) || TextCleaning.isInvisibleControl(scalar)
+        } ?? false
     }
 
     static func isRefused(_ scalar: Unicode.Scalar) -> Bool {
