@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import SluiceCore
 import SluiceWeb
@@ -85,5 +86,50 @@ import SluiceWeb
         #expect(try proxied.get("/", headers: [("X-Forwarded-For", "192.0.2.2")]).status == 200)
         #expect(proxied.logs.contains { $0.contains(" 192.0.2.1 ") })
         #expect(try proxied.get("/", headers: [("X-Forwarded-For", "not-an-address")]).status == 200)
+    }
+}
+
+/// A short version of `scripts/bench-web.sh` in the suite: many clients at once, each retrying some requests
+/// with their key; every accepted submission is stored exactly once.
+@Suite struct ConcurrentClientTests {
+    @Test func concurrentClientsWithRetriesStoreEachSubmissionOnce() throws {
+        let web = try WebFixture()
+        let clients = 16
+        let perClient = 12
+        let tokens = try (0..<clients).map { try web.invite("并发-\($0)") }
+        let outcomes = Mutex<[(client: Int, sequence: Int, id: Int, retryID: Int?)]>([])
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: clients) { client in
+            for sequence in 0..<perClient {
+                let body = "{\"note\": \"并发 \(client) 第 \(sequence) 条\"}"
+                let key = [("Idempotency-Key", "c\(client)-\(sequence)")]
+                do {
+                    let first = try web.api("POST", "/api/v1/submissions", token: tokens[client], json: body, headers: key)
+                    guard first.status == 201, let id = first.json?["id"] as? Int else {
+                        failures.withLock { $0.append("\(client)/\(sequence): \(first.status)") }
+                        continue
+                    }
+                    var retryID: Int?
+                    if sequence % 3 == 2 {
+                        retryID = try web.api("POST", "/api/v1/submissions", token: tokens[client], json: body, headers: key)
+                            .json?["id"] as? Int
+                    }
+                    outcomes.withLock { $0.append((client, sequence, id, retryID)) }
+                } catch {
+                    failures.withLock { $0.append("\(client)/\(sequence): \(error)") }
+                }
+            }
+        }
+        #expect(failures.withLock { $0 } == [])
+        let accepted = outcomes.withLock { $0 }
+        #expect(accepted.count == clients * perClient)
+        #expect(accepted.allSatisfy { $0.retryID == nil || $0.retryID == $0.id }, "a retry answers with the first id")
+        #expect(Set(accepted.map(\.id)).count == accepted.count)
+        let records = try web.store.records(state: nil, limit: nil, after: nil)
+        #expect(records.count == accepted.count, "stored exactly once")
+        for outcome in accepted {
+            #expect(records.first { $0.id == Int64(outcome.id) }?.note == "并发 \(outcome.client) 第 \(outcome.sequence) 条")
+        }
+        #expect(try web.store.integrityCheck() == "ok")
     }
 }

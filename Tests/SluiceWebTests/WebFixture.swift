@@ -12,7 +12,7 @@ import SluiceWeb
 
 /// A real server on a random loopback port over a real SQLite store, with the repository's URL rules, and
 /// the log lines it wrote.
-final class WebFixture {
+final class WebFixture: Sendable {
     let directory = TemporaryDirectory("web")
     let storePath: String
     let store: any Store
