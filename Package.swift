@@ -25,6 +25,8 @@ let package = Package(
                        providers: [.apt(["libidn2-dev"])]),
         .systemLibrary(name: "CPSL", path: "Sources/CPSL", pkgConfig: "libpsl",
                        providers: [.apt(["libpsl-dev", "publicsuffix"])]),
+        .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD", pkgConfig: "libmicrohttpd",
+                       providers: [.apt(["libmicrohttpd-dev"])]),
 
         .target(name: "SluiceCore", dependencies: ["CIDN2", "CPSL"], path: "Sources/Core"),
         .target(name: "SluiceStore", dependencies: ["SluiceCore", "CSQLite", "CPostgres"], path: "Sources/Store"),
@@ -45,13 +47,16 @@ let package = Package(
                 dependencies: ["SluiceCore", "SluiceIntake", "SluiceFetch", "SluiceParse", "SluiceDedup", "SluiceClassify",
                                "SluicePipeline", "SluiceReview", "SluicePublish"],
                 path: "Sources/App"),
+        // The web intake and the published column on the web; the only module that imports libmicrohttpd.
+        .target(name: "SluiceWeb", dependencies: ["SluiceCore", "SluiceApp", "SluicePublish", "CMicroHTTPD"],
+                path: "Sources/Web"),
         .target(name: "SluiceMeasure",
                 dependencies: ["SluiceCore", "SluiceFetch", "SluiceParse", "SluiceDedup", "SluiceClassify"],
                 path: "Sources/Measure"),
         .target(name: "SluiceCLI",
                 dependencies: ["SluiceCore", "SluiceStore", "SluiceApp", "SluiceIntake", "SluiceFetch", "SluiceParse",
                                "SluiceDedup", "SluiceClassify", "SluicePipeline", "SluiceReview",
-                               "SluicePublish", "SluiceMeasure"],
+                               "SluicePublish", "SluiceMeasure", "SluiceWeb"],
                 path: "Sources/CLI"),
         .executableTarget(name: "sluice", dependencies: ["SluiceCLI"], path: "Sources/sluice"),
 
@@ -68,6 +73,8 @@ let package = Package(
         .testTarget(name: "SluicePublishTests", dependencies: ["SluicePublish", "SluiceTestSupport"]),
         .testTarget(name: "SluiceAppTests",
                     dependencies: ["SluiceApp", "SluiceStore", "SluiceDedup", "SluiceIntake", "SluicePublish", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceWebTests", dependencies: ["SluiceWeb", "SluiceApp", "SluiceStore", "SluiceCLI", "SluiceDedup",
+                                                        "SluicePipeline", "SluicePublish", "SluiceTestSupport"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["SluiceCLI", "SluiceApp", "SluiceStore", "SluiceTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -67,11 +67,14 @@ public struct IntakeService: Sendable {
         // A form export carries the volunteer's own time (提交时间): the submission counts from then.
         let receipt = try store.submit(submission, urlKeys: keys, refetchKnown: refetchKnown,
                                        at: submission.submittedAt ?? clock.now())
+        return result(of: receipt, source: submission.source)
+    }
+
+    func result(of receipt: SubmitReceipt, source: String) -> SubmitResult {
         let status = !receipt.created ? "already_present" : receipt.recordedAsReport ? "already_known" : "submitted"
         let known = receipt.created ? receipt.known : nil
         return SubmitResult(id: receipt.itemID, status: status, knownAs: known?.id, knownState: known?.state.rawValue,
-                            knownSince: known.map { String(Timestamp.string($0.updatedAt).prefix(10)) },
-                            source: submission.source)
+                            knownSince: known.map { String(Timestamp.string($0.updatedAt).prefix(10)) }, source: source)
     }
 
     /// What an import did: `import --json`.

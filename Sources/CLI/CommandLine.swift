@@ -67,6 +67,7 @@ public enum Command {
         "recheck": Entry(help: Help.recheck, run: RecheckCommand.run),
         "volunteers": Entry(help: Help.volunteers, run: VolunteersCommand.run),
         "volunteer": Entry(help: Help.volunteer, run: VolunteerCommands.volunteer),
+        "serve": Entry(help: Help.serve, run: ServeCommand.run),
         "train": Entry(help: Help.train, run: ClassifyCommands.train),
         "rules": Entry(help: Help.rules, run: ClassifyCommands.rules),
         "reprocess": Entry(help: Help.reprocess + "\n" + Help.reprocessDedup, run: ReprocessCommands.reprocess),

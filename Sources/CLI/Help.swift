@@ -20,6 +20,9 @@ enum Help {
           review list|show|approve|reject|log       the review queue and the audit log
           review --as MODERATOR [--lines]           the review screen (line mode without a terminal)
           volunteer status --by VOLUNTEER           where each of a volunteer's submissions stands
+          volunteer invite NAME | revoke NAME       a volunteer's personal link to the web intake
+        web
+          serve [--listen 127.0.0.1:8080]           the volunteers' web intake and the published column
         classifier
           train [--with-samples FILE]               rebuild the model from the moderators' decisions
           eval classify [--labeled FILE|--from-store] [--folds K]   cross-validated accuracy
@@ -282,16 +285,62 @@ enum Help {
 
     static let volunteer = """
         usage: sluice volunteer status --by VOLUNTEER [--json]
+               sluice volunteer invite NAME [--base-url URL] [--json]
+               sluice volunteer revoke NAME
 
-        Each of the volunteer's submissions, oldest first, with where it stands: queued, duplicate
+        status: each of the volunteer's submissions, oldest first, with where it stands: queued, duplicate
         of #N (and what became of that item), approved, published, rejected with the reason, or
         failed with the problem. Exit status 1 when no volunteer has that name.
 
+        invite: a personal link to the web intake (sluice serve) for NAME, holding a new random token
+        (192 bits). The link opens the volunteer's page: a form for a link and a note, and their own
+        submissions with their fate. Only the token's SHA-256 is stored, so the link printed now is the
+        only copy; inviting the same name again ends the old link. The token also serves the API
+        (Authorization: Bearer TOKEN).
+
+        revoke: ends NAME's link (and API token) at once. Exit status 1 when NAME had none.
+
         options
-          --by VOLUNTEER    the volunteer, as they submitted
-          --json            print [{"id","url","note","title","submitted_at","status","words",
-                            "duplicate_of","reason","problem"}]
+          --by VOLUNTEER    the volunteer, as they submitted (status)
+          --base-url URL    where sluice serve is reached, e.g. https://intake.example/ (invite; default the
+                            pipeline's site.base_url, else http://127.0.0.1:8080/)
+          --json            status: [{"id","url","note","title","submitted_at","status","words",
+                            "duplicate_of","reason","problem","root_state","published_month"}];
+                            invite: {"volunteer","link","token"}
           --store PATH      the store (default ./sluice.db or $SLUICE_STORE)
+        """
+
+    static let serve = """
+        usage: sluice serve [--listen HOST:PORT] [--base-url URL] [options]
+
+        Serves the volunteers' web intake and the published column until interrupted (Ctrl-C, SIGTERM):
+          /v/TOKEN                  a volunteer's invitation link (sluice volunteer invite): opens their page
+          /me                       the form (link and note, or a note alone) and their own submissions
+          POST /api/v1/submissions  the API: Authorization: Bearer TOKEN, JSON {"url","note"},
+                                    Idempotency-Key header; GET /api/v1/submissions/ID, /api/v1/me/submissions
+          /column/YYYY-MM           the month's column (the HTML of sluice export), /column the newest
+          /feed.atom, /feed.json    the newest column's feeds (need --base-url or site.base_url)
+        Submissions go through the same validation and store as sluice submit; nothing here can approve or
+        reject. Pages are Chinese, English when the browser prefers it. One line per request goes to
+        standard error (the route and the volunteer's name, never a token).
+
+        options
+          --listen HOST:PORT        numeric address and port (default 127.0.0.1:8080, loopback only);
+                                    [::1]:8080 for IPv6, 0.0.0.0:8080 for every interface
+          --base-url URL            the public address of this server (feeds' links and ids); default the
+                                    pipeline's site.base_url
+          --tls-cert FILE --tls-key FILE   serve HTTPS itself (PEM files) instead of behind a reverse proxy
+          --trusted-proxy ADDRESS   believe X-Forwarded-For only from this peer address (the reverse proxy)
+          --member-token-file FILE  the column and feeds need this shared token (Authorization: Bearer, or
+                                    ?member=TOKEN); without it they are public
+          --threads N               polling threads (default 4); slow clients hold a connection, not a thread
+          --max-connections N       connections at once (default 512)
+          --per-address-connections N   connections at once from one address (default 64)
+          --timeout SECONDS         idle seconds before a connection is closed (default 15)
+          --rate-per-address N      requests per minute from one address (default 600, bursts of 120)
+          --rate-per-volunteer N    submissions per minute of one volunteer (default 20, bursts of 10)
+          --pipeline FILE           URL rules and site section (default pipelines/default.json)
+          --store PATH              the store (default ./sluice.db or $SLUICE_STORE)
         """
 
     static let train = """

@@ -18,6 +18,24 @@ public protocol IntakeStore: Sendable {
     func submit(_ submission: Submission, urlKeys: [String], refetchKnown: Bool, at now: Date) throws -> SubmitReceipt
     /// The cluster root known under any of these URL keys, if any.
     func knownItem(urlKeys: [String]) throws -> KnownItem?
+    /// `submit` under a key the volunteer's client chose (a web form's hidden field, an API's
+    /// `Idempotency-Key`): the key is stored with the item in the same transaction, so a retry (after a lost
+    /// answer, a double tap or a crash) finds the item instead of storing another, and gets `replayed`.
+    /// A key used before with another request is refused with `StoreError.idempotencyKeyReused`.
+    func submit(_ submission: Submission, urlKeys: [String], refetchKnown: Bool, idempotency: IdempotencyKey,
+                at now: Date) throws -> SubmitReceipt
+}
+
+/// Invitations to the web intake, one live per volunteer: only the SHA-256 of a token is kept, so a copy of
+/// the store lets nobody submit as a volunteer.
+public protocol InvitationStore: Sendable {
+    /// Records a new invitation for `volunteer`, ending the live one they had (one link per person).
+    @discardableResult
+    func invite(volunteer: String, tokenSHA256: String, at now: Date) throws -> Invitation
+    /// Ends the volunteer's live invitation; the number ended (0 when they had none).
+    func revokeInvitations(volunteer: String, at now: Date) throws -> Int
+    /// The live invitation whose token has this SHA-256, nil when none (never issued, or revoked).
+    func invitation(tokenSHA256: String) throws -> Invitation?
 }
 
 /// Work for the pipeline's stages: leased claims and the stages' results.
@@ -126,6 +144,8 @@ public protocol PublicationStore: Sendable {
     func retract(itemID: Int64, reason: String, moderator: String, at now: Date) throws -> Publication
     /// The live publications of a month with their items, in publication order.
     func publications(month: String) throws -> [PublishedItem]
+    /// The months that have live publications, newest first (the web's feeds serve the newest).
+    func publishedMonths() throws -> [String]
     /// Slugs used by live publications, so a new one never collides.
     func takenSlugs() throws -> Set<String>
     func figures(month: String) throws -> MonthFigures
@@ -176,5 +196,5 @@ public protocol StoreAdministration: Sendable {
 }
 
 /// Every role at once: what a store implementation provides.
-public protocol Store: IntakeStore, PipelineStore, DedupIndex, ReviewStore, PublicationStore, VolunteerStore, ModelStore,
+public protocol Store: IntakeStore, InvitationStore, PipelineStore, DedupIndex, ReviewStore, PublicationStore, VolunteerStore, ModelStore,
     StoreAdministration {}

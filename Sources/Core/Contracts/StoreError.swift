@@ -24,6 +24,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case notDuplicate(itemID: Int64, state: ItemState)
     /// `migrate` into a store that already holds items.
     case targetNotEmpty(location: String, items: Int)
+    /// An idempotency key sent again with another request than the one it was first used with.
+    case idempotencyKeyReused(itemID: Int64)
 
     public var description: String {
         switch self {
@@ -55,6 +57,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             "item #\(id) (\(state.rawValue)) is not linked to a cluster; name the duplicate, not the first item"
         case .targetNotEmpty(let location, let items):
             "\(location) already holds \(items) item(s); migrate copies only into an empty store"
+        case .idempotencyKeyReused(let id):
+            "this idempotency key was already used for item #\(id) with other content; use a new key for a new submission"
         }
     }
 }

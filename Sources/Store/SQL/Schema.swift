@@ -193,5 +193,26 @@ enum Schema {
             PRIMARY KEY (item_id, root_id)
         );
         """,
+        // 5: the web intake: volunteers' invitations (only each token's SHA-256; one live per volunteer), and
+        // the idempotency keys of web and API submissions (hashed, per volunteer), written in the submission's
+        // own transaction so a retry after a lost answer or a crash finds its item.
+        """
+        CREATE TABLE invitations (
+            id {id},
+            volunteer {text} NOT NULL,
+            token_sha256 {text} NOT NULL UNIQUE,
+            created_at {text} NOT NULL,
+            revoked_at {text}
+        );
+        CREATE INDEX invitations_volunteer ON invitations(volunteer);
+        CREATE TABLE idempotency_keys (
+            volunteer_id {int} NOT NULL REFERENCES volunteers(id),
+            key_sha256 {text} NOT NULL,
+            request_sha256 {text} NOT NULL,
+            item_id {int} NOT NULL REFERENCES items(id),
+            created_at {text} NOT NULL,
+            PRIMARY KEY (volunteer_id, key_sha256)
+        );
+        """,
     ]
 }
