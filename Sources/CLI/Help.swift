@@ -45,11 +45,45 @@ enum Help {
         measurement
           eval charset [DIR] [--json]               charset decoding on the real-page corpus (../shared/corpus)
 
-        common options
-          --store STORE   a SQLite file (PATH or sqlite:PATH) or a PostgreSQL store
-                          (postgres://user@host:port/db; the password from the URL, PGPASSWORD or
-                          ~/.pgpass); default ./sluice.db, or $SLUICE_STORE
-          --json          machine-readable output where a script would want it
+        service
+          run --watch [--inbox DIR]                 keep running: new submissions, files dropped into DIR,
+                                                    scheduled recheck, retraining and export (see run --help)
+          backup --out FILE                         a consistent copy of the store, made while it is in use
+          check                                     integrity, schema version and orphan rows of the store
+          config show | print NAME                  the configuration files in force and where each came from
+
+        common options (before or after the command: sluice --store X review list)
+          --store STORE       a SQLite file (PATH or sqlite:PATH) or a PostgreSQL store
+                              (postgres://user@host:port/db; the password from the URL, PGPASSWORD or
+                              ~/.pgpass); default ./sluice.db, or $SLUICE_STORE
+          --pipeline FILE     the pipeline file (default: pipeline.json in $SLUICE_HOME or /etc/sluice,
+                              else the one built into sluice; see sluice config --help)
+          --json              machine-readable output where a script would want it
+          --quiet             no notes and no progress lines; results and errors are still printed
+          --lang en|zh        the language of messages (default from $SLUICE_LANG or $LANG)
+          --log-format text|json   lines on standard error as text, or one JSON object each (journald)
+          --version           sluice's version and the libraries it runs on
+
+        exit status
+          0    done
+          1    done, but some input was refused or some work failed (each named on standard error);
+               check: the store is not sound
+          2    usage error, or the environment is not right: no store at the location, a read-only store
+               asked to write, a database that cannot be reached, a configuration file that cannot be read
+               or is invalid
+          130  interrupted (Ctrl-C, SIGTERM): in-flight work was finished, nothing is lost;
+               run --watch stopped by SIGTERM exits 0
+
+        environment
+          SLUICE_STORE    the store when --store is not given
+          SLUICE_HOME     a folder of configuration overrides (pipeline.json, rules.json, …)
+          SLUICE_LANG     the language of messages when --lang is not given
+          NO_COLOR        when set and not empty, no colours (they are only used on a terminal anyway)
+          PGPASSWORD      the PostgreSQL password when the URL has none
+
+        files
+          /etc/sluice/    system-wide configuration overrides, file by file (pipeline.json, url-rules.json,
+                          rules.json, blocked-pages.json, import-headers.json)
         """
 
     static let initialize = """

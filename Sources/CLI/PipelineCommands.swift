@@ -6,8 +6,6 @@ import SluicePipeline
 
 /// `sluice run` and `sluice status`.
 enum PipelineCommands {
-    static let defaultPipeline = "pipelines/default.json"
-
     static func run(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
         var definition = try context.pipeline(&arguments)
         let replay = try arguments.option("--replay")
