@@ -129,6 +129,8 @@ public enum Command {
         "init": Entry(help: Help.initialize, run: StoreCommands.initialize),
         "migrate": Entry(help: Help.migrate, run: StoreCommands.migrate),
         "config": Entry(help: ConfigCommands.help, run: ConfigCommands.config),
+        "backup": Entry(help: Help.backup, run: StoreCommands.backup),
+        "check": Entry(help: Help.check, run: StoreCommands.check),
         "submit": Entry(help: Help.submit, run: IntakeCommands.submit),
         "import": Entry(help: Help.importFiles, run: IntakeCommands.importFiles),
         "run": Entry(help: Help.run, run: PipelineCommands.run),
@@ -269,16 +271,6 @@ final class Context {
 /// The few colours sluice uses (SGR codes).
 enum TerminalColor: Int {
     case red = 31, green = 32, yellow = 33
-}
-
-extension StoreError {
-    /// Errors of where the store is rather than of what was asked: exit status 2, like a usage error.
-    var isEnvironmental: Bool {
-        switch self {
-        case .noStore, .notAStore, .unreachable, .newerSchema, .readOnly: true
-        default: false
-        }
-    }
 }
 
 /// The one JSON encoder configuration of the command line.

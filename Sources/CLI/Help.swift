@@ -105,6 +105,27 @@ enum Help {
         Exit status 0 when verified, 1 when a table differs, 2 when a store cannot be opened.
         """
 
+    static let backup = """
+        usage: sluice backup --out FILE [--json]
+
+        Copies the whole SQLite store into FILE (a new file: an existing one is never replaced) with
+        SQLite's online backup API: one consistent snapshot, made while runs, the service and moderators go
+        on writing. The copy is written beside FILE, checked (integrity, items, schema version) and only
+        then given its name. FILE is itself a store: sluice --store FILE status reads it. A PostgreSQL
+        store is backed up with pg_dump (exit 2). Exit status 1 when the copy fails its integrity check.
+        """
+
+    static let check = """
+        usage: sluice check [--json]
+
+        Checks the store: the database's own integrity check (SQLite: PRAGMA integrity_check and
+        foreign_key_check), the schema version against the one this sluice writes, and orphan rows
+        (submissions, captures, decisions, publications… of a missing item; items without their
+        submission; duplicates of a missing item). Reads only; works on a read-only store.
+        Exit status 0 when the store is sound, 1 when not (what is wrong is printed), 2 when there is
+        no store.
+        """
+
     static let submit = """
         usage: sluice submit [URL] --by VOLUNTEER [--note TEXT] [--refetch] [--json]
 

@@ -171,8 +171,16 @@ public protocol StoreAdministration: Sendable {
     var location: String { get }
     func status() throws -> StatusReport
     func schemaVersion() throws -> Int
+    /// The schema version this sluice writes: a store it opens for writing is migrated to it.
+    var currentSchemaVersion: Int { get }
     /// "ok" when the store is sound, else what is wrong.
     func integrityCheck() throws -> String
+    /// Rows that point at a missing row, or lack one they need, by kind (only kinds with any).
+    func orphanRows() throws -> [OrphanRows]
+    /// A consistent copy of the whole store in a new SQLite file at `destination` (which must not exist), made
+    /// while other connections go on writing, and checked once written. Refused (`StoreError.unsupported`)
+    /// where the database has its own tools for it.
+    func backup(to destination: String) throws -> BackupReport
 }
 
 /// Every role at once: what a store implementation provides.

@@ -23,7 +23,7 @@ public final class SQLiteStore: SQLStore {
     public init(path: String, create: Bool = true) throws {
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create { throw StoreError.noStore(location: path) }
-        let connection: SQLiteConnection
+        var connection: SQLiteConnection
         var writable = true
         do {
             connection = try SQLiteConnection(path: path, mode: exists ? .readWrite : .readWriteCreate)
@@ -31,11 +31,26 @@ public final class SQLiteStore: SQLStore {
             connection = try SQLiteConnection(path: path, mode: .readOnly)
             writable = false
         }
-        try connection.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
-        if writable && !FileManager.default.isWritableFile(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) {
+        // Asked for read-write on a file it may not write (permissions, a read-only mount), SQLite opens it for
+        // reading without a word; in a folder it may not write, it cannot make the WAL files a writer needs.
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if writable && (connection.isReadOnly || !FileManager.default.isWritableFile(atPath: folder)) {
+            connection = try SQLiteConnection(path: path, mode: .readOnly)
             writable = false
         }
-        try Self.checkIdentity(connection, path: path)
+        try connection.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
+        do {
+            try Self.checkIdentity(connection, path: path)
+        } catch let error as SQLiteError where !writable && (error.isReadOnly || error.code == 14)
+            && !FileManager.default.fileExists(atPath: path + "-wal") {
+            // A WAL store's reader needs the -shm file, which it cannot create in a folder it may not write.
+            // With no -wal file nobody has the store open and every committed page is in the file itself, so
+            // it is read as immutable (what SQLite's manual advises for read-only media).
+            connection.finalizeStatements()
+            connection = try SQLiteConnection(path: path, mode: .immutable)
+            try connection.execute("PRAGMA foreign_keys = ON;")
+            try Self.checkIdentity(connection, path: path)
+        }
         if writable {
             do {
                 try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
@@ -114,9 +129,32 @@ public final class SQLiteStore: SQLStore {
     /// SQLite has no way to tell another process's commit to this one; idle runs back off instead.
     public func listenForWork(_ wake: @escaping @Sendable () -> Void) throws -> (any WorkListener)? { nil }
 
-    /// A consistent copy of the whole store at `destination`, made while other connections go on writing.
-    public func backup(to destination: String) throws {
-        try database.withConnection { try $0.backup(to: destination) }
+    /// A consistent copy of the whole store at `destination`, made while other connections go on writing
+    /// (SQLite's online backup API), into a temporary file beside it that is checked (integrity, items,
+    /// schema version) and only then renamed: `destination` never holds half a copy, and an existing file
+    /// there is never replaced.
+    public func backup(to destination: String) throws -> BackupReport {
+        if FileManager.default.fileExists(atPath: destination) { throw StoreError.fileExists(path: destination) }
+        let folder = URL(fileURLWithPath: destination).deletingLastPathComponent()
+        guard FileManager.default.isWritableFile(atPath: folder.path) else { throw StoreError.cannotWrite(path: destination) }
+        let partial = folder.appendingPathComponent(".\(URL(fileURLWithPath: destination).lastPathComponent).partial-\(getpid())").path
+        defer {
+            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: partial + suffix) }
+        }
+        try database.withConnection { try $0.backup(to: partial) }
+        // Nobody else knows the copy yet: read as immutable, so no -wal or -shm file is made beside it.
+        let (items, version, integrity) = try SQLiteConnection.with(path: partial, mode: .immutable) { copy in
+            let integrity = try copy.query("PRAGMA integrity_check") { $0.string(0) ?? "" }.joined(separator: "; ")
+            return (Int(try copy.scalar("SELECT COUNT(*) FROM items") ?? 0), try Self.userVersion(copy), integrity)
+        }
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int) ?? 0
+        // link(2) refuses an existing name, so a file made there meanwhile is not replaced either.
+        guard link(partial, destination) == 0 else {
+            if errno == EEXIST { throw StoreError.fileExists(path: destination) }
+            throw StoreError.cannotWrite(path: destination)
+        }
+        return BackupReport(source: path, destination: destination, bytes: bytes, items: items, schemaVersion: version,
+                            integrity: integrity)
     }
 }
 
@@ -136,6 +174,10 @@ final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
         self.connection = connection
         self.path = path
         self.writable = writable
+    }
+
+    deinit {
+        connection.finalizeStatements()
     }
 
     func withConnection<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
