@@ -28,6 +28,19 @@ public struct PipelineService: Sendable {
         return try runner.run()
     }
 
+    /// A run's summary for people: what it did, its failures by code, and what it left pending.
+    public static func describe(_ summary: RunSummary) -> String {
+        var lines = [String(format: "run %@ in %.2f s: %d queued for review, %d duplicates, %d failed",
+                            summary.interrupted ? "interrupted" : "finished", summary.seconds, summary.queuedForReview,
+                            summary.duplicates, summary.failures.values.reduce(0, +))]
+        if !summary.failures.isEmpty {
+            lines.append("  failures: " + summary.failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                .joined(separator: ", "))
+        }
+        if summary.leftPending > 0 { lines.append("  \(summary.leftPending) items left pending; sluice run continues them") }
+        return lines.joined(separator: "\n")
+    }
+
     /// Leases held by runs on this machine whose process is gone (killed) are freed at once rather than
     /// left to expire.
     public static func releaseLeasesOfDeadRuns(_ store: any PipelineStore) throws {

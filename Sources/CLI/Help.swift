@@ -170,21 +170,42 @@ enum Help {
 
     static let run = """
         usage: sluice run [--pipeline FILE] [--replay FILE.warc[.gz]] [--allow-host HOST[:PORT]]... [--stats] [--json]
+               sluice run --watch [--inbox DIR [--by VOLUNTEER]] [--pipeline FILE] [--allow-host HOST[:PORT]]...
 
         Moves every pending item through fetch → parse → dedup → classify until none is left, then
         prints a summary. Each stage's workers (one thread each, joined by Dispatch groups) are
         connected by bounded queues (sizes and worker counts from the pipeline file); the fetcher's
         thread only transfers, and the parse workers decode and judge every page. Ctrl-C stops taking work, finishes what is in flight and
         exits; the next run continues where this one stopped (a second Ctrl-C exits at once, and
-        nothing is lost either way: an item keeps its last committed state).
+        nothing is lost either way: an item keeps its last committed state). On a terminal, one live
+        line per stage shows done/total, rate and time left (never when standard error is piped).
+
+        --watch keeps running, as a service does (see the systemd unit in dist/): new submissions are
+        processed as they arrive (sluice submit, imports, other hosts: the store says when), files
+        dropped into the inbox are imported, and the jobs of the pipeline file's "service" section
+        run on schedule (UTC): recheck of this month's sources daily, retraining from the moderators'
+        decisions weekly, last month's column exported to files (column-YYYY-MM.md …) on the 1st.
+        Each job run is recorded in the store, so several instances run it once; a failed one is
+        tried again (retry_after_minutes, max_attempts) and shown by sluice status. One line per event
+        on standard error (--log-format json for journald). SIGTERM (or Ctrl-C) finishes the in-flight
+        work and exits 0 (130 for Ctrl-C); SIGHUP reads the pipeline file and its rule files again.
+
+        The inbox: each file (.jsonl, .txt, .csv, .tsv, .xlsx, as sluice import reads them) is
+        imported once it has stopped changing, then moved to DIR/done/ (or DIR/failed/ when the file or
+        any of its lines was refused) with NAME.report.txt beside it. Its SHA-256 is recorded in the
+        store, so the same bytes seen again (after a crash, or dropped twice) are only moved. Files
+        whose names end in .part, .tmp or ~, and hidden files, are left alone while being written.
 
         options
-          --pipeline FILE        pipeline definition (default pipelines/default.json)
+          --pipeline FILE        pipeline definition (default: see sluice config show)
           --replay FILE          answer fetches from recorded WARC responses instead of the network
           --allow-host HOST[:PORT]  let the fetcher reach this private/loopback address (repeatable)
           --stats                also print, per stage, items in/out/failed, busy, idle and blocked seconds
                                  and the queue's bound and high-water mark (always in --json, as "stages")
           --json                 print the summary as JSON
+          --watch                keep running (see above)
+          --inbox DIR            with --watch: import files dropped into DIR
+          --by VOLUNTEER         with --inbox: the volunteer for lines that name none (every .txt line)
           --store PATH           the store (default ./sluice.db or $SLUICE_STORE)
         """
 
@@ -192,7 +213,9 @@ enum Help {
         usage: sluice status [--json]
 
         Items per state, failures per stage with their most common errors, pages that reached
-        review without text (captcha, not_html, …) and duplicates by the state of their original.
+        review without text (captcha, not_html, …), duplicates by the state of their original, and
+        the scheduled jobs of sluice run --watch: the latest run of each and every failed one, with
+        its attempts and when it is tried again ("jobs" in --json).
         """
 
     static let review = """

@@ -28,6 +28,14 @@ enum BuiltInFiles {
     "classify_rules": "rules.json",
     "blocked_pages": "blocked-pages.json",
     "import_headers": "import-headers.json"
+  },
+  "service": {
+    "inbox_poll_seconds": 5,
+    "retry_after_minutes": 30,
+    "max_attempts": 3,
+    "recheck": { "enabled": true, "hour_utc": 3 },
+    "retrain": { "enabled": true, "weekday": "monday", "hour_utc": 4 },
+    "export": { "enabled": true, "day": 1, "hour_utc": 1, "formats": ["md", "html"], "directory": "columns" }
   }
 }
 

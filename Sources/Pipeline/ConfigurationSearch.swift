@@ -18,6 +18,9 @@ public struct ConfigurationSearch: Sendable, Equatable {
     }
 
     public var folders: [Folder]
+    /// Files read once and kept (`PipelineDefinition.pinned()`), found before anything on disk: a running
+    /// service keeps its rules until told to reload them.
+    public var pinned: [String: ConfigurationFile] = [:]
 
     public init(folders: [Folder]) {
         self.folders = folders
@@ -38,6 +41,7 @@ public struct ConfigurationSearch: Sendable, Equatable {
 
     /// The file in force under `name`. Throws naming every place looked in when none holds it.
     public func file(_ name: String) throws -> ConfigurationFile {
+        if let kept = pinned[name] { return kept }
         if name.hasPrefix("/") { return try ConfigurationFile.read(path: name, layer: "named by the pipeline file") }
         for folder in folders {
             let path = URL(fileURLWithPath: folder.path, isDirectory: true).appendingPathComponent(name).path

@@ -120,6 +120,8 @@ public struct PipelineDefinition: Codable, Sendable, Equatable {
     public var rules = RuleFiles()
     /// Where the exports are served (`base_url`, `title`): the feeds' links and ids.
     public var site = SiteOptions()
+    /// The long-running service: inbox scans and scheduled jobs.
+    public var service = ServiceOptions()
     /// Where the rule files the definition names are looked for (`file(_:)`).
     public var search = ConfigurationSearch(folders: [])
     /// Where the pipeline file itself came from (the built-in default unless a file was read).
@@ -128,7 +130,7 @@ public struct PipelineDefinition: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case name, comment, stages, store, fetch, parse, dedup, classify, rules, site
+        case name, comment, stages, store, fetch, parse, dedup, classify, rules, site, service
     }
 
     public init(from decoder: Decoder) throws {
@@ -144,6 +146,7 @@ public struct PipelineDefinition: Codable, Sendable, Equatable {
         classify = try container.decode(.classify, default: fallback.classify)
         rules = try container.decode(.rules, default: fallback.rules)
         site = try container.decode(.site, default: fallback.site)
+        service = try container.decode(.service, default: fallback.service)
     }
 
     /// Reads a pipeline file; the rule files it names are found beside it, else built in.
@@ -186,5 +189,18 @@ public struct PipelineDefinition: Codable, Sendable, Equatable {
     /// A rule file the definition names (`rules.url_rules`, …), as found along its search.
     public func file(_ name: String) throws -> ConfigurationFile {
         try search.file(name)
+    }
+
+    /// The names of the rule files the definition names.
+    public var ruleFileNames: [String] {
+        [rules.urlRules, rules.classifyRules, rules.blockedPages, rules.importHeaders]
+    }
+
+    /// The definition with every rule file read now and kept, so later reads give these bytes whatever
+    /// happens on disk meanwhile (a service reloads them on SIGHUP, never half-way through an edit).
+    public func pinned() throws -> PipelineDefinition {
+        var pinned = self
+        for name in ruleFileNames { pinned.search.pinned[name] = try search.file(name) }
+        return pinned
     }
 }

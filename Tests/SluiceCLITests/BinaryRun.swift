@@ -37,6 +37,21 @@ enum BinaryRun {
         return collect(process, output: output, errors: errors)
     }
 
+    /// Starts a program (the sluice binary unless told) with its output and errors on pipes (read them with
+    /// `collect`).
+    static func start(_ arguments: [String], executable: String = sluice, directory: URL? = nil) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        return (process, output, errors)
+    }
+
     /// Waits for a started process, reading its pipes first so a chatty one cannot block.
     static func collect(_ process: Process, output: Pipe, errors: Pipe) -> BinaryOutcome {
         let outputData = Mutex<Data>(Data())

@@ -48,16 +48,7 @@ struct PostgresEndToEndTests {
     }
 
     func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CrashHarness.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory.url
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        return (process, output, errors)
+        try BinaryRun.start(arguments, directory: directory.url)
     }
 
     /// Waits for a process, reading its pipes first so a chatty one cannot block.
@@ -172,15 +163,7 @@ struct PostgresEndToEndTests {
     }
 
     func startScript(_ script: String, _ command: String, _ cluster: String) throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script, command, cluster]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        return (process, output, errors)
+        try BinaryRun.start([script, command, cluster], executable: "/bin/bash")
     }
 
     @Test func anUnreachableServerIsOneClearLineAndExitTwo() throws {

@@ -141,19 +141,15 @@ import SluiceTestSupport
             _ = try store.submit(Submission(volunteer: "v\(index % 3)", url: "\(server.baseURL)/page/\(index)", note: nil,
                                             source: "test"))
         }
-        let run = Process()
-        run.executableURL = URL(fileURLWithPath: BinaryRun.sluice)
-        run.arguments = ["run", "--allow-host", "127.0.0.1:\(server.port)", "--store", storePath]
-        run.standardOutput = FileHandle.nullDevice
-        run.standardError = FileHandle.nullDevice
-        try run.run()
+        let (run, output, errors) = try BinaryRun.start(["run", "--allow-host", "127.0.0.1:\(server.port)", "--store", storePath],
+                                                        directory: directory.url)
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline, try store.pendingCounts()[.pendingReview, default: 0] < 3 { Thread.sleep(forTimeInterval: 0.01) }
         let copy = directory.path("during-run.db")
         let backup = try BinaryRun.run(BinaryRun.sluice, ["backup", "--out", copy, "--json", "--store", storePath])
         let stillRunning = run.isRunning
-        run.waitUntilExit()
-        #expect(run.terminationStatus == 0)
+        let finished = BinaryRun.collect(run, output: output, errors: errors)
+        #expect(finished.status == 0, "\(finished.errors)")
         #expect(stillRunning, "the backup was taken while the run went on")
         #expect(backup.status == 0, "\(backup.errors)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(backup.output.utf8)) as? [String: Any])

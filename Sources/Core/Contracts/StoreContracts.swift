@@ -165,6 +165,27 @@ public protocol ModelStore: Sendable {
     func models() throws -> [StoredModelInfo]
 }
 
+/// What the long-running service keeps: the files its inbox imported, and the runs of its scheduled jobs, so
+/// that several service instances on one store run each job once per period.
+public protocol ServiceStore: Sendable {
+    /// The file imported with these bytes, if any.
+    func importedFile(sha256: String) throws -> ImportedFile?
+    /// Records a file as imported; when its hash is already recorded the first record is kept and returned.
+    @discardableResult
+    func recordImportedFile(_ file: ImportedFile) throws -> ImportedFile
+    /// Claims the run of `job` for `period` for `owner`, leased for `leaseSeconds` of the server's time. Granted
+    /// when the period has no run yet, when its run failed and `now` is past its next attempt, or when its
+    /// owner's lease ran out (a dead instance), as long as fewer than `maxAttempts` were made; nil otherwise.
+    func claimJobRun(job: String, period: String, owner: String, leaseSeconds: Double, maxAttempts: Int,
+                     at now: Date) throws -> JobRun?
+    /// Records how a claimed run ended (`succeeded`, `failed` with `retryAt`, or `skipped`); ignored when
+    /// another owner has taken the run over meanwhile.
+    func finishJobRun(job: String, period: String, owner: String, state: JobState, detail: String, retryAt: Date?,
+                      at now: Date) throws
+    /// The newest run of each job and every run that failed, newest first.
+    func jobRuns(limit: Int) throws -> [JobRun]
+}
+
 /// The store as a whole: where it is, its health and its figures.
 public protocol StoreAdministration: Sendable {
     /// Where the store is, safe to print (a password in a URL is masked).
@@ -185,4 +206,4 @@ public protocol StoreAdministration: Sendable {
 
 /// Every role at once: what a store implementation provides.
 public protocol Store: IntakeStore, PipelineStore, DedupIndex, ReviewStore, PublicationStore, VolunteerStore, ModelStore,
-    StoreAdministration {}
+    ServiceStore, StoreAdministration {}

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SluiceCore
 
 /// The SQLite store: one file holding volunteers, submissions, items and their state machine, captures,
@@ -126,8 +127,12 @@ public final class SQLiteStore: SQLStore {
         }
     }
 
-    /// SQLite has no way to tell another process's commit to this one; idle runs back off instead.
-    public func listenForWork(_ wake: @escaping @Sendable () -> Void) throws -> (any WorkListener)? { nil }
+    /// SQLite cannot send notifications, but a connection can tell cheaply that another one committed:
+    /// `PRAGMA data_version` changes (read from the WAL index, no transaction). A connection of the listener's
+    /// own, on a thread of its own, asks four times a second and calls `wake` when it changed.
+    public func listenForWork(_ wake: @escaping @Sendable () -> Void) throws -> (any WorkListener)? {
+        SQLiteWorkListener(path: path, wake: wake)
+    }
 
     /// A consistent copy of the whole store at `destination`, made while other connections go on writing
     /// (SQLite's online backup API), into a temporary file beside it that is checked (integrity, items,
@@ -201,5 +206,43 @@ final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
                 throw StoreError.readOnly(location: path)
             }
         }
+    }
+}
+
+/// Watches `PRAGMA data_version` of a store on a connection and a thread of its own (the connection is opened,
+/// used and closed on that thread only), and calls `wake` whenever another connection committed.
+final class SQLiteWorkListener: WorkListener {
+    /// Shared with the watching thread, which stops when `stop` is signalled (at once, not after its pause).
+    private final class State: Sendable {
+        let stopped = Atomic<Bool>(false)
+        let stop = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+    }
+
+    private let state = State()
+
+    init(path: String, wake: @escaping @Sendable () -> Void) {
+        let state = self.state
+        let thread = Thread {
+            defer { state.finished.signal() }
+            try? SQLiteConnection.with(path: path, mode: .readOnly) { connection in
+                var seen = try connection.scalar("PRAGMA data_version")
+                while state.stop.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
+                    let version = try connection.scalar("PRAGMA data_version")
+                    if version != seen {
+                        seen = version
+                        wake()
+                    }
+                }
+            }
+        }
+        thread.name = "sluice.sqlite-listen"
+        thread.start()
+    }
+
+    func cancel() {
+        guard !state.stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        state.stop.signal()
+        state.finished.wait()
     }
 }
