@@ -17,14 +17,14 @@ public struct PipelineService: Sendable {
     /// Runs until nothing is pending (or `stop` is raised). Before the first item: leases of dead runs on this
     /// host are freed, the classifier is retrained when enough decisions came in, and stored dedup keys are
     /// re-keyed when the URL rules or fingerprint options changed. `note` hears about each of those.
-    public func run(source: PageSource, stop: StopSignal, owner: RunOwner = .current,
-                    note: (String) -> Void) throws -> RunSummary {
+    public func run(source: PageSource, stop: StopSignal, owner: RunOwner = .current, note: (String) -> Void,
+                    progress: (@Sendable (RunProgress) -> Void)? = nil) throws -> RunSummary {
         try Self.releaseLeasesOfDeadRuns(store)
         let model = try TrainingService(store: store, options: definition.classify, clock: clock).modelForRun(note: note)
         let engines = try StageEngines(definition: definition, model: model)
         try Self.rekeyIfNeeded(store, engines: engines, note: note)
         let runner = PipelineRunner(engines: engines, store: store, source: source, owner: owner.description, stop: stop,
-                                    clock: clock)
+                                    clock: clock, progress: progress)
         return try runner.run()
     }
 

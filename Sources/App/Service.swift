@@ -155,9 +155,9 @@ public final class ServiceRunner: Sendable {
             if stopping.isRaised || state.withLock({ $0.reloadRequested }) { round.raise() }
             do {
                 let summary = try PipelineService(store: store, definition: definition, clock: clock)
-                    .run(source: settings.source, stop: round, owner: settings.owner) { [self] note in
+                    .run(source: settings.source, stop: round, owner: settings.owner, note: { [self] note in
                         log(ServiceEvent(.notice, "round.note", note, at: clock.now()))
-                    }
+                    })
                 backoff = 0
                 state.withLock { $0.round = nil }
                 if summary.transitions.isEmpty {

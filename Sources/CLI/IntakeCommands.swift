@@ -64,7 +64,10 @@ enum IntakeCommands {
         let definition = try context.pipeline(&arguments)
         let files = try arguments.positionals()
         guard !files.isEmpty else { throw UsageError("import: name at least one .jsonl, .txt, .csv, .tsv or .xlsx file") }
-        let summary = try service(context, definition: definition, importing: true).importFiles(files, defaultVolunteer: volunteer)
+        let display = context.progress(["import"])
+        let summary = try service(context, definition: definition, importing: true)
+            .importFiles(files, defaultVolunteer: volunteer) { done, total in display?.update("import", done: done, total: total) }
+        display?.finish()
         if json {
             try context.printJSON(summary)
         } else {

@@ -39,7 +39,19 @@ enum PipelineCommands {
             console.error("interrupted: finishing in-flight items, then stopping (again to force)")
         })
         defer { signals.cancel() }
-        let summary = try service.run(source: source, stop: stop, note: context.note)
+        // One line per stage (items done, rate), and the items settled against the run's total with the time left.
+        let display = context.progress(RunProgress.shown.map(\.rawValue) + ["settled"])
+        var onProgress: (@Sendable (RunProgress) -> Void)?
+        if let display {
+            onProgress = { progress in
+                let stages: [(name: String, done: Int, total: Int?)] = RunProgress.shown.map { stage in
+                    (stage.rawValue, progress.done[stage] ?? 0, nil)
+                }
+                display.update(stages + [("settled", progress.settled, progress.total)])
+            }
+        }
+        let summary = try service.run(source: source, stop: stop, note: context.note, progress: onProgress)
+        display?.finish()
         if json {
             try context.printJSON(summary)
         } else {

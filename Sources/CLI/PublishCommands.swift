@@ -14,7 +14,11 @@ enum PublishCommands {
         let contentRoot = try arguments.option("--content") ?? "content"
         let json = arguments.flag("--json")
         try arguments.finish()
-        let result = try publishing(context).publish(into: ContentDirectory(root: URL(fileURLWithPath: contentRoot)))
+        let display = context.progress(["publish"])
+        let result = try publishing(context).publish(into: ContentDirectory(root: URL(fileURLWithPath: contentRoot))) { done, total in
+            display?.update("publish", done: done, total: total)
+        }
+        display?.finish()
         if json {
             try context.printJSON(result)
         } else {

@@ -39,7 +39,11 @@ enum StoreCommands {
         try arguments.finish()
         let source = try StoreLocation(from).open(create: false)
         let target = try StoreLocation(to).open(create: true)
-        let report = try StoreMigration.migrate(from: source, to: target)
+        let display = context.progress([])
+        let report = try StoreMigration.migrate(from: source, to: target) { table, done, total in
+            display?.update(table, done: done, total: total)
+        }
+        display?.finish()
         if json {
             try context.printJSON(report)
         } else {
