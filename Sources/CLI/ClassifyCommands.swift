@@ -49,12 +49,11 @@ enum ClassifyCommands {
         let labeled = try arguments.option("--labeled")
         let fromStore = arguments.flag("--from-store")
         let folds = try arguments.integer("--folds")
-        let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
+        let definition = try context.pipeline(&arguments)
         let json = arguments.flag("--json")
         try arguments.finish()
         if fromStore && labeled != nil { throw UsageError("eval: --labeled and --from-store exclude each other") }
-        let definition = try PipelineDefinition.load(path: pipeline)
-        let engine = try RuleEngine.load(path: definition.resolve(definition.rules.classifyRules))
+        let engine = try RuleEngine.load(definition.file(definition.rules.classifyRules))
         let examples = fromStore
             ? try TrainingService(store: try context.store(), options: definition.classify).storeDecisions().examples
             : try LabeledSample.load(path: labeled ?? defaultLabeled).map(\.example)
@@ -68,14 +67,13 @@ enum ClassifyCommands {
         let labeled = try arguments.option("--labeled") ?? defaultLabeled
         let fromStore = arguments.flag("--from-store")
         let secondsText = try arguments.option("--seconds")
-        let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
+        let definition = try context.pipeline(&arguments)
         let json = arguments.flag("--json")
         try arguments.finish()
         guard let seconds = Double(secondsText ?? "2"), seconds > 0, seconds <= 600 else {
             throw UsageError("bench: --seconds takes a number of seconds up to 600, not \"\(secondsText ?? "")\"")
         }
-        let definition = try PipelineDefinition.load(path: pipeline)
-        let engine = try RuleEngine.load(path: definition.resolve(definition.rules.classifyRules))
+        let engine = try RuleEngine.load(definition.file(definition.rules.classifyRules))
         let samples = try LabeledSample.load(path: labeled).map(\.example)
         var examples = samples
         var model: ClassifierModel?
@@ -105,7 +103,7 @@ enum ClassifyCommands {
         let definition = try context.pipeline(&arguments)
         let json = arguments.flag("--json")
         try arguments.finish()
-        let current = try RuleEngine.load(path: definition.resolve(definition.rules.classifyRules))
+        let current = try RuleEngine.load(definition.file(definition.rules.classifyRules))
         let candidate = try candidatePath.map { try RuleEngine.load(path: $0) } ?? current
         let report = try TrainingService(store: try context.store(), options: definition.classify)
             .rulesTest(current: current, candidate: candidate, note: context.note)

@@ -10,13 +10,13 @@ import SluiceWeb
 enum ServeCommand {
     static func run(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
         let listen = try arguments.option("--listen") ?? "127.0.0.1:8080"
-        let pipelinePath = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
+        let definition = try context.pipeline(&arguments)
         let baseURL = try checkedBaseURL(try arguments.option("--base-url"))
         let certificate = try arguments.option("--tls-cert")
         let key = try arguments.option("--tls-key")
         let trustedProxy = try arguments.option("--trusted-proxy")
         let memberTokenFile = try arguments.option("--member-token-file")
-        let quiet = arguments.flag("--quiet")
+        let quiet = context.quiet
         var daemon = try listenAddress(listen)
         if let threads = try arguments.integer("--threads") { daemon.threads = max(1, threads) }
         if let limit = try arguments.integer("--max-connections") { daemon.connectionLimit = max(1, limit) }
@@ -37,7 +37,6 @@ enum ServeCommand {
         if let trustedProxy, !isNumericAddress(trustedProxy) {
             throw UsageError("serve: --trusted-proxy takes a numeric address such as 127.0.0.1, not \"\(TerminalSafe.text(trustedProxy))\"")
         }
-        let definition = try PipelineDefinition.load(path: pipelinePath)
         var options = WebOptions(daemon: daemon, site: definition.site)
         if let baseURL { options.site.baseURL = baseURL }
         options.trustedProxy = trustedProxy
@@ -57,7 +56,7 @@ enum ServeCommand {
         }
 
         let store = try context.store(create: true)
-        let canonicalizer = try URLCanonicalizer.load(path: definition.resolve(definition.rules.urlRules))
+        let canonicalizer = try URLCanonicalizer.load(definition.file(definition.rules.urlRules))
         let intake = IntakeService(store: store, canonicalizer: canonicalizer, clock: context.clock)
         let services = WebServices(intake: WebIntake(intake: intake, volunteers: VolunteerService(store: store)),
                                    invitations: InvitationService(store: store, clock: context.clock),
@@ -76,7 +75,7 @@ enum ServeCommand {
         // zh: 正在服务 URL（Ctrl-C 停止）
         context.console.print("serving on \(scheme)://\(host):\(server.port)/ (Ctrl-C stops)")
         let stopped = DispatchSemaphore(value: 0)
-        let trap = SignalTrap(stop: StopSignal()) { stopped.signal() }
+        let trap = SignalTrap(onFirst: { _ in stopped.signal() })
         stopped.wait()
         server.stop()
         trap.cancel()
@@ -130,7 +129,7 @@ enum ServeCommand {
     }
 
     /// `--base-url`, else the pipeline file's `site.base_url` (`--pipeline`, or the default one when present).
-    static func baseURL(_ arguments: inout Arguments) throws -> String? {
-        try PublishCommands.siteOptions(&arguments).baseURL
+    static func baseURL(_ arguments: inout Arguments, _ context: Context) throws -> String? {
+        try PublishCommands.siteOptions(&arguments, context).baseURL
     }
 }

@@ -42,7 +42,7 @@ enum VolunteerCommands {
 extension VolunteerCommands {
     static func invite(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
         let json = arguments.flag("--json")
-        let baseURL = try ServeCommand.baseURL(&arguments) ?? "http://127.0.0.1:8080/"
+        let baseURL = try ServeCommand.baseURL(&arguments, context) ?? "http://127.0.0.1:8080/"
         let names = try arguments.positionals()
         // zh: volunteer invite：请写一个志愿者名字（NAME）
         guard names.count == 1, let name = names.first else { throw UsageError("volunteer invite: name one volunteer (NAME)") }

@@ -118,8 +118,9 @@ public enum StoreMigration {
 
     /// Copies `source` into `target`. A target holding items is refused, unless it already holds exactly
     /// the source's rows (a re-run): then nothing is written and the report says so.
+    /// `progress` hears, per table, the rows copied so far and the rows there are.
     public static func migrate(from source: any Store, to target: any Store,
-                               progress: (String, Int) -> Void = { _, _ in }) throws -> MigrationReport {
+                               progress: (String, Int, Int) -> Void = { _, _, _ in }) throws -> MigrationReport {
         guard let from = source as? any SQLStore, let into = target as? any SQLStore else {
             throw StoreError.notAStore(location: target.location, detail: "only SQL stores can be migrated")
         }
@@ -130,7 +131,9 @@ public enum StoreMigration {
             return report
         }
         for table in TableShape.all {
-            try copy(table, from: from.sql, to: into.sql) { progress(table.name, $0) }
+            let rows = Int(try from.sql.read { try $0.scalar("SELECT COUNT(*) FROM \(table.name)") } ?? 0)
+            progress(table.name, 0, rows)
+            try copy(table, from: from.sql, to: into.sql) { progress(table.name, $0, rows) }
         }
         try into.sql.write { database in
             try copyClusterLinks(from: from.sql, to: database)

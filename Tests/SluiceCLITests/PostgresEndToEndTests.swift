@@ -48,31 +48,13 @@ struct PostgresEndToEndTests {
     }
 
     func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CrashHarness.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory.url
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        return (process, output, errors)
+        try BinaryRun.start(arguments, directory: directory.url)
     }
 
     /// Waits for a process, reading its pipes first so a chatty one cannot block.
     func finish(_ started: (Process, Pipe, Pipe)) -> BinaryOutcome {
         let (process, output, errors) = started
-        let outputData = Mutex(Data())
-        let errorData = Mutex(Data())
-        let readers = [Thread { outputData.withLock { $0 = output.fileHandleForReading.readDataToEndOfFile() } },
-                       Thread { errorData.withLock { $0 = errors.fileHandleForReading.readDataToEndOfFile() } }]
-        readers.forEach { $0.start() }
-        process.waitUntilExit()
-        while readers.contains(where: { !$0.isFinished }) { Thread.sleep(forTimeInterval: 0.001) }
-        return BinaryOutcome(status: process.terminationStatus,
-                             output: outputData.withLock { String(decoding: $0, as: UTF8.self) },
-                             errors: errorData.withLock { String(decoding: $0, as: UTF8.self) })
+        return BinaryRun.collect(process, output: output, errors: errors)
     }
 
     func submitAll(_ count: Int, server: TestHTTPServer, to location: String) throws -> any SQLStore {
@@ -181,15 +163,7 @@ struct PostgresEndToEndTests {
     }
 
     func startScript(_ script: String, _ command: String, _ cluster: String) throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script, command, cluster]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        return (process, output, errors)
+        try BinaryRun.start([script, command, cluster], executable: "/bin/bash")
     }
 
     @Test func migrateCopiesAStoreVerifiesItAndNeverDoublesIt() throws {

@@ -28,7 +28,7 @@ final class WebFixture: Sendable {
         store = try StoreLocation(storePath).open(create: true)
         let pipelines = SharedCorpus.packageRoot.appendingPathComponent("pipelines")
         let definition = try PipelineDefinition.load(path: pipelines.appendingPathComponent("default.json").path)
-        canonicalizer = try URLCanonicalizer.load(path: definition.resolve(definition.rules.urlRules))
+        canonicalizer = try URLCanonicalizer.load(definition.file(definition.rules.urlRules))
         var options = WebOptions(daemon: HTTPDaemonOptions(host: "127.0.0.1", port: 0))
         options.requestsPerMinutePerAddress = 100_000
         options.addressBurst = 10_000

@@ -214,5 +214,30 @@ enum Schema {
             PRIMARY KEY (volunteer_id, key_sha256)
         );
         """,
+        // 6: the service's inbox: files imported, by the SHA-256 of their bytes, so a file seen again (a crash
+        // between its import and its move) is never imported twice; and the runs of its scheduled jobs, one row
+        // per job and period, so several instances on one store run each job once.
+        """
+        CREATE TABLE imported_files (
+            sha256 {text} PRIMARY KEY,
+            name {text} NOT NULL,
+            imported_at {text} NOT NULL,
+            report {text} NOT NULL
+        );
+        CREATE TABLE job_runs (
+            job {text} NOT NULL,
+            period {text} NOT NULL,
+            state {text} NOT NULL,
+            attempts {int} NOT NULL,
+            owner {text},
+            lease_until {real},
+            started_at {text} NOT NULL,
+            finished_at {text},
+            next_attempt_at {text},
+            detail {text},
+            PRIMARY KEY (job, period)
+        );
+        CREATE INDEX job_runs_started ON job_runs(started_at);
+        """,
     ]
 }
