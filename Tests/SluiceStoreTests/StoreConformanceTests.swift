@@ -532,6 +532,33 @@ import SluiceTestSupport
         #expect(try store.evidenceSource(itemID: id).capturedAt == base)
     }
 
+    @Test(arguments: StoreBackend.available)
+    func bodiesAreStoredCompressedAndRawRowsOfEarlierReleasesStillRead(_ backend: StoreBackend) throws {
+        let (store, location) = try fresh(backend)
+        let id = try submit(store, "https://www.36kr.com/p/1")
+        _ = try store.claim(state: .submitted, limit: 1, owner: "a", leaseSeconds: 60)
+        let body = Data(String(repeating: "<p>闲鱼卖二手书，一个月多赚五百。</p>\n", count: 400).utf8)
+        let capture = Capture(requestedURL: "https://www.36kr.com/p/1", finalURL: "https://www.36kr.com/p/1",
+                              redirectChain: [], status: 200, headers: [], contentType: "text/html; charset=utf-8",
+                              body: body, text: nil, charset: "utf-8", charsetBasis: .header, problem: nil, attempts: [],
+                              fetchedAt: base)
+        try store.commit([StageOutcome(itemID: id, from: .submitted, to: .fetched, stage: .fetch, capture: capture)],
+                         owner: "a", leaseSeconds: 60, at: base)
+        let stored = try RawSQL(location).lines("SELECT octet_length(body), body_encoding, body_size FROM captures")
+        let fields = try #require(stored.first).split(separator: "|").map(String.init)
+        #expect(fields.count == 3 && fields[1] == "zlib" && fields[2] == "\(body.count)")
+        #expect((Int(fields[0]) ?? .max) < body.count / 20, "a repetitive page compresses twentyfold: \(fields)")
+        #expect(try store.capture(itemID: id)?.body == body)
+
+        // A row as releases before compression wrote it: the raw bytes and no encoding.
+        let hex = body.map { String(format: "%02x", $0) }.joined()
+        let raw = backend == .sqlite ? "X'\(hex)'" : "'\\x\(hex)'::bytea"
+        _ = try RawSQL(location).lines("UPDATE captures SET body = \(raw), body_encoding = NULL, body_size = NULL")
+        #expect(try store.capture(itemID: id)?.body == body)
+        _ = try RawSQL(location).lines("UPDATE captures SET body = \(raw), body_encoding = 'zlib', body_size = 10")
+        #expect(throws: StoreError.self) { try store.capture(itemID: id) }
+    }
+
     // MARK: volunteers, models, status
 
     @Test(arguments: StoreBackend.available)

@@ -24,6 +24,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case notDuplicate(itemID: Int64, state: ItemState)
     /// `migrate` into a store that already holds items.
     case targetNotEmpty(location: String, items: Int)
+    /// A stored body that does not decode (a damaged row, an encoding this sluice does not know).
+    case damagedCapture(itemID: Int64, detail: String)
 
     public var description: String {
         switch self {
@@ -55,6 +57,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             "item #\(id) (\(state.rawValue)) is not linked to a cluster; name the duplicate, not the first item"
         case .targetNotEmpty(let location, let items):
             "\(location) already holds \(items) item(s); migrate copies only into an empty store"
+        case .damagedCapture(let id, let detail):
+            // 条目 #id 保存的页面已损坏（detail）；用 sluice reprocess --stage fetch 重新抓取
+            "the stored page of item #\(id) is damaged (\(detail)); fetch it again with sluice reprocess --stage fetch"
         }
     }
 }

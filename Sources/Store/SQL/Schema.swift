@@ -193,5 +193,11 @@ enum Schema {
             PRIMARY KEY (item_id, root_id)
         );
         """,
+        // 5: capture bodies stored compressed (`StoredBody`): the encoding and the decoded size beside the bytes.
+        // Rows written before keep both NULL and hold the raw body, read as it is.
+        """
+        ALTER TABLE captures ADD COLUMN body_encoding {text};
+        ALTER TABLE captures ADD COLUMN body_size {int};
+        """,
     ]
 }
