@@ -11,7 +11,7 @@ extension SQLStore {
             """
         // A read first: an idle run asks often, and finding nothing must not take the write lock.
         guard try sql.read({ try !$0.query(claimable, [state.rawValue, limit]) { $0.int(0) }.isEmpty }) else { return [] }
-        let ids: [Int64] = try sql.write { database in
+        let ids: [Int64] = try sql.pipeline { database in
             let lock = database.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
             let ids = try database.query(claimable + lock, [state.rawValue, limit]) { $0.int(0) ?? 0 }
             guard !ids.isEmpty else { return [] }
@@ -63,7 +63,7 @@ extension SQLStore {
         guard !outcomes.isEmpty else { return [] }
         // Bodies are compressed before the write lock is taken: other writers need not wait for zlib.
         let compressed = try outcomes.map { try $0.capture.map { try StoredBody.compress($0.body) } }
-        return try sql.write { database in
+        return try sql.pipeline { database in
             var skipped: [StageOutcome] = []
             for (outcome, body) in zip(outcomes, compressed) where try !apply(outcome, database: database, owner: owner,
                                                                               now: now, leaseSeconds: leaseSeconds,
@@ -157,7 +157,7 @@ extension SQLStore {
     }
 
     public func releaseLeases(owner: String) throws {
-        try sql.write { database in
+        try sql.pipeline { database in
             try database.run("UPDATE items SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?", [owner])
             try notifyWork(database)
         }
