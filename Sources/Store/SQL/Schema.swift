@@ -239,5 +239,11 @@ enum Schema {
         );
         CREATE INDEX job_runs_started ON job_runs(started_at);
         """,
+        // 7: capture bodies stored compressed (`StoredBody`): the encoding and the decoded size beside the bytes.
+        // Rows written before keep both NULL and hold the raw body, read as it is.
+        """
+        ALTER TABLE captures ADD COLUMN body_encoding {text};
+        ALTER TABLE captures ADD COLUMN body_size {int};
+        """,
     ]
 }
