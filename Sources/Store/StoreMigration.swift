@@ -2,8 +2,8 @@ import Foundation
 import SluiceCore
 
 /// The tables of the schema as the migrations declare them, read from the migration templates themselves
-/// (`CREATE TABLE name (` then one `column {type}` per line), so a copy never misses a column a later
-/// migration adds.
+/// (`CREATE TABLE name (` then one `column {type}` per line, and `ALTER TABLE name ADD COLUMN column {type}`),
+/// so a copy never misses a column a later migration adds.
 struct TableShape: Sendable, Equatable {
     var name: String
     var columns: [(name: String, type: SQLType)]

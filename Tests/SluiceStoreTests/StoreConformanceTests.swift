@@ -750,9 +750,11 @@ import SluiceTestSupport
         let id = try pending(store)
         #expect(try store.latestModel() == nil)
         try store.saveModel(StoredModel(body: Data([1, 2, 3]), trainedAt: base, examples: 3))
-        try store.saveModel(StoredModel(body: Data([4, 5]), trainedAt: base.addingTimeInterval(1), examples: 2))
+        try store.saveModel(StoredModel(body: Data([4, 5]), trainedAt: base.addingTimeInterval(1), examples: 2, version: "3f9c2a1e00b1c2d3"))
         #expect(try store.latestModel()?.body == Data([4, 5]))
+        #expect(try store.latestModel()?.version == "3f9c2a1e00b1c2d3")
         #expect(try store.models().map(\.bytes) == [3, 2])
+        #expect(try store.models().map(\.version) == [nil, "3f9c2a1e00b1c2d3"], "a model stored without a version reads back as nil")
         let item = try #require(try store.classifiableItems(states: [.pendingReview]).first)
         let classification = Classification(category: "ecommerce", categorySource: .rule, flags: [], ruleVersion: "r1",
                                             matchedTerms: ["闲鱼"], pApprove: 0.7, priority: 1.5)
@@ -765,6 +767,10 @@ import SluiceTestSupport
                          evidence: nil, at: base.addingTimeInterval(10))
         #expect(try store.decisionCount(since: nil) == 1)
         #expect(try store.decisionCount(since: base.addingTimeInterval(20)) == 0)
+
+        let copy = try self.fresh(backend).store
+        #expect(try StoreMigration.migrate(from: store, to: copy).verified)
+        #expect(try copy.models().map(\.version) == [nil, "3f9c2a1e00b1c2d3"], "a copy keeps the column a later migration added")
     }
 
     @Test(arguments: StoreBackend.available)

@@ -245,5 +245,8 @@ enum Schema {
         ALTER TABLE captures ADD COLUMN body_encoding {text};
         ALTER TABLE captures ADD COLUMN body_size {int};
         """,
+        // 8: each model's version (the digest its classifications record), so the store can say which model
+        // a new one replaces.
+        "ALTER TABLE models ADD COLUMN version {text};",
     ]
 }
