@@ -25,13 +25,17 @@ let package = Package(
                        providers: [.apt(["libidn2-dev"])]),
         .systemLibrary(name: "CPSL", path: "Sources/CPSL", pkgConfig: "libpsl",
                        providers: [.apt(["libpsl-dev", "publicsuffix"])]),
+        .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD", pkgConfig: "libmicrohttpd",
+                       providers: [.apt(["libmicrohttpd-dev"])]),
 
-        .target(name: "SluiceCore", dependencies: ["CIDN2", "CPSL"], path: "Sources/Core"),
+        // Core owns zlib (Compression/ZlibStream) because Fetch (WARC gzip), Intake (ZIP entries) and Store
+        // (compressed bodies) all need it, and each C library has one importing module.
+        .target(name: "SluiceCore", dependencies: ["CIDN2", "CPSL", "CZlib"], path: "Sources/Core"),
         .target(name: "SluiceStore", dependencies: ["SluiceCore", "CSQLite", "CPostgres"], path: "Sources/Store"),
-        // Intake reads .xlsx files: zip entries through Fetch's raw inflate (zlib), sheet XML through Parse
+        // Intake reads .xlsx files: zip entries through Core's raw inflate (zlib), sheet XML through Parse
         // (libxml2), so each C library keeps its one importing module.
-        .target(name: "SluiceIntake", dependencies: ["SluiceCore", "SluiceFetch", "SluiceParse"], path: "Sources/Intake"),
-        .target(name: "SluiceFetch", dependencies: ["SluiceCore", "CCurl", "CZlib"], path: "Sources/Fetch"),
+        .target(name: "SluiceIntake", dependencies: ["SluiceCore", "SluiceParse"], path: "Sources/Intake"),
+        .target(name: "SluiceFetch", dependencies: ["SluiceCore", "CCurl"], path: "Sources/Fetch"),
         .target(name: "SluiceParse", dependencies: ["SluiceCore", "CLibXML2"], path: "Sources/Parse"),
         .target(name: "SluiceDedup", dependencies: ["SluiceCore"], path: "Sources/Dedup"),
         .target(name: "SluiceClassify", dependencies: ["SluiceCore"], path: "Sources/Classify"),
@@ -45,13 +49,16 @@ let package = Package(
                 dependencies: ["SluiceCore", "SluiceIntake", "SluiceFetch", "SluiceParse", "SluiceDedup", "SluiceClassify",
                                "SluicePipeline", "SluiceReview", "SluicePublish"],
                 path: "Sources/App"),
+        // The web intake and the published column on the web; the only module that imports libmicrohttpd.
+        .target(name: "SluiceWeb", dependencies: ["SluiceCore", "SluiceApp", "SluicePublish", "CMicroHTTPD"],
+                path: "Sources/Web"),
         .target(name: "SluiceMeasure",
                 dependencies: ["SluiceCore", "SluiceFetch", "SluiceParse", "SluiceDedup", "SluiceClassify"],
                 path: "Sources/Measure"),
         .target(name: "SluiceCLI",
                 dependencies: ["SluiceCore", "SluiceStore", "SluiceApp", "SluiceIntake", "SluiceFetch", "SluiceParse",
                                "SluiceDedup", "SluiceClassify", "SluicePipeline", "SluiceReview",
-                               "SluicePublish", "SluiceMeasure"],
+                               "SluicePublish", "SluiceMeasure", "SluiceWeb"],
                 path: "Sources/CLI"),
         .executableTarget(name: "sluice", dependencies: ["SluiceCLI"], path: "Sources/sluice"),
 
@@ -68,6 +75,8 @@ let package = Package(
         .testTarget(name: "SluicePublishTests", dependencies: ["SluicePublish", "SluiceTestSupport"]),
         .testTarget(name: "SluiceAppTests",
                     dependencies: ["SluiceApp", "SluiceStore", "SluiceDedup", "SluiceIntake", "SluicePublish", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceWebTests", dependencies: ["SluiceWeb", "SluiceApp", "SluiceStore", "SluiceCLI", "SluiceDedup",
+                                                        "SluicePipeline", "SluicePublish", "SluiceTestSupport"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["SluiceCLI", "SluiceApp", "SluiceStore", "SluiceTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -23,7 +23,7 @@ public struct TrainingService: Sendable {
     /// With the pipeline's rules file, read only when `classify.learn_from_rules` asks for it.
     public init(store: any ModelStore & PipelineStore, definition: PipelineDefinition, clock: any TimeSource = SystemClock()) throws {
         let options = definition.classify
-        let rules = options.learnFromRules ? try RuleEngine.load(path: definition.resolve(definition.rules.classifyRules)) : nil
+        let rules = options.learnFromRules ? try RuleEngine.load(definition.file(definition.rules.classifyRules)) : nil
         self.init(store: store, options: options, rules: rules, clock: clock)
     }
 

@@ -23,7 +23,7 @@ enum ClassifyCommands {
         let report: TrainingService.TrainReport
         do {
             if dryRun {
-                let engine = try RuleEngine.load(path: definition.resolve(definition.rules.classifyRules))
+                let engine = try RuleEngine.load(definition.file(definition.rules.classifyRules))
                 try context.printReport(try training.dryRun(samples: samples, engine: engine, note: context.note), json: json,
                                         snakeCaseKeys: true)
                 return 0
@@ -82,7 +82,7 @@ enum ClassifyCommands {
             return part
         }
         let options = try definition.classify.overriding(assignments, source: "--set")
-        let engine = try RuleEngine.load(path: definition.resolve(definition.rules.classifyRules))
+        let engine = try RuleEngine.load(definition.file(definition.rules.classifyRules))
         let set = fromStore
             ? LabeledFile(examples: try TrainingService(store: try context.store(), options: options).storeDecisions().examples,
                           task: task ?? .both, labels: [])
@@ -125,7 +125,7 @@ enum ClassifyCommands {
             // zh: bench：--seconds 取不超过 600 的秒数
             throw UsageError("bench: --seconds takes a number of seconds up to 600, not \"\(TerminalSafe.text(secondsText ?? ""))\"")
         }
-        let engine = try RuleEngine.load(path: definition.resolve(definition.rules.classifyRules))
+        let engine = try RuleEngine.load(definition.file(definition.rules.classifyRules))
         let samples = try (labeledFiles.isEmpty ? [defaultLabeled] : labeledFiles).flatMap { try LabeledFile.load(path: $0).examples }
         var examples = samples
         var model: ClassifierModel?
@@ -162,7 +162,7 @@ enum ClassifyCommands {
         let definition = try context.pipeline(&arguments)
         let json = arguments.flag("--json")
         try arguments.finish()
-        let current = try RuleEngine.load(path: definition.resolve(definition.rules.classifyRules))
+        let current = try RuleEngine.load(definition.file(definition.rules.classifyRules))
         let candidate = try candidatePath.map { try RuleEngine.load(path: $0) } ?? current
         let report = try TrainingService(store: try context.store(), options: definition.classify)
             .rulesTest(current: current, candidate: candidate, note: context.note)

@@ -145,7 +145,7 @@ enum ReviewCommands {
                                                   expected: expectedVersion.map { ExpectedItem(version: $0) })
                 entries.append(entry)
                 if !json { context.console.print("#\(id): \(entry.fromState) → \(entry.toState)") }
-            } catch let error as StoreError {
+            } catch let error as StoreError where !error.isEnvironmental {
                 failures += 1
                 context.console.error(TerminalSafe.text("\(command): \(error.description)"))
             }

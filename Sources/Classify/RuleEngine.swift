@@ -125,7 +125,11 @@ public struct RuleEngine: Sendable {
 
     /// Reads and validates a rules file (unknown keys are refused, so a misspelt key is not silently ignored).
     public static func load(path: String) throws -> RuleEngine {
-        try RuleEngine(rules: StrictJSON.decode(RuleSet.self, contentsOf: path), file: path)
+        try load(ConfigurationFile.read(path: path))
+    }
+
+    public static func load(_ file: ConfigurationFile) throws -> RuleEngine {
+        try RuleEngine(rules: StrictJSON.decode(RuleSet.self, from: file), file: file.label)
     }
 
     public func evaluate(_ input: ClassifyInput) -> RuleOutcome {

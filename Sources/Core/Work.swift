@@ -103,6 +103,20 @@ public struct DedupKeys: Sendable, Equatable {
     }
 }
 
+/// One item for the dedup index: the item, the keys it is known by, and its canonical URL as shown to people
+/// (nil: the first URL key).
+public struct DedupRequest: Sendable {
+    public var item: WorkItem
+    public var keys: DedupKeys
+    public var canonicalURL: String?
+
+    public init(item: WorkItem, keys: DedupKeys, canonicalURL: String?) {
+        self.item = item
+        self.keys = keys
+        self.canonicalURL = canonicalURL
+    }
+}
+
 /// The dedup stage's verdict on one item.
 public struct DedupVerdict: Sendable, Equatable, Codable {
     public var duplicateOf: Int64?

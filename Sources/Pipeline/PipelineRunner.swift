@@ -64,9 +64,10 @@ public final class StopSignal: Sendable {
 ///
 /// One writer commits the stages' outcomes in batched transactions and only then hands each item to the next
 /// stage, so a stage never works on an item whose previous step is not stored. A transfer's fetch and parse
-/// outcomes are committed together, in one transaction. Dedup is the exception: its lookup and its keys are one
-/// transaction of their own, so two items of one cluster can never both be first. An interrupted run leaves
-/// each in-flight item in the last state it committed; the next run continues from there.
+/// outcomes are committed together, in one transaction. Dedup is the exception: the items waiting for it are judged
+/// in one transaction of their own (lookups, keys and verdicts, each item seeing the batch's earlier ones), so two
+/// items of one cluster can never both be first. An interrupted run leaves each in-flight item in the last state it
+/// committed; the next run continues from there.
 public final class PipelineRunner: Sendable {
     let engines: StageEngines
     let store: any PipelineStore & DedupIndex
@@ -75,7 +76,7 @@ public final class PipelineRunner: Sendable {
     let stop: StopSignal
     let clock: any TimeSource
     /// Raised when work may have become claimable: an item left the run, or another process said so.
-    let progress = WakeSignal()
+    let wake = WakeSignal()
 
     let fetchQueue: BoundedQueue<WorkItem>
     let parseQueue: BoundedQueue<ParseJob>
@@ -83,12 +84,16 @@ public final class PipelineRunner: Sendable {
     let classifyQueue: BoundedQueue<WorkItem>
     let writerQueue: BoundedQueue<PendingCommit>
     let inFlight = Atomic<Int>(0)
+    /// Items that left the run, for progress.
+    let settled = Atomic<Int>(0)
     let inFlightHighWater = Atomic<Int>(0)
     let capacity: Int
     let meters: [StageName: StageMeter]
     let summary = Mutex(RunSummary())
     let fatal = Mutex<(any Error)?>(nil)
     let fetcherActivity = Mutex<FetcherActivity?>(nil)
+    /// Hears how far the run has got, five times a second and once at the end.
+    let progress: (@Sendable (RunProgress) -> Void)?
 
     /// What the parse workers take: a transfer's raw result, or an item the store holds as fetched.
     enum ParseJob: Sendable {
@@ -103,7 +108,8 @@ public final class PipelineRunner: Sendable {
     }
 
     public init(engines: StageEngines, store: any PipelineStore & DedupIndex, source: PageSource, owner: String,
-                stop: StopSignal, clock: any TimeSource = SystemClock()) {
+                stop: StopSignal, clock: any TimeSource = SystemClock(), progress: (@Sendable (RunProgress) -> Void)? = nil) {
+        self.progress = progress
         self.engines = engines
         self.store = store
         self.source = source
@@ -138,15 +144,17 @@ public final class PipelineRunner: Sendable {
         spawn("parse", count: stages.parse.workers, group: workers) { [self] in
             while let job = parseQueue.pop() { parse(job) }
         }
+        let dedupBatch = engines.definition.store.commitBatch
         spawn("dedup", count: stages.dedup.workers, group: workers) { [self] in
-            while let item = dedupQueue.pop() { deduplicate(item) }
+            while let item = dedupQueue.pop() { deduplicate([item] + dedupQueue.drainAvailable(max: dedupBatch - 1)) }
         }
         spawn("classify", count: stages.classify.workers, group: workers) { [self] in
             while let item = classifyQueue.pop() { classify(item) }
         }
         let writerDone = DispatchGroup()
         spawn("writer", count: 1, group: writerDone) { [self] in writeLoop() }
-        let listener = try? store.listenForWork { [progress] in progress.raise() }
+        let listener = try? store.listenForWork { [wake] in wake.raise() }
+        let reporter = reportProgress()
         feed()
         listener?.cancel()
         fetcher?.shutdown()
@@ -156,6 +164,7 @@ public final class PipelineRunner: Sendable {
         workers.wait()
         writerQueue.close()
         writerDone.wait()
+        reporter?.finish()
         try store.releaseLeases(owner: owner)
         if let error = fatal.withLock({ $0 }) { throw error }
         var result = summary.withLock { $0 }
@@ -235,7 +244,7 @@ public final class PipelineRunner: Sendable {
                     }
                 }
                 summary.withLock { $0.idleWakeups += 1 }
-                claims.waitingForWork { progress.wait(seconds: pause) }
+                claims.waitingForWork { wake.wait(seconds: pause) }
                 pause = min(pause * 2, 1)
             }
         }
@@ -255,8 +264,28 @@ public final class PipelineRunner: Sendable {
     }
 
     private func finish() {
+        settled.add(1, ordering: .relaxed)
         inFlight.subtract(1, ordering: .sequentiallyConsistent)
-        progress.raise()
+        wake.raise()
+    }
+
+    /// What `progress` hears: the stages' counters as they stand.
+    private func currentProgress(total: Int) -> RunProgress {
+        var done: [StageName: Int] = [:]
+        for name in RunProgress.shown {
+            let figures = meter(name).statistics(queue: nil as BoundedQueue<WorkItem>?)
+            done[name] = figures.itemsOut + figures.failed
+        }
+        let claimed = meter(.claim).statistics(queue: nil as BoundedQueue<WorkItem>?).itemsIn
+        return RunProgress(total: max(total, claimed), settled: settled.load(ordering: .relaxed), done: done)
+    }
+
+    /// A thread telling `progress` how far the run has got five times a second, until `finish`; nil without one.
+    private func reportProgress() -> ProgressReporter? {
+        guard let progress else { return nil }
+        let pending = (try? store.pendingCounts()) ?? [:]
+        let total = ItemState.pipelineStates.reduce(0) { $0 + (pending[$1] ?? 0) }
+        return ProgressReporter { [self] in progress(currentProgress(total: total)) }
     }
 
     private func fail(_ error: any Error) {
@@ -359,37 +388,42 @@ public final class PipelineRunner: Sendable {
         commit(outcomes, next: next)
     }
 
-    private func deduplicate(_ item: WorkItem) {
-        guard !stop.isRaised else { return finish() }
+    /// The items waiting for dedup, judged in one store transaction: each sees the batch's earlier items.
+    private func deduplicate(_ items: [WorkItem]) {
+        guard !stop.isRaised else { return items.forEach { _ in finish() } }
         let dedup = meter(.dedup)
-        dedup.took()
+        items.forEach { _ in dedup.took() }
         do {
-            let (outcome, keys) = try dedup.working {
-                let (keys, fingerprint, displayURL) = engines.dedupKeys(for: item)
-                return (try store.deduplicate(item, keys: keys, canonicalURL: displayURL, owner: owner,
-                                              leaseSeconds: engines.definition.store.leaseSeconds, at: clock.now()) { candidates in
-                    engines.verdict(for: fingerprint, among: candidates)
-                }, keys)
+            let (outcomes, requests) = try dedup.working {
+                let keyed = items.map { item in (item, engines.dedupKeys(for: item)) }
+                let fingerprints = Dictionary(keyed.map { ($0.0.id, $0.1.fingerprint) }, uniquingKeysWith: { first, _ in first })
+                let requests = keyed.map { DedupRequest(item: $0.0, keys: $0.1.keys, canonicalURL: $0.1.displayURL) }
+                return (try store.deduplicate(requests, owner: owner, leaseSeconds: engines.definition.store.leaseSeconds,
+                                              at: clock.now()) { request, candidates in
+                    engines.verdict(for: fingerprints[request.item.id] ?? nil, among: candidates)
+                }, requests)
             }
-            dedup.handedOn()
-            if outcome.replacedRoot != nil {
-                summary.withLock { $0.rerooted += 1 }
-                record(.duplicate, problem: nil)
-            }
-            if outcome.state == .duplicate {
-                record(.duplicate, problem: nil)
-                finish()
-            } else {
-                record(.deduplicated, problem: nil)
-                var next = item
-                next.state = .deduplicated
-                next.urlKeys = keys.urlKeys
-                if !dedup.handingOn({ classifyQueue.push(next) }) { finish() }
+            for (outcome, request) in zip(outcomes, requests) {
+                dedup.handedOn()
+                if outcome.replacedRoot != nil {
+                    summary.withLock { $0.rerooted += 1 }
+                    record(.duplicate, problem: nil)
+                }
+                if outcome.state == .duplicate {
+                    record(.duplicate, problem: nil)
+                    finish()
+                } else {
+                    record(.deduplicated, problem: nil)
+                    var next = request.item
+                    next.state = .deduplicated
+                    next.urlKeys = request.keys.urlKeys
+                    if !dedup.handingOn({ classifyQueue.push(next) }) { finish() }
+                }
             }
         } catch {
             dedup.failed()
             fail(error)
-            finish()
+            items.forEach { _ in finish() }
         }
     }
 
@@ -517,5 +551,33 @@ public final class WakeSignal: @unchecked Sendable {
         if !raised { _ = condition.wait(until: Date().addingTimeInterval(seconds)) }
         raised = false
         condition.unlock()
+    }
+}
+
+/// Calls `tick` on a thread of its own five times a second, and once more when finished.
+final class ProgressReporter: Sendable {
+    private let stopped = WakeSignal()
+    private let running = Atomic<Bool>(true)
+    private let done = DispatchSemaphore(value: 0)
+    private let tick: @Sendable () -> Void
+
+    init(tick: @escaping @Sendable () -> Void) {
+        self.tick = tick
+        let thread = Thread { [self] in
+            while running.load(ordering: .acquiring) {
+                tick()
+                stopped.wait(seconds: 0.2)
+            }
+            done.signal()
+        }
+        thread.name = "sluice.progress"
+        thread.start()
+    }
+
+    func finish() {
+        running.store(false, ordering: .releasing)
+        stopped.raise()
+        done.wait()
+        tick()
     }
 }

@@ -25,11 +25,9 @@ struct TableShape: Sendable, Equatable {
             var primaryKey: [String] = []
             for rawLine in template.split(separator: "\n") {
                 let line = rawLine.trimmingCharacters(in: .whitespaces)
-                let added = line.split(separator: " ")
-                if added.count >= 7, added[0] == "ALTER", added[1] == "TABLE", added[3] == "ADD", added[4] == "COLUMN",
-                   let type = columnType(String(added[6]).trimmingCharacters(in: CharacterSet(charactersIn: ";"))),
-                   let index = tables.firstIndex(where: { $0.name == added[2] }) {
-                    tables[index].columns.append((String(added[5]), type))
+                if line.hasPrefix("ALTER TABLE "), let added = addedColumn(line),
+                   let index = tables.firstIndex(where: { $0.name == added.table }) {
+                    tables[index].columns.append((added.column, added.type))
                 } else if line.hasPrefix("CREATE TABLE "), let name = line.dropFirst("CREATE TABLE ".count).split(separator: " ").first {
                     current = TableShape(name: String(name), columns: [], order: [])
                     primaryKey = []
@@ -50,6 +48,15 @@ struct TableShape: Sendable, Equatable {
             }
         }
         return tables
+    }
+
+    /// `ALTER TABLE t ADD COLUMN c {type};`, as later migrations add columns.
+    private static func addedColumn(_ line: String) -> (table: String, column: String, type: SQLType)? {
+        let words = line.split(separator: " ").map(String.init)
+        guard words.count >= 6, words[3] == "ADD", words[4] == "COLUMN",
+              let type = columnType(words[6...].first?.trimmingCharacters(in: CharacterSet(charactersIn: ";")) ?? "")
+        else { return nil }
+        return (words[2], words[5], type)
     }
 
     private static func columnType(_ token: String) -> SQLType? {
@@ -123,8 +130,9 @@ public enum StoreMigration {
 
     /// Copies `source` into `target`. A target holding items is refused, unless it already holds exactly
     /// the source's rows (a re-run): then nothing is written and the report says so.
+    /// `progress` hears, per table, the rows copied so far and the rows there are.
     public static func migrate(from source: any Store, to target: any Store,
-                               progress: (String, Int) -> Void = { _, _ in }) throws -> MigrationReport {
+                               progress: (String, Int, Int) -> Void = { _, _, _ in }) throws -> MigrationReport {
         guard let from = source as? any SQLStore, let into = target as? any SQLStore else {
             throw StoreError.notAStore(location: target.location, detail: "only SQL stores can be migrated")
         }
@@ -135,7 +143,9 @@ public enum StoreMigration {
             return report
         }
         for table in TableShape.all {
-            try copy(table, from: from.sql, to: into.sql) { progress(table.name, $0) }
+            let rows = Int(try from.sql.read { try $0.scalar("SELECT COUNT(*) FROM \(table.name)") } ?? 0)
+            progress(table.name, 0, rows)
+            try copy(table, from: from.sql, to: into.sql) { progress(table.name, $0, rows) }
         }
         try into.sql.write { database in
             try copyClusterLinks(from: from.sql, to: database)

@@ -109,6 +109,71 @@ import SluiceTestSupport
         #expect(try store.record(id: refetched.itemID)?.state == .submitted)
     }
 
+    // MARK: web intake: idempotency keys and invitations
+
+    @Test(arguments: StoreBackend.available)
+    func anIdempotencyKeyStoresOneItemAndAnswersRetriesWithIt(_ backend: StoreBackend) throws {
+        let (store, location) = try fresh(backend)
+        let submission = Submission(volunteer: "小明", url: "https://a.example/x", note: "好", source: "web")
+        let key = IdempotencyKey(keySHA256: Secrets.hash("form-1"), requestSHA256: Secrets.hash("a|好"))
+        let first = try store.submit(submission, urlKeys: [], refetchKnown: false, idempotency: key, at: base)
+        #expect(first.created && !first.replayed)
+        // The key was committed with the item: a retry on another connection (a restarted server) finds it.
+        let reopened = try location.open(create: false)
+        let retry = try reopened.submit(submission, urlKeys: [], refetchKnown: false, idempotency: key, at: base)
+        #expect(retry.replayed && !retry.created && retry.itemID == first.itemID)
+        #expect(throws: StoreError.idempotencyKeyReused(itemID: first.itemID)) {
+            try store.submit(Submission(volunteer: "小明", url: "https://a.example/other", note: nil, source: "web"),
+                             urlKeys: [], refetchKnown: false,
+                             idempotency: IdempotencyKey(keySHA256: key.keySHA256, requestSHA256: Secrets.hash("other")), at: base)
+        }
+        // Keys are the volunteer's own: another volunteer's same key is another submission.
+        let other = try store.submit(Submission(volunteer: "小红", url: "https://a.example/x", note: "好", source: "web"),
+                                     urlKeys: [], refetchKnown: false, idempotency: key, at: base)
+        #expect(other.created && other.itemID != first.itemID)
+        #expect(try store.status().total == 2)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func concurrentRetriesOfOneKeyStoreOneItem(_ backend: StoreBackend) throws {
+        let (store, _) = try fresh(backend)
+        let key = IdempotencyKey(keySHA256: Secrets.hash("tap"), requestSHA256: Secrets.hash("r"))
+        let ids = Mutex<[Int64]>([])
+        let errors = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            do {
+                let receipt = try store.submit(Submission(volunteer: "小明", url: "https://a.example/tap", note: nil, source: "web"),
+                                               urlKeys: [], refetchKnown: false, idempotency: key, at: base)
+                ids.withLock { $0.append(receipt.itemID) }
+            } catch {
+                errors.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(errors.withLock { $0 } == [])
+        #expect(Set(ids.withLock { $0 }).count == 1)
+        #expect(try store.status().total == 1)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func invitationsKeepOnlyTheHashAndOneLiveLinkPerVolunteer(_ backend: StoreBackend) throws {
+        let (store, _) = try fresh(backend)
+        let first = Secrets.hash("token-one-0123456789")
+        let second = Secrets.hash("token-two-0123456789")
+        let invitation = try store.invite(volunteer: " 小明 ", tokenSHA256: first, at: base)
+        #expect(invitation.volunteer == "小明")
+        #expect(try store.invitation(tokenSHA256: first)?.volunteer == "小明")
+        #expect(try store.invitation(tokenSHA256: Secrets.hash("never issued")) == nil)
+        try store.invite(volunteer: "小明", tokenSHA256: second, at: base.addingTimeInterval(10))
+        #expect(try store.invitation(tokenSHA256: first) == nil, "a new invitation ends the old link")
+        #expect(try store.invitation(tokenSHA256: second)?.createdAt == base.addingTimeInterval(10))
+        try store.invite(volunteer: "小红", tokenSHA256: Secrets.hash("token-red-0123456789"), at: base)
+        #expect(try store.revokeInvitations(volunteer: "小明", at: base) == 1)
+        #expect(try store.revokeInvitations(volunteer: "小明", at: base) == 0)
+        #expect(try store.invitation(tokenSHA256: second) == nil)
+        #expect(try store.invitation(tokenSHA256: Secrets.hash("token-red-0123456789"))?.volunteer == "小红")
+        #expect(throws: StoreError.emptyVolunteer) { try store.invite(volunteer: "  ", tokenSHA256: first, at: base) }
+    }
+
     // MARK: claims and leases
 
     @Test(arguments: StoreBackend.available)
@@ -236,6 +301,83 @@ import SluiceTestSupport
         let audit = try store.decisions(moderator: nil, since: nil)
         #expect(audit.map(\.action) == ["reroot"])
         #expect(audit.first?.itemID == late)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func aBatchIsOneTransactionWhoseItemsSeeTheBatchsEarlierItems(_ backend: StoreBackend) throws {
+        let (store, _) = try fresh(backend)
+        let story = "https://www.36kr.com/p/batch", other = "https://www.36kr.com/p/other"
+        let late = try submit(store, story, by: "后到的小红", at: 60)
+        let unrelated = try submit(store, other, by: "小刚", at: 61)
+        let early = try submit(store, story + "?from=wx", by: "先到的小明", at: 0)
+        let third = try submit(store, story, by: "小李", at: 120)
+        let claimed = Dictionary(uniqueKeysWithValues: try store.claim(state: .submitted, limit: 10, owner: "a", leaseSeconds: 60)
+            .map { ($0.id, $0) })
+        func request(_ id: Int64, _ key: String) throws -> DedupRequest {
+            DedupRequest(item: try #require(claimed[id]), keys: DedupKeys(urlKeys: [key], exactContentHash: nil,
+                                                                         fingerprint: nil, bandKeys: []), canonicalURL: nil)
+        }
+        var seen: [Int64: [Int64]] = [:]
+        // The late report comes first in the batch; the earlier one, later in the same batch, takes the root's place.
+        let outcomes = try store.deduplicate([request(late, story), request(unrelated, other), request(early, story),
+                                              request(third, story)], owner: "a", leaseSeconds: 60, at: base) { request, candidates in
+            seen[request.item.id] = candidates.byURL.map(\.itemID)
+            return candidates.byURL.first.map { DedupVerdict(duplicateOf: $0.itemID, kind: "url", evidence: story) } ?? .unique
+        }
+        #expect(seen == [late: [], unrelated: [], early: [late], third: [early]])
+        #expect(outcomes.map(\.state) == [.deduplicated, .deduplicated, .deduplicated, .duplicate])
+        #expect(outcomes[2].replacedRoot == late)
+        #expect(try store.record(id: late)?.duplicateOf == early)
+        #expect(try store.record(id: third)?.duplicateOf == early)
+        #expect(try store.record(id: unrelated)?.duplicateOf == nil)
+        #expect(try store.record(id: early)?.reports.map(\.volunteer) == ["先到的小明", "后到的小红", "小李"])
+        #expect(try store.decisions(moderator: nil, since: nil).map(\.action) == ["reroot"])
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func aFailingItemRollsBackItsWholeBatch(_ backend: StoreBackend) throws {
+        let (store, _) = try fresh(backend)
+        let key = "https://www.36kr.com/p/rollback"
+        let first = try submit(store, key, by: "小明")
+        let second = try submit(store, key + "?n=2", by: "小红", at: 1)
+        let items = try store.claim(state: .submitted, limit: 10, owner: "a", leaseSeconds: 60)
+        var stale = try #require(items.first { $0.id == second })
+        stale.state = .parsed
+        let keys = DedupKeys(urlKeys: [key], exactContentHash: nil, fingerprint: nil, bandKeys: [])
+        let requests = [DedupRequest(item: try #require(items.first { $0.id == first }), keys: keys, canonicalURL: nil),
+                        DedupRequest(item: stale, keys: keys, canonicalURL: nil)]
+        #expect(throws: StoreError.self) {
+            try store.deduplicate(requests, owner: "a", leaseSeconds: 60, at: base) { _, _ in .unique }
+        }
+        #expect(try store.record(id: first)?.state == .submitted, "the batch's first item is not left half done")
+        #expect(try store.knownItem(urlKeys: [key]) == nil)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func contentCandidatesCarryTheRootsOwnFingerprintNotTheMembersTheBandLedTo(_ backend: StoreBackend) throws {
+        let (store, _) = try fresh(backend)
+        let root = try submit(store, nil, note: "第一篇", by: "小明", at: 0)
+        let member = try submit(store, nil, note: "第二篇", by: "小红", at: 1)
+        let next = try submit(store, nil, note: "第三篇", by: "小刚", at: 2)
+        let items = Dictionary(uniqueKeysWithValues: try store.claim(state: .submitted, limit: 10, owner: "a", leaseSeconds: 60)
+            .map { ($0.id, $0) })
+        func request(_ id: Int64, _ fingerprint: String, bands: [Int64]) throws -> DedupRequest {
+            DedupRequest(item: try #require(items[id]), keys: DedupKeys(urlKeys: [], exactContentHash: "hash-\(id)",
+                                                                       fingerprint: fingerprint, bandKeys: bands),
+                         canonicalURL: nil)
+        }
+        // The member shares band 2 with the root and band 3 with the next item; the root shares nothing with it.
+        var candidates: [Int64: [DedupCandidate]] = [:]
+        _ = try store.deduplicate([request(root, "root-print", bands: [1, 2]), request(member, "member-print", bands: [2, 3]),
+                                   request(next, "next-print", bands: [3, 4])],
+                                  owner: "a", leaseSeconds: 60, at: base) { request, found in
+            candidates[request.item.id] = found.byFingerprintBand
+            return found.byFingerprintBand.first.map { DedupVerdict(duplicateOf: $0.itemID, kind: "near", evidence: nil) }
+                ?? .unique
+        }
+        #expect(candidates[member]?.map(\.key) == ["root-print"])
+        #expect(candidates[next]?.map(\.itemID) == [root])
+        #expect(candidates[next]?.map(\.key) == ["root-print"], "judged against the root, not the member it resembles")
     }
 
     @Test(arguments: StoreBackend.available)
@@ -465,6 +607,28 @@ import SluiceTestSupport
     // MARK: publication
 
     @Test(arguments: StoreBackend.available)
+    func volunteersSeeTheMonthTheirStoryIsPublishedIn(_ backend: StoreBackend) throws {
+        let (store, _) = try fresh(backend)
+        let key = "https://www.36kr.com/p/7"
+        let id = try pending(store, by: "小明", keys: [key])
+        let report = try store.submit(Submission(volunteer: "小红", url: key, note: nil, source: "web"), urlKeys: [key],
+                                      refetchKnown: false, at: base.addingTimeInterval(30)).itemID
+        try store.decide(itemID: id, .approve(category: nil, title: nil), moderator: "版主A", expected: ExpectedItem(),
+                         evidence: nil, at: base)
+        #expect(try store.publishedMonths() == [])
+        #expect(try store.submissions(volunteer: "小明")?.first?.publishedMonth == nil)
+        try store.recordPublication(Publication(itemID: id, month: "2025-11", publishedAt: base, slug: "s", path: nil,
+                                                evidenceSHA256: nil, evidenceText: nil, capturedAt: nil), actor: "test")
+        #expect(try store.publishedMonths() == ["2025-11"])
+        #expect(try store.submissions(volunteer: "小明")?.first?.publishedMonth == "2025-11")
+        // A report of the story is credited in the same column.
+        #expect(try store.submissions(volunteer: "小红")?.first { $0.itemID == report }?.publishedMonth == "2025-11")
+        _ = try store.retract(itemID: id, reason: "来源侵权", moderator: "版主A", at: base)
+        #expect(try store.publishedMonths() == [])
+        #expect(try store.submissions(volunteer: "小明")?.first?.publishedMonth == nil)
+    }
+
+    @Test(arguments: StoreBackend.available)
     func publicationLedgerPublishesOnceAndRetractionKeepsTheRecord(_ backend: StoreBackend) throws {
         let (store, _) = try fresh(backend)
         let id = try pending(store)
@@ -530,6 +694,33 @@ import SluiceTestSupport
         }
         #expect(seen == [id])
         #expect(try store.evidenceSource(itemID: id).capturedAt == base)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func bodiesAreStoredCompressedAndRawRowsOfEarlierReleasesStillRead(_ backend: StoreBackend) throws {
+        let (store, location) = try fresh(backend)
+        let id = try submit(store, "https://www.36kr.com/p/1")
+        _ = try store.claim(state: .submitted, limit: 1, owner: "a", leaseSeconds: 60)
+        let body = Data(String(repeating: "<p>闲鱼卖二手书，一个月多赚五百。</p>\n", count: 400).utf8)
+        let capture = Capture(requestedURL: "https://www.36kr.com/p/1", finalURL: "https://www.36kr.com/p/1",
+                              redirectChain: [], status: 200, headers: [], contentType: "text/html; charset=utf-8",
+                              body: body, text: nil, charset: "utf-8", charsetBasis: .header, problem: nil, attempts: [],
+                              fetchedAt: base)
+        try store.commit([StageOutcome(itemID: id, from: .submitted, to: .fetched, stage: .fetch, capture: capture)],
+                         owner: "a", leaseSeconds: 60, at: base)
+        let stored = try RawSQL(location).lines("SELECT octet_length(body), body_encoding, body_size FROM captures")
+        let fields = try #require(stored.first).split(separator: "|").map(String.init)
+        #expect(fields.count == 3 && fields[1] == "zlib" && fields[2] == "\(body.count)")
+        #expect((Int(fields[0]) ?? .max) < body.count / 20, "a repetitive page compresses twentyfold: \(fields)")
+        #expect(try store.capture(itemID: id)?.body == body)
+
+        // A row as releases before compression wrote it: the raw bytes and no encoding.
+        let hex = body.map { String(format: "%02x", $0) }.joined()
+        let raw = backend == .sqlite ? "X'\(hex)'" : "'\\x\(hex)'::bytea"
+        _ = try RawSQL(location).lines("UPDATE captures SET body = \(raw), body_encoding = NULL, body_size = NULL")
+        #expect(try store.capture(itemID: id)?.body == body)
+        _ = try RawSQL(location).lines("UPDATE captures SET body = \(raw), body_encoding = 'zlib', body_size = 10")
+        #expect(throws: StoreError.self) { try store.capture(itemID: id) }
     }
 
     // MARK: volunteers, models, status

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SluiceCore
 
 /// The SQLite store: one file holding volunteers, submissions, items and their state machine, captures,
@@ -6,7 +7,20 @@ import SluiceCore
 ///
 /// Other processes (a second moderator, another `sluice run`) share the file through SQLite's own locking in
 /// WAL mode with a busy timeout; writers take the lock at `BEGIN IMMEDIATE`, so the migration, a dedup
-/// lookup or a bulk decision is never interleaved with another writer's.
+/// lookup or a bulk decision is never interleaved with another writer's. Reads go through a second connection
+/// of their own: WAL lets readers see the last commit while a writer works, so the review queue and the
+/// classify stage's lookups never wait behind a pipeline batch.
+///
+/// Durability differs by who wrote. Submissions, moderators' decisions, edits and publications commit with
+/// `synchronous = FULL`: the WAL reaches the disk before the commit returns, so not even a crash of the
+/// machine loses them. The pipeline's own transactions (claims, stage outcomes, dedup) commit with
+/// `synchronous = NORMAL`, which in WAL mode syncs only at checkpoints. SQLite's manual: "A transaction
+/// committed in WAL mode with synchronous=NORMAL might roll back following a power loss or system crash", while
+/// the database stays consistent and a crash of the process loses nothing (the commit is in the WAL, which the
+/// operating system holds). What a machine crash can take away is therefore the last pipeline commits, whole:
+/// their items are found again in their earlier state and the next run redoes that work, as it does after any
+/// interruption. A FULL commit syncs the WAL up to itself, so it also makes every earlier pipeline commit
+/// durable: a moderator never decides on an item whose earlier pipeline step could vanish.
 public final class SQLiteStore: SQLStore {
     public let sql: SQLEngine
     public let path: String
@@ -23,7 +37,7 @@ public final class SQLiteStore: SQLStore {
     public init(path: String, create: Bool = true) throws {
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create { throw StoreError.noStore(location: path) }
-        let connection: SQLiteConnection
+        var connection: SQLiteConnection
         var writable = true
         do {
             connection = try SQLiteConnection(path: path, mode: exists ? .readWrite : .readWriteCreate)
@@ -31,11 +45,26 @@ public final class SQLiteStore: SQLStore {
             connection = try SQLiteConnection(path: path, mode: .readOnly)
             writable = false
         }
-        try connection.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
-        if writable && !FileManager.default.isWritableFile(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) {
+        // Asked for read-write on a file it may not write (permissions, a read-only mount), SQLite opens it for
+        // reading without a word; in a folder it may not write, it cannot make the WAL files a writer needs.
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if writable && (connection.isReadOnly || !FileManager.default.isWritableFile(atPath: folder)) {
+            connection = try SQLiteConnection(path: path, mode: .readOnly)
             writable = false
         }
-        try Self.checkIdentity(connection, path: path)
+        try connection.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
+        do {
+            try Self.checkIdentity(connection, path: path)
+        } catch let error as SQLiteError where !writable && (error.isReadOnly || error.code == 14)
+            && !FileManager.default.fileExists(atPath: path + "-wal") {
+            // A WAL store's reader needs the -shm file, which it cannot create in a folder it may not write.
+            // With no -wal file nobody has the store open and every committed page is in the file itself, so
+            // it is read as immutable (what SQLite's manual advises for read-only media).
+            connection.finalizeStatements()
+            connection = try SQLiteConnection(path: path, mode: .immutable)
+            try connection.execute("PRAGMA foreign_keys = ON;")
+            try Self.checkIdentity(connection, path: path)
+        }
         if writable {
             do {
                 try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
@@ -50,7 +79,9 @@ public final class SQLiteStore: SQLStore {
                 throw StoreError.readOnly(location: path)
             }
         }
-        database = SQLiteDatabase(connection: connection, path: path, writable: writable)
+        let reader = try SQLiteConnection(path: path, mode: writable ? .readWrite : .readOnly)
+        try reader.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
+        database = SQLiteDatabase(connection: connection, reader: reader, path: path, writable: writable)
         sql = SQLEngine(database: database)
         self.path = path
         isWritable = writable
@@ -111,31 +142,68 @@ public final class SQLiteStore: SQLStore {
         }
     }
 
-    /// SQLite has no way to tell another process's commit to this one; idle runs back off instead.
-    public func listenForWork(_ wake: @escaping @Sendable () -> Void) throws -> (any WorkListener)? { nil }
+    /// SQLite cannot send notifications, but a connection can tell cheaply that another one committed:
+    /// `PRAGMA data_version` changes (read from the WAL index, no transaction). A connection of the listener's
+    /// own, on a thread of its own, asks four times a second and calls `wake` when it changed.
+    public func listenForWork(_ wake: @escaping @Sendable () -> Void) throws -> (any WorkListener)? {
+        SQLiteWorkListener(path: path, wake: wake)
+    }
 
-    /// A consistent copy of the whole store at `destination`, made while other connections go on writing.
-    public func backup(to destination: String) throws {
-        try database.withConnection { try $0.backup(to: destination) }
+    /// A consistent copy of the whole store at `destination`, made while other connections go on writing
+    /// (SQLite's online backup API), into a temporary file beside it that is checked (integrity, items,
+    /// schema version) and only then renamed: `destination` never holds half a copy, and an existing file
+    /// there is never replaced.
+    public func backup(to destination: String) throws -> BackupReport {
+        if FileManager.default.fileExists(atPath: destination) { throw StoreError.fileExists(path: destination) }
+        let folder = URL(fileURLWithPath: destination).deletingLastPathComponent()
+        guard FileManager.default.isWritableFile(atPath: folder.path) else { throw StoreError.cannotWrite(path: destination) }
+        let partial = folder.appendingPathComponent(".\(URL(fileURLWithPath: destination).lastPathComponent).partial-\(getpid())").path
+        defer {
+            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: partial + suffix) }
+        }
+        try database.withConnection { try $0.backup(to: partial) }
+        // Nobody else knows the copy yet: read as immutable, so no -wal or -shm file is made beside it.
+        let (items, version, integrity) = try SQLiteConnection.with(path: partial, mode: .immutable) { copy in
+            let integrity = try copy.query("PRAGMA integrity_check") { $0.string(0) ?? "" }.joined(separator: "; ")
+            return (Int(try copy.scalar("SELECT COUNT(*) FROM items") ?? 0), try Self.userVersion(copy), integrity)
+        }
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int) ?? 0
+        // link(2) refuses an existing name, so a file made there meanwhile is not replaced either.
+        guard link(partial, destination) == 0 else {
+            if errno == EEXIST { throw StoreError.fileExists(path: destination) }
+            throw StoreError.cannotWrite(path: destination)
+        }
+        return BackupReport(source: path, destination: destination, bytes: bytes, items: items, schemaVersion: version,
+                            integrity: integrity)
     }
 }
 
-/// One SQLite connection shared by the threads of one process, serialized by a lock.
+/// The two SQLite connections of one process, each shared by its threads and serialized by its own lock: one
+/// for writes, one for reads.
 ///
-/// `@unchecked Sendable` because the connection is not thread-safe (opened with SQLITE_OPEN_NOMUTEX): it is
-/// private and touched only while `lock` is held, so at most one thread uses it at a time, and it never
-/// escapes the closures given to it.
+/// `@unchecked Sendable` because the connections are not thread-safe (opened with SQLITE_OPEN_NOMUTEX): each is
+/// private and touched only while its lock is held, so at most one thread uses it at a time, and neither escapes
+/// the closures given to them. `synchronousFull` belongs to the writer and is read and set only under its lock.
 final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
     private let connection: SQLiteConnection
     private let lock = NSLock()
+    private let reader: SQLiteConnection
+    private let readLock = NSLock()
+    /// The writer's `PRAGMA synchronous`: FULL when true, NORMAL when false (see `SQLiteStore`).
+    private var synchronousFull = true
     let path: String
     let writable: Bool
     let dialect = SQLDialect.sqlite
 
-    init(connection: SQLiteConnection, path: String, writable: Bool) {
+    init(connection: SQLiteConnection, reader: SQLiteConnection, path: String, writable: Bool) {
         self.connection = connection
+        self.reader = reader
         self.path = path
         self.writable = writable
+    }
+
+    deinit {
+        connection.finalizeStatements()
     }
 
     func withConnection<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
@@ -147,8 +215,17 @@ final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
         var attempt = 0
         while true {
             do {
+                if kind == .read {
+                    return try readLock.withLock { try reader.transaction(immediate: false) { try body(reader) } }
+                }
                 return try lock.withLock {
-                    try connection.transaction(immediate: kind != .read) { try body(connection) }
+                    let full = !kind.mayLoseOnMachineCrash
+                    if full != synchronousFull {
+                        // Takes effect from the next commit on; outside a transaction, as the manual asks.
+                        try connection.execute(full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+                        synchronousFull = full
+                    }
+                    return try connection.transaction(immediate: true) { try body(connection) }
                 }
             } catch let error as SQLiteError where error.isBusy && attempt < 5 {
                 // The busy timeout ran out while another process held the lock: wait a little and start over;
@@ -159,5 +236,43 @@ final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
                 throw StoreError.readOnly(location: path)
             }
         }
+    }
+}
+
+/// Watches `PRAGMA data_version` of a store on a connection and a thread of its own (the connection is opened,
+/// used and closed on that thread only), and calls `wake` whenever another connection committed.
+final class SQLiteWorkListener: WorkListener {
+    /// Shared with the watching thread, which stops when `stop` is signalled (at once, not after its pause).
+    private final class State: Sendable {
+        let stopped = Atomic<Bool>(false)
+        let stop = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+    }
+
+    private let state = State()
+
+    init(path: String, wake: @escaping @Sendable () -> Void) {
+        let state = self.state
+        let thread = Thread {
+            defer { state.finished.signal() }
+            try? SQLiteConnection.with(path: path, mode: .readOnly) { connection in
+                var seen = try connection.scalar("PRAGMA data_version")
+                while state.stop.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
+                    let version = try connection.scalar("PRAGMA data_version")
+                    if version != seen {
+                        seen = version
+                        wake()
+                    }
+                }
+            }
+        }
+        thread.name = "sluice.sqlite-listen"
+        thread.start()
+    }
+
+    func cancel() {
+        guard !state.stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        state.stop.signal()
+        state.finished.wait()
     }
 }
