@@ -52,4 +52,15 @@ for row in sys.argv[3:]:
     if approval:
         print(f"{'':<28}Brier {approval['brier']:.4f} (base rate {approval['base_rate_brier']:.4f}), "
               f"{approval['uncertain']} uncertain")
+        print(f"{'':<28}reliability: P(approve) bin, items, mean P(approve), share approved")
+        for row in approval["reliability"]:
+            if row["count"]:
+                print(f"{'':<30}{row['low']:.1f}–{row['high']:.1f}{row['count']:>7}"
+                      f"{row['mean_predicted']:>9.3f}{row['observed']:>9.3f}")
+    category = ours.get("category")
+    if category:
+        print(f"{'':<28}taxonomy wins {category['accuracy']:.3f}, old policy (rule unless the model is surer, "
+              f"≥ {category['legacy_min_confidence']:.2f}) {category['legacy_accuracy']:.3f}, "
+              f"model alone {category['model_only_accuracy']:.3f}; override rules took {category['overrides']} "
+              f"({category['overrides_correct']} right)")
 PY
