@@ -486,8 +486,8 @@ enum Help {
         usage: sluice bench classify [--labeled FILE]… [--train-items N | --from-store] [--seconds S]
                                      [--set KEY=VALUE]… [--pipeline FILE] [--json]
 
-        Training: time, items/s and peak memory (VmHWM) of training the model, beside one pass of feature
-        hashing over the same items; with --train-items N on N items drawn from the labelled files with
+        Training: time (wall and CPU), items/s and peak memory (VmHWM) of training the model, beside
+        one pass of feature hashing over the same items; with --train-items N on N items drawn from the labelled files with
         variation (a character or two dropped, a digit changed, a piece of a same-label item appended).
         Then items per second for the rules, the model and both together, beside a naive per-term
         search, on the labelled items (or with --from-store on every stored item with the stored

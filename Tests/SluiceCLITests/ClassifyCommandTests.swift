@@ -218,6 +218,7 @@ import SluiceTestSupport
         let training = try #require(bench["training"] as? [String: Any])
         #expect(training["items"] as? Int == 600)
         #expect(try #require(training["peak_kb"] as? Int) >= (training["resident_before_kb"] as? Int ?? 0))
+        #expect(try #require(training["cpu_seconds"] as? Double) > 0)
         #expect((training["model_version"] as? String)?.count == 16)
         #expect(fixture.sluice(["eval", "--json"], expect: 2).errors.contains("eval: name what to measure (charset, classify, dedup, extract, url)"))
     }
