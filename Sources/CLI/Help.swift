@@ -54,6 +54,7 @@ enum Help {
           backup --out FILE                         a consistent copy of the store, made while it is in use
           check                                     integrity, schema version and orphan rows of the store
           config show | print NAME                  the configuration files in force and where each came from
+          help --man | --completion bash|zsh        the manual page sluice(1) and the shell completions
 
         common options (before or after the command: sluice --store X review list)
           --store STORE       a SQLite file (PATH or sqlite:PATH) or a PostgreSQL store
