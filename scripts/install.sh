@@ -10,7 +10,7 @@ usage() {
     cat <<'EOF'
 usage: scripts/install.sh [--prefix DIR] [--binary FILE]
 
-Builds sluice for release (swift build -c release --static-swift-stdlib) and installs
+Builds sluice for release (swift build -c release --static-swift-stdlib --product sluice) and installs
   PREFIX/bin/sluice
   PREFIX/share/sluice/                  pipeline.json and its rule files (what is built in; copy to /etc/sluice
                                         to change them), samples/ (submissions and recorded pages to try it on)
@@ -49,7 +49,7 @@ prefix="$(cd "$prefix" && pwd)"
 if [[ -z "$binary" ]]; then
     bash scripts/setup.sh
     echo "install: building sluice for release (a few minutes)" >&2
-    swift build -c release --static-swift-stdlib
+    swift build -c release --static-swift-stdlib --product sluice
     binary="$(swift build -c release --static-swift-stdlib --show-bin-path)/sluice"
 fi
 [[ -x "$binary" ]] || { echo "install: $binary is not an executable sluice" >&2; exit 2; }
@@ -77,7 +77,7 @@ place 0644 pipelines/default.json "$share/pipeline.json"
 for name in url-rules.json rules.json blocked-pages.json import-headers.json; do
     place 0644 "pipelines/$name" "$share/$name"
 done
-for name in README.md submissions.jsonl captures.warc; do
+for name in submissions.jsonl captures.warc; do
     place 0644 "samples/$name" "$share/samples/$name"
 done
 

@@ -86,8 +86,10 @@ enum Help {
           PGPASSWORD      the PostgreSQL password when the URL has none
 
         files
-          /etc/sluice/    system-wide configuration overrides, file by file (pipeline.json, url-rules.json,
-                          rules.json, blocked-pages.json, import-headers.json)
+          /etc/sluice/      system-wide configuration overrides, file by file (pipeline.json, url-rules.json,
+                            rules.json, blocked-pages.json, import-headers.json)
+          /var/lib/sluice/  the store, inbox and exported columns of the systemd units (sluice.service runs
+                            run --watch, sluice-serve.service runs serve; scripts/install.sh installs them)
         """
 
     static let initialize = """

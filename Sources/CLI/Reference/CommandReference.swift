@@ -2,7 +2,7 @@
 /// so neither can drift from `--help`: the subcommands (the word after the command on a usage line), the
 /// options (every `--name` the text mentions) and the values an option takes (`--format md|html|json|atom`, or
 /// a lowercase word after an option on a usage line, as in `--stage classify`).
-struct CommandReference: Sendable, Equatable {
+struct CommandReference: Sendable {
     var name: String
     var help: String
     var subcommands: [String]
