@@ -28,12 +28,14 @@ let package = Package(
         .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD", pkgConfig: "libmicrohttpd",
                        providers: [.apt(["libmicrohttpd-dev"])]),
 
-        .target(name: "SluiceCore", dependencies: ["CIDN2", "CPSL"], path: "Sources/Core"),
+        // Core owns zlib (Compression/ZlibStream) because Fetch (WARC gzip), Intake (ZIP entries) and Store
+        // (compressed bodies) all need it, and each C library has one importing module.
+        .target(name: "SluiceCore", dependencies: ["CIDN2", "CPSL", "CZlib"], path: "Sources/Core"),
         .target(name: "SluiceStore", dependencies: ["SluiceCore", "CSQLite", "CPostgres"], path: "Sources/Store"),
-        // Intake reads .xlsx files: zip entries through Fetch's raw inflate (zlib), sheet XML through Parse
+        // Intake reads .xlsx files: zip entries through Core's raw inflate (zlib), sheet XML through Parse
         // (libxml2), so each C library keeps its one importing module.
-        .target(name: "SluiceIntake", dependencies: ["SluiceCore", "SluiceFetch", "SluiceParse"], path: "Sources/Intake"),
-        .target(name: "SluiceFetch", dependencies: ["SluiceCore", "CCurl", "CZlib"], path: "Sources/Fetch"),
+        .target(name: "SluiceIntake", dependencies: ["SluiceCore", "SluiceParse"], path: "Sources/Intake"),
+        .target(name: "SluiceFetch", dependencies: ["SluiceCore", "CCurl"], path: "Sources/Fetch"),
         .target(name: "SluiceParse", dependencies: ["SluiceCore", "CLibXML2"], path: "Sources/Parse"),
         .target(name: "SluiceDedup", dependencies: ["SluiceCore"], path: "Sources/Dedup"),
         .target(name: "SluiceClassify", dependencies: ["SluiceCore"], path: "Sources/Classify"),

@@ -20,7 +20,7 @@ public struct PipelineService: Sendable {
     public func run(source: PageSource, stop: StopSignal, owner: RunOwner = .current, note: (String) -> Void,
                     progress: (@Sendable (RunProgress) -> Void)? = nil) throws -> RunSummary {
         try Self.releaseLeasesOfDeadRuns(store)
-        let model = try TrainingService(store: store, options: definition.classify, clock: clock).modelForRun(note: note)
+        let model = try TrainingService(store: store, definition: definition, clock: clock).modelForRun(note: note)
         let engines = try StageEngines(definition: definition, model: model)
         try Self.rekeyIfNeeded(store, engines: engines, note: note)
         let runner = PipelineRunner(engines: engines, store: store, source: source, owner: owner.description, stop: stop,

@@ -46,11 +46,7 @@ public struct ReprocessService: Sendable {
             var categoryChanged = Set<Int64>()
             var flagsChanged = Set<Int64>()
             for item in batch {
-                let reporter = try store.reporterSignals(itemID: item.id)
-                let signals = VolunteerSignals(
-                    approved: reporter.volunteerApproved, decided: reporter.volunteerDecided,
-                    independentReporters: reporter.reporters,
-                    duplicateOfRejected: try store.sharesContentWithRejected(itemID: item.id), options: definition.classify)
+                let signals = try TrainingService.signals(itemID: item.id, store: store, options: definition.classify)
                 var next = classifier.classify(TrainingService.input(item), signals: signals)
                 if item.categorySource == .moderator, let category = item.category {
                     next.category = category

@@ -24,9 +24,9 @@ enum Help {
         web
           serve [--listen 127.0.0.1:8080]           the volunteers' web intake and the published column
         classifier
-          train [--with-samples FILE]               rebuild the model from the moderators' decisions
+          train [--with-samples FILE] [--dry-run]   rebuild the model from the moderators' decisions
           eval classify [--labeled FILE|--from-store] [--folds K]   cross-validated accuracy
-          bench classify                            items/s for rules + model
+          bench classify [--train-items N]          training time and memory, items/s for rules + model
           rules test [--rules FILE]                 dry run of a rules file over the stored items
           reprocess --stage classify                re-classify the review queue with the current rules
         publication
@@ -250,7 +250,8 @@ enum Help {
 
         bulk selections over the review queue (a dry-run count unless --yes is given):
           --where volunteer=NAME   --site HOST   --flag FAMILY|any|none   --problem CODE|any|none
-          --cluster ID   --all     (several combine: an item must match them all)
+          --cluster ID   --all     (several combine: an item must match them all; --flag counts
+                                    the flags an item promotes, not those it warns against)
         """
 
     static let publish = """
@@ -425,14 +426,18 @@ enum Help {
         """
 
     static let train = """
-        usage: sluice train [--with-samples FILE] [--pipeline FILE] [--json]
+        usage: sluice train [--with-samples FILE] [--dry-run] [--pipeline FILE] [--json]
 
         Rebuilds the classifier from the moderators' decisions in the store: approved and published
-        items against rejected ones, each with the category it kept (a category a moderator set counts
-        as a correction). Nothing else is used unless --with-samples names a labelled JSON Lines file
+        items against rejected ones, each with the category it kept. A category a moderator set is
+        taught; one left as the classifier gave it counts on an approval and is not learnt from on a
+        rejection. Once moderators have set the category on taught_categories_minimum decisions
+        (default 20), the model's category is what items get unless an override rule matches.
+        Nothing else is used unless --with-samples names a labelled JSON Lines file
         ({"title","text","note","category","approved"} per line). The model is stored with its training
-        date and size; sluice run uses the newest. An empty or one-category store is refused with a
-        message (exit status 1).
+        date and size and carries its version (a digest of its bytes), which every item it classifies
+        records; sluice run uses the newest. An empty store, or one with a single category and a single
+        verdict, is refused with a message (exit status 1).
 
         Retraining is automatic too: at the start of sluice run, when retrain_after_decisions (under
         "classify" in the pipeline file, default 50) approve/reject decisions were made since the newest
@@ -440,32 +445,56 @@ enum Help {
 
         options
           --with-samples FILE   add these labelled samples to the store's decisions
+          --dry-run             train, store nothing, and show what the new model would change in the
+                                review queue: items whose category, verdict (P(approve) across 0.5) or
+                                place in the queue would change, counted, with a sample
           --pipeline FILE       pipeline file whose "classify" options apply (default pipelines/default.json)
           --json                print {"examples","from_store","from_samples","approved","rejected",
-                                "moderator_categories","categories","trained_at","model_bytes"}
+                                "moderator_categories","categories","trained_at","model_bytes","model_version",
+                                "replaced"};
+                                with --dry-run {"model_before","model_after","examined","category_changed",
+                                "verdict_changed","order_changed","sample"}
         """
 
     static let evaluate = """
-        usage: sluice eval classify [--labeled FILE | --from-store] [--folds K] [--pipeline FILE] [--json]
+        usage: sluice eval classify [--labeled FILE | --from-store] [--task approve|category|both]
+                                    [--label-map FROM=TO,…] [--part tune|report] [--folds K]
+                                    [--write-folds FILE] [--set KEY=VALUE]… [--pipeline FILE] [--json]
 
-        k-fold cross-validation (stratified, fixed seed) of the classifier: category accuracy of rules
-        and model together, of the model alone and of the rules alone, approve/reject accuracy,
-        per-category precision and recall, and the confusion matrix. On samples/labeled.jsonl unless
-        --labeled names another file, or on the moderators' decisions in the store with --from-store.
+        k-fold cross-validation (stratified, fixed seed) of the classifier. Approve/reject: accuracy of
+        P(approve) ≥ 0.5 beside the rules' own verdict, the Brier score, a reliability table (10 bins:
+        count, mean P(approve), share approved) and how the uncertain items fared. Categories: accuracy
+        of the classifier (the model's category unless an override rule matches), of the combination it
+        replaced (the rules unless the model was sure), of the model and of the rules alone, per-category
+        precision and recall, and the confusion matrix.
+
+        FILE is samples/labeled.jsonl unless --labeled names another, in the samples' format or as
+        {"text","label"} lines (the sets in ../shared/classify): verdict labels (spam → reject, ham →
+        approve) make an approve set, other labels a category set, unless --task says which.
 
         options
-          --labeled FILE   labelled JSON Lines file (default samples/labeled.jsonl)
-          --from-store     evaluate on the store's decisions (--store PATH or $SLUICE_STORE)
-          --folds K        number of folds (default cross_validation_folds, 5)
-          --json           print the report as JSON
+          --labeled FILE       labelled JSON Lines file (default samples/labeled.jsonl)
+          --from-store         evaluate on the store's decisions (--store PATH or $SLUICE_STORE)
+          --task TASK          approve, category (for {"text","label"} files) or both (the samples)
+          --label-map A=B,…    rename labels first (junk=spam, 体育=sports); repeatable
+          --part HALF          measure one half of a stratified seeded split: tune it on one, report the other
+          --folds K            number of folds (default cross_validation_folds, 5)
+          --write-folds FILE   write each line's fold (-1 when outside --part), for scripts/bench-classify.sh
+          --set KEY=VALUE      override a "classify" option for this run (learner=logistic,
+                               regularization=10, ngram_sizes=[1,2]); repeatable
+          --json               print the report as JSON
         """
 
     static let bench = """
-        usage: sluice bench classify [--labeled FILE | --from-store] [--seconds S] [--pipeline FILE] [--json]
+        usage: sluice bench classify [--labeled FILE]… [--train-items N | --from-store] [--seconds S]
+                                     [--pipeline FILE] [--json]
 
-        Items per second for the rules, the model and both together, beside a naive per-term search.
-        On the labelled samples (the model trained on them), or with --from-store on the extracted
-        text of every stored item with the stored model. Runs about S seconds (default 2).
+        Training: time, items/s and peak memory (VmHWM) of training the model, beside one pass of feature
+        hashing over the same items; with --train-items N on N items drawn from the labelled files with
+        variation (a character or two dropped, a digit changed, a piece of a same-label item appended).
+        Then items per second for the rules, the model and both together, beside a naive per-term
+        search, on the labelled items (or with --from-store on every stored item with the stored
+        model). Runs about S seconds (default 2) per throughput measurement.
         """
 
     static let rules = """

@@ -103,6 +103,20 @@ public struct DedupKeys: Sendable, Equatable {
     }
 }
 
+/// One item for the dedup index: the item, the keys it is known by, and its canonical URL as shown to people
+/// (nil: the first URL key).
+public struct DedupRequest: Sendable {
+    public var item: WorkItem
+    public var keys: DedupKeys
+    public var canonicalURL: String?
+
+    public init(item: WorkItem, keys: DedupKeys, canonicalURL: String?) {
+        self.item = item
+        self.keys = keys
+        self.canonicalURL = canonicalURL
+    }
+}
+
 /// The dedup stage's verdict on one item.
 public struct DedupVerdict: Sendable, Equatable, Codable {
     public var duplicateOf: Int64?
@@ -146,14 +160,18 @@ public struct ReporterSignals: Sendable, Equatable {
     }
 }
 
-/// A trained classifier as stored: the serialized model with when and on how many decisions it was trained.
+/// A trained classifier as stored: the serialized model with when and on how many decisions it was trained,
+/// and its version (the digest every classification it makes records; nil for models stored before
+/// versions were kept).
 public struct StoredModel: Sendable, Equatable {
     public var body: Data
     public var trainedAt: Date
     public var examples: Int
-    public init(body: Data, trainedAt: Date, examples: Int) {
+    public var version: String?
+    public init(body: Data, trainedAt: Date, examples: Int, version: String? = nil) {
         self.body = body
         self.trainedAt = trainedAt
         self.examples = examples
+        self.version = version
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import SluiceCore
-import SluiceFetch
+import SluiceCore
 
 /// Caps on what one archive may make sluice read or inflate: an `.xlsx` export of a form with thousands
 /// of answers is a few MiB; a zip bomb declares or inflates to far more.
@@ -74,7 +74,7 @@ struct ZipArchive {
             guard entry.compressedSize == entry.size else { throw failure("stored entry \(TextCleaning.quoted(name)) has two sizes") }
             data = stored
         } else {
-            do throws(RawDeflateError) {
+            do throws(CompressionError) {
                 data = try RawDeflate.inflate(stored, expectedSize: entry.size)
             } catch {
                 throw failure("entry \(TextCleaning.quoted(name)): \(error.reason)")

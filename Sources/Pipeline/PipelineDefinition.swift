@@ -54,6 +54,7 @@ public struct StageLayout: Codable, Sendable, Equatable {
 /// How the pipeline talks to the store: claim batches, commit batches, leases.
 public struct StoreSettings: Codable, Sendable, Equatable {
     public var claimBatch = 32
+    /// Outcomes per writer transaction, and items per dedup transaction.
     public var commitBatch = 64
     public var leaseSeconds = 300.0
 

@@ -64,9 +64,10 @@ public final class StopSignal: Sendable {
 ///
 /// One writer commits the stages' outcomes in batched transactions and only then hands each item to the next
 /// stage, so a stage never works on an item whose previous step is not stored. A transfer's fetch and parse
-/// outcomes are committed together, in one transaction. Dedup is the exception: its lookup and its keys are one
-/// transaction of their own, so two items of one cluster can never both be first. An interrupted run leaves
-/// each in-flight item in the last state it committed; the next run continues from there.
+/// outcomes are committed together, in one transaction. Dedup is the exception: the items waiting for it are judged
+/// in one transaction of their own (lookups, keys and verdicts, each item seeing the batch's earlier ones), so two
+/// items of one cluster can never both be first. An interrupted run leaves each in-flight item in the last state it
+/// committed; the next run continues from there.
 public final class PipelineRunner: Sendable {
     let engines: StageEngines
     let store: any PipelineStore & DedupIndex
@@ -143,8 +144,9 @@ public final class PipelineRunner: Sendable {
         spawn("parse", count: stages.parse.workers, group: workers) { [self] in
             while let job = parseQueue.pop() { parse(job) }
         }
+        let dedupBatch = engines.definition.store.commitBatch
         spawn("dedup", count: stages.dedup.workers, group: workers) { [self] in
-            while let item = dedupQueue.pop() { deduplicate(item) }
+            while let item = dedupQueue.pop() { deduplicate([item] + dedupQueue.drainAvailable(max: dedupBatch - 1)) }
         }
         spawn("classify", count: stages.classify.workers, group: workers) { [self] in
             while let item = classifyQueue.pop() { classify(item) }
@@ -386,37 +388,42 @@ public final class PipelineRunner: Sendable {
         commit(outcomes, next: next)
     }
 
-    private func deduplicate(_ item: WorkItem) {
-        guard !stop.isRaised else { return finish() }
+    /// The items waiting for dedup, judged in one store transaction: each sees the batch's earlier items.
+    private func deduplicate(_ items: [WorkItem]) {
+        guard !stop.isRaised else { return items.forEach { _ in finish() } }
         let dedup = meter(.dedup)
-        dedup.took()
+        items.forEach { _ in dedup.took() }
         do {
-            let (outcome, keys) = try dedup.working {
-                let (keys, fingerprint, displayURL) = engines.dedupKeys(for: item)
-                return (try store.deduplicate(item, keys: keys, canonicalURL: displayURL, owner: owner,
-                                              leaseSeconds: engines.definition.store.leaseSeconds, at: clock.now()) { candidates in
-                    engines.verdict(for: fingerprint, among: candidates)
-                }, keys)
+            let (outcomes, requests) = try dedup.working {
+                let keyed = items.map { item in (item, engines.dedupKeys(for: item)) }
+                let fingerprints = Dictionary(keyed.map { ($0.0.id, $0.1.fingerprint) }, uniquingKeysWith: { first, _ in first })
+                let requests = keyed.map { DedupRequest(item: $0.0, keys: $0.1.keys, canonicalURL: $0.1.displayURL) }
+                return (try store.deduplicate(requests, owner: owner, leaseSeconds: engines.definition.store.leaseSeconds,
+                                              at: clock.now()) { request, candidates in
+                    engines.verdict(for: fingerprints[request.item.id] ?? nil, among: candidates)
+                }, requests)
             }
-            dedup.handedOn()
-            if outcome.replacedRoot != nil {
-                summary.withLock { $0.rerooted += 1 }
-                record(.duplicate, problem: nil)
-            }
-            if outcome.state == .duplicate {
-                record(.duplicate, problem: nil)
-                finish()
-            } else {
-                record(.deduplicated, problem: nil)
-                var next = item
-                next.state = .deduplicated
-                next.urlKeys = keys.urlKeys
-                if !dedup.handingOn({ classifyQueue.push(next) }) { finish() }
+            for (outcome, request) in zip(outcomes, requests) {
+                dedup.handedOn()
+                if outcome.replacedRoot != nil {
+                    summary.withLock { $0.rerooted += 1 }
+                    record(.duplicate, problem: nil)
+                }
+                if outcome.state == .duplicate {
+                    record(.duplicate, problem: nil)
+                    finish()
+                } else {
+                    record(.deduplicated, problem: nil)
+                    var next = request.item
+                    next.state = .deduplicated
+                    next.urlKeys = request.keys.urlKeys
+                    if !dedup.handingOn({ classifyQueue.push(next) }) { finish() }
+                }
             }
         } catch {
             dedup.failed()
             fail(error)
-            finish()
+            items.forEach { _ in finish() }
         }
     }
 

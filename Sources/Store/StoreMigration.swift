@@ -2,8 +2,8 @@ import Foundation
 import SluiceCore
 
 /// The tables of the schema as the migrations declare them, read from the migration templates themselves
-/// (`CREATE TABLE name (` then one `column {type}` per line), so a copy never misses a column a later
-/// migration adds.
+/// (`CREATE TABLE name (` then one `column {type}` per line, and `ALTER TABLE name ADD COLUMN column {type}`),
+/// so a copy never misses a column a later migration adds.
 struct TableShape: Sendable, Equatable {
     var name: String
     var columns: [(name: String, type: SQLType)]
@@ -25,7 +25,10 @@ struct TableShape: Sendable, Equatable {
             var primaryKey: [String] = []
             for rawLine in template.split(separator: "\n") {
                 let line = rawLine.trimmingCharacters(in: .whitespaces)
-                if line.hasPrefix("CREATE TABLE "), let name = line.dropFirst("CREATE TABLE ".count).split(separator: " ").first {
+                if line.hasPrefix("ALTER TABLE "), let added = addedColumn(line),
+                   let index = tables.firstIndex(where: { $0.name == added.table }) {
+                    tables[index].columns.append((added.column, added.type))
+                } else if line.hasPrefix("CREATE TABLE "), let name = line.dropFirst("CREATE TABLE ".count).split(separator: " ").first {
                     current = TableShape(name: String(name), columns: [], order: [])
                     primaryKey = []
                 } else if line.hasPrefix(")"), var table = current {
@@ -45,6 +48,15 @@ struct TableShape: Sendable, Equatable {
             }
         }
         return tables
+    }
+
+    /// `ALTER TABLE t ADD COLUMN c {type};`, as later migrations add columns.
+    private static func addedColumn(_ line: String) -> (table: String, column: String, type: SQLType)? {
+        let words = line.split(separator: " ").map(String.init)
+        guard words.count >= 6, words[3] == "ADD", words[4] == "COLUMN",
+              let type = columnType(words[6...].first?.trimmingCharacters(in: CharacterSet(charactersIn: ";")) ?? "")
+        else { return nil }
+        return (words[2], words[5], type)
     }
 
     private static func columnType(_ token: String) -> SQLType? {

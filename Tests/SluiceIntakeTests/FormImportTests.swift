@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 import SluiceCore
-import SluiceFetch
 import SluiceIntake
 import SluiceTestSupport
 

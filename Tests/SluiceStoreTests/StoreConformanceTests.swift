@@ -304,6 +304,83 @@ import SluiceTestSupport
     }
 
     @Test(arguments: StoreBackend.available)
+    func aBatchIsOneTransactionWhoseItemsSeeTheBatchsEarlierItems(_ backend: StoreBackend) throws {
+        let (store, _) = try fresh(backend)
+        let story = "https://www.36kr.com/p/batch", other = "https://www.36kr.com/p/other"
+        let late = try submit(store, story, by: "后到的小红", at: 60)
+        let unrelated = try submit(store, other, by: "小刚", at: 61)
+        let early = try submit(store, story + "?from=wx", by: "先到的小明", at: 0)
+        let third = try submit(store, story, by: "小李", at: 120)
+        let claimed = Dictionary(uniqueKeysWithValues: try store.claim(state: .submitted, limit: 10, owner: "a", leaseSeconds: 60)
+            .map { ($0.id, $0) })
+        func request(_ id: Int64, _ key: String) throws -> DedupRequest {
+            DedupRequest(item: try #require(claimed[id]), keys: DedupKeys(urlKeys: [key], exactContentHash: nil,
+                                                                         fingerprint: nil, bandKeys: []), canonicalURL: nil)
+        }
+        var seen: [Int64: [Int64]] = [:]
+        // The late report comes first in the batch; the earlier one, later in the same batch, takes the root's place.
+        let outcomes = try store.deduplicate([request(late, story), request(unrelated, other), request(early, story),
+                                              request(third, story)], owner: "a", leaseSeconds: 60, at: base) { request, candidates in
+            seen[request.item.id] = candidates.byURL.map(\.itemID)
+            return candidates.byURL.first.map { DedupVerdict(duplicateOf: $0.itemID, kind: "url", evidence: story) } ?? .unique
+        }
+        #expect(seen == [late: [], unrelated: [], early: [late], third: [early]])
+        #expect(outcomes.map(\.state) == [.deduplicated, .deduplicated, .deduplicated, .duplicate])
+        #expect(outcomes[2].replacedRoot == late)
+        #expect(try store.record(id: late)?.duplicateOf == early)
+        #expect(try store.record(id: third)?.duplicateOf == early)
+        #expect(try store.record(id: unrelated)?.duplicateOf == nil)
+        #expect(try store.record(id: early)?.reports.map(\.volunteer) == ["先到的小明", "后到的小红", "小李"])
+        #expect(try store.decisions(moderator: nil, since: nil).map(\.action) == ["reroot"])
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func aFailingItemRollsBackItsWholeBatch(_ backend: StoreBackend) throws {
+        let (store, _) = try fresh(backend)
+        let key = "https://www.36kr.com/p/rollback"
+        let first = try submit(store, key, by: "小明")
+        let second = try submit(store, key + "?n=2", by: "小红", at: 1)
+        let items = try store.claim(state: .submitted, limit: 10, owner: "a", leaseSeconds: 60)
+        var stale = try #require(items.first { $0.id == second })
+        stale.state = .parsed
+        let keys = DedupKeys(urlKeys: [key], exactContentHash: nil, fingerprint: nil, bandKeys: [])
+        let requests = [DedupRequest(item: try #require(items.first { $0.id == first }), keys: keys, canonicalURL: nil),
+                        DedupRequest(item: stale, keys: keys, canonicalURL: nil)]
+        #expect(throws: StoreError.self) {
+            try store.deduplicate(requests, owner: "a", leaseSeconds: 60, at: base) { _, _ in .unique }
+        }
+        #expect(try store.record(id: first)?.state == .submitted, "the batch's first item is not left half done")
+        #expect(try store.knownItem(urlKeys: [key]) == nil)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func contentCandidatesCarryTheRootsOwnFingerprintNotTheMembersTheBandLedTo(_ backend: StoreBackend) throws {
+        let (store, _) = try fresh(backend)
+        let root = try submit(store, nil, note: "第一篇", by: "小明", at: 0)
+        let member = try submit(store, nil, note: "第二篇", by: "小红", at: 1)
+        let next = try submit(store, nil, note: "第三篇", by: "小刚", at: 2)
+        let items = Dictionary(uniqueKeysWithValues: try store.claim(state: .submitted, limit: 10, owner: "a", leaseSeconds: 60)
+            .map { ($0.id, $0) })
+        func request(_ id: Int64, _ fingerprint: String, bands: [Int64]) throws -> DedupRequest {
+            DedupRequest(item: try #require(items[id]), keys: DedupKeys(urlKeys: [], exactContentHash: "hash-\(id)",
+                                                                       fingerprint: fingerprint, bandKeys: bands),
+                         canonicalURL: nil)
+        }
+        // The member shares band 2 with the root and band 3 with the next item; the root shares nothing with it.
+        var candidates: [Int64: [DedupCandidate]] = [:]
+        _ = try store.deduplicate([request(root, "root-print", bands: [1, 2]), request(member, "member-print", bands: [2, 3]),
+                                   request(next, "next-print", bands: [3, 4])],
+                                  owner: "a", leaseSeconds: 60, at: base) { request, found in
+            candidates[request.item.id] = found.byFingerprintBand
+            return found.byFingerprintBand.first.map { DedupVerdict(duplicateOf: $0.itemID, kind: "near", evidence: nil) }
+                ?? .unique
+        }
+        #expect(candidates[member]?.map(\.key) == ["root-print"])
+        #expect(candidates[next]?.map(\.itemID) == [root])
+        #expect(candidates[next]?.map(\.key) == ["root-print"], "judged against the root, not the member it resembles")
+    }
+
+    @Test(arguments: StoreBackend.available)
     func aDecidedRootKeepsItsPlace(_ backend: StoreBackend) throws {
         let (store, _) = try fresh(backend)
         let key = "https://www.36kr.com/p/9"
@@ -619,6 +696,33 @@ import SluiceTestSupport
         #expect(try store.evidenceSource(itemID: id).capturedAt == base)
     }
 
+    @Test(arguments: StoreBackend.available)
+    func bodiesAreStoredCompressedAndRawRowsOfEarlierReleasesStillRead(_ backend: StoreBackend) throws {
+        let (store, location) = try fresh(backend)
+        let id = try submit(store, "https://www.36kr.com/p/1")
+        _ = try store.claim(state: .submitted, limit: 1, owner: "a", leaseSeconds: 60)
+        let body = Data(String(repeating: "<p>闲鱼卖二手书，一个月多赚五百。</p>\n", count: 400).utf8)
+        let capture = Capture(requestedURL: "https://www.36kr.com/p/1", finalURL: "https://www.36kr.com/p/1",
+                              redirectChain: [], status: 200, headers: [], contentType: "text/html; charset=utf-8",
+                              body: body, text: nil, charset: "utf-8", charsetBasis: .header, problem: nil, attempts: [],
+                              fetchedAt: base)
+        try store.commit([StageOutcome(itemID: id, from: .submitted, to: .fetched, stage: .fetch, capture: capture)],
+                         owner: "a", leaseSeconds: 60, at: base)
+        let stored = try RawSQL(location).lines("SELECT octet_length(body), body_encoding, body_size FROM captures")
+        let fields = try #require(stored.first).split(separator: "|").map(String.init)
+        #expect(fields.count == 3 && fields[1] == "zlib" && fields[2] == "\(body.count)")
+        #expect((Int(fields[0]) ?? .max) < body.count / 20, "a repetitive page compresses twentyfold: \(fields)")
+        #expect(try store.capture(itemID: id)?.body == body)
+
+        // A row as releases before compression wrote it: the raw bytes and no encoding.
+        let hex = body.map { String(format: "%02x", $0) }.joined()
+        let raw = backend == .sqlite ? "X'\(hex)'" : "'\\x\(hex)'::bytea"
+        _ = try RawSQL(location).lines("UPDATE captures SET body = \(raw), body_encoding = NULL, body_size = NULL")
+        #expect(try store.capture(itemID: id)?.body == body)
+        _ = try RawSQL(location).lines("UPDATE captures SET body = \(raw), body_encoding = 'zlib', body_size = 10")
+        #expect(throws: StoreError.self) { try store.capture(itemID: id) }
+    }
+
     // MARK: volunteers, models, status
 
     @Test(arguments: StoreBackend.available)
@@ -646,9 +750,11 @@ import SluiceTestSupport
         let id = try pending(store)
         #expect(try store.latestModel() == nil)
         try store.saveModel(StoredModel(body: Data([1, 2, 3]), trainedAt: base, examples: 3))
-        try store.saveModel(StoredModel(body: Data([4, 5]), trainedAt: base.addingTimeInterval(1), examples: 2))
+        try store.saveModel(StoredModel(body: Data([4, 5]), trainedAt: base.addingTimeInterval(1), examples: 2, version: "3f9c2a1e00b1c2d3"))
         #expect(try store.latestModel()?.body == Data([4, 5]))
+        #expect(try store.latestModel()?.version == "3f9c2a1e00b1c2d3")
         #expect(try store.models().map(\.bytes) == [3, 2])
+        #expect(try store.models().map(\.version) == [nil, "3f9c2a1e00b1c2d3"], "a model stored without a version reads back as nil")
         let item = try #require(try store.classifiableItems(states: [.pendingReview]).first)
         let classification = Classification(category: "ecommerce", categorySource: .rule, flags: [], ruleVersion: "r1",
                                             matchedTerms: ["闲鱼"], pApprove: 0.7, priority: 1.5)
@@ -661,6 +767,10 @@ import SluiceTestSupport
                          evidence: nil, at: base.addingTimeInterval(10))
         #expect(try store.decisionCount(since: nil) == 1)
         #expect(try store.decisionCount(since: base.addingTimeInterval(20)) == 0)
+
+        let copy = try self.fresh(backend).store
+        #expect(try StoreMigration.migrate(from: store, to: copy).verified)
+        #expect(try copy.models().map(\.version) == [nil, "3f9c2a1e00b1c2d3"], "a copy keeps the column a later migration added")
     }
 
     @Test(arguments: StoreBackend.available)

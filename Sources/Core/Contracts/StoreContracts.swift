@@ -70,14 +70,15 @@ public protocol WorkListener: Sendable {
 
 /// The dedup stage's index of URL keys, content hashes and fingerprint bands.
 public protocol DedupIndex: Sendable {
-    /// Looks up every stored item sharing a key, records this item's keys, its canonical URL (as shown to
-    /// people) and the verdict `decide` returns, all in one transaction, serialized against every other
-    /// `deduplicate` on the store, so two items of one cluster can never both be first. Candidates are
-    /// cluster roots. When the verdict joins a cluster whose root was submitted after this item
-    /// (`ClusterOrder`) and is not yet decided, this item becomes the root instead and the re-rooting is
-    /// recorded in the audit log.
-    func deduplicate(_ item: WorkItem, keys: DedupKeys, canonicalURL: String?, owner: String, leaseSeconds: Double,
-                     at now: Date, decide: (DedupCandidates) -> DedupVerdict) throws -> DedupOutcome
+    /// For each request in order: looks up every stored item sharing a key (the batch's earlier items
+    /// included), records the item's keys, its canonical URL (as shown to people) and the verdict `decide`
+    /// returns. The whole batch is one transaction, serialized against every other `deduplicate` on the store,
+    /// so two items of one cluster can never both be first. Candidates are cluster roots, each with the
+    /// root's own fingerprint. When a verdict joins a cluster whose root was submitted after the item
+    /// (`ClusterOrder`) and is not yet decided, the item becomes the root instead and the re-rooting is
+    /// recorded in the audit log. One outcome per request, in order.
+    func deduplicate(_ requests: [DedupRequest], owner: String, leaseSeconds: Double, at now: Date,
+                     decide: (DedupRequest, DedupCandidates) -> DedupVerdict) throws -> [DedupOutcome]
     /// A fetch that failed, of a link already known under `urlKeys`, still counts: the item becomes a report
     /// (a duplicate) of the known story, credited to its volunteer. Otherwise `outcome` (to `failed`) is
     /// applied. Returns the state the item took, nil when it had moved on meanwhile.
@@ -90,6 +91,17 @@ public protocol DedupIndex: Sendable {
     func rekey(version: String, force: Bool, keys: (WorkItem) -> DedupKeys) throws -> Int?
     /// A duplicate and its cluster's first item, for explaining the verdict; nil when the item is not linked.
     func dedupPair(itemID: Int64) throws -> DedupPair?
+}
+
+extension DedupIndex {
+    /// `deduplicate` for one item alone.
+    public func deduplicate(_ item: WorkItem, keys: DedupKeys, canonicalURL: String?, owner: String, leaseSeconds: Double,
+                            at now: Date, decide: (DedupCandidates) -> DedupVerdict) throws -> DedupOutcome {
+        let request = DedupRequest(item: item, keys: keys, canonicalURL: canonicalURL)
+        let outcomes = try deduplicate([request], owner: owner, leaseSeconds: leaseSeconds, at: now) { decide($1) }
+        guard let outcome = outcomes.first else { throw StoreError.notFound(itemID: item.id) }
+        return outcome
+    }
 }
 
 /// The review queue, the moderators' decisions and the audit log.

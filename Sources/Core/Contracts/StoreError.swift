@@ -32,6 +32,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case fileExists(path: String)
     /// A file sluice would write cannot be made there.
     case cannotWrite(path: String)
+    /// A stored body that does not decode (a damaged row, an encoding this sluice does not know).
+    case damagedCapture(itemID: Int64, detail: String)
 
     /// Errors of where the store is rather than of what was asked (no store, not ours, unreachable, too new,
     /// read-only): no other item or command would fare better, so they end the command (exit status 2).
@@ -84,6 +86,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .cannotWrite(let path):
             // Chinese: 无法写入 PATH（目录不存在或没有写权限）
             "cannot write \(path) (its folder does not exist or may not be written)"
+        case .damagedCapture(let id, let detail):
+            // 条目 #id 保存的页面已损坏（detail）；用 sluice reprocess --stage fetch 重新抓取
+            "the stored page of item #\(id) is damaged (\(detail)); fetch it again with sluice reprocess --stage fetch"
         }
     }
 }

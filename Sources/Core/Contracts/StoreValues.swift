@@ -422,12 +422,15 @@ public struct StoredModelInfo: Sendable, Equatable {
     public var trainedAt: Date
     public var examples: Int
     public var bytes: Int
+    /// As in `StoredModel.version`.
+    public var version: String?
 
-    public init(id: Int64, trainedAt: Date, examples: Int, bytes: Int) {
+    public init(id: Int64, trainedAt: Date, examples: Int, bytes: Int, version: String? = nil) {
         self.id = id
         self.trainedAt = trainedAt
         self.examples = examples
         self.bytes = bytes
+        self.version = version
     }
 }
 

@@ -105,7 +105,7 @@ public struct ReplayArchive: Sendable {
         }
         switch response.header("Content-Encoding")?.lowercased().trimmingCharacters(in: .whitespaces) {
         case "gzip", "x-gzip", "deflate":
-            body = try GzipStream(.decompress).decompressMembers(body).data
+            body = try ZlibStream(.decompress).decompressMembers(body).data
         default:
             break
         }

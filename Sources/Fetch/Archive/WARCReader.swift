@@ -15,7 +15,7 @@ public struct WARCReader: Sendable {
         }
         if raw.starts(with: [0x1F, 0x8B]) {
             do {
-                (content, gzipMemberStarts) = try GzipStream(.decompress).decompressMembers(raw)
+                (content, gzipMemberStarts) = try ZlibStream(.decompress).decompressMembers(raw)
             } catch {
                 throw ArchiveError(file: path, offset: error.offset, reason: error.reason)
             }

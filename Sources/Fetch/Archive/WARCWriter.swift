@@ -10,7 +10,7 @@ import SluiceCore
 public final class WARCWriter {
     private let path: String
     private let handle: FileHandle
-    private let compressor: GzipStream?
+    private let compressor: ZlibStream?
     private var closed = false
 
     /// Creates or truncates the file at `path`.
@@ -22,7 +22,7 @@ public final class WARCWriter {
         }
         self.handle = handle
         do {
-            compressor = gzip ? try GzipStream(.compress) : nil
+            compressor = gzip ? try ZlibStream(.compress) : nil
         } catch {
             try? handle.close()
             throw ArchiveError(file: path, reason: error.reason)

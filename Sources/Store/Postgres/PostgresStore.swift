@@ -185,6 +185,11 @@ final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
                 if kind == .dedup {
                     try connection.run("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':sluice-dedup'))")
                 }
+                if kind.mayLoseOnMachineCrash {
+                    // The commit returns before the WAL reaches the disk: a server crash may lose the last few
+                    // pipeline commits whole, never part of one, and the pipeline does that work again.
+                    try connection.execute("SET LOCAL synchronous_commit TO OFF")
+                }
                 let result = try body(connection)
                 try connection.execute("COMMIT")
                 checkIn(connection, healthy: true)

@@ -4,41 +4,53 @@ import SluiceCore
 extension SQLStore {
     static var dedupVersionKey: String { "dedup_keys_version" }
 
-    public func deduplicate(_ item: WorkItem, keys: DedupKeys, canonicalURL: String?, owner: String, leaseSeconds: Double,
-                            at now: Date, decide: (DedupCandidates) -> DedupVerdict) throws -> DedupOutcome {
-        try sql.dedup { database in
-            let candidates = try lookup(database, keys: keys, excluding: item.id)
-            var verdict = decide(candidates)
-            if verdict.duplicateOf == item.id { verdict = .unique }
-            try recordKeys(database, itemID: item.id, keys: keys)
-            var replacedRoot: (id: Int64, state: ItemState)?
-            if let rootID = verdict.duplicateOf, let root = try rootInfo(database, id: rootID),
-               ClusterOrder.precedes(item.id, submittedAt: item.submittedAt, rootID, submittedAt: root.submittedAt),
-               ClusterOrder.mayReroot(rootState: root.state) {
-                replacedRoot = (rootID, root.state)
+    public func deduplicate(_ requests: [DedupRequest], owner: String, leaseSeconds: Double, at now: Date,
+                            decide: (DedupRequest, DedupCandidates) -> DedupVerdict) throws -> [DedupOutcome] {
+        guard !requests.isEmpty else { return [] }
+        return try sql.dedup { database in
+            // In order, inside one transaction: each lookup sees the keys and verdicts of the batch's earlier items.
+            try requests.map { request in
+                try deduplicate(request, database: database, owner: owner, leaseSeconds: leaseSeconds, now: now) {
+                    decide(request, $0)
+                }
             }
-            let joins = verdict.duplicateOf != nil && replacedRoot == nil
-            let target: ItemState = joins ? .duplicate : .deduplicated
-            let outcome = StageOutcome(itemID: item.id, from: item.state, to: target, stage: .dedup,
-                                       canonicalURL: canonicalURL ?? keys.urlKeys.first)
-            guard try apply(outcome, database: database, owner: owner, now: now, leaseSeconds: leaseSeconds) else {
-                throw StoreError.invalidTransition(itemID: item.id, from: item.state, to: target)
-            }
-            if joins, let root = verdict.duplicateOf {
-                try database.run("""
-                    UPDATE items SET duplicate_of = ?, duplicate_kind = ?, duplicate_evidence = ? WHERE id = ?
-                    """, [root, verdict.kind, verdict.evidence, item.id])
-                try inheritRejection(database, itemID: item.id, root: root)
-            } else {
-                try database.run("""
-                    UPDATE items SET duplicate_of = NULL, duplicate_kind = NULL, duplicate_evidence = NULL WHERE id = ?
-                    """, [item.id])
-            }
-            if let replaced = replacedRoot {
-                try reroot(database, from: replaced.id, state: replaced.state, to: item, verdict: verdict, owner: owner, now: now)
-            }
-            return DedupOutcome(state: target, verdict: verdict, replacedRoot: replacedRoot?.id)
         }
+    }
+
+    private func deduplicate(_ request: DedupRequest, database: any SQLExecutor, owner: String, leaseSeconds: Double,
+                             now: Date, decide: (DedupCandidates) -> DedupVerdict) throws -> DedupOutcome {
+        let (item, keys, canonicalURL) = (request.item, request.keys, request.canonicalURL)
+        let candidates = try lookup(database, keys: keys, excluding: item.id)
+        var verdict = decide(candidates)
+        if verdict.duplicateOf == item.id { verdict = .unique }
+        try recordKeys(database, itemID: item.id, keys: keys)
+        var replacedRoot: (id: Int64, state: ItemState)?
+        if let rootID = verdict.duplicateOf, let root = try rootInfo(database, id: rootID),
+           ClusterOrder.precedes(item.id, submittedAt: item.submittedAt, rootID, submittedAt: root.submittedAt),
+           ClusterOrder.mayReroot(rootState: root.state) {
+            replacedRoot = (rootID, root.state)
+        }
+        let joins = verdict.duplicateOf != nil && replacedRoot == nil
+        let target: ItemState = joins ? .duplicate : .deduplicated
+        let outcome = StageOutcome(itemID: item.id, from: item.state, to: target, stage: .dedup,
+                                   canonicalURL: canonicalURL ?? keys.urlKeys.first)
+        guard try apply(outcome, database: database, owner: owner, now: now, leaseSeconds: leaseSeconds) else {
+            throw StoreError.invalidTransition(itemID: item.id, from: item.state, to: target)
+        }
+        if joins, let root = verdict.duplicateOf {
+            try database.run("""
+                UPDATE items SET duplicate_of = ?, duplicate_kind = ?, duplicate_evidence = ? WHERE id = ?
+                """, [root, verdict.kind, verdict.evidence, item.id])
+            try inheritRejection(database, itemID: item.id, root: root)
+        } else {
+            try database.run("""
+                UPDATE items SET duplicate_of = NULL, duplicate_kind = NULL, duplicate_evidence = NULL WHERE id = ?
+                """, [item.id])
+        }
+        if let replaced = replacedRoot {
+            try reroot(database, from: replaced.id, state: replaced.state, to: item, verdict: verdict, owner: owner, now: now)
+        }
+        return DedupOutcome(state: target, verdict: verdict, replacedRoot: replacedRoot?.id)
     }
 
     /// What `ClusterOrder` needs of a cluster root.
@@ -98,17 +110,20 @@ extension SQLStore {
                 WHERE k.exact_hash = ? AND k.item_id != ? ORDER BY rs.submitted_at, r.id
                 """, [hash, itemID])
         }
+        // A band shared with any member leads to the cluster, but the judge compares with the root's own
+        // fingerprint: judged against members, a cluster grows by chaining (A like B, B like C, so A joins C's
+        // cluster), and articles of one template, each a little like the next, all end up in one cluster.
         var byBand: [DedupCandidate] = []
         if !keys.bandKeys.isEmpty {
             byBand = try database.query("""
-                SELECT DISTINCT b.item_id, r.id, r.state, c.fingerprint, rs.submitted_at FROM fingerprint_bands b
-                JOIN content_keys c ON c.item_id = b.item_id JOIN items i ON i.id = b.item_id
-                JOIN items r ON r.id = COALESCE(i.duplicate_of, i.id) JOIN submissions rs ON rs.item_id = r.id
+                SELECT DISTINCT r.id, r.state, c.fingerprint, rs.submitted_at FROM fingerprint_bands b
+                JOIN items i ON i.id = b.item_id JOIN items r ON r.id = COALESCE(i.duplicate_of, i.id)
+                JOIN content_keys c ON c.item_id = r.id JOIN submissions rs ON rs.item_id = r.id
                 WHERE b.band IN \(database.placeholders(keys.bandKeys.count)) AND b.item_id != ?
-                ORDER BY rs.submitted_at, r.id, b.item_id
+                ORDER BY rs.submitted_at, r.id
                 """, keys.bandKeys + [itemID]) { row in
-                DedupCandidate(itemID: row.int(1) ?? 0, state: row.state(2) ?? .submitted, key: row.string(3) ?? "",
-                               text: nil, submittedAt: row.requiredDate(4))
+                DedupCandidate(itemID: row.int(0) ?? 0, state: row.state(1) ?? .submitted, key: row.string(2) ?? "",
+                               text: nil, submittedAt: row.requiredDate(3))
             }.filter { $0.itemID != itemID && !excluded.contains($0.itemID) }
         }
         return DedupCandidates(byURL: byURL, byExactContent: byExact, byFingerprintBand: byBand)

@@ -11,7 +11,7 @@ extension SQLStore {
             """
         // A read first: an idle run asks often, and finding nothing must not take the write lock.
         guard try sql.read({ try !$0.query(claimable, [state.rawValue, limit]) { $0.int(0) }.isEmpty }) else { return [] }
-        let ids: [Int64] = try sql.write { database in
+        let ids: [Int64] = try sql.pipeline { database in
             let lock = database.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
             let ids = try database.query(claimable + lock, [state.rawValue, limit]) { $0.int(0) ?? 0 }
             guard !ids.isEmpty else { return [] }
@@ -47,12 +47,13 @@ extension SQLStore {
     func latestCaptures(_ database: any SQLExecutor, itemIDs: [Int64], withBody: Bool) throws -> [Int64: Capture] {
         guard !itemIDs.isEmpty else { return [:] }
         let rows = try database.query("""
-            SELECT item_id, metadata_json, \(withBody ? "body" : "NULL") FROM captures WHERE id IN
+            SELECT item_id, metadata_json, \(withBody ? "body" : "NULL"), body_encoding, body_size FROM captures WHERE id IN
             (SELECT MAX(id) FROM captures WHERE item_id IN \(database.placeholders(itemIDs.count)) GROUP BY item_id)
             """, itemIDs) { row -> (Int64, Capture)? in
+            let itemID = row.int(0) ?? 0
             guard var capture = decodeJSON(Capture.self, row.string(1)) else { return nil }
-            capture.body = row.data(2) ?? Data()
-            return (row.int(0) ?? 0, capture)
+            if withBody { capture.body = try storedBody(row, data: 2, encoding: 3, size: 4, itemID: itemID) }
+            return (itemID, capture)
         }
         return Dictionary(rows.compactMap { $0 }, uniquingKeysWith: { first, _ in first })
     }
@@ -60,10 +61,13 @@ extension SQLStore {
     @discardableResult
     public func commit(_ outcomes: [StageOutcome], owner: String, leaseSeconds: Double, at now: Date) throws -> [StageOutcome] {
         guard !outcomes.isEmpty else { return [] }
-        return try sql.write { database in
+        // Bodies are compressed before the write lock is taken: other writers need not wait for zlib.
+        let compressed = try outcomes.map { try $0.capture.map { try StoredBody.compress($0.body) } }
+        return try sql.pipeline { database in
             var skipped: [StageOutcome] = []
-            for outcome in outcomes where try !apply(outcome, database: database, owner: owner, now: now,
-                                                     leaseSeconds: leaseSeconds) {
+            for (outcome, body) in zip(outcomes, compressed) where try !apply(outcome, database: database, owner: owner,
+                                                                              now: now, leaseSeconds: leaseSeconds,
+                                                                              compressedBody: body) {
                 skipped.append(outcome)
             }
             if outcomes.contains(where: { ItemState.pipelineStates.contains($0.to) }) { try notifyWork(database) }
@@ -73,7 +77,8 @@ extension SQLStore {
 
     /// One transition inside the caller's transaction. False when the item is no longer where the stage
     /// found it (another worker or a moderator moved it), in which case nothing is written.
-    func apply(_ outcome: StageOutcome, database: any SQLExecutor, owner: String, now: Date, leaseSeconds: Double) throws -> Bool {
+    func apply(_ outcome: StageOutcome, database: any SQLExecutor, owner: String, now: Date, leaseSeconds: Double,
+               compressedBody: Data? = nil) throws -> Bool {
         guard outcome.from.canMove(to: outcome.to) else {
             throw StoreError.invalidTransition(itemID: outcome.itemID, from: outcome.from, to: outcome.to)
         }
@@ -87,7 +92,7 @@ extension SQLStore {
                   outcome.from.rawValue])
         guard changed == 1 else { return false }
         if let capture = outcome.capture {
-            try storeCapture(database, itemID: outcome.itemID, capture)
+            try storeCapture(database, itemID: outcome.itemID, capture, compressed: compressedBody)
             try database.run("UPDATE items SET final_url = ? WHERE id = ?", [capture.finalURL, outcome.itemID])
         }
         if let page = outcome.page {
@@ -119,14 +124,28 @@ extension SQLStore {
         return true
     }
 
-    /// Keeps a capture's body once, and its metadata without the body or the decoded text (which the parse
-    /// stage derives from the body again when it needs it).
-    func storeCapture(_ database: any SQLExecutor, itemID: Int64, _ capture: Capture) throws {
+    /// Keeps a capture's body once, compressed (`StoredBody`; `compressed` when the caller compressed it before
+    /// taking the write lock), and its metadata without the body or the decoded text (which the parse stage
+    /// derives from the body again when it needs it).
+    func storeCapture(_ database: any SQLExecutor, itemID: Int64, _ capture: Capture, compressed: Data? = nil) throws {
         var metadata = capture
         metadata.body = Data()
         metadata.text = nil
-        try database.run("INSERT INTO captures (item_id, metadata_json, body, fetched_at) VALUES (?, ?, ?, ?)",
-                         [itemID, try encodeJSON(metadata), capture.body, Timestamp.string(capture.fetchedAt)])
+        let stored = try compressed ?? StoredBody.compress(capture.body)
+        try database.run("""
+            INSERT INTO captures (item_id, metadata_json, body, body_encoding, body_size, fetched_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, [itemID, try encodeJSON(metadata), stored, StoredBody.encoding, capture.body.count,
+                  Timestamp.string(capture.fetchedAt)])
+    }
+
+    /// A body as stored: compressed with its encoding and decoded size, or raw (rows of earlier releases).
+    func storedBody(_ row: any SQLRow, data: Int32, encoding: Int32, size: Int32, itemID: Int64) throws -> Data {
+        do {
+            return try StoredBody.decode(row.data(data) ?? Data(), encoding: row.string(encoding),
+                                         size: row.int(size).map { Int($0) })
+        } catch {
+            throw StoreError.damagedCapture(itemID: itemID, detail: error.reason)
+        }
     }
 
     public func leaseOwners() throws -> [String] {
@@ -138,7 +157,7 @@ extension SQLStore {
     }
 
     public func releaseLeases(owner: String) throws {
-        try sql.write { database in
+        try sql.pipeline { database in
             try database.run("UPDATE items SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?", [owner])
             try notifyWork(database)
         }

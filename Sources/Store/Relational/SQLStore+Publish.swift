@@ -192,11 +192,13 @@ extension SQLStore {
         while true {
             let next = try sql.read { database in
                 try database.query("""
-                    SELECT id, item_id, metadata_json, body FROM captures WHERE id > ? ORDER BY id LIMIT 1
+                    SELECT id, item_id, metadata_json, body, body_encoding, body_size FROM captures WHERE id > ?
+                    ORDER BY id LIMIT 1
                     """, [lastID]) { row -> (id: Int64, itemID: Int64, capture: Capture?) in
+                    let itemID = row.int(1) ?? 0
                     var capture = decodeJSON(Capture.self, row.string(2))
-                    capture?.body = row.data(3) ?? Data()
-                    return (row.int(0) ?? 0, row.int(1) ?? 0, capture)
+                    capture?.body = try storedBody(row, data: 3, encoding: 4, size: 5, itemID: itemID)
+                    return (row.int(0) ?? 0, itemID, capture)
                 }.first
             }
             guard let next else { return }

@@ -100,24 +100,25 @@ extension SQLStore {
 
     public func saveModel(_ model: StoredModel) throws {
         try sql.write { database in
-            try database.run("INSERT INTO models (kind, trained_at, examples, body) VALUES ('classifier', ?, ?, ?)",
-                             [Timestamp.string(model.trainedAt), model.examples, model.body])
+            try database.run("INSERT INTO models (kind, trained_at, examples, body, version) VALUES ('classifier', ?, ?, ?, ?)",
+                             [Timestamp.string(model.trainedAt), model.examples, model.body, model.version])
         }
     }
 
     public func latestModel() throws -> StoredModel? {
         try sql.read { database in
-            try database.query("SELECT body, trained_at, examples FROM models ORDER BY id DESC LIMIT 1") { row in
-                StoredModel(body: row.data(0) ?? Data(), trainedAt: row.requiredDate(1), examples: Int(row.int(2) ?? 0))
+            try database.query("SELECT body, trained_at, examples, version FROM models ORDER BY id DESC LIMIT 1") { row in
+                StoredModel(body: row.data(0) ?? Data(), trainedAt: row.requiredDate(1), examples: Int(row.int(2) ?? 0),
+                            version: row.string(3))
             }.first
         }
     }
 
     public func models() throws -> [StoredModelInfo] {
         try sql.read { database in
-            try database.query("SELECT id, trained_at, examples, LENGTH(body) FROM models ORDER BY id") { row in
+            try database.query("SELECT id, trained_at, examples, LENGTH(body), version FROM models ORDER BY id") { row in
                 StoredModelInfo(id: row.int(0) ?? 0, trainedAt: row.requiredDate(1), examples: Int(row.int(2) ?? 0),
-                                bytes: Int(row.int(3) ?? 0))
+                                bytes: Int(row.int(3) ?? 0), version: row.string(4))
             }
         }
     }

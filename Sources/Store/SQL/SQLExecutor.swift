@@ -159,12 +159,20 @@ enum SQLStoreFailure: Error, CustomStringConvertible {
     }
 }
 
-/// What a transaction is for: the backends take different locks for each.
+/// What a transaction is for: the backends take different locks and promise different durability for each.
 enum TransactionKind {
     case read
+    /// Durable once committed, even across a crash of the machine: moderators' decisions, publications, intake.
     case write
-    /// A dedup lookup and the keys it records: serialized against every other one on the store.
+    /// A pipeline stage's outcomes: durable across a crash of the process, not necessarily of the machine, where
+    /// the last commits may be lost whole (never half) and the pipeline does that work again.
+    case pipeline
+    /// A dedup lookup and the keys it records: serialized against every other one on the store; a pipeline
+    /// transaction otherwise.
     case dedup
+
+    /// Whether a crash of the machine right after the commit may lose it.
+    var mayLoseOnMachineCrash: Bool { self == .pipeline || self == .dedup }
 }
 
 /// A database holding one sluice store: SQLite's file or a PostgreSQL server.

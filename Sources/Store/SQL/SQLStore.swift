@@ -21,6 +21,12 @@ public final class SQLEngine: Sendable {
         try database.transaction(.write, body)
     }
 
+    /// A write of the pipeline's stages (`TransactionKind.pipeline`).
+    @discardableResult
+    func pipeline<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
+        try database.transaction(.pipeline, body)
+    }
+
     @discardableResult
     func dedup<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
         try database.transaction(.dedup, body)

@@ -239,5 +239,14 @@ enum Schema {
         );
         CREATE INDEX job_runs_started ON job_runs(started_at);
         """,
+        // 7: capture bodies stored compressed (`StoredBody`): the encoding and the decoded size beside the bytes.
+        // Rows written before keep both NULL and hold the raw body, read as it is.
+        """
+        ALTER TABLE captures ADD COLUMN body_encoding {text};
+        ALTER TABLE captures ADD COLUMN body_size {int};
+        """,
+        // 8: each model's version (the digest its classifications record), so the store can say which model
+        // a new one replaces.
+        "ALTER TABLE models ADD COLUMN version {text};",
     ]
 }

@@ -7,7 +7,20 @@ import SluiceCore
 ///
 /// Other processes (a second moderator, another `sluice run`) share the file through SQLite's own locking in
 /// WAL mode with a busy timeout; writers take the lock at `BEGIN IMMEDIATE`, so the migration, a dedup
-/// lookup or a bulk decision is never interleaved with another writer's.
+/// lookup or a bulk decision is never interleaved with another writer's. Reads go through a second connection
+/// of their own: WAL lets readers see the last commit while a writer works, so the review queue and the
+/// classify stage's lookups never wait behind a pipeline batch.
+///
+/// Durability differs by who wrote. Submissions, moderators' decisions, edits and publications commit with
+/// `synchronous = FULL`: the WAL reaches the disk before the commit returns, so not even a crash of the
+/// machine loses them. The pipeline's own transactions (claims, stage outcomes, dedup) commit with
+/// `synchronous = NORMAL`, which in WAL mode syncs only at checkpoints. SQLite's manual: "A transaction
+/// committed in WAL mode with synchronous=NORMAL might roll back following a power loss or system crash", while
+/// the database stays consistent and a crash of the process loses nothing (the commit is in the WAL, which the
+/// operating system holds). What a machine crash can take away is therefore the last pipeline commits, whole:
+/// their items are found again in their earlier state and the next run redoes that work, as it does after any
+/// interruption. A FULL commit syncs the WAL up to itself, so it also makes every earlier pipeline commit
+/// durable: a moderator never decides on an item whose earlier pipeline step could vanish.
 public final class SQLiteStore: SQLStore {
     public let sql: SQLEngine
     public let path: String
@@ -40,6 +53,7 @@ public final class SQLiteStore: SQLStore {
             writable = false
         }
         try connection.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
+        var readerMode: SQLiteOpenMode = writable ? .readWrite : .readOnly
         do {
             try Self.checkIdentity(connection, path: path)
         } catch let error as SQLiteError where !writable && (error.isReadOnly || error.code == 14)
@@ -49,6 +63,7 @@ public final class SQLiteStore: SQLStore {
             // it is read as immutable (what SQLite's manual advises for read-only media).
             connection.finalizeStatements()
             connection = try SQLiteConnection(path: path, mode: .immutable)
+            readerMode = .immutable
             try connection.execute("PRAGMA foreign_keys = ON;")
             try Self.checkIdentity(connection, path: path)
         }
@@ -66,7 +81,10 @@ public final class SQLiteStore: SQLStore {
                 throw StoreError.readOnly(location: path)
             }
         }
-        database = SQLiteDatabase(connection: connection, path: path, writable: writable)
+        if !writable && readerMode == .readWrite { readerMode = .readOnly }
+        let reader = try SQLiteConnection(path: path, mode: readerMode)
+        try reader.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
+        database = SQLiteDatabase(connection: connection, reader: reader, path: path, writable: writable)
         sql = SQLEngine(database: database)
         self.path = path
         isWritable = writable
@@ -163,26 +181,33 @@ public final class SQLiteStore: SQLStore {
     }
 }
 
-/// One SQLite connection shared by the threads of one process, serialized by a lock.
+/// The two SQLite connections of one process, each shared by its threads and serialized by its own lock: one
+/// for writes, one for reads.
 ///
-/// `@unchecked Sendable` because the connection is not thread-safe (opened with SQLITE_OPEN_NOMUTEX): it is
-/// private and touched only while `lock` is held, so at most one thread uses it at a time, and it never
-/// escapes the closures given to it.
+/// `@unchecked Sendable` because the connections are not thread-safe (opened with SQLITE_OPEN_NOMUTEX): each is
+/// private and touched only while its lock is held, so at most one thread uses it at a time, and neither escapes
+/// the closures given to them. `synchronousFull` belongs to the writer and is read and set only under its lock.
 final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
     private let connection: SQLiteConnection
     private let lock = NSLock()
+    private let reader: SQLiteConnection
+    private let readLock = NSLock()
+    /// The writer's `PRAGMA synchronous`: FULL when true, NORMAL when false (see `SQLiteStore`).
+    private var synchronousFull = true
     let path: String
     let writable: Bool
     let dialect = SQLDialect.sqlite
 
-    init(connection: SQLiteConnection, path: String, writable: Bool) {
+    init(connection: SQLiteConnection, reader: SQLiteConnection, path: String, writable: Bool) {
         self.connection = connection
+        self.reader = reader
         self.path = path
         self.writable = writable
     }
 
     deinit {
         connection.finalizeStatements()
+        reader.finalizeStatements()
     }
 
     func withConnection<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
@@ -194,8 +219,17 @@ final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
         var attempt = 0
         while true {
             do {
+                if kind == .read {
+                    return try readLock.withLock { try reader.transaction(immediate: false) { try body(reader) } }
+                }
                 return try lock.withLock {
-                    try connection.transaction(immediate: kind != .read) { try body(connection) }
+                    let full = !kind.mayLoseOnMachineCrash
+                    if full != synchronousFull {
+                        // Takes effect from the next commit on; outside a transaction, as the manual asks.
+                        try connection.execute(full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+                        synchronousFull = full
+                    }
+                    return try connection.transaction(immediate: true) { try body(connection) }
                 }
             } catch let error as SQLiteError where error.isBusy && attempt < 5 {
                 // The busy timeout ran out while another process held the lock: wait a little and start over;

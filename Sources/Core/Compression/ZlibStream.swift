@@ -1,28 +1,40 @@
 import Foundation
 internal import CZlib
 
-/// Owns one zlib `z_stream`, set up for gzip compression or for gzip/zlib decompression (or, `raw`, for the
-/// bare deflate streams ZIP entries hold), and releases it with `deflateEnd`/`inflateEnd` in `deinit`.
+/// Owns one zlib `z_stream`, set up for compression or decompression in one of zlib's three framings, and
+/// releases it with `deflateEnd`/`inflateEnd` in `deinit`. The one owner of zlib in sluice: the WARC archive
+/// (gzip members), the ZIP reader (raw deflate) and the store (zlib-framed bodies) all go through it.
 ///
 /// The stream lives at a fixed heap address because zlib's internal state points back to it (`inflateStateCheck`
 /// rejects a moved stream). Not thread safe and deliberately not Sendable: one owner at a time.
-final class GzipStream {
-    enum Mode { case compress, decompress }
+package final class ZlibStream {
+    package enum Mode { case compress, decompress }
+
+    /// How the deflate data is framed.
+    package enum Framing {
+        /// gzip members (RFC 1952); decompression also takes the zlib framing, told apart by the header.
+        case gzip
+        /// The zlib framing (RFC 1950): a two-byte header and an Adler-32 check of the content.
+        case zlib
+        /// Bare deflate (RFC 1951, windowBits -15), as ZIP entries hold it.
+        case raw
+    }
 
     private let stream: UnsafeMutablePointer<z_stream>
     private let mode: Mode
 
-    /// Throws the zlib message when the stream cannot be set up (out of memory, library mismatch). `raw`
-    /// drops the gzip/zlib wrapper (windowBits -15).
-    init(_ mode: Mode, raw: Bool = false) throws(BodyCodingFailure) {
+    /// Throws the zlib message when the stream cannot be set up (out of memory, library mismatch). `level` is
+    /// zlib's, 1 (fastest) to 9 (smallest); -1 its default (6).
+    package init(_ mode: Mode, framing: Framing = .gzip, level: Int32 = -1) throws(BodyCodingFailure) {
         self.mode = mode
         stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        let status = switch (mode, raw) {
-        case (.compress, false): sluice_deflate_init_gzip(stream, Z_DEFAULT_COMPRESSION)
-        case (.compress, true): sluice_deflate_init_raw(stream, Z_DEFAULT_COMPRESSION)
-        case (.decompress, false): sluice_inflate_init_auto(stream)
-        case (.decompress, true): sluice_inflate_init_raw(stream)
+        let status = switch (mode, framing) {
+        case (.compress, .gzip): sluice_deflate_init_gzip(stream, level)
+        case (.compress, .zlib): sluice_deflate_init_zlib(stream, level)
+        case (.compress, .raw): sluice_deflate_init_raw(stream, level)
+        case (.decompress, .gzip), (.decompress, .zlib): sluice_inflate_init_auto(stream)
+        case (.decompress, .raw): sluice_inflate_init_raw(stream)
         }
         guard status == Z_OK else {
             stream.deinitialize(count: 1)
@@ -37,9 +49,9 @@ final class GzipStream {
         stream.deallocate()
     }
 
-    /// One complete gzip member holding `data`. The stream is reset afterwards, so the next call starts a new
+    /// One complete gzip member (or zlib stream, or raw deflate stream, as the framing says) holding `data`. The stream is reset afterwards, so the next call starts a new
     /// member: WARC readers seek to records by member boundaries.
-    func compressMember(_ data: Data) throws(BodyCodingFailure) -> Data {
+    package func compressMember(_ data: Data) throws(BodyCodingFailure) -> Data {
         let (status, output) = pump(data) {
             let status = deflate(stream, Z_FINISH)
             return (status, status == Z_OK || status == Z_BUF_ERROR && stream.pointee.avail_out == 0)
@@ -76,7 +88,7 @@ final class GzipStream {
 
     /// One complete stream that must inflate to exactly `limit` bytes; inflating stops one chunk past
     /// `limit`, so a stream that understates its size (a zip bomb) costs no more memory than that.
-    func decompressExactly(_ data: Data, limit: Int) throws(BodyCodingFailure) -> Data {
+    package func decompressExactly(_ data: Data, limit: Int) throws(BodyCodingFailure) -> Data {
         let (status, output) = pump(data, until: limit) {
             let status = inflate(stream, Z_NO_FLUSH)
             return (status, status == Z_OK && !(stream.pointee.avail_in == 0 && stream.pointee.avail_out > 0))
@@ -100,7 +112,7 @@ final class GzipStream {
     /// Every member of a multi-member gzip (or zlib) stream, decompressed and concatenated, with the
     /// compressed offset at which each member starts. Trailing garbage, a damaged member or a cut-off
     /// last member is an error naming the compressed offset.
-    func decompressMembers(_ data: Data) throws(BodyCodingFailure) -> (data: Data, memberStarts: [Int]) {
+    package func decompressMembers(_ data: Data) throws(BodyCodingFailure) -> (data: Data, memberStarts: [Int]) {
         var output = Data()
         var memberStarts: [Int] = []
         var failure: BodyCodingFailure?
@@ -143,10 +155,15 @@ final class GzipStream {
 }
 
 @available(*, unavailable)
-extension GzipStream: Sendable {}
+extension ZlibStream: Sendable {}
 
 /// A compressed or chunked body that could not be decoded, and where in its input.
-struct BodyCodingFailure: Error {
-    var offset: Int
-    var reason: String
+package struct BodyCodingFailure: Error {
+    package var offset: Int
+    package var reason: String
+
+    package init(offset: Int, reason: String) {
+        self.offset = offset
+        self.reason = reason
+    }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import SluiceFetch
+import SluiceCore
 
 /// Raw deflate and CRC-32 as ZIP entries use them, over the real zlib.
 @Suite("Raw deflate")
@@ -11,10 +11,10 @@ struct RawDeflateTests {
         #expect(packed.count < text.count / 10)
         #expect(packed.prefix(2) != Data([0x78, 0x9C]), "no zlib header")
         #expect(try RawDeflate.inflate(packed, expectedSize: text.count) == text)
-        #expect(throws: RawDeflateError.self) { try RawDeflate.inflate(packed, expectedSize: text.count - 1) }
-        #expect(throws: RawDeflateError.self) { try RawDeflate.inflate(packed, expectedSize: text.count + 1) }
-        #expect(throws: RawDeflateError.self) { try RawDeflate.inflate(packed.prefix(packed.count / 2), expectedSize: text.count) }
-        #expect(throws: RawDeflateError.self) { try RawDeflate.inflate(Data([0xFF, 0xFF, 0xFF, 0xFF]), expectedSize: 10) }
+        #expect(throws: CompressionError.self) { try RawDeflate.inflate(packed, expectedSize: text.count - 1) }
+        #expect(throws: CompressionError.self) { try RawDeflate.inflate(packed, expectedSize: text.count + 1) }
+        #expect(throws: CompressionError.self) { try RawDeflate.inflate(packed.prefix(packed.count / 2), expectedSize: text.count) }
+        #expect(throws: CompressionError.self) { try RawDeflate.inflate(Data([0xFF, 0xFF, 0xFF, 0xFF]), expectedSize: 10) }
     }
 
     @Test func crc32IsTheISO3309Checksum() {

@@ -2,25 +2,25 @@ import Foundation
 internal import CZlib
 
 /// Raw deflate streams (RFC 1951, no zlib or gzip wrapper) and CRC-32, as ZIP archives (`.xlsx`) store
-/// their entries, for the modules that read those: zlib is imported by this module alone.
+/// their entries, for the modules that read those: zlib is imported by SluiceCore alone.
 public enum RawDeflate {
     /// Inflates `data`, which must be one complete raw deflate stream producing exactly `expectedSize`
     /// bytes. Output is cut off just past `expectedSize`, so a stream that claims little and inflates to
     /// much (a zip bomb) costs at most that much memory before it is refused.
-    public static func inflate(_ data: Data, expectedSize: Int) throws(RawDeflateError) -> Data {
+    public static func inflate(_ data: Data, expectedSize: Int) throws(CompressionError) -> Data {
         do throws(BodyCodingFailure) {
-            return try GzipStream(.decompress, raw: true).decompressExactly(data, limit: expectedSize)
+            return try ZlibStream(.decompress, framing: .raw).decompressExactly(data, limit: expectedSize)
         } catch {
-            throw RawDeflateError(reason: error.reason)
+            throw CompressionError(reason: error.reason)
         }
     }
 
     /// `data` as one raw deflate stream at zlib's default level (tests write archives with it).
-    public static func deflate(_ data: Data) throws(RawDeflateError) -> Data {
+    public static func deflate(_ data: Data) throws(CompressionError) -> Data {
         do throws(BodyCodingFailure) {
-            return try GzipStream(.compress, raw: true).compressMember(data)
+            return try ZlibStream(.compress, framing: .raw).compressMember(data)
         } catch {
-            throw RawDeflateError(reason: error.reason)
+            throw CompressionError(reason: error.reason)
         }
     }
 
@@ -39,8 +39,12 @@ public enum RawDeflate {
     }
 }
 
-/// A raw deflate stream that could not be set up or was damaged, too long or too short.
-public struct RawDeflateError: Error, Equatable, CustomStringConvertible {
+/// A compressed stream that could not be set up or was damaged, too long or too short.
+public struct CompressionError: Error, Equatable, CustomStringConvertible {
     public var reason: String
     public var description: String { reason }
+
+    public init(reason: String) {
+        self.reason = reason
+    }
 }
