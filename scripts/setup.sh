@@ -10,7 +10,10 @@ if [[ "${1:-}" == "--test" ]]; then
     # readers do; markdown (Python-Markdown) renders the column as mkdocs-style sites do; openpyxl writes
     # the .xlsx files the import tests read; postgresql runs the throw-away server of the store tests.
     # chromium, chromium-driver and a CJK font run the browser test (scripts/browser-test.sh, Selenium in a venv).
-    packages+=(libxml2-utils curl cmark python3-yaml hugo jekyll postgresql chromium chromium-driver fonts-wqy-microhei python3-venv)
+    # groff-base, man-db and zsh check what scripts/install.sh installs: the manual page renders without
+    # warnings, the zsh completion runs (the bash one needs only bash).
+    packages+=(libxml2-utils curl cmark python3-yaml hugo jekyll postgresql chromium chromium-driver fonts-wqy-microhei python3-venv
+               groff-base man-db zsh)
     python_modules+=(warcio feedparser markdown openpyxl)
 fi
 

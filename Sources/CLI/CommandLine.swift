@@ -89,10 +89,25 @@ public enum Command {
         }
     }
 
-    /// `sluice help [COMMAND]`: the overview, or one command's help.
+    /// `sluice help [COMMAND]`: the overview, or one command's help; `--man` and `--completion SHELL` write the
+    /// manual page and the shell completions from the same texts (for scripts/install.sh).
     static func help(topic: [String], console: Console) -> Int32 {
         guard let name = topic.first else {
             console.print(Help.overview)
+            return 0
+        }
+        if name == "--man", topic.count == 1 {
+            console.writeRaw(Data(ManualPage.render().utf8))
+            return 0
+        }
+        if name == "--completion" {
+            let shells = ShellCompletion.Shell.allCases.map(\.rawValue).joined(separator: " or ")
+            guard topic.count == 2, let shell = ShellCompletion.Shell(rawValue: topic[1]) else {
+                // zh: help --completion：请指明 shell，bash 或 zsh
+                console.error("help --completion: name the shell, \(shells)")
+                return 2
+            }
+            console.writeRaw(Data(ShellCompletion.script(shell).utf8))
             return 0
         }
         guard let command = commands[name] else {

@@ -54,6 +54,7 @@ enum Help {
           backup --out FILE                         a consistent copy of the store, made while it is in use
           check                                     integrity, schema version and orphan rows of the store
           config show | print NAME                  the configuration files in force and where each came from
+          help --man | --completion bash|zsh        the manual page sluice(1) and the shell completions
 
         common options (before or after the command: sluice --store X review list)
           --store STORE       a SQLite file (PATH or sqlite:PATH) or a PostgreSQL store
@@ -85,8 +86,10 @@ enum Help {
           PGPASSWORD      the PostgreSQL password when the URL has none
 
         files
-          /etc/sluice/    system-wide configuration overrides, file by file (pipeline.json, url-rules.json,
-                          rules.json, blocked-pages.json, import-headers.json)
+          /etc/sluice/      system-wide configuration overrides, file by file (pipeline.json, url-rules.json,
+                            rules.json, blocked-pages.json, import-headers.json)
+          /var/lib/sluice/  the store, inbox and exported columns of the systemd units (sluice.service runs
+                            run --watch, sluice-serve.service runs serve; scripts/install.sh installs them)
         """
 
     static let initialize = """

@@ -47,6 +47,21 @@ import SluiceTestSupport
         #expect(!quiet.errors.contains("\u{1B}"), "--quiet: no progress")
     }
 
+    @Test func publishingShowsItsLineOnATerminal() throws {
+        let file = try batch(6)
+        #expect(sluice(["import", file], terminal: false).0 == 0)
+        #expect(sluice(["run"], terminal: false).0 == 0)
+        let (approved, decisions) = sluice(["review", "approve", "--all", "--yes", "--as", "版主"], terminal: false)
+        #expect(approved == 0, "\(decisions.errors)")
+        let (published, onTerminal) = sluice(["publish", "--content", directory.path("content")], terminal: true)
+        #expect(published == 0, "\(onTerminal.errors)")
+        #expect(onTerminal.errors.contains("\r\u{1B}[Kpublish  6/6"), "\(onTerminal.errors.debugDescription)")
+        #expect(onTerminal.output.hasSuffix("published 6 item(s)\n"), "progress stays off standard output")
+        #expect(!onTerminal.output.contains("\u{1B}"))
+        let (_, again) = sluice(["publish", "--content", directory.path("content")], terminal: false)
+        #expect(!again.errors.contains("\u{1B}"), "nothing live when standard error is not a terminal")
+    }
+
     @Test func timeLeftIsShownFromTheRateSoFar() {
         #expect(ProgressDisplay.duration(16) == "0:16")
         #expect(ProgressDisplay.duration(725) == "12:05")
