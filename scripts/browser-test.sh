@@ -63,6 +63,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
+from selenium.common.exceptions import WebDriverException
 
 options = webdriver.ChromeOptions()
 options.binary_location = os.environ["CHROMIUM"]
@@ -75,12 +76,31 @@ driver = webdriver.Chrome(service=Service(os.environ["CHROMEDRIVER"]), options=o
 out = os.environ["OUT"]
 failures = []
 
+# Generous timeouts: on a loaded CI machine a page can take seconds. While the answer's page replaces the form,
+# chromedriver may report an element of either document as gone ("does not belong to the document"); such
+# reads are retried on the page that is there once it has loaded.
+PATIENCE = 60
+
+def settled(read):
+    """`read(driver)` on a fully loaded page, retried while the document is being replaced."""
+    def attempt(d):
+        try:
+            if d.execute_script("return document.readyState") != "complete":
+                return None
+            return read(d)
+        except WebDriverException:
+            return None
+    return WebDriverWait(driver, PATIENCE, poll_frequency=0.2).until(lambda d: attempt(d) or None)
+
 def send_form():
     """Taps 提交 and waits until the answer's page has replaced this one."""
     page = driver.find_element(By.TAG_NAME, "main")
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
-    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".notice"))
+    WebDriverWait(driver, PATIENCE, ignored_exceptions=[WebDriverException]).until(expected_conditions.staleness_of(page))
+    settled(lambda d: d.find_elements(By.CSS_SELECTOR, ".notice"))
+
+def notice_text():
+    return settled(lambda d: d.find_element(By.CSS_SELECTOR, ".notice").text)
 
 def check(condition, what):
     print(("ok    " if condition else "FAILED ") + what)
@@ -90,7 +110,7 @@ def check(condition, what):
 try:
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                            {"width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": True})
-    wait = WebDriverWait(driver, 10)
+    wait = WebDriverWait(driver, PATIENCE)
     # Tap 1: the invitation link, as it arrives in a chat.
     driver.get(os.environ["LINK"])
     wait.until(lambda d: d.find_elements(By.ID, "url"))
@@ -106,9 +126,9 @@ try:
     driver.find_element(By.ID, "url").send_keys("https://www.36kr.com/p/2890001234567")
     driver.find_element(By.ID, "note").send_keys("闲鱼卖二手书，每月多赚五百")
     send_form()
-    notice = driver.find_element(By.CSS_SELECTOR, ".notice").text
+    notice = notice_text()
     check("收到" in notice, f"the answer says 收到 ({notice})")
-    items = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "ol.submissions li")]
+    items = settled(lambda d: [li.text for li in d.find_elements(By.CSS_SELECTOR, "ol.submissions li")] or None)
     check(any("36kr.com/p/2890001234567" in text and "排队中" in text for text in items),
           "the item is in 我的提交, queued")
     driver.save_screenshot(os.path.join(out, "02-received.png"))
@@ -116,7 +136,7 @@ try:
     # A link the store already knows: recognised at once.
     driver.find_element(By.ID, "url").send_keys(os.environ["KNOWN_URL"])
     send_form()
-    notice = driver.find_element(By.CSS_SELECTOR, ".notice").text
+    notice = notice_text()
     check("已有记录" in notice and "你的报告已记录" in notice, f"a known link is already known ({notice})")
     driver.save_screenshot(os.path.join(out, "03-already-known.png"))
 
@@ -126,7 +146,7 @@ try:
     # A link sluice refuses (answered 422): the same sentence as the command line, the form kept.
     driver.find_element(By.ID, "url").send_keys("ftp://files.example/a")
     send_form()
-    error = driver.find_element(By.CSS_SELECTOR, ".notice").text
+    error = notice_text()
     check("只接受 http 和 https 链接" in error, f"a bad link gets a clear sentence ({error})")
     check(driver.find_element(By.ID, "url").get_attribute("value") == "ftp://files.example/a", "the form keeps the link")
     driver.save_screenshot(os.path.join(out, "04-bad-link.png"))
