@@ -135,6 +135,18 @@ done
 echo "== bench-e2e: $(nproc) cores, nginx on 127.0.0.1:$port, corpus $(cat "$work/c${sizes[0]}/summary.json")"
 python3 "$bench/score.py" table "$results"
 echo
-echo "sluice stores (bytes per item): $(for f in "$work"/logs/sluice-store-bytes-*; do
-    size="${f##*bytes-}"; size="${size%-*}"; echo -n "$((size > 0 ? $(cat "$f") / size : 0)) "; done)"
+# The store against what its pages weigh gzipped (every index included), and the bytes each item cost to write.
+for size in "${sizes[@]}"; do
+    [ -s "$work/c$size/gzip-bytes" ] || python3 "$bench/score.py" gzip "$work/c$size/files.txt" > "$work/c$size/gzip-bytes"
+    gzipped="$(cat "$work/c$size/gzip-bytes")"
+    for f in "$work"/logs/sluice-store-bytes-"$size"-*; do
+        [ -f "$f" ] || continue
+        round="${f##*-}"
+        stored=$(($(cat "$f") / size))
+        written="$(python3 -c "import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; \
+r=[x for x in r if x['label']=='sluice' and x['urls']==$size]; print(int(r[$round-1]['written_mib']*1048576/$size))" "$results")"
+        echo "sluice store, $size URLs, round $round: $stored bytes per item = $(python3 -c "print(f'{$stored/$gzipped:.2f}')")× \
+its page gzipped ($gzipped bytes); written $written bytes per item = $(python3 -c "print(f'{$written/max($stored,1):.2f}')")× the stored size"
+    done
+done
 echo "per-round results: $results; false-pair examples: $work/logs/sluice-pairs-*.json"

@@ -123,7 +123,7 @@ import Testing
         #expect(options.shingleSizeCJK == DedupOptions.default.shingleSizeCJK)
         let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(options)) as? [String: Any]
         #expect(Set(encoded?.keys.map { $0 } ?? []) == ["max_hamming_distance", "shingle_size_cjk", "shingle_size_words",
-                                                       "min_text_length", "min_jaccard", "min_containment", "lsh_bands", "lsh_rows",
+                                                       "min_text_length", "min_jaccard", "min_containment", "min_margin", "lsh_bands", "lsh_rows",
                                                        "note_similarity", "note_shingle_size"])
     }
 

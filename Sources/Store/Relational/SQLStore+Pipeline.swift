@@ -178,10 +178,13 @@ extension SQLStore {
     public func reporterSignals(itemID: Int64) throws -> ReporterSignals {
         try sql.read { database in
             let volunteerID = try database.scalar("SELECT volunteer_id FROM submissions WHERE item_id = ?", [itemID]) ?? 0
+            // From the decided items to their volunteers (CROSS JOIN keeps SQLite's loop in that order): walking
+            // the volunteer's submissions instead read every item a coordinator ever imported, on each classify.
             let decided = try database.query("""
-                SELECT SUM(CASE WHEN i.state IN ('approved', 'published') THEN 1 ELSE 0 END),
-                    SUM(CASE WHEN i.state IN ('approved', 'published', 'rejected') THEN 1 ELSE 0 END)
-                FROM items i JOIN submissions s ON s.item_id = i.id WHERE s.volunteer_id = ? AND i.id != ?
+                SELECT SUM(CASE WHEN i.state IN ('approved', 'published') THEN 1 ELSE 0 END), COUNT(*)
+                FROM items i CROSS JOIN submissions s
+                WHERE i.state IN ('approved', 'published', 'rejected') AND s.item_id = i.id AND s.volunteer_id = ?
+                    AND i.id != ?
                 """, [volunteerID, itemID]) { (Int($0.int(0) ?? 0), Int($0.int(1) ?? 0)) }.first ?? (0, 0)
             let reporters = try database.scalar("""
                 SELECT COUNT(DISTINCT s.volunteer_id) FROM items i JOIN submissions s ON s.item_id = i.id
