@@ -25,6 +25,8 @@ let package = Package(
                        providers: [.apt(["libidn2-dev"])]),
         .systemLibrary(name: "CPSL", path: "Sources/CPSL", pkgConfig: "libpsl",
                        providers: [.apt(["libpsl-dev", "publicsuffix"])]),
+        .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD", pkgConfig: "libmicrohttpd",
+                       providers: [.apt(["libmicrohttpd-dev"])]),
 
         // Core owns zlib (Compression/ZlibStream) because Fetch (WARC gzip), Intake (ZIP entries) and Store
         // (compressed bodies) all need it, and each C library has one importing module.
@@ -47,13 +49,16 @@ let package = Package(
                 dependencies: ["SluiceCore", "SluiceIntake", "SluiceFetch", "SluiceParse", "SluiceDedup", "SluiceClassify",
                                "SluicePipeline", "SluiceReview", "SluicePublish"],
                 path: "Sources/App"),
+        // The web intake and the published column on the web; the only module that imports libmicrohttpd.
+        .target(name: "SluiceWeb", dependencies: ["SluiceCore", "SluiceApp", "SluicePublish", "CMicroHTTPD"],
+                path: "Sources/Web"),
         .target(name: "SluiceMeasure",
                 dependencies: ["SluiceCore", "SluiceFetch", "SluiceParse", "SluiceDedup", "SluiceClassify"],
                 path: "Sources/Measure"),
         .target(name: "SluiceCLI",
                 dependencies: ["SluiceCore", "SluiceStore", "SluiceApp", "SluiceIntake", "SluiceFetch", "SluiceParse",
                                "SluiceDedup", "SluiceClassify", "SluicePipeline", "SluiceReview",
-                               "SluicePublish", "SluiceMeasure"],
+                               "SluicePublish", "SluiceMeasure", "SluiceWeb"],
                 path: "Sources/CLI"),
         .executableTarget(name: "sluice", dependencies: ["SluiceCLI"], path: "Sources/sluice"),
 
@@ -68,6 +73,10 @@ let package = Package(
         .testTarget(name: "SluicePipelineTests", dependencies: ["SluicePipeline", "SluiceStore", "SluiceTestSupport"]),
         .testTarget(name: "SluiceReviewTests", dependencies: ["SluiceReview", "SluiceStore", "SluiceApp", "SluiceCLI", "SluiceTestSupport"]),
         .testTarget(name: "SluicePublishTests", dependencies: ["SluicePublish", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceAppTests",
+                    dependencies: ["SluiceApp", "SluiceStore", "SluiceDedup", "SluiceIntake", "SluicePublish", "SluiceTestSupport"]),
+        .testTarget(name: "SluiceWebTests", dependencies: ["SluiceWeb", "SluiceApp", "SluiceStore", "SluiceCLI", "SluiceDedup",
+                                                        "SluicePipeline", "SluicePublish", "SluiceTestSupport"]),
         .testTarget(name: "SluiceCLITests", dependencies: ["SluiceCLI", "SluiceApp", "SluiceStore", "SluiceTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -3,13 +3,14 @@
 # Idempotent: when everything is present it installs nothing and says so.
 set -euo pipefail
 
-packages=(libxml2-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev zlib1g-dev libidn2-dev libpsl-dev publicsuffix pkg-config)
+packages=(libxml2-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev zlib1g-dev libidn2-dev libpsl-dev publicsuffix libmicrohttpd-dev pkg-config)
 python_modules=()
 if [[ "${1:-}" == "--test" ]]; then
     # hugo and jekyll build a site from the content directory; feedparser reads the Atom feed as feed
     # readers do; markdown (Python-Markdown) renders the column as mkdocs-style sites do; openpyxl writes
     # the .xlsx files the import tests read; postgresql runs the throw-away server of the store tests.
-    packages+=(libxml2-utils curl cmark python3-yaml hugo jekyll postgresql)
+    # chromium, chromium-driver and a CJK font run the browser test (scripts/browser-test.sh, Selenium in a venv).
+    packages+=(libxml2-utils curl cmark python3-yaml hugo jekyll postgresql chromium chromium-driver fonts-wqy-microhei python3-venv)
     python_modules+=(warcio feedparser markdown openpyxl)
 fi
 

@@ -67,11 +67,14 @@ public struct IntakeService: Sendable {
         // A form export carries the volunteer's own time (提交时间): the submission counts from then.
         let receipt = try store.submit(submission, urlKeys: keys, refetchKnown: refetchKnown,
                                        at: submission.submittedAt ?? clock.now())
+        return result(of: receipt, source: submission.source)
+    }
+
+    func result(of receipt: SubmitReceipt, source: String) -> SubmitResult {
         let status = !receipt.created ? "already_present" : receipt.recordedAsReport ? "already_known" : "submitted"
         let known = receipt.created ? receipt.known : nil
         return SubmitResult(id: receipt.itemID, status: status, knownAs: known?.id, knownState: known?.state.rawValue,
-                            knownSince: known.map { String(Timestamp.string($0.updatedAt).prefix(10)) },
-                            source: submission.source)
+                            knownSince: known.map { String(Timestamp.string($0.updatedAt).prefix(10)) }, source: source)
     }
 
     /// What an import did: `import --json`.
@@ -95,10 +98,13 @@ public struct IntakeService: Sendable {
     }
 
     /// Imports batch files; a file that cannot be read and each refused line are reported, the rest stored.
-    public func importFiles(_ paths: [String], defaultVolunteer: String?) throws -> ImportSummary {
+    /// `progress` hears the lines handled so far and the lines of the files read so far.
+    public func importFiles(_ paths: [String], defaultVolunteer: String?,
+                            progress: (Int, Int) -> Void = { _, _ in }) throws -> ImportSummary {
         let importer = importHeaders.map { BatchImporter(validator: validator, defaultVolunteer: defaultVolunteer, headers: $0) }
             ?? BatchImporter(validator: validator, defaultVolunteer: defaultVolunteer)
         var summary = ImportSummary()
+        var (handled, read) = (0, 0)
         for path in paths {
             let lines: [ImportLine]
             do {
@@ -110,7 +116,12 @@ public struct IntakeService: Sendable {
                 summary.rejected.append(RejectedLine(file: path, line: 0, reason: String(describing: error)))
                 continue
             }
+            read += lines.count
             for line in lines {
+                defer {
+                    handled += 1
+                    progress(handled, read)
+                }
                 switch line.result {
                 case .success(let submission):
                     let result = try store(submission)

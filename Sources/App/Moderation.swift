@@ -62,7 +62,7 @@ public struct ModerationService: Sendable {
             do {
                 report.applied.append(try decide(itemID: record.id, decision, moderator: moderator,
                                                  expected: ExpectedItem(version: record.version, state: .pendingReview)))
-            } catch let error as StoreError {
+            } catch let error as StoreError where !error.isEnvironmental {
                 var decidedBy: String?
                 if case .decidedByOther(_, let other, _, _) = error { decidedBy = other }
                 report.skipped.append(.init(id: record.id, reason: error.description, decidedBy: decidedBy))

@@ -42,7 +42,7 @@ public struct ModerationBackend: ReviewBackend {
                     },
                     category: record.category, categorySource: record.categorySource?.rawValue,
                     matchedTerms: record.matchedTerms, flags: record.flags, pApprove: record.pApprove,
-                    priority: record.priority, excerpt: record.description ?? record.excerpt ?? record.note,
+                    uncertain: record.uncertain, basis: record.categoryBasis, priority: record.priority, excerpt: record.description ?? record.excerpt ?? record.note,
                     problems: record.error.map { ["\($0.code.rawValue): \($0.message)"] } ?? [],
                     clusterSize: max(1, record.reports.count),
                     history: history)

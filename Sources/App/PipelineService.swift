@@ -17,15 +17,28 @@ public struct PipelineService: Sendable {
     /// Runs until nothing is pending (or `stop` is raised). Before the first item: leases of dead runs on this
     /// host are freed, the classifier is retrained when enough decisions came in, and stored dedup keys are
     /// re-keyed when the URL rules or fingerprint options changed. `note` hears about each of those.
-    public func run(source: PageSource, stop: StopSignal, owner: RunOwner = .current,
-                    note: (String) -> Void) throws -> RunSummary {
+    public func run(source: PageSource, stop: StopSignal, owner: RunOwner = .current, note: (String) -> Void,
+                    progress: (@Sendable (RunProgress) -> Void)? = nil) throws -> RunSummary {
         try Self.releaseLeasesOfDeadRuns(store)
-        let model = try TrainingService(store: store, options: definition.classify, clock: clock).modelForRun(note: note)
+        let model = try TrainingService(store: store, definition: definition, clock: clock).modelForRun(note: note)
         let engines = try StageEngines(definition: definition, model: model)
         try Self.rekeyIfNeeded(store, engines: engines, note: note)
         let runner = PipelineRunner(engines: engines, store: store, source: source, owner: owner.description, stop: stop,
-                                    clock: clock)
+                                    clock: clock, progress: progress)
         return try runner.run()
+    }
+
+    /// A run's summary for people: what it did, its failures by code, and what it left pending.
+    public static func describe(_ summary: RunSummary) -> String {
+        var lines = [String(format: "run %@ in %.2f s: %d queued for review, %d duplicates, %d failed",
+                            summary.interrupted ? "interrupted" : "finished", summary.seconds, summary.queuedForReview,
+                            summary.duplicates, summary.failures.values.reduce(0, +))]
+        if !summary.failures.isEmpty {
+            lines.append("  failures: " + summary.failures.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                .joined(separator: ", "))
+        }
+        if summary.leftPending > 0 { lines.append("  \(summary.leftPending) items left pending; sluice run continues them") }
+        return lines.joined(separator: "\n")
     }
 
     /// Leases held by runs on this machine whose process is gone (killed) are freed at once rather than

@@ -106,6 +106,11 @@ public struct PublishingService: Sendable {
         return result
     }
 
+    /// The months with live publications, newest first.
+    public func publishedMonths() throws -> [String] {
+        try store.publishedMonths()
+    }
+
     /// The month's column: the live publications with their sources' state, the figures and the roll.
     public func column(month: String) throws -> Column {
         let items = try store.publications(month: month).map { entry in

@@ -49,7 +49,8 @@ public struct RecheckService: Sendable {
         }
     }
 
-    public func recheck(month: String) throws -> [Finding] {
+    /// `progress` hears the sources fetched so far and how many there are (on the fetcher's thread).
+    public func recheck(month: String, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [Finding] {
         let engines = try StageEngines(definition: definition, model: nil)
         let sources = try store.publications(month: month).compactMap { entry -> (Publication, String)? in
             guard let url = entry.record.finalURL ?? entry.record.url, Escape.httpURL(url) != nil else { return nil }
@@ -60,7 +61,10 @@ public struct RecheckService: Sendable {
             FetchRequest(id: publication.itemID, url: url,
                          validators: try store.capture(itemID: publication.itemID).flatMap(CacheValidators.init(of:)))
         }
-        let results = fetcher.fetchAll(requests)
+        let total = requests.count
+        var completed: (@Sendable (Int) -> Void)?
+        if let progress { completed = { done in progress(done, total) } }
+        let results = fetcher.fetchAll(requests, completed: completed)
         fetcher.shutdown()
         var findings: [Finding] = []
         for ((publication, url), result) in zip(sources, results) {

@@ -32,7 +32,7 @@ public struct ReprocessService: Sendable {
     /// moderator's category is kept), flags, P(approve) and priority. One transaction per batch of
     /// `store.commit_batch` items, each write recorded as a classify transition.
     public func classify(note: (String) -> Void, progress: (Int, Int) -> Void = { _, _ in }) throws -> ClassifyReport {
-        let engine = try RuleEngine.load(path: definition.resolve(definition.rules.classifyRules))
+        let engine = try RuleEngine.load(definition.file(definition.rules.classifyRules))
         let model = try TrainingService(store: store, options: definition.classify, clock: clock).storedModel(note: note)
         let classifier = Classifier(engine: engine, model: model, options: definition.classify)
         let items = try store.classifiableItems(states: [.pendingReview])
@@ -46,11 +46,7 @@ public struct ReprocessService: Sendable {
             var categoryChanged = Set<Int64>()
             var flagsChanged = Set<Int64>()
             for item in batch {
-                let reporter = try store.reporterSignals(itemID: item.id)
-                let signals = VolunteerSignals(
-                    approved: reporter.volunteerApproved, decided: reporter.volunteerDecided,
-                    independentReporters: reporter.reporters,
-                    duplicateOfRejected: try store.sharesContentWithRejected(itemID: item.id), options: definition.classify)
+                let signals = try TrainingService.signals(itemID: item.id, store: store, options: definition.classify)
                 var next = classifier.classify(TrainingService.input(item), signals: signals)
                 if item.categorySource == .moderator, let category = item.category {
                     next.category = category

@@ -1,18 +1,30 @@
 import Foundation
 import SluiceClassify
 import SluiceCore
+import SluicePipeline
 
-/// The classifier learnt from the moderators' decisions: training, the model a run classifies with, and
-/// what a candidate rules file would change.
+/// The classifier learnt from the moderators' decisions: training, the model a run classifies with, what a
+/// new model would change in the queue, and what a candidate rules file would change.
 public struct TrainingService: Sendable {
-    let store: any ModelStore
+    let store: any ModelStore & PipelineStore
     let options: ClassifyOptions
+    /// The rules whose category scores the category model reads (nil: the model learns from text alone).
+    let rules: RuleEngine?
     let clock: any TimeSource
 
-    public init(store: any ModelStore, options: ClassifyOptions, clock: any TimeSource = SystemClock()) {
+    public init(store: any ModelStore & PipelineStore, options: ClassifyOptions, rules: RuleEngine? = nil,
+                clock: any TimeSource = SystemClock()) {
         self.store = store
         self.options = options
+        self.rules = options.learnFromRules ? rules : nil
         self.clock = clock
+    }
+
+    /// With the pipeline's rules file, read only when `classify.learn_from_rules` asks for it.
+    public init(store: any ModelStore & PipelineStore, definition: PipelineDefinition, clock: any TimeSource = SystemClock()) throws {
+        let options = definition.classify
+        let rules = options.learnFromRules ? try RuleEngine.load(definition.file(definition.rules.classifyRules)) : nil
+        self.init(store: store, options: options, rules: rules, clock: clock)
     }
 
     /// What `sluice train` reports.
@@ -27,6 +39,10 @@ public struct TrainingService: Sendable {
         public var categories: [String: Int]
         public var trainedAt: String
         public var modelBytes: Int
+        /// The new model's version (a digest of what it learnt), which every item it classifies records.
+        public var modelVersion: String
+        /// The version of the model it replaced, nil for the first.
+        public var replaced: String?
     }
 
     /// The moderators' decisions in the store as training examples, oldest item first.
@@ -35,13 +51,17 @@ public struct TrainingService: Sendable {
         public var moderatorCategories: Int
     }
 
+    /// A category a moderator set is taught; one left as the classifier gave it is kept on an approval and
+    /// only guessed on a rejection (the model does not learn categories from those).
     public func storeDecisions() throws -> StoreDecisions {
         var examples: [LabeledExample] = []
         var corrections = 0
         for item in try store.classifiableItems(states: [.approved, .published, .rejected]) {
             let text = Self.input(item).combinedText
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, let category = item.category else { continue }
-            examples.append(LabeledExample(text: text, category: category, approved: item.state != .rejected))
+            let approved = item.state != .rejected
+            let origin: CategoryOrigin = item.categorySource == .moderator ? .taught : approved ? .kept : .guessed
+            examples.append(LabeledExample(text: text, category: category, approved: approved, categoryOrigin: origin))
             if item.categorySource == .moderator { corrections += 1 }
         }
         return StoreDecisions(examples: examples, moderatorCategories: corrections)
@@ -55,17 +75,30 @@ public struct TrainingService: Sendable {
 
     func train(decisions: StoreDecisions, samples: [LabeledExample]) throws -> (model: ClassifierModel, report: TrainReport) {
         let examples = decisions.examples + samples
-        let model = try ClassifierModel.train(examples, options: options)
+        let model = try ClassifierModel.train(examples, options: options, rules: rules)
         let body = try model.serialized()
         let now = clock.now()
-        try store.saveModel(StoredModel(body: body, trainedAt: now, examples: examples.count))
+        let replaced = try store.latestModel()?.version
+        try store.saveModel(StoredModel(body: body, trainedAt: now, examples: examples.count, version: model.id))
         let approved = examples.filter(\.approved).count
         let report = TrainReport(
             examples: examples.count, fromStore: decisions.examples.count, fromSamples: samples.count, approved: approved,
             rejected: examples.count - approved, moderatorCategories: decisions.moderatorCategories,
             categories: Dictionary(examples.map { ($0.category, 1) }, uniquingKeysWith: +),
-            trainedAt: Timestamp.string(now), modelBytes: body.count)
+            trainedAt: Timestamp.string(now), modelBytes: body.count, modelVersion: model.id, replaced: replaced)
         return (model, report)
+    }
+
+    /// What a model trained now would change in the review queue (category, verdict, order) beside the
+    /// current one, before it replaces it: nothing is stored. Throws `ClassifyError` like `train`.
+    public func dryRun(samples: [LabeledExample] = [], engine: RuleEngine, note: (String) -> Void) throws -> ModelDryRun {
+        let candidate = try ClassifierModel.train(try storeDecisions().examples + samples, options: options, rules: rules)
+        let queue = try store.classifiableItems(states: [.pendingReview]).map { item in
+            QueuedItem(id: item.id, input: Self.input(item), current: Self.currentClassification(item),
+                       signals: try Self.signals(itemID: item.id, store: store, options: options))
+        }
+        return ModelDryRun.compare(items: queue, engine: engine, current: try storedModel(note: note), candidate: candidate,
+                                   options: options)
     }
 
     /// The model a run classifies with. When `retrain_after_decisions` or more decisions were made since the
@@ -125,6 +158,14 @@ public struct TrainingService: Sendable {
     /// What the classifier reads of a stored item, as the classify stage builds it.
     public static func input(_ item: ClassifiableItem) -> ClassifyInput {
         ClassifyInput(title: item.title, text: item.mainText, note: item.note, url: item.url, site: item.site)
+    }
+
+    /// What the priority of a stored item is computed from, as the classify stage reads it.
+    public static func signals(itemID: Int64, store: any PipelineStore, options: ClassifyOptions) throws -> VolunteerSignals {
+        let reporter = try store.reporterSignals(itemID: itemID)
+        return VolunteerSignals(approved: reporter.volunteerApproved, decided: reporter.volunteerDecided,
+                                independentReporters: reporter.reporters,
+                                duplicateOfRejected: try store.sharesContentWithRejected(itemID: itemID), options: options)
     }
 
     /// The stored classification with the item's category as it stands now (a moderator may have set it).

@@ -56,11 +56,22 @@ public struct SubmissionStatus: Sendable, Encodable {
     public var duplicateOf: Int64?
     public var reason: String?
     public var problem: String?
+    /// The state of the story a duplicate reports (its cluster's first item).
+    public var rootState: ItemState?
+    /// The month of the column the story is published in, when it is: the volunteer's credit.
+    public var publishedMonth: String?
+    /// The item's own state, and the moderator's reason code and words on a rejection, for front ends that
+    /// word the fate themselves (the web page, in Chinese or English); not part of the JSON shape.
+    public var state: ItemState
+    public var reasonCode: String?
+    public var reasonText: String?
 
     enum CodingKeys: String, CodingKey {
         case id, url, note, title, status, words, reason, problem
         case submittedAt = "submitted_at"
         case duplicateOf = "duplicate_of"
+        case rootState = "root_state"
+        case publishedMonth = "published_month"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -75,6 +86,8 @@ public struct SubmissionStatus: Sendable, Encodable {
         try container.encode(duplicateOf, forKey: .duplicateOf)
         try container.encode(reason, forKey: .reason)
         try container.encode(problem, forKey: .problem)
+        try container.encode(rootState?.rawValue, forKey: .rootState)
+        try container.encode(publishedMonth, forKey: .publishedMonth)
     }
 
     public init(_ submission: VolunteerSubmission) {
@@ -84,6 +97,11 @@ public struct SubmissionStatus: Sendable, Encodable {
         title = submission.title
         submittedAt = submission.submittedAt
         duplicateOf = submission.duplicateOf
+        rootState = submission.rootState
+        state = submission.state
+        reasonCode = submission.decisionReason
+        reasonText = submission.decisionText
+        publishedMonth = submission.publishedMonth
         problem = submission.problem.map { "\($0.code.rawValue): \($0.message)" }
         switch submission.state {
         case .submitted, .fetched, .parsed, .deduplicated:

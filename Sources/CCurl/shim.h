@@ -45,4 +45,8 @@ static inline CURLcode sluice_curl_easy_getinfo_off(CURL *handle, CURLINFO info,
 static inline CURLMcode sluice_curl_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
     return curl_multi_setopt(handle, option, value);
 }
+/* CURLVERSION_NOW is a macro naming the newest enum value these headers know. */
+static inline curl_version_info_data *sluice_curl_version_info(void) {
+    return curl_version_info(CURLVERSION_NOW);
+}
 #endif

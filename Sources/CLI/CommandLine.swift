@@ -1,35 +1,78 @@
 import Foundation
 import SluiceCore
+import SluiceFetch
+import SluiceParse
 import SluicePipeline
 import SluiceStore
 
 /// The `sluice` command line: a thin shell that parses arguments, calls the library and prints.
 public enum Command {
+    /// sluice's own version, printed by `sluice --version` with the libraries it runs on.
+    public static let version = "0.14.0"
+
     /// Runs one invocation against the process's standard streams; returns the exit status.
     public static func main(arguments: [String]) -> Int32 {
         run(arguments: arguments, console: .standard(), environment: ProcessInfo.processInfo.environment)
     }
 
-    /// Exit statuses: 0 success, 1 the work was done but something was refused or failed (named on
-    /// standard error), 2 a usage error, 130 interrupted.
-    public static func run(arguments: [String], console: Console, environment: [String: String]) -> Int32 {
+    /// Options that may come before the command (`sluice --store X review list`) as well as after it: they are
+    /// handed to the command as if written after it. The first four take a value.
+    static let globalOptions = ["--store", "--pipeline", "--lang", "--log-format"]
+    static let globalFlags = ["--json", "--quiet"]
+
+    /// Runs one invocation; the exit statuses are `Help.exitStatus`. `systemConfiguration` is the folder of
+    /// system-wide configuration overrides (`/etc/sluice`; tests name another).
+    public static func run(arguments: [String], console: Console, environment: [String: String],
+                           systemConfiguration: String = ConfigurationSearch.systemFolder) -> Int32 {
         var arguments = arguments
-        guard let name = arguments.first, name != "--help", name != "-h", name != "help" else {
+        var hoisted: [String] = []
+        while let first = arguments.first, first.hasPrefix("-") {
+            if first == "--version" || first == "-V" {
+                console.print(versionText())
+                return 0
+            }
+            if first == "--help" || first == "-h" { break }
+            if let name = globalOptions.first(where: { first == $0 || first.hasPrefix($0 + "=") }) {
+                guard first != name || arguments.count > 1 else {
+                    console.error("\(name) needs a value (see sluice --help)")
+                    return 2
+                }
+                let taken = first == name ? 2 : 1
+                hoisted += arguments.prefix(taken)
+                arguments.removeFirst(taken)
+            } else if globalFlags.contains(first) {
+                hoisted.append(arguments.removeFirst())
+            } else {
+                console.error("unknown option \(TerminalSafe.text(first)) before the command (see sluice --help)")
+                return 2
+            }
+        }
+        guard let name = arguments.first else {
             console.print(Help.overview)
-            return arguments.isEmpty ? 2 : 0
+            return 2
+        }
+        if name == "--help" || name == "-h" {
+            console.print(Help.overview)
+            return 0
         }
         arguments.removeFirst()
+        if name == "help" {
+            return help(topic: arguments, console: console)
+        }
         guard let command = commands[name] else {
             console.error("unknown command \"\(TerminalSafe.text(name))\" (see sluice --help)")
             return 2
         }
+        // After a `--` every word is an argument, so the options from before the command go in front of it.
+        arguments.insert(contentsOf: hoisted, at: arguments.firstIndex(of: "--") ?? arguments.endIndex)
         var parsed = Arguments(arguments, command: name)
         if parsed.wantsHelp {
             console.print(command.help)
             return 0
         }
         do {
-            let context = try Context(arguments: &parsed, console: console, environment: environment)
+            let context = try Context(arguments: &parsed, console: console, environment: environment,
+                                      systemConfiguration: systemConfiguration)
             return try command.run(&parsed, context)
         } catch let error as UsageError {
             console.error(TerminalSafe.text(error.message))
@@ -37,11 +80,41 @@ public enum Command {
         } catch let error as StoreError where error.isEnvironmental {
             console.error(TerminalSafe.text(error.description))
             return 2
+        } catch let error as ConfigurationError {
+            console.error(TerminalSafe.text(error.description))
+            return 2
         } catch {
             console.error(TerminalSafe.text(describe(error)))
             return 1
         }
     }
+
+    /// `sluice help [COMMAND]`: the overview, or one command's help.
+    static func help(topic: [String], console: Console) -> Int32 {
+        guard let name = topic.first else {
+            console.print(Help.overview)
+            return 0
+        }
+        guard let command = commands[name] else {
+            console.error("help: unknown command \"\(TerminalSafe.text(name))\" (see sluice --help)")
+            return 2
+        }
+        console.print(command.help)
+        return 0
+    }
+
+    /// `sluice --version`: sluice's version and the version of every C library it runs on, as loaded.
+    static func versionText() -> String {
+        let libraries = ParserLibrary.versions + FetchLibraries.versions + StoreLibraries.versions + URLLibraries.versions
+        let width = libraries.map(\.name.count).max() ?? 0
+        return (["sluice \(version)"] + libraries.map { library in
+            "  " + library.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + library.version
+                + (library.detail.map { " (\($0))" } ?? "")
+        }).joined(separator: "\n")
+    }
+
+    /// Every command's name, for the help tests, the man page and the shell completions.
+    public static var commandNames: [String] { commands.keys.sorted() }
 
     static func describe(_ error: any Error) -> String {
         String(describing: error)
@@ -55,6 +128,9 @@ public enum Command {
     static let commands: [String: Entry] = [
         "init": Entry(help: Help.initialize, run: StoreCommands.initialize),
         "migrate": Entry(help: Help.migrate, run: StoreCommands.migrate),
+        "config": Entry(help: ConfigCommands.help, run: ConfigCommands.config),
+        "backup": Entry(help: Help.backup, run: StoreCommands.backup),
+        "check": Entry(help: Help.check, run: StoreCommands.check),
         "submit": Entry(help: Help.submit, run: IntakeCommands.submit),
         "import": Entry(help: Help.importFiles, run: IntakeCommands.importFiles),
         "run": Entry(help: Help.run, run: PipelineCommands.run),
@@ -67,6 +143,7 @@ public enum Command {
         "recheck": Entry(help: Help.recheck, run: RecheckCommand.run),
         "volunteers": Entry(help: Help.volunteers, run: VolunteersCommand.run),
         "volunteer": Entry(help: Help.volunteer, run: VolunteerCommands.volunteer),
+        "serve": Entry(help: Help.serve, run: ServeCommand.run),
         "train": Entry(help: Help.train, run: ClassifyCommands.train),
         "rules": Entry(help: Help.rules, run: ClassifyCommands.rules),
         "reprocess": Entry(help: Help.reprocess + "\n" + Help.reprocessDedup, run: ReprocessCommands.reprocess),
@@ -78,18 +155,70 @@ public enum Command {
     ]
 }
 
-/// What every command may use: the store (opened on first use), the pipeline file, the clock and the console.
+/// The language messages are written in (`--lang`, else `$SLUICE_LANG` or `$LANG`).
+enum MessageLanguage: String, Sendable {
+    case en, zh
+
+    init?(tag: String) {
+        let lowered = tag.lowercased()
+        if lowered.hasPrefix("zh") { self = .zh } else if lowered.hasPrefix("en") || lowered == "c" || lowered == "posix" {
+            self = .en
+        } else {
+            return nil
+        }
+    }
+}
+
+/// What every command may use: the store (opened on first use), the pipeline in force, the clock and the console.
 final class Context {
     let console: Console
     let environment: [String: String]
     let storeLocation: StoreLocation
+    /// What chose the store: `--store`, `$SLUICE_STORE` or the default.
+    let storeSource: String
     let clock: any TimeSource = SystemClock()
+    /// `--quiet`: no notes and no progress; results and errors are still printed.
+    let quiet: Bool
+    let language: MessageLanguage
+    /// Where configuration files are looked for after `--pipeline`: `$SLUICE_HOME`, then `/etc/sluice`.
+    let configurationSearch: ConfigurationSearch
+    /// Colours on standard output: a terminal, and neither `NO_COLOR` nor `TERM=dumb` says otherwise.
+    let colors: Bool
     private var openedStore: (any Store)?
 
-    init(arguments: inout Arguments, console: Console, environment: [String: String]) throws {
+    init(arguments: inout Arguments, console: Console, environment: [String: String],
+         systemConfiguration: String = ConfigurationSearch.systemFolder) throws {
         self.console = console
         self.environment = environment
-        storeLocation = StoreLocation(try arguments.option("--store") ?? environment["SLUICE_STORE"] ?? "sluice.db")
+        if let named = try arguments.option("--store") {
+            storeLocation = StoreLocation(named)
+            storeSource = "--store"
+        } else if let named = environment["SLUICE_STORE"], !named.isEmpty {
+            storeLocation = StoreLocation(named)
+            storeSource = "$SLUICE_STORE"
+        } else {
+            storeLocation = StoreLocation("sluice.db")
+            storeSource = "default (./sluice.db)"
+        }
+        quiet = arguments.flag("--quiet")
+        if let format = try arguments.option("--log-format") {
+            guard let parsed = LogFormat(rawValue: format) else {
+                throw UsageError("--log-format is text or json, not \"\(TerminalSafe.text(format))\"")
+            }
+            console.logFormat = parsed
+        }
+        if let tag = try arguments.option("--lang") {
+            guard let parsed = MessageLanguage(tag: tag) else {
+                throw UsageError("--lang is en or zh, not \"\(TerminalSafe.text(tag))\"")
+            }
+            language = parsed
+        } else {
+            language = [environment["SLUICE_LANG"], environment["LC_ALL"], environment["LANG"]]
+                .compactMap { $0.flatMap { $0.isEmpty ? nil : MessageLanguage(tag: $0) } }.first ?? .en
+        }
+        configurationSearch = .standard(home: environment["SLUICE_HOME"], system: systemConfiguration)
+        let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        colors = console.outputIsTerminal && !noColor && environment["TERM"] != "dumb"
     }
 
     /// The store, opened once. Only commands that take in work (`init`, `submit`, `import`) pass `create`:
@@ -101,14 +230,26 @@ final class Context {
         return store
     }
 
-    /// The pipeline file named by `--pipeline`, or the default one.
+    /// The pipeline in force: `--pipeline FILE`, else `pipeline.json` in `$SLUICE_HOME` or `/etc/sluice`, else
+    /// the built-in default; its rule files are found the same way (beside `--pipeline` first).
     func pipeline(_ arguments: inout Arguments) throws -> PipelineDefinition {
-        try PipelineDefinition.load(path: try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline)
+        try PipelineDefinition.locate(explicit: try arguments.option("--pipeline"), search: configurationSearch)
     }
 
-    /// Notes and warnings of a use case, on standard error, made safe for a terminal.
+    /// Notes and warnings of a use case, on standard error, made safe for a terminal; none with `--quiet`.
     func note(_ text: String) {
-        console.error(TerminalSafe.text(text))
+        guard !quiet else { return }
+        console.diagnostic(.notice, TerminalSafe.text(text))
+    }
+
+    /// `text` in a colour on a terminal that allows colours, else as it is.
+    func styled(_ text: String, _ color: TerminalColor) -> String {
+        colors ? "\u{1B}[\(color.rawValue)m" + text + "\u{1B}[0m" : text
+    }
+
+    /// Live progress on standard error when it is a terminal and `--quiet` is not given; else none.
+    func progress(_ stages: [String]) -> ProgressDisplay? {
+        console.errorIsTerminal && !quiet ? ProgressDisplay(console: console, stages: stages) : nil
     }
 
     /// Prints a value as JSON: sorted keys, UTF-8 text as is (no `\u` escapes of CJK), slashes unescaped;
@@ -128,14 +269,9 @@ final class Context {
     }
 }
 
-extension StoreError {
-    /// Errors of where the store is rather than of what was asked: exit status 2, like a usage error.
-    var isEnvironmental: Bool {
-        switch self {
-        case .noStore, .notAStore, .unreachable, .newerSchema, .readOnly: true
-        default: false
-        }
-    }
+/// The few colours sluice uses (SGR codes).
+enum TerminalColor: Int {
+    case red = 31, green = 32, yellow = 33
 }
 
 /// The one JSON encoder configuration of the command line.

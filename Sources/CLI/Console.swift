@@ -2,6 +2,17 @@ import Foundation
 import SluiceCore
 import Synchronization
 
+/// How lines on standard error look: `text` for people, `json` (one object a line) for journald and log
+/// shippers (`--log-format json`).
+enum LogFormat: String, Sendable, CaseIterable {
+    case text, json
+}
+
+/// How much a line on standard error matters.
+enum LogLevel: String, Sendable {
+    case error, warning, notice, info
+}
+
 /// Where a command writes. Tests pass in-memory buffers; `main` passes the process's standard streams.
 public final class Console: Sendable {
     private struct Captured {
@@ -13,40 +24,83 @@ public final class Console: Sendable {
     private let errorHandle: FileHandle?
     /// What a capturing console (no handles) received.
     private let captured = Mutex(Captured())
+    private let format = Mutex(LogFormat.text)
     public let input: FileHandle
+    /// Standard input and output are both a terminal: the review screen may take over.
     public let isTerminal: Bool
+    /// Standard output is a terminal (colours may be used, unless `NO_COLOR` says otherwise).
+    public let outputIsTerminal: Bool
+    /// Standard error is a terminal: long commands show live progress there.
+    public let errorIsTerminal: Bool
 
     /// The process's own standard streams.
     public static func standard() -> Console {
         Console(output: FileHandle.standardOutput, error: FileHandle.standardError, input: FileHandle.standardInput,
-                isTerminal: isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1)
+                isTerminal: isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1,
+                outputIsTerminal: isatty(STDOUT_FILENO) == 1, errorIsTerminal: isatty(STDERR_FILENO) == 1)
     }
 
-    /// Captures everything written, for tests; reads `input` (empty by default).
-    public static func capturing(input: Data = Data()) -> Console {
+    /// Captures everything written, for tests; reads `input` (empty by default). `terminal` makes it behave as
+    /// if standard output and standard error were terminals (colours, live progress), never the review screen.
+    public static func capturing(input: Data = Data(), terminal: Bool = false) -> Console {
         let pipe = Pipe()
         pipe.fileHandleForWriting.write(input)
         try? pipe.fileHandleForWriting.close()
-        return Console(output: nil, error: nil, input: pipe.fileHandleForReading, isTerminal: false)
+        return Console(output: nil, error: nil, input: pipe.fileHandleForReading, isTerminal: false,
+                       outputIsTerminal: terminal, errorIsTerminal: terminal)
     }
 
-    init(output: FileHandle?, error: FileHandle?, input: FileHandle, isTerminal: Bool) {
+    init(output: FileHandle?, error: FileHandle?, input: FileHandle, isTerminal: Bool, outputIsTerminal: Bool = false,
+         errorIsTerminal: Bool = false) {
         outputHandle = output
         errorHandle = error
         self.input = input
         self.isTerminal = isTerminal
+        self.outputIsTerminal = outputIsTerminal
+        self.errorIsTerminal = errorIsTerminal
     }
 
     public var output: String { captured.withLock { String(decoding: $0.output, as: UTF8.self) } }
     public var errors: String { captured.withLock { String(decoding: $0.error, as: UTF8.self) } }
+
+    var logFormat: LogFormat {
+        get { format.withLock { $0 } }
+        set { format.withLock { $0 = newValue } }
+    }
 
     /// Writes a line to standard output. Untrusted text must already be made safe for a terminal.
     func print(_ line: String = "") {
         write(Data((line + "\n").utf8), to: outputHandle, buffer: \.output)
     }
 
+    /// An error or warning for a person (or, with `--log-format json`, one JSON object).
     func error(_ line: String) {
-        write(Data(("sluice: " + line + "\n").utf8), to: errorHandle, buffer: \.error)
+        diagnostic(.error, line)
+    }
+
+    /// One line on standard error: `sluice: MESSAGE` as text, or `{"time","level","message",…fields}` as JSON.
+    /// `event` names what happened for log shippers (`job.finished`); text lines put it first when given.
+    func diagnostic(_ level: LogLevel, _ message: String, event: String? = nil, fields: [String: String] = [:],
+                    at time: Date? = nil) {
+        let line: String
+        switch logFormat {
+        case .text:
+            let stamp = time.map { Timestamp.string($0) + " " } ?? ""
+            line = "sluice: " + stamp + (event.map { "\($0): " } ?? "") + message
+        case .json:
+            var object: [String: String] = fields
+            object["time"] = Timestamp.string(time ?? Date())
+            object["level"] = level.rawValue
+            object["message"] = message
+            if let event { object["event"] = event }
+            line = (try? JSONText.encode(object, pretty: false)) ?? #"{"level":"error","message":"unencodable log line"}"#
+        }
+        write(Data((line + "\n").utf8), to: errorHandle, buffer: \.error)
+    }
+
+    /// Raw bytes on standard error (the live progress lines, which redraw themselves).
+    func writeError(_ text: String) {
+        write(Data(text.utf8), to: errorHandle, buffer: \.error)
     }
 
     func writeRaw(_ data: Data) {

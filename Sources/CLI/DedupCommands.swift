@@ -7,10 +7,9 @@ import SluicePipeline
 
 /// `sluice unlink`, `sluice why-dup`, `sluice eval dedup` and `sluice bench dedup`.
 enum DedupCommands {
-    /// The URL rules and dedup options a pipeline file names.
-    static func rules(pipeline: String) throws -> (URLCanonicalizer, DedupOptions) {
-        let definition = try PipelineDefinition.load(path: pipeline)
-        return (try URLCanonicalizer.load(path: definition.resolve(definition.rules.urlRules)), definition.dedup)
+    /// The URL rules and dedup options of the pipeline in force.
+    static func rules(_ definition: PipelineDefinition) throws -> (URLCanonicalizer, DedupOptions) {
+        (try URLCanonicalizer.load(definition.file(definition.rules.urlRules)), definition.dedup)
     }
 
     // MARK: unlink
@@ -37,12 +36,12 @@ enum DedupCommands {
 
     static func whyDup(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
         let json = arguments.flag("--json")
-        let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
+        let definition = try context.pipeline(&arguments)
         let positionals = try arguments.positionals()
         guard positionals.count == 1, let id = Int64(positionals[0]) else {
             throw UsageError("why-dup: name one item id")
         }
-        let (canonicalizer, options) = try rules(pipeline: pipeline)
+        let (canonicalizer, options) = try rules(definition)
         guard let explanation = try DuplicateExplanation.of(itemID: id, store: try context.store(), canonicalizer: canonicalizer,
                                                             options: options) else {
             context.console.error("why-dup: item #\(id) is not a duplicate of anything")
@@ -61,14 +60,14 @@ enum DedupCommands {
     /// Takes the subcommand when it is `dedup`; anything else is left for the classifier's command.
     static func eval(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
         let json = arguments.flag("--json")
-        let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
+        let definition = try context.pipeline(&arguments)
         let positionals = try arguments.positionals()
         guard positionals.count <= 1 else { throw UsageError("eval dedup: name at most one corpus directory") }
         let corpus = positionals.first ?? "../shared/corpus"
         guard FileManager.default.fileExists(atPath: corpus) else {
             throw UsageError("eval dedup: no corpus at \(TerminalSafe.text(corpus)) (name the directory of page JSON files)")
         }
-        let (canonicalizer, options) = try rules(pipeline: pipeline)
+        let (canonicalizer, options) = try rules(definition)
         let report = try DedupEvaluation.run(corpus: URL(fileURLWithPath: corpus), canonicalizer: canonicalizer,
                                              options: options)
         try context.printReport(report, json: json)
@@ -78,10 +77,9 @@ enum DedupCommands {
     static func bench(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
         let json = arguments.flag("--json")
         let count = try arguments.integer("--count") ?? 1_000_000
-        let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
+        let options = try context.pipeline(&arguments).dedup
         try arguments.finish()
         guard count > 0 else { throw UsageError("bench dedup: --count must be at least 1") }
-        let options = try PipelineDefinition.load(path: pipeline).dedup
         let report = DedupBenchmark.run(count: count, options: options, lookups: min(20_000, count))
         try context.printReport(report, json: json)
         return 0

@@ -20,10 +20,13 @@ enum Help {
           review list|show|approve|reject|log       the review queue and the audit log
           review --as MODERATOR [--lines]           the review screen (line mode without a terminal)
           volunteer status --by VOLUNTEER           where each of a volunteer's submissions stands
+          volunteer invite NAME | revoke NAME       a volunteer's personal link to the web intake
+        web
+          serve [--listen 127.0.0.1:8080]           the volunteers' web intake and the published column
         classifier
-          train [--with-samples FILE]               rebuild the model from the moderators' decisions
+          train [--with-samples FILE] [--dry-run]   rebuild the model from the moderators' decisions
           eval classify [--labeled FILE|--from-store] [--folds K]   cross-validated accuracy
-          bench classify                            items/s for rules + model
+          bench classify [--train-items N]          training time and memory, items/s for rules + model
           rules test [--rules FILE]                 dry run of a rules file over the stored items
           reprocess --stage classify                re-classify the review queue with the current rules
         publication
@@ -45,11 +48,45 @@ enum Help {
         measurement
           eval charset [DIR] [--json]               charset decoding on the real-page corpus (../shared/corpus)
 
-        common options
-          --store STORE   a SQLite file (PATH or sqlite:PATH) or a PostgreSQL store
-                          (postgres://user@host:port/db; the password from the URL, PGPASSWORD or
-                          ~/.pgpass); default ./sluice.db, or $SLUICE_STORE
-          --json          machine-readable output where a script would want it
+        service
+          run --watch [--inbox DIR]                 keep running: new submissions, files dropped into DIR,
+                                                    scheduled recheck, retraining and export (see run --help)
+          backup --out FILE                         a consistent copy of the store, made while it is in use
+          check                                     integrity, schema version and orphan rows of the store
+          config show | print NAME                  the configuration files in force and where each came from
+
+        common options (before or after the command: sluice --store X review list)
+          --store STORE       a SQLite file (PATH or sqlite:PATH) or a PostgreSQL store
+                              (postgres://user@host:port/db; the password from the URL, PGPASSWORD or
+                              ~/.pgpass); default ./sluice.db, or $SLUICE_STORE
+          --pipeline FILE     the pipeline file (default: pipeline.json in $SLUICE_HOME or /etc/sluice,
+                              else the one built into sluice; see sluice config --help)
+          --json              machine-readable output where a script would want it
+          --quiet             no notes and no progress lines; results and errors are still printed
+          --lang en|zh        the language of messages (default from $SLUICE_LANG or $LANG)
+          --log-format text|json   lines on standard error as text, or one JSON object each (journald)
+          --version           sluice's version and the libraries it runs on
+
+        exit status
+          0    done
+          1    done, but some input was refused or some work failed (each named on standard error);
+               check: the store is not sound
+          2    usage error, or the environment is not right: no store at the location, a read-only store
+               asked to write, a database that cannot be reached, a configuration file that cannot be read
+               or is invalid
+          130  interrupted (Ctrl-C, SIGTERM): in-flight work was finished, nothing is lost;
+               run --watch stopped by SIGTERM exits 0
+
+        environment
+          SLUICE_STORE    the store when --store is not given
+          SLUICE_HOME     a folder of configuration overrides (pipeline.json, rules.json, …)
+          SLUICE_LANG     the language of messages when --lang is not given
+          NO_COLOR        when set and not empty, no colours (they are only used on a terminal anyway)
+          PGPASSWORD      the PostgreSQL password when the URL has none
+
+        files
+          /etc/sluice/    system-wide configuration overrides, file by file (pipeline.json, url-rules.json,
+                          rules.json, blocked-pages.json, import-headers.json)
         """
 
     static let initialize = """
@@ -69,6 +106,27 @@ enum Help {
         The target must hold no items; running it again on a target that already holds exactly the
         source's rows copies nothing and verifies again, so a migration is never doubled.
         Exit status 0 when verified, 1 when a table differs, 2 when a store cannot be opened.
+        """
+
+    static let backup = """
+        usage: sluice backup --out FILE [--json]
+
+        Copies the whole SQLite store into FILE (a new file: an existing one is never replaced) with
+        SQLite's online backup API: one consistent snapshot, made while runs, the service and moderators go
+        on writing. The copy is written beside FILE, checked (integrity, items, schema version) and only
+        then given its name. FILE is itself a store: sluice --store FILE status reads it. A PostgreSQL
+        store is backed up with pg_dump (exit 2). Exit status 1 when the copy fails its integrity check.
+        """
+
+    static let check = """
+        usage: sluice check [--json]
+
+        Checks the store: the database's own integrity check (SQLite: PRAGMA integrity_check and
+        foreign_key_check), the schema version against the one this sluice writes, and orphan rows
+        (submissions, captures, decisions, publications… of a missing item; items without their
+        submission; duplicates of a missing item). Reads only; works on a read-only store.
+        Exit status 0 when the store is sound, 1 when not (what is wrong is printed), 2 when there is
+        no store.
         """
 
     static let submit = """
@@ -115,21 +173,42 @@ enum Help {
 
     static let run = """
         usage: sluice run [--pipeline FILE] [--replay FILE.warc[.gz]] [--allow-host HOST[:PORT]]... [--stats] [--json]
+               sluice run --watch [--inbox DIR [--by VOLUNTEER]] [--pipeline FILE] [--allow-host HOST[:PORT]]...
 
         Moves every pending item through fetch → parse → dedup → classify until none is left, then
         prints a summary. Each stage's workers (one thread each, joined by Dispatch groups) are
         connected by bounded queues (sizes and worker counts from the pipeline file); the fetcher's
         thread only transfers, and the parse workers decode and judge every page. Ctrl-C stops taking work, finishes what is in flight and
         exits; the next run continues where this one stopped (a second Ctrl-C exits at once, and
-        nothing is lost either way: an item keeps its last committed state).
+        nothing is lost either way: an item keeps its last committed state). On a terminal, one live
+        line per stage shows done/total, rate and time left (never when standard error is piped).
+
+        --watch keeps running, as a service does (see the systemd unit in dist/): new submissions are
+        processed as they arrive (sluice submit, imports, other hosts: the store says when), files
+        dropped into the inbox are imported, and the jobs of the pipeline file's "service" section
+        run on schedule (UTC): recheck of this month's sources daily, retraining from the moderators'
+        decisions weekly, last month's column exported to files (column-YYYY-MM.md …) on the 1st.
+        Each job run is recorded in the store, so several instances run it once; a failed one is
+        tried again (retry_after_minutes, max_attempts) and shown by sluice status. One line per event
+        on standard error (--log-format json for journald). SIGTERM (or Ctrl-C) finishes the in-flight
+        work and exits 0 (130 for Ctrl-C); SIGHUP reads the pipeline file and its rule files again.
+
+        The inbox: each file (.jsonl, .txt, .csv, .tsv, .xlsx, as sluice import reads them) is
+        imported once it has stopped changing, then moved to DIR/done/ (or DIR/failed/ when the file or
+        any of its lines was refused) with NAME.report.txt beside it. Its SHA-256 is recorded in the
+        store, so the same bytes seen again (after a crash, or dropped twice) are only moved. Files
+        whose names end in .part, .tmp or ~, and hidden files, are left alone while being written.
 
         options
-          --pipeline FILE        pipeline definition (default pipelines/default.json)
+          --pipeline FILE        pipeline definition (default: see sluice config show)
           --replay FILE          answer fetches from recorded WARC responses instead of the network
           --allow-host HOST[:PORT]  let the fetcher reach this private/loopback address (repeatable)
           --stats                also print, per stage, items in/out/failed, busy, idle and blocked seconds
                                  and the queue's bound and high-water mark (always in --json, as "stages")
           --json                 print the summary as JSON
+          --watch                keep running (see above)
+          --inbox DIR            with --watch: import files dropped into DIR
+          --by VOLUNTEER         with --inbox: the volunteer for lines that name none (every .txt line)
           --store PATH           the store (default ./sluice.db or $SLUICE_STORE)
         """
 
@@ -137,7 +216,9 @@ enum Help {
         usage: sluice status [--json]
 
         Items per state, failures per stage with their most common errors, pages that reached
-        review without text (captcha, not_html, …) and duplicates by the state of their original.
+        review without text (captcha, not_html, …), duplicates by the state of their original, and
+        the scheduled jobs of sluice run --watch: the latest run of each and every failed one, with
+        its attempts and when it is tried again ("jobs" in --json).
         """
 
     static let review = """
@@ -166,7 +247,8 @@ enum Help {
 
         bulk selections over the review queue (a dry-run count unless --yes is given):
           --where volunteer=NAME   --site HOST   --flag FAMILY|any|none   --problem CODE|any|none
-          --cluster ID   --all     (several combine: an item must match them all)
+          --cluster ID   --all     (several combine: an item must match them all; --flag counts
+                                    the flags an item promotes, not those it warns against)
         """
 
     static let publish = """
@@ -282,27 +364,77 @@ enum Help {
 
     static let volunteer = """
         usage: sluice volunteer status --by VOLUNTEER [--json]
+               sluice volunteer invite NAME [--base-url URL] [--json]
+               sluice volunteer revoke NAME
 
-        Each of the volunteer's submissions, oldest first, with where it stands: queued, duplicate
+        status: each of the volunteer's submissions, oldest first, with where it stands: queued, duplicate
         of #N (and what became of that item), approved, published, rejected with the reason, or
         failed with the problem. Exit status 1 when no volunteer has that name.
 
+        invite: a personal link to the web intake (sluice serve) for NAME, holding a new random token
+        (192 bits). The link opens the volunteer's page: a form for a link and a note, and their own
+        submissions with their fate. Only the token's SHA-256 is stored, so the link printed now is the
+        only copy; inviting the same name again ends the old link. The token also serves the API
+        (Authorization: Bearer TOKEN).
+
+        revoke: ends NAME's link (and API token) at once. Exit status 1 when NAME had none.
+
         options
-          --by VOLUNTEER    the volunteer, as they submitted
-          --json            print [{"id","url","note","title","submitted_at","status","words",
-                            "duplicate_of","reason","problem"}]
+          --by VOLUNTEER    the volunteer, as they submitted (status)
+          --base-url URL    where sluice serve is reached, e.g. https://intake.example/ (invite; default the
+                            pipeline's site.base_url, else http://127.0.0.1:8080/)
+          --json            status: [{"id","url","note","title","submitted_at","status","words",
+                            "duplicate_of","reason","problem","root_state","published_month"}];
+                            invite: {"volunteer","link","token"}
           --store PATH      the store (default ./sluice.db or $SLUICE_STORE)
         """
 
+    static let serve = """
+        usage: sluice serve [--listen HOST:PORT] [--base-url URL] [options]
+
+        Serves the volunteers' web intake and the published column until interrupted (Ctrl-C, SIGTERM):
+          /v/TOKEN                  a volunteer's invitation link (sluice volunteer invite): opens their page
+          /me                       the form (link and note, or a note alone) and their own submissions
+          POST /api/v1/submissions  the API: Authorization: Bearer TOKEN, JSON {"url","note"},
+                                    Idempotency-Key header; GET /api/v1/submissions/ID, /api/v1/me/submissions
+          /column/YYYY-MM           the month's column (the HTML of sluice export), /column the newest
+          /feed.atom, /feed.json    the newest column's feeds (need --base-url or site.base_url)
+        Submissions go through the same validation and store as sluice submit; nothing here can approve or
+        reject. Pages are Chinese, English when the browser prefers it. One line per request goes to
+        standard error (the route and the volunteer's name, never a token).
+
+        options
+          --listen HOST:PORT        numeric address and port (default 127.0.0.1:8080, loopback only);
+                                    [::1]:8080 for IPv6, 0.0.0.0:8080 for every interface
+          --base-url URL            the public address of this server (feeds' links and ids); default the
+                                    pipeline's site.base_url
+          --tls-cert FILE --tls-key FILE   serve HTTPS itself (PEM files) instead of behind a reverse proxy
+          --trusted-proxy ADDRESS   believe X-Forwarded-For only from this peer address (the reverse proxy)
+          --member-token-file FILE  the column and feeds need this shared token (Authorization: Bearer, or
+                                    ?member=TOKEN); without it they are public
+          --threads N               polling threads (default 4); slow clients hold a connection, not a thread
+          --max-connections N       connections at once (default 512)
+          --per-address-connections N   connections at once from one address (default 64)
+          --timeout SECONDS         idle seconds before a connection is closed (default 15)
+          --rate-per-address N      requests per minute from one address (default 600, bursts of 120)
+          --rate-per-volunteer N    submissions per minute of one volunteer (default 20, bursts of 10)
+          --pipeline FILE           URL rules and site section (default pipelines/default.json)
+          --store PATH              the store (default ./sluice.db or $SLUICE_STORE)
+        """
+
     static let train = """
-        usage: sluice train [--with-samples FILE] [--pipeline FILE] [--json]
+        usage: sluice train [--with-samples FILE] [--dry-run] [--pipeline FILE] [--json]
 
         Rebuilds the classifier from the moderators' decisions in the store: approved and published
-        items against rejected ones, each with the category it kept (a category a moderator set counts
-        as a correction). Nothing else is used unless --with-samples names a labelled JSON Lines file
+        items against rejected ones, each with the category it kept. A category a moderator set is
+        taught; one left as the classifier gave it counts on an approval and is not learnt from on a
+        rejection. Once moderators have set the category on taught_categories_minimum decisions
+        (default 20), the model's category is what items get unless an override rule matches.
+        Nothing else is used unless --with-samples names a labelled JSON Lines file
         ({"title","text","note","category","approved"} per line). The model is stored with its training
-        date and size; sluice run uses the newest. An empty or one-category store is refused with a
-        message (exit status 1).
+        date and size and carries its version (a digest of its bytes), which every item it classifies
+        records; sluice run uses the newest. An empty store, or one with a single category and a single
+        verdict, is refused with a message (exit status 1).
 
         Retraining is automatic too: at the start of sluice run, when retrain_after_decisions (under
         "classify" in the pipeline file, default 50) approve/reject decisions were made since the newest
@@ -310,32 +442,56 @@ enum Help {
 
         options
           --with-samples FILE   add these labelled samples to the store's decisions
+          --dry-run             train, store nothing, and show what the new model would change in the
+                                review queue: items whose category, verdict (P(approve) across 0.5) or
+                                place in the queue would change, counted, with a sample
           --pipeline FILE       pipeline file whose "classify" options apply (default pipelines/default.json)
           --json                print {"examples","from_store","from_samples","approved","rejected",
-                                "moderator_categories","categories","trained_at","model_bytes"}
+                                "moderator_categories","categories","trained_at","model_bytes","model_version",
+                                "replaced"};
+                                with --dry-run {"model_before","model_after","examined","category_changed",
+                                "verdict_changed","order_changed","sample"}
         """
 
     static let evaluate = """
-        usage: sluice eval classify [--labeled FILE | --from-store] [--folds K] [--pipeline FILE] [--json]
+        usage: sluice eval classify [--labeled FILE | --from-store] [--task approve|category|both]
+                                    [--label-map FROM=TO,…] [--part tune|report] [--folds K]
+                                    [--write-folds FILE] [--set KEY=VALUE]… [--pipeline FILE] [--json]
 
-        k-fold cross-validation (stratified, fixed seed) of the classifier: category accuracy of rules
-        and model together, of the model alone and of the rules alone, approve/reject accuracy,
-        per-category precision and recall, and the confusion matrix. On samples/labeled.jsonl unless
-        --labeled names another file, or on the moderators' decisions in the store with --from-store.
+        k-fold cross-validation (stratified, fixed seed) of the classifier. Approve/reject: accuracy of
+        P(approve) ≥ 0.5 beside the rules' own verdict, the Brier score, a reliability table (10 bins:
+        count, mean P(approve), share approved) and how the uncertain items fared. Categories: accuracy
+        of the classifier (the model's category unless an override rule matches), of the combination it
+        replaced (the rules unless the model was sure), of the model and of the rules alone, per-category
+        precision and recall, and the confusion matrix.
+
+        FILE is samples/labeled.jsonl unless --labeled names another, in the samples' format or as
+        {"text","label"} lines (the sets in ../shared/classify): verdict labels (spam → reject, ham →
+        approve) make an approve set, other labels a category set, unless --task says which.
 
         options
-          --labeled FILE   labelled JSON Lines file (default samples/labeled.jsonl)
-          --from-store     evaluate on the store's decisions (--store PATH or $SLUICE_STORE)
-          --folds K        number of folds (default cross_validation_folds, 5)
-          --json           print the report as JSON
+          --labeled FILE       labelled JSON Lines file (default samples/labeled.jsonl)
+          --from-store         evaluate on the store's decisions (--store PATH or $SLUICE_STORE)
+          --task TASK          approve, category (for {"text","label"} files) or both (the samples)
+          --label-map A=B,…    rename labels first (junk=spam, 体育=sports); repeatable
+          --part HALF          measure one half of a stratified seeded split: tune it on one, report the other
+          --folds K            number of folds (default cross_validation_folds, 5)
+          --write-folds FILE   write each line's fold (-1 when outside --part), for scripts/bench-classify.sh
+          --set KEY=VALUE      override a "classify" option for this run (learner=logistic,
+                               regularization=10, ngram_sizes=[1,2]); repeatable
+          --json               print the report as JSON
         """
 
     static let bench = """
-        usage: sluice bench classify [--labeled FILE | --from-store] [--seconds S] [--pipeline FILE] [--json]
+        usage: sluice bench classify [--labeled FILE]… [--train-items N | --from-store] [--seconds S]
+                                     [--pipeline FILE] [--json]
 
-        Items per second for the rules, the model and both together, beside a naive per-term search.
-        On the labelled samples (the model trained on them), or with --from-store on the extracted
-        text of every stored item with the stored model. Runs about S seconds (default 2).
+        Training: time, items/s and peak memory (VmHWM) of training the model, beside one pass of feature
+        hashing over the same items; with --train-items N on N items drawn from the labelled files with
+        variation (a character or two dropped, a digit changed, a piece of a same-label item appended).
+        Then items per second for the rules, the model and both together, beside a naive per-term
+        search, on the labelled items (or with --from-store on every stored item with the stored
+        model). Runs about S seconds (default 2) per throughput measurement.
         """
 
     static let rules = """

@@ -7,11 +7,10 @@ import SluicePipeline
 
 /// `sluice submit` and `sluice import`.
 enum IntakeCommands {
-    /// The intake use case with the pipeline file's URL rules, and for imports its form-header names.
-    static func service(_ context: Context, pipeline: String, importing: Bool = false) throws -> IntakeService {
-        let definition = try PipelineDefinition.load(path: pipeline)
-        let canonicalizer = try URLCanonicalizer.load(path: definition.resolve(definition.rules.urlRules))
-        let headers = try importing ? ImportHeaders.load(path: definition.resolve(definition.rules.importHeaders)) : nil
+    /// The intake use case with the pipeline's URL rules, and for imports its form-header names.
+    static func service(_ context: Context, definition: PipelineDefinition, importing: Bool = false) throws -> IntakeService {
+        let canonicalizer = try URLCanonicalizer.load(definition.file(definition.rules.urlRules))
+        let headers = try importing ? ImportHeaders.load(definition.file(definition.rules.importHeaders)) : nil
         return IntakeService(store: try context.store(create: true), canonicalizer: canonicalizer, clock: context.clock,
                              importHeaders: headers)
     }
@@ -21,7 +20,7 @@ enum IntakeCommands {
         let note = try arguments.option("--note")
         let json = arguments.flag("--json")
         let refetch = arguments.flag("--refetch")
-        let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
+        let definition = try context.pipeline(&arguments)
         let positionals = try arguments.positionals()
         guard positionals.count <= 1 else { throw UsageError("submit: one URL at a time (use sluice import for batches)") }
         guard !volunteer.isEmpty else { throw UsageError("submit: --by VOLUNTEER is required (who found it gets the credit)") }
@@ -32,7 +31,7 @@ enum IntakeCommands {
             context.console.error("submit: \(TerminalSafe.text(error.description))")
             return 1
         }
-        let result = try service(context, pipeline: pipeline).store(submission, refetchKnown: refetch)
+        let result = try service(context, definition: definition).store(submission, refetchKnown: refetch)
         if json {
             try context.printJSON(result)
         } else {
@@ -62,10 +61,13 @@ enum IntakeCommands {
     static func importFiles(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
         let volunteer = try arguments.option("--by")
         let json = arguments.flag("--json")
-        let pipeline = try arguments.option("--pipeline") ?? PipelineCommands.defaultPipeline
+        let definition = try context.pipeline(&arguments)
         let files = try arguments.positionals()
         guard !files.isEmpty else { throw UsageError("import: name at least one .jsonl, .txt, .csv, .tsv or .xlsx file") }
-        let summary = try service(context, pipeline: pipeline, importing: true).importFiles(files, defaultVolunteer: volunteer)
+        let display = context.progress(["import"])
+        let summary = try service(context, definition: definition, importing: true)
+            .importFiles(files, defaultVolunteer: volunteer) { done, total in display?.update("import", done: done, total: total) }
+        display?.finish()
         if json {
             try context.printJSON(summary)
         } else {

@@ -14,7 +14,11 @@ enum PublishCommands {
         let contentRoot = try arguments.option("--content") ?? "content"
         let json = arguments.flag("--json")
         try arguments.finish()
-        let result = try publishing(context).publish(into: ContentDirectory(root: URL(fileURLWithPath: contentRoot)))
+        let display = context.progress(["publish"])
+        let result = try publishing(context).publish(into: ContentDirectory(root: URL(fileURLWithPath: contentRoot))) { done, total in
+            display?.update("publish", done: done, total: total)
+        }
+        display?.finish()
         if json {
             try context.printJSON(result)
         } else {
@@ -71,7 +75,7 @@ enum PublishCommands {
             throw UsageError("export: --format is one of " + ColumnFormat.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let out = try arguments.option("--out")
-        let site = try siteOptions(&arguments)
+        let site = try siteOptions(&arguments, context)
         try arguments.finish()
         var column = try publishing(context).column(month: month)
         column.site = site
@@ -91,14 +95,10 @@ enum PublishCommands {
         return 0
     }
 
-    /// The pipeline file's `site` section (`--pipeline FILE`, else pipelines/default.json when it exists),
-    /// with `--base-url URL` taking precedence over its base URL.
-    static func siteOptions(_ arguments: inout Arguments) throws -> SiteOptions {
-        let named = try arguments.option("--pipeline")
+    /// The `site` section of the pipeline in force, with `--base-url URL` taking precedence over its base URL.
+    static func siteOptions(_ arguments: inout Arguments, _ context: Context) throws -> SiteOptions {
+        var site = try context.pipeline(&arguments).site
         let override = try arguments.option("--base-url")
-        let path = named ?? PipelineCommands.defaultPipeline
-        var site = named != nil || FileManager.default.fileExists(atPath: path) ? try PipelineDefinition.load(path: path).site
-            : SiteOptions()
         if let override {
             do throws(SiteAddressError) {
                 site.baseURL = try SiteOptions.checkedBaseURL(override)

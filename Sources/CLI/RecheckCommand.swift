@@ -12,8 +12,12 @@ enum RecheckCommand {
         definition.fetch.allowHosts += try arguments.options("--allow-host")
         let json = arguments.flag("--json")
         try arguments.finish()
+        let display = context.progress(["recheck"])
+        var onProgress: (@Sendable (Int, Int) -> Void)?
+        if let display { onProgress = { done, total in display.update("recheck", done: done, total: total) } }
         let findings = try RecheckService(store: try context.store(), definition: definition, clock: context.clock)
-            .recheck(month: month)
+            .recheck(month: month, progress: onProgress)
+        display?.finish()
         if json {
             try context.printJSON(findings)
         } else {

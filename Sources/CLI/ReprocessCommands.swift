@@ -26,8 +26,10 @@ enum ReprocessCommands {
         let definition = try context.pipeline(&arguments)
         let json = arguments.flag("--json")
         try arguments.finish()
+        let display = context.progress(["reprocess"])
         let report = try ReprocessService(store: try context.store(), definition: definition, clock: context.clock)
-            .classify(note: context.note)
+            .classify(note: context.note) { done, total in display?.update("reprocess", done: done, total: total) }
+        display?.finish()
         if json {
             try context.printJSON(report, snakeCaseKeys: true)
         } else {

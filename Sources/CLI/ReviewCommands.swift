@@ -59,7 +59,7 @@ enum ReviewCommands {
         let state = record.state.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)
         let priority = String(format: "%5.2f", record.priority)
         let category = (record.category ?? "-").padding(toLength: 16, withPad: " ", startingAt: 0)
-        let flags = record.flags.isEmpty ? "  " : "⚑\(record.flags.count)"
+        let flags = record.flags.isEmpty ? "  " : (record.flags.allSatisfy(\.warned) ? "⚠" : "⚑") + "\(record.flags.count)"
         let problem = record.error.map { "[\($0.code.rawValue)] " } ?? ""
         let claim = record.claimedBy.map { "[claimed by \($0)] " } ?? ""
         let title = record.title ?? record.note ?? record.url ?? ""
@@ -145,7 +145,7 @@ enum ReviewCommands {
                                                   expected: expectedVersion.map { ExpectedItem(version: $0) })
                 entries.append(entry)
                 if !json { context.console.print("#\(id): \(entry.fromState) → \(entry.toState)") }
-            } catch let error as StoreError {
+            } catch let error as StoreError where !error.isEnvironmental {
                 failures += 1
                 context.console.error(TerminalSafe.text("\(command): \(error.description)"))
             }
@@ -228,9 +228,11 @@ enum ItemText {
         add("url", record.url)
         if record.canonicalURL != record.url { add("canonical", record.canonicalURL) }
         add("category", record.category.map { "\($0) (\(record.categorySource?.rawValue ?? "?"))" })
-        add("matched", record.matchedTerms.isEmpty ? nil : record.matchedTerms.joined(separator: ", "))
-        for flag in record.flags { add("risk", "\(flag.family): \(flag.matched)") }
-        add("p(approve)", record.pApprove.map { String(format: "%.2f", $0) })
+        add("decided by", record.categorySource == .moderator ? nil : record.categoryBasis?.summary)
+        add("matched", record.categoryBasis == nil && !record.matchedTerms.isEmpty ? record.matchedTerms.joined(separator: ", ") : nil)
+        for flag in record.flags { add("risk", (flag.warned ? "⚠ 避坑 warned against: " : "") + "\(flag.family): \(flag.matched)") }
+        add("p(approve)", record.pApprove.map { String(format: "%.2f", $0) + (record.uncertain ? " (uncertain)" : "") })
+        add("model", record.modelVersion)
         add("priority", String(format: "%.2f", record.priority))
         add("problem", record.error.map { "\($0.code.rawValue): \($0.message)" })
         add("duplicate", record.duplicateOf.map { "of #\($0) (\(record.duplicateKind ?? "?"))" })

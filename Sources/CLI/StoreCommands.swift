@@ -3,7 +3,8 @@ import SluiceApp
 import SluiceCore
 import SluiceStore
 
-/// `sluice init` and `sluice migrate`: stores created on purpose, and copied whole between databases.
+/// `sluice init`, `migrate`, `backup` and `check`: stores created on purpose, copied whole between databases,
+/// backed up while in use, and checked.
 enum StoreCommands {
     struct InitResult: Encodable {
         var store: String
@@ -38,7 +39,11 @@ enum StoreCommands {
         try arguments.finish()
         let source = try StoreLocation(from).open(create: false)
         let target = try StoreLocation(to).open(create: true)
-        let report = try StoreMigration.migrate(from: source, to: target)
+        let display = context.progress([])
+        let report = try StoreMigration.migrate(from: source, to: target) { table, done, total in
+            display?.update(table, done: done, total: total)
+        }
+        display?.finish()
         if json {
             try context.printJSON(report)
         } else {
@@ -54,6 +59,45 @@ enum StoreCommands {
                                                   : "NOT verified: the tables marked DIFFERS do not match")
         }
         return report.verified ? 0 : 1
+    }
+
+    /// `sluice backup --out FILE`: a consistent copy made while runs and moderators go on, checked once written.
+    static func backup(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
+        guard let out = try arguments.option("--out"), !out.isEmpty else { throw UsageError("backup: --out FILE is required") }
+        let json = arguments.flag("--json")
+        try arguments.finish()
+        let report = try MaintenanceService(store: try context.store()).backup(to: out)
+        if json {
+            try context.printJSON(report)
+        } else {
+            let integrity = report.integrity == "ok" ? context.styled("integrity ok", .green)
+                : context.styled("integrity NOT ok: \(report.integrity)", .red)
+            context.console.print(TerminalSafe.text("backed up \(report.source) to \(report.destination): \(report.items) item(s), "
+                                                    + "schema version \(report.schemaVersion), \(report.bytes) bytes, ") + integrity)
+        }
+        return report.integrity == "ok" ? 0 : 1
+    }
+
+    /// `sluice check`: integrity, schema version and orphan rows; exit status 1 when anything is wrong.
+    static func check(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
+        let json = arguments.flag("--json")
+        try arguments.finish()
+        let report = try MaintenanceService(store: try context.store()).check()
+        if json {
+            try context.printJSON(report)
+            return report.isSound ? 0 : 1
+        }
+        func mark(_ good: Bool) -> String { good ? context.styled("ok", .green) : context.styled("NOT OK", .red) }
+        context.console.print(TerminalSafe.text("store \(report.store)"))
+        context.console.print("  integrity       " + mark(report.integrity == "ok")
+                              + (report.integrity == "ok" ? "" : TerminalSafe.text(": " + report.integrity)))
+        context.console.print("  schema version  " + mark(report.schemaIsCurrent)
+                              + ": \(report.schemaVersion) (this sluice writes \(report.currentSchemaVersion))")
+        context.console.print("  orphan rows     " + mark(report.orphans.isEmpty)
+                              + (report.orphans.isEmpty ? ": none" : ": " + report.orphans.map { "\($0.count) \($0.what)" }
+                                .joined(separator: ", ")))
+        context.console.print(report.isSound ? "the store is sound" : "the store is NOT sound")
+        return report.isSound ? 0 : 1
     }
 
     private static func rightAligned(_ count: Int) -> String {

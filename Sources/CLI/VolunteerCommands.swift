@@ -1,13 +1,17 @@
 import Foundation
 import SluiceCore
 import SluiceApp
+import SluiceIntake
 
-/// `sluice volunteer status --by NAME`: where each of a volunteer's submissions stands, in their words.
+/// `sluice volunteer status --by NAME`: where each of a volunteer's submissions stands, in their words;
+/// `volunteer invite NAME` and `volunteer revoke NAME`: their personal link to the web intake.
 enum VolunteerCommands {
     static func volunteer(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
         switch arguments.takeSubcommand() {
         case "status": return try status(&arguments, context)
-        case nil: throw UsageError("volunteer: name a subcommand: status (see sluice volunteer --help)")
+        case "invite": return try invite(&arguments, context)
+        case "revoke": return try revoke(&arguments, context)
+        case nil: throw UsageError("volunteer: name a subcommand: status, invite or revoke (see sluice volunteer --help)")
         case let other?: throw UsageError("volunteer: unknown subcommand \"\(TerminalSafe.text(other))\" (see sluice volunteer --help)")
         }
     }
@@ -31,6 +35,45 @@ enum VolunteerCommands {
             let what = status.title ?? status.url ?? status.note ?? ""
             context.console.print(TerminalSafe.text("#\(status.id) \(status.words) — \(what)"))
         }
+        return 0
+    }
+}
+
+extension VolunteerCommands {
+    static func invite(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
+        let json = arguments.flag("--json")
+        let baseURL = try ServeCommand.baseURL(&arguments, context) ?? "http://127.0.0.1:8080/"
+        let names = try arguments.positionals()
+        // zh: volunteer invite：请写一个志愿者名字（NAME）
+        guard names.count == 1, let name = names.first else { throw UsageError("volunteer invite: name one volunteer (NAME)") }
+        let issued: InvitationService.Issued
+        do {
+            issued = try InvitationService(store: try context.store(create: true), clock: context.clock)
+                .invite(volunteer: name, baseURL: baseURL)
+        } catch let error as IntakeError {
+            throw UsageError("volunteer invite: " + TerminalSafe.text(error.description))
+        }
+        if json {
+            try context.printJSON(issued)
+        } else {
+            context.console.print(TerminalSafe.text("\(issued.volunteer): \(issued.link)"))
+            // zh: （只有这个链接能打开其页面；再次邀请或 volunteer revoke 会使它失效）
+            context.console.print("(only this link opens their page; inviting again or volunteer revoke ends it)")
+        }
+        return 0
+    }
+
+    static func revoke(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
+        let names = try arguments.positionals()
+        // zh: volunteer revoke：请写一个志愿者名字（NAME）
+        guard names.count == 1, let name = names.first else { throw UsageError("volunteer revoke: name one volunteer (NAME)") }
+        guard try InvitationService(store: try context.store(), clock: context.clock).revoke(volunteer: name) else {
+            // zh: volunteer revoke：“NAME”没有有效的邀请
+            context.console.error("volunteer revoke: \"\(TerminalSafe.text(name))\" has no live invitation")
+            return 1
+        }
+        // zh: 已撤销 NAME 的邀请
+        context.console.print(TerminalSafe.text("revoked the invitation of \(name)"))
         return 0
     }
 }

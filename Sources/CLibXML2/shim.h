@@ -13,4 +13,9 @@
 static inline void sluice_xml_free(void *memory) {
     xmlFree(memory);
 }
+
+/* xmlParserVersion is a macro over a per-thread global: the version of the library loaded, e.g. "20914". */
+static inline const char *sluice_xml_parser_version(void) {
+    return xmlParserVersion;
+}
 #endif

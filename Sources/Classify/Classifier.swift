@@ -32,9 +32,10 @@ public struct VolunteerSignals: Sendable, Equatable {
     }
 }
 
-/// The classify stage: rules and the learnt model together. The category comes from whichever of the two
-/// is more confident (the model only at or above `modelMinConfidence`), with its source and evidence;
-/// flags always come from the rules. Immutable, so one classifier serves every thread.
+/// The classify stage: rules and the learnt model together. The moderators' taxonomy wins: once the model
+/// has learnt categories moderators set (`taught_categories_minimum` decisions), its category is what an
+/// item gets, unless a rule marked `override` matched; before that, the rules decide. Flags always come
+/// from the rules; P(approve) from the model. Immutable, so one classifier serves every thread.
 public struct Classifier: Sendable {
     public let engine: RuleEngine
     public let model: ClassifierModel?
@@ -50,34 +51,47 @@ public struct Classifier: Sendable {
         classify(input, outcome: engine.evaluate(input), signals: signals)
     }
 
+    /// Whether the model's category decides (it has learnt enough categories from moderators).
+    public var modelDecidesCategories: Bool {
+        guard let model else { return false }
+        return !model.categories.isEmpty && model.taughtCategoryExamples >= options.taughtCategoriesMinimum
+    }
+
     /// The same, for a caller that already has the rules' outcome (the dry run keeps it for shadow rules).
     public func classify(_ input: ClassifyInput, outcome: RuleOutcome, signals: VolunteerSignals) -> Classification {
+        let text = input.combinedText
+        let assessment = model?.assess(text, rules: outcome)
         var category = outcome.category
         var source = CategorySource.rule
         var terms = outcome.matchedTerms
-        var pApprove: Double?
-        if let model {
-            let assessment = model.assess(input.combinedText, explainingWhenDifferentFrom: outcome.category,
-                                          minConfidence: options.modelMinConfidence, above: outcome.confidence)
-            if let modelCategory = assessment.category {
-                category = modelCategory
-                source = .model
-                terms = assessment.evidence.map { "model:\($0)" }
-            }
-            pApprove = assessment.pApprove
+        var basis: CategoryBasis
+        if let rule = outcome.overrideRule {
+            basis = CategoryBasis(kind: .overrideRule, by: rule, evidence: outcome.matchedTerms)
+        } else if modelDecidesCategories, let model, let assessment, let predicted = assessment.category {
+            category = predicted.category
+            source = .model
+            terms = model.evidence(for: predicted.category, assessment: assessment, text: text, limit: 5)
+            basis = CategoryBasis(kind: .model, by: model.id, evidence: terms)
+        } else if outcome.score > 0 {
+            basis = CategoryBasis(kind: .rule, by: outcome.category, evidence: outcome.matchedTerms)
+        } else {
+            basis = CategoryBasis(kind: .fallback, by: outcome.category, evidence: [])
         }
+        let pApprove = assessment?.pApprove
         return Classification(category: category, categorySource: source, flags: outcome.flags,
                               ruleVersion: engine.version, matchedTerms: terms, pApprove: pApprove,
-                              priority: priority(pApprove: pApprove, flags: outcome.flags, signals: signals))
+                              priority: priority(pApprove: pApprove, flags: outcome.flags, signals: signals),
+                              basis: basis, modelVersion: model?.id, uncertain: options.isUncertain(pApprove))
     }
 
     /// Higher is reviewed first. Likely scams and duplicates of rejected items sink, likely approvals from
     /// trusted volunteers and items several volunteers found rise; every item keeps a place in the queue.
+    /// A flag the item warns against costs nothing: a warning about a scam is intel, not the scam.
     public func priority(pApprove: Double?, flags: [RiskFlag], signals: VolunteerSignals) -> Double {
         var value = pApprove ?? 0.5
         value += options.trustWeight * (signals.acceptanceRate - 0.5)
         value += options.reporterWeight * log2(Double(signals.independentReporters))
-        for family in Set(flags.map(\.family)).sorted() { value -= options.flagPenalties[family] ?? 0 }
+        for family in Set(flags.filter { !$0.warned }.map(\.family)).sorted() { value -= options.flagPenalties[family] ?? 0 }
         if signals.duplicateOfRejected { value -= options.duplicateOfRejectedPenalty }
         return value
     }

@@ -1,128 +1,228 @@
 import Foundation
 
-/// The classifier learnt from moderators' decisions: a naive Bayes model of the category they kept and one of
-/// approve/reject, over CJK character n-grams and English words.
+/// The model's category for a text, with the probability it gives that category.
+public struct CategoryPrediction: Sendable, Equatable {
+    public var category: String
+    public var confidence: Double
+}
+
+/// The classifier learnt from moderators' decisions: a linear model of the category they kept and one of
+/// approve/reject, over hashed character n-grams and Latin words weighted by sublinear TF-IDF (see
+/// `Learner`). P(approve) is calibrated by Platt scaling on items held out of training.
 ///
-/// Serialized as JSON with sorted keys and integer counts only (the log-probabilities are derived on
-/// decoding), so the same examples always give the same bytes. The store keeps those bytes with the
-/// training date and size.
+/// Serialized as JSON with sorted keys, the arrays as little-endian bytes; training sorts its examples
+/// first, so the same decisions always give the same bytes. `id`, a digest of those bytes, is the model's
+/// version: stored with the model and with every classification it makes.
 public struct ClassifierModel: Sendable, Codable {
-    public static let formatVersion = 1
+    public static let formatVersion = 2
 
     public let format: Int
-    public let ngramSizes: [Int]
+    public let id: String
     /// How many decisions the model was trained on.
     public let trainedOn: Int
-    let categoryModel: NaiveBayes
-    /// Per category, how often the model was right when it predicted that category on items held out of its
-    /// training (an inner cross-validation, smoothed). Naive Bayes posteriors are close to 0 or 1 whatever the
-    /// evidence, so this is what makes the model's confidence comparable with the rules'.
-    let categoryReliability: [Double]
-    /// Absent when every training decision had the same verdict.
-    let approvalModel: NaiveBayes?
+    let features: FeatureSettings
+    let vocabulary: Vocabulary
+    /// The rules' category scores as features of the category model, after the vocabulary's columns (none
+    /// when trained without rules).
+    let ruleFeatures: RuleFeatures
+    /// Absent when the decisions it learnt from had fewer than two trustworthy categories.
+    let categoryPart: CategoryPart?
+    /// Absent when every decision had the same verdict.
+    let approvalPart: ApprovalPart?
+
+    struct CategoryPart: Sendable, Codable {
+        let classes: [String]
+        /// Training decisions whose category a person chose (not the classifier's guess they kept).
+        let taughtExamples: Int
+        let classifier: LinearClassifier
+
+        enum CodingKeys: String, CodingKey {
+            case classes, classifier
+            case taughtExamples = "taught_examples"
+        }
+    }
+
+    struct ApprovalPart: Sendable, Codable {
+        /// Class 1 is approved.
+        let classifier: LinearClassifier
+        let calibration: PlattScaling
+    }
 
     enum CodingKeys: String, CodingKey {
-        case format
-        case ngramSizes = "ngram_sizes"
+        case format, id, features, vocabulary
+        case ruleFeatures = "rule_features"
         case trainedOn = "trained_on"
-        case categoryModel = "category_model"
-        case categoryReliability = "category_reliability"
-        case approvalModel = "approval_model"
+        case categoryPart = "category"
+        case approvalPart = "approval"
     }
 
-    /// Throws `ClassifyError` for an empty set or one in which every decision has the same category.
-    public static func train(_ examples: [LabeledExample], options: ClassifyOptions) throws -> ClassifierModel {
-        guard let first = examples.first else { throw ClassifyError.noTrainingData }
-        let categories = Set(examples.map(\.category)).sorted()
-        guard categories.count >= 2 else {
+    /// Throws `ClassifyError` for an empty set, or one with neither two categories nor both verdicts. With
+    /// `rules`, the category model also reads the rules' keyword score per category on each text, so it
+    /// learns how far the rules' categories predict the moderators'. (The verdict model does not: flag
+    /// features, scaled by their strong naive Bayes ratios, drowned the text and cost accuracy.)
+    public static func train(_ unordered: [LabeledExample], options: ClassifyOptions,
+                             rules: RuleEngine? = nil) throws -> ClassifierModel {
+        guard let first = unordered.first else { throw ClassifyError.noTrainingData }
+        let examples = unordered.sorted { left, right in
+            if left.text != right.text { return left.text < right.text }
+            if left.category != right.category { return left.category < right.category }
+            if left.approved != right.approved { return !left.approved }
+            return left.categoryOrigin.rawValue < right.categoryOrigin.rawValue
+        }
+        let settings = FeatureSettings(options)
+        let hasher = FeatureHasher(settings: settings)
+        let counts = examples.map { hasher.counts($0.text) }
+        let vocabulary = Vocabulary(documents: counts, hashBits: settings.hashBits,
+                                    minDocumentFrequency: options.minDocumentFrequency, maxFeatures: options.maxFeatures)
+        let ruleFeatures = RuleFeatures(rules)
+        var rows = SparseRows()
+        for document in counts { rows.append(vocabulary.vector(document)) }
+        let learning = LearnerSettings(learner: options.learner, smoothing: options.smoothing,
+                                       regularization: options.regularization, maxIterations: options.maxIterations)
+        var categoryLearning = learning
+        categoryLearning.learner = options.categoryLearner
+
+        let categorised = examples.indices.filter { examples[$0].categoryOrigin != .guessed }
+        let classes = Set(categorised.map { examples[$0].category }).sorted()
+        var categoryPart: CategoryPart?
+        if classes.count >= 2 {
+            let labels = categorised.map { classes.firstIndex(of: examples[$0].category) ?? 0 }
+            var categoryRows = SparseRows()
+            for index in categorised {
+                let outcome = rules?.evaluate(ClassifyInput(text: examples[index].text))
+                categoryRows.append(vocabulary.vector(counts[index]) + ruleFeatures.values(outcome, offset: vocabulary.count))
+            }
+            categoryPart = CategoryPart(
+                classes: classes, taughtExamples: categorised.filter { examples[$0].categoryOrigin == .taught }.count,
+                classifier: .train(rows: categoryRows, labels: labels, classes: classes.count,
+                                   columns: vocabulary.count + ruleFeatures.names.count, settings: categoryLearning))
+        }
+        var approvalPart: ApprovalPart?
+        if Set(examples.map(\.approved)).count == 2 {
+            let labels = examples.map { $0.approved ? 1 : 0 }
+            approvalPart = ApprovalPart(
+                classifier: .train(rows: rows, labels: labels, classes: 2, columns: vocabulary.count, settings: learning),
+                calibration: calibration(rows: rows, examples: examples, columns: vocabulary.count, settings: learning,
+                                         folds: options.calibrationFolds))
+        }
+        guard categoryPart != nil || approvalPart != nil else {
             throw ClassifyError.oneClass(category: first.category, examples: examples.count)
         }
-        let extractor = FeatureExtractor(ngramSizes: options.ngramSizes)
-        let documents = examples.map { extractor.features($0.text) }
-        let vocabulary = NaiveBayes.vocabulary(documents, options: options)
-        let labels = examples.map { categories.firstIndex(of: $0.category) ?? 0 }
-        let categoryModel = NaiveBayes(classes: categories, documents: documents, labels: labels,
-                                       vocabulary: vocabulary, smoothing: options.smoothing, complement: true)
-        let reliability = heldOutPrecision(examples, documents: documents, labels: labels, classes: categories,
-                                           options: options)
-        let verdicts = Set(examples.map(\.approved))
-        let approvalModel = verdicts.count < 2 ? nil : NaiveBayes(
-            classes: ["rejected", "approved"], documents: documents, labels: examples.map { $0.approved ? 1 : 0 },
-            vocabulary: vocabulary, smoothing: options.smoothing, complement: false)
-        return ClassifierModel(format: formatVersion, ngramSizes: options.ngramSizes.sorted(), trainedOn: examples.count,
-                               categoryModel: categoryModel, categoryReliability: reliability,
-                               approvalModel: approvalModel)
+        var model = ClassifierModel(format: formatVersion, id: "", trainedOn: examples.count,
+                                    features: settings, vocabulary: vocabulary, ruleFeatures: ruleFeatures, categoryPart: categoryPart,
+                                    approvalPart: approvalPart)
+        model = model.identified(try model.encoded())
+        return model
     }
 
-    /// Precision per predicted category over an inner k-fold split, with one success and one failure added
-    /// so a category predicted rarely is neither trusted nor dismissed outright.
-    private static func heldOutPrecision(_ examples: [LabeledExample], documents: [[String]], labels: [Int],
-                                         classes: [String], options: ClassifyOptions) -> [Double] {
-        let folds = min(options.crossValidationFolds, examples.count)
-        guard folds >= 2 else { return Array(repeating: 0.5, count: classes.count) }
-        let assignment = Folds.assign(examples, folds: folds)
-        var predicted = Array(repeating: 0, count: classes.count)
-        var correct = Array(repeating: 0, count: classes.count)
+    /// Platt scaling fitted on approval scores of items held out of training in `folds` stratified folds
+    /// (fewer when one verdict has fewer items than that).
+    private static func calibration(rows: SparseRows, examples: [LabeledExample], columns: Int, settings: LearnerSettings,
+                                    folds requested: Int) -> PlattScaling {
+        let minority = min(examples.filter(\.approved).count, examples.filter { !$0.approved }.count)
+        let folds = min(requested, minority)
+        guard folds >= 2 else { return .logistic }
+        let assignment = Folds.assign(texts: examples.map(\.text), strata: examples.map { $0.approved ? "1" : "0" }, folds: folds)
+        var scores = [Double](repeating: 0, count: examples.count)
         for fold in 0..<folds {
-            let training = documents.indices.filter { assignment[$0] != fold }
-            let model = NaiveBayes(classes: classes, documents: training.map { documents[$0] },
-                                   labels: training.map { labels[$0] },
-                                   vocabulary: NaiveBayes.vocabulary(training.map { documents[$0] }, options: options),
-                                   smoothing: options.smoothing, complement: true)
-            for index in documents.indices where assignment[index] == fold {
-                let posterior = model.posterior(documents[index])
-                let best = posterior.indices.max { posterior[$0] < posterior[$1] } ?? 0
-                predicted[best] += 1
-                if best == labels[index] { correct[best] += 1 }
+            let training = examples.indices.filter { assignment[$0] != fold }
+            let classifier = LinearClassifier.train(rows: rows.subset(training), labels: training.map { examples[$0].approved ? 1 : 0 },
+                                                    classes: 2, columns: columns, settings: settings)
+            for index in examples.indices where assignment[index] == fold {
+                scores[index] = classifier.scores(row(rows, index))[0]
             }
         }
-        return classes.indices.map { (Double(correct[$0]) + 1) / (Double(predicted[$0]) + 2) }
+        return PlattScaling.fit(scores: scores, positive: examples.map(\.approved))
     }
 
-    /// The most probable category, and its posterior probability scaled by how reliable the model's
-    /// predictions of that category were on held-out training items.
-    public func predictCategory(_ text: String) -> (category: String, confidence: Double) {
-        predictCategory(features: features(text))
+    private static func row(_ rows: SparseRows, _ index: Int) -> [(column: Int32, value: Float)] {
+        (rows.start[index]..<rows.start[index + 1]).map { (rows.columns[$0], rows.values[$0]) }
     }
 
-    /// P(a moderator approves), or nil when the training decisions were all approvals or all rejections.
-    public func probabilityOfApproval(_ text: String) -> Double? {
-        probabilityOfApproval(features: features(text))
+    /// How many feature occurrences a model trained with `options` reads in `text`.
+    public static func featureCount(_ text: String, options: ClassifyOptions) -> Int {
+        FeatureHasher(settings: FeatureSettings(options)).counts(text).reduce(0) { $0 + Int($1.count) }
     }
 
-    /// The features of the text that most favour `category` over the others, for the item's explanation.
-    public func evidence(for category: String, in text: String, limit: Int = 5) -> [String] {
-        categoryModel.strongestFeatures(features(text), for: category, limit: limit)
+    // MARK: predicting
+
+    /// The categories the model tells apart (empty when it learnt none).
+    public var categories: [String] { categoryPart?.classes ?? [] }
+
+    /// Training decisions whose category a person chose.
+    public var taughtCategoryExamples: Int { categoryPart?.taughtExamples ?? 0 }
+
+    /// `rules`, the rules' outcome on the same text, matters to a model trained with rules.
+    public func predictCategory(_ text: String, rules: RuleOutcome? = nil) -> CategoryPrediction? {
+        assess(text, rules: rules).category
     }
 
-    /// Everything the classifier needs from the model, extracting the text's features once.
-    func assess(_ text: String, explainingWhenDifferentFrom ruleCategory: String, minConfidence: Double,
-                above ruleConfidence: Double) -> (category: String?, evidence: [String], pApprove: Double?) {
-        let features = features(text)
-        let predicted = predictCategory(features: features)
-        let pApprove = probabilityOfApproval(features: features)
-        guard predicted.confidence >= minConfidence, predicted.confidence > ruleConfidence,
-              predicted.category != ruleCategory else { return (nil, [], pApprove) }
-        return (predicted.category, categoryModel.strongestFeatures(features, for: predicted.category, limit: 5), pApprove)
+    /// P(a moderator approves), calibrated; nil when the training decisions were all approvals or all rejections.
+    public func probabilityOfApproval(_ text: String, rules: RuleOutcome? = nil) -> Double? {
+        assess(text, rules: rules).pApprove
     }
 
-    private func predictCategory(features: [String]) -> (category: String, confidence: Double) {
-        let posterior = categoryModel.posterior(features)
-        let best = posterior.indices.max { posterior[$0] < posterior[$1] } ?? 0
-        let reliability = best < categoryReliability.count ? categoryReliability[best] : 0
-        return (categoryModel.classes[best], posterior[best] * reliability)
+    /// What the model says about one text, its features extracted once.
+    struct Assessment {
+        /// The text's TF-IDF vector followed by the rules' features (what the category model reads).
+        var vector: [(column: Int32, value: Float)]
+        var category: CategoryPrediction?
+        var categoryProbabilities: [Double]
+        var pApprove: Double?
     }
 
-    private func probabilityOfApproval(features: [String]) -> Double? {
-        approvalModel.map { $0.posterior(features)[1] }
+    func assess(_ text: String, rules: RuleOutcome?) -> Assessment {
+        let text = vocabulary.vector(FeatureHasher(settings: features).counts(text))
+        let vector = text + ruleFeatures.values(rules, offset: vocabulary.count)
+        var assessment = Assessment(vector: vector, category: nil, categoryProbabilities: [], pApprove: nil)
+        if let categoryPart {
+            let prediction = categoryPart.classifier.predict(vector)
+            assessment.category = CategoryPrediction(category: categoryPart.classes[prediction.best],
+                                                     confidence: prediction.probabilities[prediction.best])
+            assessment.categoryProbabilities = prediction.probabilities
+        }
+        if let approvalPart {
+            assessment.pApprove = approvalPart.calibration.probability(approvalPart.classifier.scores(text)[0])
+        }
+        return assessment
     }
 
-    public var categories: [String] { categoryModel.classes }
+    /// The features of the text that most favour `category` over the runner-up, strongest first, for the
+    /// item's explanation. Single characters are left out while longer features are found: they weigh in
+    /// the decision but explain little to a moderator.
+    public func evidence(for category: String, in text: String, rules: RuleOutcome? = nil, limit: Int = 5) -> [String] {
+        evidence(for: category, assessment: assess(text, rules: rules), text: text, limit: limit)
+    }
+
+    func evidence(for category: String, assessment: Assessment, text: String, limit: Int) -> [String] {
+        guard let categoryPart, let target = categoryPart.classes.firstIndex(of: category) else { return [] }
+        let scorers = categoryPart.classifier.scorers
+        var margins: [Int32: Double] = [:]
+        if scorers.count == 1 {
+            let sign = target == 1 ? 1.0 : -1.0
+            for contribution in scorers[0].contributions(assessment.vector) { margins[contribution.column] = sign * contribution.weight }
+        } else {
+            let probabilities = assessment.categoryProbabilities
+            let rival = probabilities.indices.filter { $0 != target }.max { probabilities[$0] < probabilities[$1] } ?? target
+            var rivalWeights: [Int32: Double] = [:]
+            for contribution in scorers[rival].contributions(assessment.vector) { rivalWeights[contribution.column] = contribution.weight }
+            for contribution in scorers[target].contributions(assessment.vector) {
+                margins[contribution.column] = contribution.weight - (rivalWeights[contribution.column] ?? 0)
+            }
+        }
+        var found = FeatureHasher(settings: features).strongest(text, limit: limit) { bucket in
+            vocabulary.column(of: bucket).flatMap { margins[Int32($0)] }
+        }
+        for (offset, name) in ruleFeatures.names.enumerated() {
+            if let margin = margins[Int32(vocabulary.count + offset)], margin > 0 { found.append(("rule " + name, margin)) }
+        }
+        return found.sorted { $0.margin != $1.margin ? $0.margin > $1.margin : $0.text < $1.text }.prefix(limit).map(\.text)
+    }
+
+    // MARK: bytes
 
     public func serialized() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        try encoded()
     }
 
     public static func deserialize(_ data: Data) throws -> ClassifierModel {
@@ -132,193 +232,64 @@ public struct ClassifierModel: Sendable, Codable {
         } catch {
             throw ClassifyError.unreadableModel(reason: "\(error)")
         }
-        guard model.categoryReliability.count == model.categoryModel.classes.count else {
-            throw ClassifyError.unreadableModel(reason: "category_reliability does not match the categories")
-        }
         guard model.format == formatVersion else {
             throw ClassifyError.unreadableModel(reason: "format \(model.format), this build reads format \(formatVersion)")
+        }
+        func fits(_ classifier: LinearClassifier?, columns: Int) -> Bool {
+            guard let classifier else { return true }
+            return ([classifier] + classifier.partners).allSatisfy { $0.scorers.allSatisfy { $0.weights.count == columns } }
+        }
+        guard fits(model.categoryPart?.classifier, columns: model.vocabulary.count + model.ruleFeatures.names.count),
+              fits(model.approvalPart?.classifier, columns: model.vocabulary.count),
+              model.categoryPart.map({ $0.classes.count >= 2 && $0.classifier.scorers.count == ($0.classes.count == 2 ? 1 : $0.classes.count) }) ?? true,
+              model.approvalPart.map({ $0.classifier.scorers.count == 1 }) ?? true,
+              (12...24).contains(model.features.hashBits), !model.features.ngramSizes.isEmpty else {
+            throw ClassifyError.unreadableModel(reason: "the weights do not match the vocabulary or the classes")
         }
         return model
     }
 
-    private func features(_ text: String) -> [String] {
-        FeatureExtractor(ngramSizes: ngramSizes).features(text)
+    private func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    /// The same model with `id` set to a digest of its bytes (encoded with an empty id).
+    private func identified(_ bytes: Data) -> ClassifierModel {
+        let digest = bytes.reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
+        let hex = String(Folds.scramble(digest), radix: 16)
+        return ClassifierModel(format: format, id: String(repeating: "0", count: 16 - hex.count) + hex, trainedOn: trainedOn,
+                               features: features, vocabulary: vocabulary, ruleFeatures: ruleFeatures, categoryPart: categoryPart,
+                               approvalPart: approvalPart)
     }
 }
 
-/// Turns text into the model's features: character n-grams inside runs of CJK characters (Chinese has no
-/// spaces, so n-grams stand in for words) and whole words elsewhere, after width, case and
-/// traditional-character folding. Numbers become one token: the amount matters less than that there is one.
-struct FeatureExtractor {
-    let ngramSizes: [Int]
+/// The rules' category scores as model features: each live category's keyword score, squashed to 0…1 as the
+/// rules' own confidence is (1 − e^(−score / 6)). Named by category, so a model still reads them after the
+/// rules file gains or loses a category.
+struct RuleFeatures: Sendable, Codable, Equatable {
+    /// Category ids.
+    let names: [String]
 
-    /// Distinct features, in no particular order.
-    func features(_ text: String) -> [String] {
-        var found = Set<String>()
-        var cjkRun: [Character] = []
-        var word = ""
-        func flushCJK() {
-            for size in ngramSizes where cjkRun.count >= size {
-                for start in 0...(cjkRun.count - size) { found.insert(String(cjkRun[start..<(start + size)])) }
-            }
-            cjkRun.removeAll(keepingCapacity: true)
+    init(_ engine: RuleEngine?) {
+        guard let engine else {
+            names = []
+            return
         }
-        func flushWord() {
-            if word.allSatisfy(\.isNumber) {
-                if !word.isEmpty { found.insert("<number>") }
-            } else if word.count >= 2 {
-                found.insert(word)
-            }
-            word = ""
-        }
-        let folded = TextFolding.foldedString(text, traditional: true)
-        for scalar in folded.unicodeScalars {
-            if scalar.properties.isIdeographic {
-                flushWord()
-                cjkRun.append(Character(scalar))
-            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                flushCJK()
-                word.unicodeScalars.append(scalar)
-            } else {
-                flushCJK()
-                flushWord()
-                if scalar == "$" || scalar == "¥" || scalar == "￥" { found.insert("<currency>") }
-            }
-        }
-        flushCJK()
-        flushWord()
-        return Array(found)
+        names = engine.rules.categories.filter { !$0.shadow }.map(\.id)
     }
-}
 
-/// Multinomial naive Bayes over binary features (each feature counted once per item, so one word repeated
-/// down a page does not outweigh everything else), with additive smoothing.
-///
-/// The complement variant (Rennie et al., 2003) estimates each class from the items of all other classes,
-/// which steadies the estimates when every class has only a few items; on the labelled set it is markedly
-/// more accurate for categories. Approve/reject, with two classes, uses the plain variant.
-struct NaiveBayes: Sendable, Codable {
-    let classes: [String]
-    let documentCounts: [Int]
-    /// Feature → number of training items of each class containing it.
-    let featureCounts: [String: [Int]]
-    let smoothing: Double
-    let complement: Bool
-
-    private let logPrior: [Double]
-    private let logLikelihood: [String: [Double]]
+    /// The features of `outcome` as vector entries numbered from `offset`.
+    func values(_ outcome: RuleOutcome?, offset: Int) -> [(column: Int32, value: Float)] {
+        guard let outcome, !names.isEmpty else { return [] }
+        return names.enumerated().compactMap { index, name in
+            guard let score = outcome.categoryScores[name], score > 0 else { return nil }
+            return (Int32(offset + index), Float(1 - exp(-score / 6)))
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case classes, smoothing, complement
-        case documentCounts = "document_counts"
-        case featureCounts = "feature_counts"
-    }
-
-    /// The features found in at least `min_document_frequency` items (a feature seen once says more about
-    /// that item than about its class), the most frequent first, at most `max_features`, ties broken by text.
-    static func vocabulary(_ documents: [[String]], options: ClassifyOptions) -> Set<String> {
-        var frequency: [String: Int] = [:]
-        for document in documents { for feature in document { frequency[feature, default: 0] += 1 } }
-        let kept = frequency.filter { $0.value >= options.minDocumentFrequency }
-        if kept.count <= options.maxFeatures { return Set(kept.keys) }
-        let ranked = kept.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        return Set(ranked.prefix(options.maxFeatures).map(\.key))
-    }
-
-    init(classes: [String], documents: [[String]], labels: [Int], vocabulary: Set<String>, smoothing: Double,
-         complement: Bool) {
-        var documentCounts = Array(repeating: 0, count: classes.count)
-        var featureCounts: [String: [Int]] = [:]
-        for (document, label) in zip(documents, labels) {
-            documentCounts[label] += 1
-            for feature in document where vocabulary.contains(feature) {
-                featureCounts[feature, default: Array(repeating: 0, count: classes.count)][label] += 1
-            }
-        }
-        self.init(classes: classes, documentCounts: documentCounts, featureCounts: featureCounts, smoothing: smoothing,
-                  complement: complement)
-    }
-
-    init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let classes = try container.decode([String].self, forKey: .classes)
-        let documentCounts = try container.decode([Int].self, forKey: .documentCounts)
-        let featureCounts = try container.decode([String: [Int]].self, forKey: .featureCounts)
-        let smoothing = try container.decode(Double.self, forKey: .smoothing)
-        let complement = try container.decode(Bool.self, forKey: .complement)
-        guard !classes.isEmpty, documentCounts.count == classes.count,
-              featureCounts.values.allSatisfy({ $0.count == classes.count }), smoothing > 0 else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "class, count and smoothing values do not agree"))
-        }
-        self.init(classes: classes, documentCounts: documentCounts, featureCounts: featureCounts, smoothing: smoothing,
-                  complement: complement)
-    }
-
-    func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(classes, forKey: .classes)
-        try container.encode(documentCounts, forKey: .documentCounts)
-        try container.encode(featureCounts, forKey: .featureCounts)
-        try container.encode(smoothing, forKey: .smoothing)
-        try container.encode(complement, forKey: .complement)
-    }
-
-    private init(classes: [String], documentCounts: [Int], featureCounts: [String: [Int]], smoothing: Double,
-                 complement: Bool) {
-        self.classes = classes
-        self.documentCounts = documentCounts
-        self.featureCounts = featureCounts
-        self.smoothing = smoothing
-        self.complement = complement
-        let total = Double(documentCounts.reduce(0, +))
-        logPrior = complement ? Array(repeating: 0, count: classes.count)
-            : documentCounts.map { log((Double($0) + smoothing) / (total + smoothing * Double(classes.count))) }
-        // Integer sums, so the dictionary's order cannot change the result.
-        var featureTotals = Array(repeating: 0, count: classes.count)
-        for counts in featureCounts.values {
-            for (index, count) in counts.enumerated() { featureTotals[index] += count }
-        }
-        let vocabularySize = Double(featureCounts.count)
-        if complement {
-            let grandTotal = featureTotals.reduce(0, +)
-            let denominators = featureTotals.map { log(Double(grandTotal - $0) + smoothing * vocabularySize) }
-            logLikelihood = featureCounts.mapValues { counts in
-                let featureTotal = counts.reduce(0, +)
-                return counts.indices.map { denominators[$0] - log(Double(featureTotal - counts[$0]) + smoothing) }
-            }
-        } else {
-            let denominators = featureTotals.map { log(Double($0) + smoothing * vocabularySize) }
-            logLikelihood = featureCounts.mapValues { counts in
-                counts.indices.map { log(Double(counts[$0]) + smoothing) - denominators[$0] }
-            }
-        }
-    }
-
-    /// Class probabilities for distinct features; features never seen in training are ignored. The known
-    /// features are summed in sorted order, so a prediction does not depend on the order of a `Set`.
-    func posterior(_ features: [String]) -> [Double] {
-        var scores = logPrior
-        for feature in features.filter({ logLikelihood[$0] != nil }).sorted() {
-            guard let likelihood = logLikelihood[feature] else { continue }
-            for index in scores.indices { scores[index] += likelihood[index] }
-        }
-        let top = scores.max() ?? 0
-        let exponentials = scores.map { exp($0 - top) }
-        let sum = exponentials.reduce(0, +)
-        return exponentials.map { $0 / sum }
-    }
-
-    /// The features with the largest lead of `label` over the best other class. Single characters are left
-    /// out: they weigh in the decision but explain nothing to a moderator.
-    func strongestFeatures(_ features: [String], for label: String, limit: Int) -> [String] {
-        guard let target = classes.firstIndex(of: label) else { return [] }
-        let margins: [(String, Double)] = features.compactMap { feature in
-            guard feature.count > 1, let likelihood = logLikelihood[feature] else { return nil }
-            let others = likelihood.indices.filter { $0 != target }.map { likelihood[$0] }.max() ?? 0
-            let margin = likelihood[target] - others
-            return margin > 0 ? (feature, margin) : nil
-        }
-        return margins.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(limit).map(\.0)
+        case names
     }
 }

@@ -43,7 +43,7 @@ public struct RuleOutcome: Sendable, Codable, Equatable {
     public var category: String
     /// The winning category's weighted keyword score (0 when nothing matched and the default was used).
     public var score: Double
-    /// 0…1: how clearly the winner leads and how much evidence it has; compared with the model's confidence.
+    /// 0…1: how clearly the winner leads and how much evidence it has.
     public var confidence: Double
     /// The text that put the item in its category, as it stands in the item (`site:<host>` for a domain hint).
     public var matchedTerms: [String]
@@ -54,8 +54,14 @@ public struct RuleOutcome: Sendable, Codable, Equatable {
     public var shadowCategory: String?
     /// Ids of every rule (category or flag, live or shadow) that matched anything, sorted.
     public var firedRules: [String]
-    /// The keyword score of every live category, in rules-file order; the model learns from these.
-    public var categoryScores: [Double]
+    /// The keyword score of every live category, by id; the model learns how far these predict the
+    /// moderators' categories.
+    public var categoryScores: [String: Double]
+    /// The category rule's id when the rules' category comes from a rule marked `override` (it beats the model).
+    public var overrideRule: String?
+    /// The warning cues found (negated ones and those inside `not_warnings` phrases left out), as they
+    /// stand in the item.
+    public var warningCues: [String]
 }
 
 /// The production rule engine: a `RuleSet` with every term folded and every regular expression compiled once.
@@ -69,6 +75,8 @@ public struct RuleEngine: Sendable {
     private let patterns: [CompiledPattern]
     /// Indices into `rules.categories`, live ones only, in file order (which breaks score ties).
     private let liveCategories: [Int]
+    /// Indices into `rules.categories` of the categories whose keywords are warning cues.
+    private let warningCategories: [Int]
 
     /// Validates the rules: a bad regular expression, an unknown flag family, a duplicate id or a default
     /// category that is not defined is a `ConfigurationError` naming the rule.
@@ -76,18 +84,19 @@ public struct RuleEngine: Sendable {
         self.rules = rules
         try Self.validate(rules, file: file)
         var plain: [TermMatcher.Entry] = []
-        var simplified: [TermMatcher.Entry] = []
+        var simplified: [TermMatcher.Entry] = rules.warningNegations.flatMap { TermMatcher.Entry.all(term: $0, owner: .negation, traditional: true) }
+            + rules.notWarnings.flatMap { TermMatcher.Entry.all(term: $0, owner: .notWarning, traditional: true) }
         for (index, category) in rules.categories.enumerated() {
             for term in category.keywords.keys.sorted() {
-                let entry = TermMatcher.Entry(term: term, owner: .category(index), traditional: category.foldTraditional)
-                if category.foldTraditional { simplified.append(entry) } else { plain.append(entry) }
+                let entries = TermMatcher.Entry.all(term: term, owner: .category(index), traditional: category.foldTraditional)
+                if category.foldTraditional { simplified += entries } else { plain += entries }
             }
         }
         var compiled: [CompiledPattern] = []
         for (index, flag) in rules.flags.enumerated() {
             for term in flag.terms {
-                let entry = TermMatcher.Entry(term: term, owner: .flag(index), traditional: flag.foldTraditional)
-                if flag.foldTraditional { simplified.append(entry) } else { plain.append(entry) }
+                let entries = TermMatcher.Entry.all(term: term, owner: .flag(index), traditional: flag.foldTraditional)
+                if flag.foldTraditional { simplified += entries } else { plain += entries }
             }
             for (patternIndex, pattern) in flag.patterns.enumerated() {
                 guard (try? NSRegularExpression(pattern: pattern)) != nil else {
@@ -111,11 +120,16 @@ public struct RuleEngine: Sendable {
         simplifiedTerms = TermMatcher(simplified)
         patterns = compiled
         liveCategories = rules.categories.indices.filter { !rules.categories[$0].shadow }
+        warningCategories = rules.categories.indices.filter { rules.categories[$0].warns }
     }
 
     /// Reads and validates a rules file (unknown keys are refused, so a misspelt key is not silently ignored).
     public static func load(path: String) throws -> RuleEngine {
-        try RuleEngine(rules: StrictJSON.decode(RuleSet.self, contentsOf: path), file: path)
+        try load(ConfigurationFile.read(path: path))
+    }
+
+    public static func load(_ file: ConfigurationFile) throws -> RuleEngine {
+        try RuleEngine(rules: StrictJSON.decode(RuleSet.self, from: file), file: file.label)
     }
 
     public func evaluate(_ input: ClassifyInput) -> RuleOutcome {
@@ -133,6 +147,7 @@ public struct RuleEngine: Sendable {
                 matches.flagHits[pattern.flag].append(Hit(range: range, text: folded.evidence(range)))
             }
         }
+        let cues = matches.validateWarningCues(warningCategories: warningCategories, folded: folded)
         let hosts = input.hosts
         var scores = rules.categories.indices.map { matches.score(category: $0, rules: rules.categories[$0]) }
         var domainEvidence = Array(repeating: [String](), count: rules.categories.count)
@@ -148,9 +163,19 @@ public struct RuleEngine: Sendable {
         let shadowCategory = withShadow.map { rules.categories[$0.index].id } ?? rules.defaultCategory
         var flags: [RiskFlag] = []
         var shadowFlags: [RiskFlag] = []
+        let sentences = cues.isEmpty ? nil : Sentences(folded.plain)
+        let cueSentences = sentences.map { sentences in Set(cues.map { sentences.index(of: $0.range.lowerBound) }) } ?? []
         for (index, rule) in rules.flags.enumerated() {
-            for text in RuleMatches.evidence(matches.flagHits[index]) {
-                let flag = RiskFlag(family: rule.family, rule: rule.id, matched: text)
+            for evidence in RuleMatches.evidenceHits(matches.flagHits[index]) {
+                // Promoted wherever one occurrence is not next to a warning, so a scheme that is warned
+                // against once and advertised again further on still counts against the item.
+                let warned = sentences.map { sentences in
+                    evidence.hits.allSatisfy { hit in
+                        let sentence = sentences.index(of: hit.range.lowerBound)
+                        return (sentence - 1...sentence + 1).contains(where: cueSentences.contains)
+                    }
+                } ?? false
+                let flag = RiskFlag(family: rule.family, rule: rule.id, matched: evidence.text, warned: warned)
                 if rule.shadow { shadowFlags.append(flag) } else { flags.append(flag) }
             }
         }
@@ -165,7 +190,9 @@ public struct RuleEngine: Sendable {
             shadowFlags: shadowFlags,
             shadowCategory: shadowCategory == category ? nil : shadowCategory,
             firedRules: fired.sorted(),
-            categoryScores: liveCategories.map { scores[$0] })
+            categoryScores: Dictionary(uniqueKeysWithValues: liveCategories.map { (rules.categories[$0].id, scores[$0]) }),
+            overrideRule: live.flatMap { rules.categories[$0.index].override ? rules.categories[$0.index].id : nil },
+            warningCues: RuleMatches.evidence(cues))
     }
 
     private func pick(_ scores: [Double], among candidates: [Int]) -> (index: Int, score: Double, confidence: Double)? {
@@ -223,6 +250,11 @@ public struct RuleEngine: Sendable {
                 throw ConfigurationError(file: file, key: "flags.\(flag.id).terms[\(empty)]", reason: "empty term")
             }
         }
+        for (key, terms) in [("warning_negations", rules.warningNegations), ("not_warnings", rules.notWarnings)] {
+            if let empty = terms.firstIndex(where: \.isEmpty) {
+                throw ConfigurationError(file: file, key: "\(key)[\(empty)]", reason: "empty term")
+            }
+        }
     }
 }
 
@@ -237,6 +269,38 @@ private struct CompiledPattern: Sendable {
 private struct Hit {
     var range: Range<Int>
     var text: String
+    /// The rule term that matched (empty for a regular expression's match).
+    var term = ""
+}
+
+/// Sentence numbers of offsets in folded text. A sentence ends at 。！？!?；; …, a line break, or a full
+/// stop followed by a space: the scope of a warning cue is its sentence and the ones on either side, so
+/// 别碰。拉人头返现全是套路。 warns, while a cue two sentences away from a flag does not.
+private struct Sentences {
+    /// Offsets at which a new sentence starts, ascending.
+    private var starts: [Int] = []
+
+    init(_ units: [UInt16]) {
+        for (offset, unit) in units.enumerated() {
+            let next = offset + 1 < units.count ? units[offset + 1] : 0x20
+            if Self.enders.contains(unit) || (unit == 0x2E && (next == 0x20 || next == 0x0A)) { starts.append(offset + 1) }
+        }
+    }
+
+    private static let enders: Set<UInt16> = [0x3002, 0xFF01, 0xFF1F, 0x21, 0x3F, 0xFF1B, 0x3B, 0x2026, 0x0A, 0x0D]
+
+    /// Clause breaks besides sentence ends: a negation reaches its cue only within one clause.
+    static let clauseBreaks: Set<UInt16> = enders.union([0xFF0C, 0x2C, 0x3001, 0xFF1A, 0x3A])
+
+    func index(of offset: Int) -> Int {
+        var low = 0
+        var high = starts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if starts[middle] <= offset { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
 }
 
 /// The matches of one evaluation, by rule.
@@ -245,6 +309,8 @@ private struct RuleMatches {
     var categoryHits: [[Hit]]
     var categoryTermCounts: [[String: Int]]
     var flagHits: [[Hit]]
+    var negations: [Range<Int>] = []
+    var notWarnings: [Range<Int>] = []
 
     init(categories: Int, flags: Int) {
         categoryHits = Array(repeating: [], count: categories)
@@ -253,14 +319,40 @@ private struct RuleMatches {
     }
 
     mutating func record(_ entry: TermMatcher.Entry, range: Range<Int>, folded: TextFolding.Folded) {
-        let hit = Hit(range: range, text: folded.evidence(range))
+        let hit = Hit(range: range, text: folded.evidence(range), term: entry.term)
         switch entry.owner {
         case .category(let index):
             categoryHits[index].append(hit)
             categoryTermCounts[index][entry.term, default: 0] += 1
         case .flag(let index):
             flagHits[index].append(hit)
+        case .negation:
+            negations.append(range)
+        case .notWarning:
+            notWarnings.append(range)
         }
+    }
+
+    /// Drops the warning categories' cue hits that sit inside a `not_warnings` phrase or follow a negation
+    /// in the same clause (at most three units between), recounts those categories' keywords, and returns
+    /// the cue hits that remain.
+    mutating func validateWarningCues(warningCategories: [Int], folded: TextFolding.Folded) -> [Hit] {
+        var valid: [Hit] = []
+        for index in warningCategories {
+            let kept = categoryHits[index].filter { hit in
+                if notWarnings.contains(where: { $0.lowerBound <= hit.range.lowerBound && hit.range.upperBound <= $0.upperBound }) {
+                    return false
+                }
+                return !negations.contains { negation in
+                    negation.upperBound <= hit.range.lowerBound && hit.range.lowerBound - negation.upperBound <= 3
+                        && !folded.plain[negation.upperBound..<hit.range.lowerBound].contains(where: Sentences.clauseBreaks.contains)
+                }
+            }
+            categoryHits[index] = kept
+            categoryTermCounts[index] = Dictionary(kept.map { ($0.term, 1) }, uniquingKeysWith: +)
+            valid += kept
+        }
+        return valid
     }
 
     /// A repeated keyword counts up to three times: enough to tell a page about it from a passing mention,
@@ -274,14 +366,22 @@ private struct RuleMatches {
     /// The distinct matched texts in reading order, leaving out a match inside a longer one (稳赚 inside
     /// 稳赚不赔), at most eight.
     static func evidence(_ hits: [Hit]) -> [String] {
+        evidenceHits(hits).map(\.text)
+    }
+
+    /// The same, each text with every occurrence of it that was kept.
+    static func evidenceHits(_ hits: [Hit]) -> [(text: String, hits: [Hit])] {
         let ordered = hits.sorted { $0.range.lowerBound != $1.range.lowerBound
             ? $0.range.lowerBound < $1.range.lowerBound : $0.range.count > $1.range.count }
-        var kept: [String] = []
+        var kept: [(text: String, hits: [Hit])] = []
         var coveredUpTo = 0
         for hit in ordered where hit.range.upperBound > coveredUpTo {
             coveredUpTo = hit.range.upperBound
-            if !kept.contains(hit.text) { kept.append(hit.text) }
-            if kept.count == 8 { break }
+            if let index = kept.firstIndex(where: { $0.text == hit.text }) {
+                kept[index].hits.append(hit)
+            } else if kept.count < 8 {
+                kept.append((hit.text, [hit]))
+            }
         }
         return kept
     }
@@ -295,6 +395,8 @@ struct TermMatcher: Sendable {
     enum Owner: Sendable, Hashable {
         case category(Int)
         case flag(Int)
+        case negation
+        case notWarning
     }
 
     struct Entry: Sendable {
@@ -302,10 +404,16 @@ struct TermMatcher: Sendable {
         var owner: Owner
         var units: [UInt16]
 
-        init(term: String, owner: Owner, traditional: Bool) {
-            self.term = term
-            self.owner = owner
-            units = TextFolding.foldTerm(term, traditional: traditional)
+        /// The term folded, and with `traditional` also its traditional spelling folded where that does not
+        /// come back to the same units (沉淀 is written 沈澱, and 沈 stays 沈 in simplified text).
+        static func all(term: String, owner: Owner, traditional: Bool) -> [Entry] {
+            let folded = TextFolding.foldTerm(term, traditional: traditional)
+            guard traditional, let written = term.applyingTransform(StringTransform("Hant-Hans"), reverse: true) else {
+                return [Entry(term: term, owner: owner, units: folded)]
+            }
+            let variant = TextFolding.foldTerm(written, traditional: true)
+            return [Entry(term: term, owner: owner, units: folded)]
+                + (variant == folded ? [] : [Entry(term: term, owner: owner, units: variant)])
         }
     }
 

@@ -15,9 +15,15 @@ public struct RuleSet: Codable, Sendable, Equatable {
     public var confidenceScale: Double
     public var categories: [CategoryRule]
     public var flags: [FlagRule]
+    /// Words that, just before a warning cue in the same clause, turn it into reassurance: 不是骗局,
+    /// "not a scam" (at most three UTF-16 units between the two).
+    public var warningNegations: [String]
+    /// Phrases that contain a warning cue but promote: 千万别错过, "don't miss".
+    public var notWarnings: [String]
 
     public init(version: String, defaultCategory: String = "other", minCategoryScore: Double = 2,
-                domainWeight: Double = 3, confidenceScale: Double = 6, categories: [CategoryRule], flags: [FlagRule]) {
+                domainWeight: Double = 3, confidenceScale: Double = 6, categories: [CategoryRule], flags: [FlagRule],
+                warningNegations: [String] = [], notWarnings: [String] = []) {
         self.version = version
         self.defaultCategory = defaultCategory
         self.minCategoryScore = minCategoryScore
@@ -25,6 +31,8 @@ public struct RuleSet: Codable, Sendable, Equatable {
         self.confidenceScale = confidenceScale
         self.categories = categories
         self.flags = flags
+        self.warningNegations = warningNegations
+        self.notWarnings = notWarnings
     }
 
     enum CodingKeys: String, CodingKey {
@@ -33,6 +41,8 @@ public struct RuleSet: Codable, Sendable, Equatable {
         case minCategoryScore = "min_category_score"
         case domainWeight = "domain_weight"
         case confidenceScale = "confidence_scale"
+        case warningNegations = "warning_negations"
+        case notWarnings = "not_warnings"
     }
 
     public init(from decoder: Decoder) throws {
@@ -44,6 +54,8 @@ public struct RuleSet: Codable, Sendable, Equatable {
         confidenceScale = try container.decode(.confidenceScale, default: 6)
         categories = try container.decode([CategoryRule].self, forKey: .categories)
         flags = try container.decode(.flags, default: [])
+        warningNegations = try container.decode(.warningNegations, default: [])
+        notWarnings = try container.decode(.notWarnings, default: [])
     }
 }
 
@@ -59,9 +71,15 @@ public struct CategoryRule: Codable, Sendable, Equatable {
     public var foldTraditional: Bool
     /// Evaluated and reported as `shadowCategory`, never applied: a rule is tried on live items first.
     public var shadow: Bool
+    /// When the rules pick this category, it wins over the learnt model's.
+    public var override: Bool
+    /// The keywords are warning cues (别碰, 被骗, beware): a risk flag in the cue's sentence or the one
+    /// before or after it is marked as warned against; a negated cue (不是骗局) or one inside a
+    /// `not_warnings` phrase counts neither there nor for this category.
+    public var warns: Bool
 
     public init(id: String, titleZh: String, titleEn: String, keywords: [String: Double], domains: [String] = [],
-                foldTraditional: Bool = true, shadow: Bool = false) {
+                foldTraditional: Bool = true, shadow: Bool = false, override: Bool = false, warns: Bool = false) {
         self.id = id
         self.titleZh = titleZh
         self.titleEn = titleEn
@@ -69,10 +87,12 @@ public struct CategoryRule: Codable, Sendable, Equatable {
         self.domains = domains
         self.foldTraditional = foldTraditional
         self.shadow = shadow
+        self.override = override
+        self.warns = warns
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, keywords, domains, shadow
+        case id, keywords, domains, shadow, override, warns
         case titleZh = "title_zh"
         case titleEn = "title_en"
         case foldTraditional = "fold_traditional"
@@ -87,6 +107,8 @@ public struct CategoryRule: Codable, Sendable, Equatable {
         domains = try container.decode(.domains, default: [])
         foldTraditional = try container.decode(.foldTraditional, default: true)
         shadow = try container.decode(.shadow, default: false)
+        override = try container.decode(.override, default: false)
+        warns = try container.decode(.warns, default: false)
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Folds text for matching so one rule matches the variants volunteers paste (full-width digits and Latin
 /// letters, upper case, traditional characters).
 ///
@@ -31,7 +33,7 @@ enum TextFolding {
         for scalar in text.unicodeScalars {
             let width = UTF16.width(scalar)
             let narrow = foldWidthAndCase(scalar)
-            let simple = narrow.value < 0x4E00 ? narrow : traditionalToSimplified[narrow] ?? narrow
+            let simple = Self.simplified(narrow)
             appendUnits(of: scalar, to: &original)
             appendUnits(of: UTF16.width(narrow) == width ? narrow : scalar, to: &plain)
             appendUnits(of: UTF16.width(simple) == width ? simple : scalar, to: &simplified)
@@ -44,8 +46,9 @@ enum TextFolding {
         fold(term).units(traditional: traditional)
     }
 
-    static func foldedString(_ text: String, traditional: Bool) -> String {
-        String(decoding: fold(text).units(traditional: traditional), as: UTF16.self)
+    /// Width, case and traditional characters folded, scalar by scalar: what the model reads.
+    static func foldedScalars(_ text: String) -> [Unicode.Scalar] {
+        text.unicodeScalars.map { simplified(foldWidthAndCase($0)) }
     }
 
     private static func appendUnits(of scalar: Unicode.Scalar, to units: inout [UInt16]) {
@@ -63,25 +66,50 @@ enum TextFolding {
         return Unicode.Scalar(value) ?? scalar
     }
 
-    /// Traditional forms of the characters our rules and the model see most; pairs of (traditional,
-    /// simplified). Not a full conversion table: rules opt in with `fold_traditional`, and a character
-    /// missing here only means that variant is not folded.
-    private static let pairs = """
-        賺赚錢钱網网東东電电視视頻频團团購购寶宝貨货單单課课導导師师號号書书紅红營营銷销賣卖買买億亿萬万風风\
-        險险穩稳賠赔傭佣費费線线頭头殺杀豬猪盤盘現现資资會会員员點点擊击體体專专業业務务戶户碼码區区無无門门\
-        開开發发幫帮個个們们對对這这說说時时間间從从來来與与為为於于達达實实際际創创項项內内後后廣广據据數数\
-        機机關关係系聯联動动參参經经驗验帶带貸贷額额鏈链選选價价邊边掛挂獲获級级補补貼贴轉转讓让禮礼鍵键簡简\
-        圖图雜杂誌志計计紹绍獎奖勵励輯辑熱热傳传寫写眾众閒闲魚鱼貓猫優优夥伙廠厂庫库過过氣气掃扫羣群進进縣县\
-        鎮镇鄰邻診诊駕驾潔洁維维訓训練练講讲學学識识變变樣样贏赢穫获攤摊
-        """
-    static let traditionalToSimplified: [Unicode.Scalar: Unicode.Scalar] = {
-        var table: [Unicode.Scalar: Unicode.Scalar] = [:]
-        let scalars = Array(pairs.unicodeScalars.filter { !$0.properties.isWhitespace })
-        var index = 0
-        while index + 1 < scalars.count {
-            if scalars[index] != scalars[index + 1] { table[scalars[index]] = scalars[index + 1] }
-            index += 2
-        }
+    /// Traditional → simplified for every ideograph in the Basic Multilingual Plane, from ICU's
+    /// `Hant-Hans` transform (through Foundation, which bundles ICU on Linux too). The transform is applied
+    /// once, to every ideograph on a line of its own, so each character is mapped out of context; a
+    /// character whose simplified form is not exactly one scalar of the same UTF-16 width is left as it is,
+    /// because offsets in folded text must stay offsets in the original. Built on first use (≈40 ms).
+    static let traditionalToSimplified: [Unicode.Scalar: Unicode.Scalar] = scriptConversion(of: ideographs)
+
+    /// The same table flat, indexed from U+3400 (0 where a character is kept): one array read per character.
+    private static let simplifiedTable: [UInt16] = {
+        var table = [UInt16](repeating: 0, count: Int(tableEnd - tableStart) + 1)
+        for (traditional, simplified) in traditionalToSimplified { table[Int(traditional.value - tableStart)] = UInt16(simplified.value) }
         return table
     }()
+    private static let tableStart: UInt32 = 0x3400
+    private static let tableEnd: UInt32 = 0xFAFF
+
+    static func simplified(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        guard scalar.value >= tableStart, scalar.value <= tableEnd else { return scalar }
+        let image = simplifiedTable[Int(scalar.value - tableStart)]
+        return image == 0 ? scalar : Unicode.Scalar(image) ?? scalar
+    }
+
+    /// Every BMP ideograph: the CJK unified blocks and the compatibility ideographs.
+    static var ideographs: [Unicode.Scalar] {
+        let ranges: [ClosedRange<UInt32>] = [0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF]
+        return ranges.flatMap { $0 }.compactMap(Unicode.Scalar.init).filter(\.properties.isIdeographic)
+    }
+
+    /// The scalars `transform` changes, each to its one-scalar image; `reverse` runs the transform backwards
+    /// (simplified → traditional, which the tests use to write rule terms the traditional way).
+    static func scriptConversion(of scalars: [Unicode.Scalar], reverse: Bool = false) -> [Unicode.Scalar: Unicode.Scalar] {
+        var joined = String.UnicodeScalarView()
+        for scalar in scalars {
+            joined.append(scalar)
+            joined.append("\n")
+        }
+        guard let converted = String(joined).applyingTransform(StringTransform("Hant-Hans"), reverse: reverse) else { return [:] }
+        let lines = converted.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count == scalars.count + 1 else { return [:] }
+        var table: [Unicode.Scalar: Unicode.Scalar] = [:]
+        for (scalar, line) in zip(scalars, lines) {
+            let image = Array(line.unicodeScalars)
+            if image.count == 1, image[0] != scalar, UTF16.width(image[0]) == UTF16.width(scalar) { table[scalar] = image[0] }
+        }
+        return table
+    }
 }

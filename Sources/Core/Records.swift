@@ -75,13 +75,20 @@ public struct ItemRecord: Sendable, Equatable, Encodable {
     public var claimedBy: String?
     public var claimedUntil: Date?
     public var decisionReason: String?
+    /// Why the classifier gave the category (nil for items classified before it was recorded).
+    public var categoryBasis: CategoryBasis?
+    /// The model that classified the item, nil when the rules classified alone.
+    public var modelVersion: String?
+    /// P(approve) lies in the band where the model is unsure.
+    public var uncertain: Bool
 
     public init(id: Int64, state: ItemState, version: Int, url: String?, finalURL: String?, canonicalURL: String?,
                 title: String?, description: String?, site: String?, excerpt: String?, category: String?,
                 categorySource: CategorySource?, flags: [RiskFlag], matchedTerms: [String], ruleVersion: String?,
                 pApprove: Double?, priority: Double, error: Problem?, duplicateOf: Int64?, duplicateKind: String?,
                 volunteer: String, note: String?, submittedAt: Date, updatedAt: Date, reports: [Report],
-                claimedBy: String?, claimedUntil: Date?, decisionReason: String?) {
+                claimedBy: String?, claimedUntil: Date?, decisionReason: String?, categoryBasis: CategoryBasis? = nil,
+                modelVersion: String? = nil, uncertain: Bool = false) {
         self.id = id
         self.state = state
         self.version = version
@@ -110,6 +117,9 @@ public struct ItemRecord: Sendable, Equatable, Encodable {
         self.claimedBy = claimedBy
         self.claimedUntil = claimedUntil
         self.decisionReason = decisionReason
+        self.categoryBasis = categoryBasis
+        self.modelVersion = modelVersion
+        self.uncertain = uncertain
     }
 
     enum CodingKeys: String, CodingKey {
@@ -127,6 +137,9 @@ public struct ItemRecord: Sendable, Equatable, Encodable {
         case claimedBy = "claimed_by"
         case claimedUntil = "claimed_until"
         case decisionReason = "decision_reason"
+        case categoryBasis = "category_basis"
+        case modelVersion = "model_version"
+        case uncertain
     }
 
     /// Encodes absent values as `null` so every documented field is always present.
@@ -160,5 +173,8 @@ public struct ItemRecord: Sendable, Equatable, Encodable {
         try container.encode(claimedBy, forKey: .claimedBy)
         try container.encode(claimedUntil, forKey: .claimedUntil)
         try container.encode(decisionReason, forKey: .decisionReason)
+        try container.encode(categoryBasis, forKey: .categoryBasis)
+        try container.encode(modelVersion, forKey: .modelVersion)
+        try container.encode(uncertain, forKey: .uncertain)
     }
 }

@@ -42,10 +42,12 @@ public enum StrictJSON {
     }
 
     public static func decode<T: Codable>(_ type: T.Type, contentsOf path: String) throws -> T {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(file: path, key: "", reason: "cannot read the file")
-        }
-        return try decode(type, from: data, file: path)
+        try decode(type, from: ConfigurationFile.read(path: path))
+    }
+
+    /// Decodes a configuration file wherever it came from; errors name it by its `label`.
+    public static func decode<T: Codable>(_ type: T.Type, from file: ConfigurationFile) throws -> T {
+        try decode(type, from: file.data, file: file.label)
     }
 
     private static func firstUnknownKey(_ original: Any, known: Any, path: String) -> String? {

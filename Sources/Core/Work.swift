@@ -160,14 +160,18 @@ public struct ReporterSignals: Sendable, Equatable {
     }
 }
 
-/// A trained classifier as stored: the serialized model with when and on how many decisions it was trained.
+/// A trained classifier as stored: the serialized model with when and on how many decisions it was trained,
+/// and its version (the digest every classification it makes records; nil for models stored before
+/// versions were kept).
 public struct StoredModel: Sendable, Equatable {
     public var body: Data
     public var trainedAt: Date
     public var examples: Int
-    public init(body: Data, trainedAt: Date, examples: Int) {
+    public var version: String?
+    public init(body: Data, trainedAt: Date, examples: Int, version: String? = nil) {
         self.body = body
         self.trainedAt = trainedAt
         self.examples = examples
+        self.version = version
     }
 }

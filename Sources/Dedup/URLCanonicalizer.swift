@@ -35,6 +35,10 @@ public struct URLCanonicalizer: Sendable {
         URLCanonicalizer(rules: try URLRules.load(path: path))
     }
 
+    public static func load(_ file: ConfigurationFile) throws -> URLCanonicalizer {
+        URLCanonicalizer(rules: try URLRules.load(file))
+    }
+
     public var rulesVersion: String { rules.version }
 
     /// Throws `DedupError.invalidURL` naming the URL and the problem. The URL is read by `HTTPURL`, the parser

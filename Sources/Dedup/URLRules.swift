@@ -44,7 +44,11 @@ public struct URLRules: Codable, Sendable, Equatable {
 
     /// Reads and checks a rules file; unknown keys are refused so a misspelt rule cannot pass unnoticed.
     public static func load(path: String) throws -> URLRules {
-        try StrictJSON.decode(URLRules.self, contentsOf: path)
+        try load(ConfigurationFile.read(path: path))
+    }
+
+    public static func load(_ file: ConfigurationFile) throws -> URLRules {
+        try StrictJSON.decode(URLRules.self, from: file)
     }
 
     /// Whether a parameter only tracks the reader, everywhere or on the site whose rule applies.

@@ -67,14 +67,18 @@ public final class Fetcher: Sendable {
     }
 
     /// Blocks until every request has completed; results in request order. Must not be called from a
-    /// completion handler (that runs on the fetcher thread, which would then wait for itself).
-    public func fetchAll(_ requests: [FetchRequest]) -> [Result<Capture, Problem>] {
+    /// completion handler (that runs on the fetcher thread, which would then wait for itself). `completed`
+    /// hears the number of requests done so far after each one, on the fetcher's thread: it must be quick.
+    public func fetchAll(_ requests: [FetchRequest],
+                         completed: (@Sendable (Int) -> Void)? = nil) -> [Result<Capture, Problem>] {
         let results = ResultSlots(count: requests.count)
         let group = DispatchGroup()
+        let count = CompletionCount()
         for (index, request) in requests.enumerated() {
             group.enter()
             enqueue(request) { _, result in
                 results.store(result, at: index)
+                completed?(count.add())
                 group.leave()
             }
         }
@@ -117,4 +121,12 @@ private final class ResultSlots: Sendable {
             }
         }
     }
+}
+
+/// Counts completions across the fetcher's thread and the caller's.
+private final class CompletionCount: Sendable {
+    private let value = Atomic<Int>(0)
+
+    /// Adds one; the new count.
+    func add() -> Int { value.add(1, ordering: .relaxed).newValue }
 }

@@ -61,7 +61,11 @@ public struct ImportHeaders: Codable, Sendable, Equatable {
     }
 
     public static func load(path: String) throws -> ImportHeaders {
-        try StrictJSON.decode(ImportHeaders.self, contentsOf: path)
+        try load(ConfigurationFile.read(path: path))
+    }
+
+    public static func load(_ file: ConfigurationFile) throws -> ImportHeaders {
+        try StrictJSON.decode(ImportHeaders.self, from: file)
     }
 
     /// The names of one field, in priority order.

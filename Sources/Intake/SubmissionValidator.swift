@@ -47,11 +47,7 @@ public struct SubmissionValidator: Sendable {
 
     public func validate(url rawURL: String?, note rawNote: String?, volunteer rawVolunteer: String,
                          source: String) throws(IntakeError) -> Submission {
-        let volunteer = TextCleaning.line(rawVolunteer, limit: Int.max)
-        guard !volunteer.isEmpty else { throw .emptyVolunteer }
-        guard volunteer.count <= limits.maxVolunteerLength else {
-            throw .volunteerTooLong(length: volunteer.count, limit: limits.maxVolunteerLength)
-        }
+        let volunteer = try volunteerName(rawVolunteer)
         let note = rawNote.map { TextCleaning.paragraphs($0, limit: Int.max) }.flatMap { $0.isEmpty ? nil : $0 }
         if let note, note.count > limits.maxNoteLength {
             throw .noteTooLong(length: note.count, limit: limits.maxNoteLength)
@@ -68,5 +64,15 @@ public struct SubmissionValidator: Sendable {
         }
         guard url != nil || note != nil else { throw .emptySubmission }
         return Submission(volunteer: volunteer, url: url, note: note, source: source)
+    }
+
+    /// A volunteer's name as intake stores it: one cleaned line, not empty, within the limit.
+    public func volunteerName(_ raw: String) throws(IntakeError) -> String {
+        let volunteer = TextCleaning.line(raw, limit: Int.max)
+        guard !volunteer.isEmpty else { throw .emptyVolunteer }
+        guard volunteer.count <= limits.maxVolunteerLength else {
+            throw .volunteerTooLong(length: volunteer.count, limit: limits.maxVolunteerLength)
+        }
+        return volunteer
     }
 }

@@ -51,10 +51,12 @@ struct DocumentTree {
     private(set) var nodes: [Node]
 
     /// The attributes any extraction step reads; the copy leaves out all others.
-    static let readAttributes: Set<String> = [
+    static let readAttributes = Set<String>([
         "class", "id", "style", "hidden", "aria-hidden", "href", "src", "data-src", "data-original", "content",
         "property", "name", "itemprop", "rel", "lang", "xml:lang", "datetime", "type", "pubdate",
-    ]
+        // hAtom's published time, read on <abbr> elements only (see `HTMLDocument`).
+        "title",
+    ]).union(Metadata.publishAttributeNames)
 
     /// Direct children of `index`, skipping each child's own subtree.
     func children(of index: Int) -> [Int] {

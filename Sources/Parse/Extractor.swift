@@ -96,7 +96,7 @@ public struct Extractor: Sendable {
             headTitle: metadata.headTitle, metaTitles: [], cjkMetaTitles: [],
             headings: metadata.headings + Headline.candidates(in: tree, before: roots), h1s: metadata.headings,
             h1AndH2: { metadata.h1AndH2(in: tree) }, h1Count: metadata.h1Count, firstH1: metadata.headings.first,
-            bodyText: bodyText, site: site)
+            bodyText: bodyText, site: site, channels: { Headline.channels(in: tree, before: roots) })
         let linkedTitle = metadata.linkedData.title {
             TitleChoice.headline(fromHeadTitle: metadata.headTitle, sources: sources)
         }

@@ -4,7 +4,7 @@ import SluiceCore
 /// Headline-like elements before the article text: headings, and on old table layouts the bold or large
 /// short line above the text.
 enum Headline {
-    private static let emphasis: Set<String> = ["h1", "h2", "h3", "b", "strong", "font"]
+    private static let emphasis: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6", "b", "strong", "font"]
 
     /// Candidates in document order, from the start of the body to the first long paragraph of the content.
     static func candidates(in tree: DocumentTree, before roots: [Int]) -> [String] {
@@ -46,18 +46,60 @@ enum Headline {
         headlineNames.occurs(in: node.attribute("class")) || headlineNames.occurs(in: node.attribute("id"))
     }
 
-    /// Without decoration around it: bullets, stars and a leading `[channel]` or `【channel】` tag.
+    /// Without the bullets and stars around it. A leading `[channel]` or `【channel】` tag stays: whether it is
+    /// part of the headline is decided against `<title>` (see `TitleChoice`).
     private static func trimmedHeadline(_ text: String) -> String {
         var result = Substring(text)
         while let first = result.unicodeScalars.first, "*·•★☆■□◆◇>》#".unicodeScalars.contains(first) {
             result = result.dropFirst()
         }
+        return result.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// `text` without a leading `[channel]` or `【channel】` tag, when the rest is long enough to be a headline.
+    static func withoutLeadingTag(_ text: String) -> String {
+        var result = Substring(text)
         for (open, close) in [("[", "]"), ("【", "】")] where result.hasPrefix(open) {
             if let end = result.firstIndex(of: Character(close)), result[result.index(after: end)...].count >= 4 {
                 result = result[result.index(after: end)...]
             }
         }
         return result.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Folded texts of the links and breadcrumb items before the article (`新闻动态` in a menu, `首页 > 新闻动态`):
+    /// the site's channels. A `<title>` that is only one of them names a listing, not the article.
+    static func channels(in tree: DocumentTree, before roots: [Int]) -> Set<String> {
+        guard let root = roots.first else { return [] }
+        var found = Set<String>()
+        var index = 0
+        while index < root {
+            let node = tree.nodes[index]
+            if MainText.ignoredTags.contains(node.name) {
+                index = node.end
+                continue
+            }
+            if node.kind.contains(.link), node.end - index <= 6 {
+                let text = TextCleaning.line(tree.text(of: index, limit: 80))
+                if (2...20).contains(text.count) { found.insert(SiteNames.fold(text)) }
+                index = node.end
+                continue
+            }
+            if node.isText, let crumbs = breadcrumb(node.text) { found.formUnion(crumbs) }
+            index += 1
+        }
+        return found
+    }
+
+    private static let breadcrumbStarts = ["首页", "主页", "网站首页", "当前位置", "您的位置", "你的位置", "位置", "home"]
+
+    /// The items after the first of `首页 > 新闻 > 国内`, `当前位置：首页 - 新闻动态`, `Home » News`.
+    private static func breadcrumb(_ text: String) -> [String]? {
+        let line = TextCleaning.line(text, limit: 200).lowercased()
+        guard line.count <= 80, breadcrumbStarts.contains(where: line.hasPrefix) else { return nil }
+        let items = line.split(whereSeparator: { ">»›→＞/-|".contains($0) || $0 == "：" || $0 == ":" })
+            .map { SiteNames.fold(String($0)) }.filter { !$0.isEmpty }
+        return items.count >= 2 ? Array(items.dropFirst()) : nil
     }
 
     /// Date lines and bylines ("作者：… 发布日期：7/5/2005 9:23:57 PM") are not headlines.

@@ -68,7 +68,8 @@ package final class HTMLDocument {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
                 let (name, kind) = current.pointee.name.map { names.element(for: $0) } ?? ("", [])
-                builder.openElement(name: name, kind: kind, attributes: attributes(of: current, names: &names))
+                builder.openElement(name: name, kind: kind,
+                                    attributes: attributes(of: current, names: &names, keepingTitle: name == "abbr"))
                 descend = current.pointee.children != nil
                 if !descend { builder.closeElement() }
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
@@ -96,12 +97,15 @@ package final class HTMLDocument {
         return builder.finish()
     }
 
-    private func attributes(of element: xmlNodePtr, names: inout NameCache) -> [DocumentTree.Attribute] {
+    /// The attributes the extractor reads; `title` only where `keepingTitle` (hAtom's `<abbr>`): elsewhere it
+    /// is a tooltip, on most links of a page.
+    private func attributes(of element: xmlNodePtr, names: inout NameCache, keepingTitle: Bool) -> [DocumentTree.Attribute] {
         var result: [DocumentTree.Attribute] = []
         var attribute = element.pointee.properties
         while let current = attribute {
             attribute = current.pointee.next
-            guard let namePointer = current.pointee.name, let name = names.attribute(for: namePointer) else { continue }
+            guard let namePointer = current.pointee.name, let name = names.attribute(for: namePointer),
+                  keepingTitle || name != "title" else { continue }
             let value: String
             if let child = current.pointee.children, child.pointee.next == nil,
                child.pointee.type == XML_TEXT_NODE, let content = child.pointee.content {

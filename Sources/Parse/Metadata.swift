@@ -11,6 +11,8 @@ struct Metadata {
         var value: String
         var marksPublication: Bool
         var marksModification: Bool
+        /// Where the element is in the tree: a `<time>` after the article belongs to another item.
+        var index: Int
     }
 
     /// First `content` per `property`, `name` or `itemprop`, lower-cased with white space removed
@@ -26,7 +28,11 @@ struct Metadata {
     private(set) var h2Indices: [Int] = []
     /// How many `<h1>` elements the page has, empty ones too.
     private(set) var h1Count = 0
+    /// `<time>` elements, and hAtom's `<abbr class="published" title="2024-03-05T10:00">`, in document order.
     private(set) var times: [TimeElement] = []
+    /// Values of attributes that name the publication time (`data-publish-time="1581517074"`,
+    /// `data-pubdate="2024-03-05"`), in document order.
+    private(set) var publishAttributes: [String] = []
     /// Text of small elements whose class or id says they hold the date (`class="date"`, `pubtime`,
     /// `post-date`, `dateline`…), not the modification date, in document order.
     private(set) var dateElements: [String] = []
@@ -45,6 +51,17 @@ struct Metadata {
                                                      "created", "wpd"])
     private static let modificationMarks = NeedleSet(["modif", "updat", "-lm"])
     private static let dateMarks = NeedleSet(["date", "publish", "posted", "pubtime", "post-time", "byline", "time"])
+    /// Whether an attribute is one of `publishAttributeNames`: the first letter is compared before the name is
+    /// hashed, since this runs on every attribute of the page and almost none start with `d`.
+    private static func namesPublishTime(_ attribute: DocumentTree.Attribute) -> Bool {
+        attribute.name.utf8.first == 0x64 && attribute.name.utf8.count >= 12 && publishAttributeNames.contains(attribute.name)
+    }
+
+    /// Attributes scripts and widgets read the publication time from.
+    static let publishAttributeNames: Set<String> = [
+        "data-publish-time", "data-publishtime", "data-pubtime", "data-pubdate", "data-published",
+        "data-publish-date", "data-published-time",
+    ]
 
     init(tree: DocumentTree) {
         let nodes = tree.nodes
@@ -61,6 +78,11 @@ struct Metadata {
                Self.itemPropertiesRead.contains(property), itemProperties[property] == nil {
                 let value = node.attribute("content") ?? node.attribute("datetime") ?? tree.text(of: index, limit: 400)
                 if !TextCleaning.line(value).isEmpty { itemProperties[property] = value }
+            }
+            if !parentHidden, publishAttributes.count < 8,
+               let value = node.attributes.first(where: Self.namesPublishTime)?.value,
+               !TextCleaning.line(value).isEmpty {
+                publishAttributes.append(value)
             }
             if !parentHidden, dateElements.count < 16, node.end - index <= 12, node.name != "time", node.name != "meta" {
                 let (className, id) = (node.attribute("class"), node.attribute("id"))
@@ -114,7 +136,16 @@ struct Metadata {
                 times.append(TimeElement(
                     value: node.attribute("datetime") ?? tree.text(of: index, limit: 200),
                     marksPublication: node.attribute("pubdate") != nil || Self.publicationMarks.occurs(in: marks),
-                    marksModification: Self.modificationMarks.occurs(in: marks)))
+                    marksModification: Self.modificationMarks.occurs(in: marks), index: index))
+            case "abbr" where !parentHidden && times.count < 16:
+                // hAtom (microformats): the machine-readable time is the `title` of an abbr classed `published`
+                // or `updated`.
+                guard let value = node.attribute("title"), let className = node.attribute("class")?.lowercased() else { break }
+                let published = className.contains("published"), updated = className.contains("updated")
+                if published || updated {
+                    times.append(TimeElement(value: value, marksPublication: published, marksModification: updated && !published,
+                                             index: index))
+                }
             case "script":
                 let text = tree.text(of: index)
                 if (node.attribute("type") ?? "").lowercased().contains("ld+json") {
@@ -150,6 +181,26 @@ struct Metadata {
     var weChatTitle: String? {
         weChatScripts.lazy.compactMap { WeChatVariables.value(of: "msg_title", in: $0) }.first
     }
+
+    /// WeChat's `var ct = "1581517074"`: when the article was sent, in seconds since 1970 (the page shows it
+    /// through a script, so the saved page has no date in its text).
+    var weChatPublicationTime: String? {
+        weChatScripts.lazy.compactMap { WeChatVariables.value(of: "ct", in: $0) }.first
+    }
+
+    /// Values of `<meta>` names not in `DateChoice.publishedKeys` that still say "published" or "created"
+    /// (`og:article:published_date`, `rnews:datepublished`, `article:post_date`, `content_create_date`…)
+    /// and not a modification or an expiry, in key order so the choice is the same on every run.
+    var otherPublicationMetas: [String] {
+        metas.keys.sorted().filter { key in
+            Self.publicationKeyWords.contains { key.contains($0) } && !Self.otherKeyWords.contains { key.contains($0) }
+                && !DateChoice.publishedKeys.contains(key)
+        }.compactMap { metas[$0] }
+    }
+
+    private static let publicationKeyWords = ["publish", "pubdate", "pub_date", "pubtime", "posted", "post_date",
+                                              "created", "create_date", "releasedate", "release_date"]
+    private static let otherKeyWords = ["modif", "updat", "expir", "end", "edit", "revis", "lastmod"]
 
     private static func key(_ name: String) -> String {
         String(name.lowercased().unicodeScalars.filter { !TextCleaning.isWhiteSpace($0) })

@@ -296,7 +296,8 @@ enum URLDate {
 /// declaration (JSON-LD, `<meta>`, microdata), a date labelled as the publication date near the headline, a
 /// `<time>` element marked as the publication date, the URL's path (or the canonical URL's), an element
 /// whose class or id says it holds the date, the first `<time>` element, the first date written near the
-/// headline, and last a modification date. Published beats modified throughout.
+/// headline, a modification date, and last a relative date near the headline (`昨天`, `3天前`, `2 hours ago`,
+/// counted back from when the page was fetched). Published beats modified throughout.
 /// Plausible: not before 1995 and not after the day the page was fetched (one day of slack for time zones).
 enum DateChoice {
     /// Meta names and properties that carry the publication date, most specific first: Readability's
@@ -335,20 +336,36 @@ enum DateChoice {
             textDates = read
             return read
         }
+        // Dates other items carry (related articles, comments) follow the article: a `<time>` nothing marks
+        // counts only before the end of the main text.
+        let articleEnd = roots.first.map { tree.nodes[$0].end } ?? tree.nodes.count
+        var laterDates: TextDates.Later?
+        var later: TextDates.Later {
+            if let laterDates { return laterDates }
+            let read = TextDates.Later(tree: tree, roots: roots, plausible: plausible)
+            laterDates = read
+            return read
+        }
         let steps: [() -> CalendarDay?] = [
             { declared([linked.datePublished]) },
             { declared(publishedKeys.map { metadata.meta($0) }) },
             { declared([linked.anyDatePublished, metadata.itemProperties["datepublished"], linked.anyDateCreated,
-                        metadata.itemProperties["datecreated"]]) },
+                        metadata.itemProperties["datecreated"]] + metadata.otherPublicationMetas) },
+            { metadata.publishAttributes.lazy.compactMap { plausible(EpochTime.day($0, hoursEastOfUTC: 0) ?? PublishedDate.declaredDay($0)) }.first },
             { text.labelled },
             { declared(metadata.times.filter { $0.marksPublication && !$0.marksModification }.map(\.value)) },
             { [url, metadata.canonical, metadata.meta("og:url")].lazy.compactMap { plausible(URLDate.day(in: $0)) }.first },
             { declared(metadata.dateElements) },
-            { declared(metadata.times.filter { !$0.marksModification }.prefix(1).map(\.value)) },
+            // WeChat's send time, which the page shows through a script: the shown date, where a saved page
+            // kept it, is what readers saw.
+            { metadata.weChatPublicationTime.flatMap { plausible(EpochTime.day($0, hoursEastOfUTC: 8)) } },
+            { later.labelled },
+            { declared(metadata.times.filter { !$0.marksModification && $0.index < articleEnd }.prefix(1).map(\.value)) },
             { text.unlabelled },
             { declared(modifiedKeys.map { metadata.meta($0) } + [linked.anyDateModified, metadata.itemProperties["datemodified"]]
                 + metadata.times.map(\.value)) },
             { text.modified },
+            { plausible(text.relative.map { $0.day(before: fetchedAt) }) },
         ]
         for step in steps {
             if let day = step() { return day.iso }
@@ -359,13 +376,15 @@ enum DateChoice {
 
 /// Dates written in the page text from its start to a little past the start of the article: the first one
 /// labelled as the publication date (`发布时间：`, `发表于`, `Posted on`…), the first one labelled as a
-/// modification, and the first unlabelled one. A label may sit in its own element before the date.
+/// modification, the first unlabelled one and the first relative one (`昨天 12:08`, `3天前`). A label may sit
+/// in its own element before the date.
 private struct TextDates {
     var labelled: CalendarDay?
     var modified: CalendarDay?
     var unlabelled: CalendarDay?
+    var relative: RelativeDate?
 
-    private static let skipped: Set<String> = ["head", "script", "style", "noscript", "template", "textarea"]
+    static let skipped: Set<String> = ["head", "script", "style", "noscript", "template", "textarea"]
 
     init(tree: DocumentTree, roots: [Int], plausible: (CalendarDay?) -> CalendarDay?) {
         let searchEnd = roots.first.map { min(tree.nodes[$0].end, $0 + 200) } ?? tree.nodes.count
@@ -387,8 +406,97 @@ private struct TextDates {
             } else if unlabelled == nil, node.text.utf8.count >= 8 {
                 unlabelled = plausible(PublishedDate.firstDay(in: node.text))
             }
+            if relative == nil, kind != .modified { relative = RelativeDate.find(in: rest) }
             pending = found.flatMap { $0.rest.allSatisfy { $0.isWhitespace || $0.isPunctuation } ? $0.kind : nil }
         }
+    }
+
+    /// A date labelled as the publication date at the end of the article or a little past it: small sites
+    /// print `发布日期：2019-03-06` under the text. Read only when nothing before it settled the date, and only
+    /// the article's last few hundred nodes, so a long article costs no more than a short one.
+    struct Later {
+        var labelled: CalendarDay?
+
+        init(tree: DocumentTree, roots: [Int], plausible: (CalendarDay?) -> CalendarDay?) {
+            guard let root = roots.first else { return }
+            let rootEnd = tree.nodes[root].end
+            let end = min(rootEnd + 80, tree.nodes.count)
+            var pending = false
+            var index = max(min(rootEnd, root + 200), rootEnd - 300)
+            while index < end, labelled == nil {
+                let node = tree.nodes[index]
+                if TextDates.skipped.contains(node.name) {
+                    index = node.end
+                    continue
+                }
+                index += 1
+                guard node.isText, node.text.contains(where: { !$0.isWhitespace }) else { continue }
+                let found = PublicationLabel.find(in: node.text)
+                if found?.kind == .published || (found == nil && pending) {
+                    labelled = plausible(PublishedDate.firstDay(in: found.map { String($0.rest) } ?? node.text))
+                }
+                pending = found.map { $0.kind == .published && $0.rest.allSatisfy { $0.isWhitespace || $0.isPunctuation } } ?? false
+            }
+        }
+    }
+}
+
+/// A date written relative to the reader's day: `今天`, `昨天`, `前天`, `3天前`, `5小时前`, `10分钟前`, `刚刚`,
+/// `yesterday`, `2 days ago`. Chinese words count days in Beijing time, English ones in UTC.
+struct RelativeDate: Equatable {
+    var daysBack: Int
+    var hoursBack: Int
+    var hoursEastOfUTC: Int
+
+    func day(before fetchedAt: Date) -> CalendarDay {
+        let moment = fetchedAt.addingTimeInterval(Double((hoursEastOfUTC - hoursBack) * 3_600 - daysBack * 86_400))
+        return CalendarDay(moment)
+    }
+
+    private static let words: [(String, Int)] = [("刚刚", 0), ("今天", 0), ("今日", 0), ("昨天", 1), ("昨日", 1), ("前天", 2)]
+    private static let needles = NeedleSet(["刚刚", "今天", "今日", "昨天", "昨日", "前天", "前", "ago", "yesterday", "today"])
+
+    /// The first relative date in a short text (a date line, not a sentence that says "today").
+    static func find(in text: String) -> RelativeDate? {
+        guard text.utf8.count <= 60, needles.occurs(in: text) else { return nil }
+        let line = TextCleaning.line(text).lowercased()
+        // The word alone or followed by a time (`昨天 12:08`): `今日头条` in a share bar is a site, not a date.
+        for (word, days) in words {
+            guard let found = line.range(of: word) else { continue }
+            let after = line[found.upperBound...].drop { $0 == " " }
+            if line == word || after.first?.isNumber == true {
+                return RelativeDate(daysBack: days, hoursBack: 0, hoursEastOfUTC: 8)
+            }
+        }
+        let scalars = Array(line.unicodeScalars)
+        for index in scalars.indices {
+            guard let number = PublishedDate.digits(at: index, in: scalars, maximum: 3),
+                  index == 0 || PublishedDate.digitValue(scalars[index - 1]) == nil else { continue }
+            let after = String(String.UnicodeScalarView(scalars[number.end...])).trimmingCharacters(in: .whitespaces)
+            for (unit, hours) in [("分钟前", 0), ("小时前", 1), ("天前", 24), ("周前", 168)] where after.hasPrefix(unit) {
+                return RelativeDate(daysBack: 0, hoursBack: number.value * hours, hoursEastOfUTC: 8)
+            }
+            for (unit, hours) in [("minute", 0), ("min", 0), ("hour", 1), ("day", 24), ("week", 168)]
+                where after.hasPrefix(unit) && after.contains("ago") {
+                return RelativeDate(daysBack: 0, hoursBack: number.value * hours, hoursEastOfUTC: 0)
+            }
+        }
+        if line.hasPrefix("yesterday") || line.contains(" yesterday") { return RelativeDate(daysBack: 1, hoursBack: 0, hoursEastOfUTC: 0) }
+        if line.hasPrefix("today") { return RelativeDate(daysBack: 0, hoursBack: 0, hoursEastOfUTC: 0) }
+        return nil
+    }
+}
+
+/// Times written as seconds (or milliseconds) since 1970, as scripts keep them (`var ct = "1581517074"`,
+/// `data-publish-time="1581517074000"`).
+enum EpochTime {
+    /// The day `value` falls on, `hoursEastOfUTC` from UTC; nil unless `value` is 10 or 13 digits alone.
+    static func day(_ value: String, hoursEastOfUTC: Int) -> CalendarDay? {
+        let digits = value.trimmingCharacters(in: .whitespaces)
+        guard digits.utf8.count == 10 || digits.utf8.count == 13, digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+              let number = Double(digits) else { return nil }
+        let seconds = digits.utf8.count == 13 ? number / 1_000 : number
+        return CalendarDay(Date(timeIntervalSince1970: seconds + Double(hoursEastOfUTC * 3_600)))
     }
 }
 

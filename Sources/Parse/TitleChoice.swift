@@ -184,6 +184,8 @@ enum TitleChoice {
         var firstH1: String?
         var bodyText: String
         var site: SiteNames
+        /// Folded link and breadcrumb texts before the article (read only when asked): the site's channels.
+        var channels: () -> Set<String> = { [] }
     }
 
     /// Words ending a part that names a site or channel rather than an article (`新浪网`, `财经频道`,
@@ -233,10 +235,32 @@ enum TitleChoice {
         if let heading = headlines.first(where: { compact(head).hasPrefix(compact($0)) }) { return heading }
         let stripped = strip(head, site: sources.site)
         if isCut(stripped), let completed = completion(of: stripped, in: sources.bodyText) { return completed }
+        // `<title>` is only a channel of the site (`新闻动态--某学会官网` on every news page): the headline is the
+        // last headline-like element before the text that is not a channel itself.
+        if stripped.count <= 12, !sources.headings.isEmpty {
+            let channels = sources.channels()
+            if channels.contains(SiteNames.fold(stripped)),
+               let heading = headlines.last(where: { !channels.contains(SiteNames.fold($0)) && !isBreadcrumb($0, channels) }) {
+                return untagged(heading, head: head)
+            }
+        }
         let lostSiteParts = headParts.count > 1 && stripped.count < head.count
         if sources.headings.isEmpty || lostSiteParts || sources.bodyText.contains(stripped) { return stripped }
         // `<title>` holds only the site's name or a greeting: the headline is the last element before the text.
-        return sources.headings.last
+        return sources.headings.last.map { untagged($0, head: head) }
+    }
+
+    /// A heading whose parts are all channels (`首页 - 新闻动态`).
+    private static func isBreadcrumb(_ heading: String, _ channels: Set<String>) -> Bool {
+        let parts = TitleParts(heading).parts
+        return parts.count > 1 && parts.dropFirst().allSatisfy { channels.contains(SiteNames.fold($0)) }
+    }
+
+    /// A heading's leading `【channel】` tag goes unless `<title>` carries it too.
+    private static func untagged(_ heading: String, head: String) -> String {
+        let trimmed = Headline.withoutLeadingTag(heading)
+        guard trimmed.count < heading.count else { return heading }
+        return compact(head).hasPrefix(compact(heading)) ? heading : trimmed
     }
 
     /// `a`, `a b`, `a b c`…: the runs of parts from the first.

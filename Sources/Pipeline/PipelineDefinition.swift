@@ -121,13 +121,17 @@ public struct PipelineDefinition: Codable, Sendable, Equatable {
     public var rules = RuleFiles()
     /// Where the exports are served (`base_url`, `title`): the feeds' links and ids.
     public var site = SiteOptions()
-    /// Where the pipeline file was read from; rule files are found beside it.
-    public var directory = "pipelines"
+    /// The long-running service: inbox scans and scheduled jobs.
+    public var service = ServiceOptions()
+    /// Where the rule files the definition names are looked for (`file(_:)`).
+    public var search = ConfigurationSearch(folders: [])
+    /// Where the pipeline file itself came from (the built-in default unless a file was read).
+    public var origin = ConfigurationFile.Origin.builtIn
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case name, comment, stages, store, fetch, parse, dedup, classify, rules, site
+        case name, comment, stages, store, fetch, parse, dedup, classify, rules, site, service
     }
 
     public init(from decoder: Decoder) throws {
@@ -143,16 +147,61 @@ public struct PipelineDefinition: Codable, Sendable, Equatable {
         classify = try container.decode(.classify, default: fallback.classify)
         rules = try container.decode(.rules, default: fallback.rules)
         site = try container.decode(.site, default: fallback.site)
+        service = try container.decode(.service, default: fallback.service)
     }
 
+    /// Reads a pipeline file; the rule files it names are found beside it, else built in.
     public static func load(path: String) throws -> PipelineDefinition {
-        var definition = try StrictJSON.decode(PipelineDefinition.self, contentsOf: path)
-        definition.directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try load(ConfigurationFile.read(path: path, layer: "--pipeline"),
+                        search: ConfigurationSearch(folders: [.init(path: folder, layer: "beside the pipeline file")]))
+    }
+
+    /// Decodes a pipeline file; the rule files it names are looked for along `search`.
+    public static func load(_ file: ConfigurationFile, search: ConfigurationSearch) throws -> PipelineDefinition {
+        var definition = try StrictJSON.decode(PipelineDefinition.self, from: file)
+        definition.search = search
+        definition.origin = file.origin
         return definition
     }
 
-    /// A rule file's path as the pipeline file names it, resolved beside the pipeline file.
-    public func resolve(_ file: String) -> String {
-        file.hasPrefix("/") ? file : URL(fileURLWithPath: directory, isDirectory: true).appendingPathComponent(file).path
+    /// The pipeline in force: `explicit` (`--pipeline FILE`, its rule files looked for beside it first), else
+    /// `pipeline.json` in the first folder of `search` holding one, else the built-in default. Rule files are
+    /// then looked for along `search`.
+    public static func locate(explicit: String?, search: ConfigurationSearch) throws -> PipelineDefinition {
+        if let explicit {
+            let folder = URL(fileURLWithPath: explicit).deletingLastPathComponent().path
+            var layered = search
+            layered.folders.insert(.init(path: folder, layer: "beside --pipeline"), at: 0)
+            return try load(ConfigurationFile.read(path: explicit, layer: "--pipeline"), search: layered)
+        }
+        for folder in search.folders {
+            let path = URL(fileURLWithPath: folder.path, isDirectory: true).appendingPathComponent(ConfigurationSearch.pipelineName).path
+            if FileManager.default.fileExists(atPath: path) {
+                return try load(ConfigurationFile.read(path: path, layer: folder.layer), search: search)
+            }
+        }
+        guard let builtIn = ConfigurationSearch.builtIn(BuiltInFiles.pipelineName) else {
+            throw ConfigurationError(file: BuiltInFiles.pipelineName, key: "", reason: "is not built into this sluice")
+        }
+        return try load(builtIn, search: search)
+    }
+
+    /// A rule file the definition names (`rules.url_rules`, …), as found along its search.
+    public func file(_ name: String) throws -> ConfigurationFile {
+        try search.file(name)
+    }
+
+    /// The names of the rule files the definition names.
+    public var ruleFileNames: [String] {
+        [rules.urlRules, rules.classifyRules, rules.blockedPages, rules.importHeaders]
+    }
+
+    /// The definition with every rule file read now and kept, so later reads give these bytes whatever
+    /// happens on disk meanwhile (a service reloads them on SIGHUP, never half-way through an edit).
+    public func pinned() throws -> PipelineDefinition {
+        var pinned = self
+        for name in ruleFileNames { pinned.search.pinned[name] = try search.file(name) }
+        return pinned
     }
 }

@@ -76,7 +76,7 @@ public final class PipelineRunner: Sendable {
     let stop: StopSignal
     let clock: any TimeSource
     /// Raised when work may have become claimable: an item left the run, or another process said so.
-    let progress = WakeSignal()
+    let wake = WakeSignal()
 
     let fetchQueue: BoundedQueue<WorkItem>
     let parseQueue: BoundedQueue<ParseJob>
@@ -84,12 +84,16 @@ public final class PipelineRunner: Sendable {
     let classifyQueue: BoundedQueue<WorkItem>
     let writerQueue: BoundedQueue<PendingCommit>
     let inFlight = Atomic<Int>(0)
+    /// Items that left the run, for progress.
+    let settled = Atomic<Int>(0)
     let inFlightHighWater = Atomic<Int>(0)
     let capacity: Int
     let meters: [StageName: StageMeter]
     let summary = Mutex(RunSummary())
     let fatal = Mutex<(any Error)?>(nil)
     let fetcherActivity = Mutex<FetcherActivity?>(nil)
+    /// Hears how far the run has got, five times a second and once at the end.
+    let progress: (@Sendable (RunProgress) -> Void)?
 
     /// What the parse workers take: a transfer's raw result, or an item the store holds as fetched.
     enum ParseJob: Sendable {
@@ -104,7 +108,8 @@ public final class PipelineRunner: Sendable {
     }
 
     public init(engines: StageEngines, store: any PipelineStore & DedupIndex, source: PageSource, owner: String,
-                stop: StopSignal, clock: any TimeSource = SystemClock()) {
+                stop: StopSignal, clock: any TimeSource = SystemClock(), progress: (@Sendable (RunProgress) -> Void)? = nil) {
+        self.progress = progress
         self.engines = engines
         self.store = store
         self.source = source
@@ -148,7 +153,8 @@ public final class PipelineRunner: Sendable {
         }
         let writerDone = DispatchGroup()
         spawn("writer", count: 1, group: writerDone) { [self] in writeLoop() }
-        let listener = try? store.listenForWork { [progress] in progress.raise() }
+        let listener = try? store.listenForWork { [wake] in wake.raise() }
+        let reporter = reportProgress()
         feed()
         listener?.cancel()
         fetcher?.shutdown()
@@ -158,6 +164,7 @@ public final class PipelineRunner: Sendable {
         workers.wait()
         writerQueue.close()
         writerDone.wait()
+        reporter?.finish()
         try store.releaseLeases(owner: owner)
         if let error = fatal.withLock({ $0 }) { throw error }
         var result = summary.withLock { $0 }
@@ -237,7 +244,7 @@ public final class PipelineRunner: Sendable {
                     }
                 }
                 summary.withLock { $0.idleWakeups += 1 }
-                claims.waitingForWork { progress.wait(seconds: pause) }
+                claims.waitingForWork { wake.wait(seconds: pause) }
                 pause = min(pause * 2, 1)
             }
         }
@@ -257,8 +264,28 @@ public final class PipelineRunner: Sendable {
     }
 
     private func finish() {
+        settled.add(1, ordering: .relaxed)
         inFlight.subtract(1, ordering: .sequentiallyConsistent)
-        progress.raise()
+        wake.raise()
+    }
+
+    /// What `progress` hears: the stages' counters as they stand.
+    private func currentProgress(total: Int) -> RunProgress {
+        var done: [StageName: Int] = [:]
+        for name in RunProgress.shown {
+            let figures = meter(name).statistics(queue: nil as BoundedQueue<WorkItem>?)
+            done[name] = figures.itemsOut + figures.failed
+        }
+        let claimed = meter(.claim).statistics(queue: nil as BoundedQueue<WorkItem>?).itemsIn
+        return RunProgress(total: max(total, claimed), settled: settled.load(ordering: .relaxed), done: done)
+    }
+
+    /// A thread telling `progress` how far the run has got five times a second, until `finish`; nil without one.
+    private func reportProgress() -> ProgressReporter? {
+        guard let progress else { return nil }
+        let pending = (try? store.pendingCounts()) ?? [:]
+        let total = ItemState.pipelineStates.reduce(0) { $0 + (pending[$1] ?? 0) }
+        return ProgressReporter { [self] in progress(currentProgress(total: total)) }
     }
 
     private func fail(_ error: any Error) {
@@ -524,5 +551,33 @@ public final class WakeSignal: @unchecked Sendable {
         if !raised { _ = condition.wait(until: Date().addingTimeInterval(seconds)) }
         raised = false
         condition.unlock()
+    }
+}
+
+/// Calls `tick` on a thread of its own five times a second, and once more when finished.
+final class ProgressReporter: Sendable {
+    private let stopped = WakeSignal()
+    private let running = Atomic<Bool>(true)
+    private let done = DispatchSemaphore(value: 0)
+    private let tick: @Sendable () -> Void
+
+    init(tick: @escaping @Sendable () -> Void) {
+        self.tick = tick
+        let thread = Thread { [self] in
+            while running.load(ordering: .acquiring) {
+                tick()
+                stopped.wait(seconds: 0.2)
+            }
+            done.signal()
+        }
+        thread.name = "sluice.progress"
+        thread.start()
+    }
+
+    func finish() {
+        running.store(false, ordering: .releasing)
+        stopped.raise()
+        done.wait()
+        tick()
     }
 }

@@ -78,7 +78,26 @@ extension RunSummary {
     }
 }
 
-/// Counters a stage's workers add to as they go; read once when the run ends.
+/// How far a run has got, while it runs: the items it has to move (those pending when it started, or more
+/// when more arrive), the items that left it (in review, duplicates, failed, or back in the pool when
+/// interrupted), and per stage the items that stage is done with (handed on or failed). Items skip stages
+/// (a note is never fetched, a duplicate never classified), so only `settled` runs up to `total`.
+public struct RunProgress: Sendable, Equatable {
+    public var total: Int
+    public var settled: Int
+    public var done: [StageName: Int]
+
+    public init(total: Int, settled: Int, done: [StageName: Int]) {
+        self.total = total
+        self.settled = settled
+        self.done = done
+    }
+
+    /// The stages a person watches, in pipeline order.
+    public static let shown: [StageName] = [.fetch, .parse, .dedup, .classify]
+}
+
+/// Counters a stage's workers add to as they go; read while the run goes (progress) and when it ends.
 final class StageMeter: Sendable {
     let workers: Int
     private let received = Atomic<Int>(0)

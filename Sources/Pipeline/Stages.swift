@@ -15,10 +15,10 @@ public struct StageEngines: Sendable {
 
     public init(definition: PipelineDefinition, model: ClassifierModel?) throws {
         self.definition = definition
-        canonicalizer = try URLCanonicalizer.load(path: definition.resolve(definition.rules.urlRules))
-        blockedPages = try BlockedPageDetector.load(path: definition.resolve(definition.rules.blockedPages))
+        canonicalizer = try URLCanonicalizer.load(definition.file(definition.rules.urlRules))
+        blockedPages = try BlockedPageDetector.load(definition.file(definition.rules.blockedPages))
         extractor = Extractor(options: definition.parse)
-        let engine = try RuleEngine.load(path: definition.resolve(definition.rules.classifyRules))
+        let engine = try RuleEngine.load(definition.file(definition.rules.classifyRules))
         classifier = Classifier(engine: engine, model: model, options: definition.classify)
     }
 

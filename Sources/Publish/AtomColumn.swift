@@ -46,7 +46,7 @@ enum AtomColumn {
         if let summary = item.summary, !summary.isEmpty {
             xml += "    <summary type=\"text\">\(Escape.xml(Escape.paragraphs(summary)))</summary>\n"
         }
-        let notes = [ColumnWording.byline(item), ColumnWording.riskNote(item.flags), ColumnWording.sourceNote(item),
+        let notes = [ColumnWording.byline(item), ColumnWording.warningNote(item.flags), ColumnWording.riskNote(item.flags), ColumnWording.sourceNote(item),
                      ColumnWording.credit(item.volunteers)].compactMap { $0 }
         xml += "    <content type=\"text\">\(Escape.xml(notes.joined(separator: "\n")))</content>\n"
         return xml + "  </entry>\n"

@@ -124,6 +124,7 @@ public struct CategoryInfo: Sendable, Codable, Equatable {
         CategoryInfo(id: "private_domain", title: "私域流量 Private-domain traffic"),
         CategoryInfo(id: "local_services", title: "本地生活 Local services"),
         CategoryInfo(id: "courses", title: "知识付费 Courses"),
+        CategoryInfo(id: "risk_warning", title: "避坑预警 Scam warnings"),
         CategoryInfo(id: "other", title: "其他 Other"),
     ]
 }

@@ -94,9 +94,21 @@ enum ColumnWording {
         return noteLabel + "：" + opening + (opening.count < note.count ? "…" : "")
     }
 
-    /// "风险提示：夸大宣传「暴利」「躺赚」；收益承诺「日入过万」", nil without flags. Families keep the
-    /// order of their first flag; a matched text appears once per family.
+    /// "风险提示：夸大宣传「暴利」「躺赚」；收益承诺「日入过万」" for the flags an item promotes, nil without
+    /// any. Families keep the order of their first flag; a matched text appears once per family.
     static func riskNote(_ flags: [RiskFlag]) -> String? {
+        flagList(flags.filter { !$0.warned }).map { "风险提示：" + $0 }
+    }
+
+    /// "⚠ 避坑：本文提醒警惕 拉人头「拉人头」" for the flags an item warns against (a scam warning is intel,
+    /// not hype), nil without any. Every format shows it as a box of its own.
+    static func warningNote(_ flags: [RiskFlag]) -> String? {
+        flagList(flags.filter(\.warned)).map { warningLabel + "：本文提醒警惕 " + $0 }
+    }
+
+    static let warningLabel = "⚠ 避坑"
+
+    private static func flagList(_ flags: [RiskFlag]) -> String? {
         guard !flags.isEmpty else { return nil }
         var families: [String] = []
         var matches: [String: [String]] = [:]
@@ -112,15 +124,15 @@ enum ColumnWording {
         let parts = families.map { family in
             familyName(family) + (matches[family] ?? []).map { "「\($0)」" }.joined()
         }
-        return "风险提示：" + parts.joined(separator: "；")
+        return parts.joined(separator: "；")
     }
 
     /// A feed's or a content file's tags: the risk families as the column names them, in the order of their
-    /// first flag, and 志愿者笔记 for a volunteer's note.
+    /// first flag, 志愿者笔记 for a volunteer's note and ⚠ 避坑 for an item that warns against a flag.
     static func tags(_ item: ColumnItem) -> [String] {
         var seen = Set<String>()
         let families = item.flags.map { familyName($0.family) }.filter { seen.insert($0).inserted }
-        return (item.isNote ? [noteLabel] : []) + families
+        return (item.isNote ? [noteLabel] : []) + families + (item.flags.contains(where: \.warned) ? [warningLabel] : [])
     }
 
     static func familyName(_ family: String) -> String {

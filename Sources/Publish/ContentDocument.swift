@@ -32,6 +32,7 @@ enum ContentDocument {
             fields.append("  - family: " + Escape.yamlString(flag.family))
             fields.append("    rule: " + Escape.yamlString(flag.rule))
             fields.append("    matched: " + Escape.yamlString(Escape.line(flag.matched)))
+            if flag.warned { fields.append("    warned: true") }
         }
         fields.append("volunteers:" + (item.volunteers.isEmpty ? " []" : ""))
         fields.append(contentsOf: item.volunteers.map { "  - " + Escape.yamlString(Escape.line($0)) })
@@ -46,7 +47,7 @@ enum ContentDocument {
         lines.append("---")
         var blocks: [String] = []
         if let summary = item.summary, !summary.isEmpty { blocks.append(Escape.markdownParagraphs(summary)) }
-        let notes = [ColumnWording.riskNote(item.flags), ColumnWording.sourceNote(item), ColumnWording.credit(item.volunteers)]
+        let notes = [ColumnWording.warningNote(item.flags), ColumnWording.riskNote(item.flags), ColumnWording.sourceNote(item), ColumnWording.credit(item.volunteers)]
         blocks.append(contentsOf: notes.compactMap { $0.map { "> " + Escape.markdown($0) } })
         if let evidenceText, !evidenceText.isEmpty {
             blocks.append("## 存档证据 Evidence")

@@ -62,6 +62,9 @@ enum HTMLColumn {
         for paragraph in Escape.paragraphs(item.summary ?? "").components(separatedBy: "\n\n") where !paragraph.isEmpty {
             html += "<p class=\"summary\" dir=\"auto\">\(Escape.html(paragraph))</p>\n"
         }
+        if let warning = ColumnWording.warningNote(item.flags) {
+            html += "<p class=\"warning\" dir=\"auto\">\(line(warning))</p>\n"
+        }
         if let risk = ColumnWording.riskNote(item.flags) {
             html += "<p class=\"risk\" dir=\"auto\">\(line(risk))</p>\n"
         }
@@ -116,6 +119,7 @@ enum HTMLColumn {
     .figures dd { margin: 0; font-weight: 600; }
     article { padding: .9rem 0; border-bottom: 1px solid #eaeef2; break-inside: avoid; }
     .risk { color: #9a3412; background: #fff7ed; border-left: 3px solid #ea580c; padding: .2rem .6rem; font-size: .92rem; }
+    .warning { color: #1e3a8a; background: #eff6ff; border: 1px solid #3b82f6; border-radius: 4px; padding: .3rem .6rem; font-size: .92rem; }
     .source { color: #6e7781; background: #f6f8fa; border-left: 3px solid #8c959f; padding: .2rem .6rem; font-size: .92rem; }
     .credit { color: #57606a; font-size: .9rem; }
     .note, .empty { color: #6e7781; }

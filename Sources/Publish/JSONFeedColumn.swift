@@ -27,7 +27,7 @@ enum JSONFeedColumn {
     }
 
     private static func feedItem(_ item: ColumnItem, layout: ColumnLayout, id: String) -> FeedItem {
-        let notes = [ColumnWording.riskNote(item.flags), ColumnWording.sourceNote(item), ColumnWording.credit(item.volunteers)]
+        let notes = [ColumnWording.warningNote(item.flags), ColumnWording.riskNote(item.flags), ColumnWording.sourceNote(item), ColumnWording.credit(item.volunteers)]
         let text = ([ColumnWording.byline(item), item.summary.map(Escape.paragraphs)] + notes)
             .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n\n")
         return FeedItem(
@@ -42,7 +42,7 @@ enum JSONFeedColumn {
             authors: item.volunteers.map { Author(name: line($0)) },
             extension: ItemExtension(category: item.category,
                                      flags: item.flags.map {
-                                         RiskFlag(family: $0.family, rule: $0.rule, matched: line($0.matched))
+                                         RiskFlag(family: $0.family, rule: $0.rule, matched: line($0.matched), warned: $0.warned)
                                      },
                                      volunteers: item.volunteers.map(line), site: item.site.map(line),
                                      kind: item.isNote ? "note" : "link",

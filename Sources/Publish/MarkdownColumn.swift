@@ -52,7 +52,7 @@ enum MarkdownColumn {
         if let summary = item.summary, !summary.isEmpty {
             paragraphs.append(Escape.markdownParagraphs(summary))
         }
-        let notes = [ColumnWording.riskNote(item.flags), ColumnWording.sourceNote(item), ColumnWording.credit(item.volunteers)]
+        let notes = [ColumnWording.warningNote(item.flags), ColumnWording.riskNote(item.flags), ColumnWording.sourceNote(item), ColumnWording.credit(item.volunteers)]
         paragraphs.append(contentsOf: notes.compactMap { $0.map { "> " + Escape.markdown($0) } })
         return paragraphs.flatMap { [$0, ""] }.dropLast()
     }

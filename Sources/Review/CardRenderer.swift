@@ -21,7 +21,7 @@ struct CardRenderer {
             fixed += field("Link", Self.shown(url), cap: 1)
         }
         fixed += field("Category", categoryText(card), cap: 1)
-        fixed += list("Risk", card.flags.map { "\($0.family) «\($0.matched)» (\($0.rule))" }, cap: 3)
+        fixed += list("Risk", card.flags.map(Self.flagText), cap: 3)
         fixed += list("Found by", card.reports.map(reportText), cap: 3)
         if card.clusterSize > 1 {
             let others = card.reports.count > 1 ? ", reported by \(card.reports.count) volunteers" : ""
@@ -44,13 +44,21 @@ struct CardRenderer {
     static func status(of card: ReviewCard) -> String {
         var parts = ["#\(card.id) v\(card.version) \(card.state)", "priority \(format(card.priority))"]
         if let pApprove = card.pApprove {
-            parts.append("P(approve) \(Int((pApprove * 100).rounded()))%")
+            parts.append("P(approve) \(Int((pApprove * 100).rounded()))%" + (card.uncertain ? " uncertain" : ""))
         }
         return parts.joined(separator: " · ")
     }
 
+    /// A flag the item warns against is boxed `⚠ 避坑` (a scam warning), so it is not read as the item's hype.
+    static func flagText(_ flag: RiskFlag) -> String {
+        (flag.warned ? "⚠ 避坑 " : "") + "\(flag.family) «\(flag.matched)» (\(flag.rule))"
+    }
+
     private func categoryText(_ card: ReviewCard) -> String {
         var text = card.category ?? "(none)"
+        if let basis = card.basis, card.categorySource != CategorySource.moderator.rawValue {
+            return text + " (" + basis.summary + ")"
+        }
         var basis: [String] = []
         if let source = card.categorySource { basis.append(source) }
         if !card.matchedTerms.isEmpty { basis.append(card.matchedTerms.joined(separator: ", ")) }

@@ -32,6 +32,10 @@ public struct ReviewCard: Sendable, Equatable {
     public var matchedTerms: [String]
     public var flags: [RiskFlag]
     public var pApprove: Double?
+    /// P(approve) is in the band where the model is unsure: the moderator's call.
+    public var uncertain: Bool
+    /// What decided the category (a rule, an override rule or the model) and why.
+    public var basis: CategoryBasis?
     public var priority: Double
     public var excerpt: String?
     /// Fetch and parse problems, one message each.
@@ -44,8 +48,9 @@ public struct ReviewCard: Sendable, Equatable {
     public init(id: Int64, version: Int, state: String, title: String? = nil, site: String? = nil,
                 url: String? = nil, canonicalURL: String? = nil, reports: [VolunteerReport] = [],
                 category: String? = nil, categorySource: String? = nil, matchedTerms: [String] = [],
-                flags: [RiskFlag] = [], pApprove: Double? = nil, priority: Double = 0, excerpt: String? = nil,
-                problems: [String] = [], clusterSize: Int = 1, history: [String] = []) {
+                flags: [RiskFlag] = [], pApprove: Double? = nil, uncertain: Bool = false, basis: CategoryBasis? = nil,
+                priority: Double = 0, excerpt: String? = nil, problems: [String] = [], clusterSize: Int = 1,
+                history: [String] = []) {
         self.id = id
         self.version = version
         self.state = state
@@ -59,6 +64,8 @@ public struct ReviewCard: Sendable, Equatable {
         self.matchedTerms = matchedTerms
         self.flags = flags
         self.pApprove = pApprove
+        self.uncertain = uncertain
+        self.basis = basis
         self.priority = priority
         self.excerpt = excerpt
         self.problems = problems

@@ -2,8 +2,8 @@ import Foundation
 import SluiceCore
 
 /// The tables of the schema as the migrations declare them, read from the migration templates themselves
-/// (`CREATE TABLE name (` then one `column {type}` per line), so a copy never misses a column a later
-/// migration adds.
+/// (`CREATE TABLE name (` then one `column {type}` per line, and `ALTER TABLE name ADD COLUMN column {type}`),
+/// so a copy never misses a column a later migration adds.
 struct TableShape: Sendable, Equatable {
     var name: String
     var columns: [(name: String, type: SQLType)]
@@ -130,8 +130,9 @@ public enum StoreMigration {
 
     /// Copies `source` into `target`. A target holding items is refused, unless it already holds exactly
     /// the source's rows (a re-run): then nothing is written and the report says so.
+    /// `progress` hears, per table, the rows copied so far and the rows there are.
     public static func migrate(from source: any Store, to target: any Store,
-                               progress: (String, Int) -> Void = { _, _ in }) throws -> MigrationReport {
+                               progress: (String, Int, Int) -> Void = { _, _, _ in }) throws -> MigrationReport {
         guard let from = source as? any SQLStore, let into = target as? any SQLStore else {
             throw StoreError.notAStore(location: target.location, detail: "only SQL stores can be migrated")
         }
@@ -142,7 +143,9 @@ public enum StoreMigration {
             return report
         }
         for table in TableShape.all {
-            try copy(table, from: from.sql, to: into.sql) { progress(table.name, $0) }
+            let rows = Int(try from.sql.read { try $0.scalar("SELECT COUNT(*) FROM \(table.name)") } ?? 0)
+            progress(table.name, 0, rows)
+            try copy(table, from: from.sql, to: into.sql) { progress(table.name, $0, rows) }
         }
         try into.sql.write { database in
             try copyClusterLinks(from: from.sql, to: database)

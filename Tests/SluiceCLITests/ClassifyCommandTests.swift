@@ -29,10 +29,14 @@ import SluiceTestSupport
         let first = try #require(try store.latestModel())
         #expect(first.examples == 4)
         #expect(first.body.count == report["model_bytes"] as? Int)
+        let version = try #require(report["model_version"] as? String)
+        #expect(first.version == version)
+        #expect(report["replaced"] == nil, "the first model replaces none")
 
-        fixture.sluice(["train", "--pipeline", ClassifyFixture.defaultPipeline])
+        let again = fixture.sluice(["train", "--pipeline", ClassifyFixture.defaultPipeline])
+        #expect(again.output.contains("as model \(version), replacing \(version)"))
         let second = try #require(try store.latestModel())
-        #expect(try store.models().count == 2)
+        #expect(try store.models().map(\.version) == [version, version])
         #expect(second.body == first.body, "the same decisions must give byte-identical models")
     }
 
@@ -190,22 +194,113 @@ import SluiceTestSupport
         let report = try #require(try fixture.json(fixture.sluice(["eval", "classify", "--labeled", labeled, "--folds", "3", "--json",
                                                                    "--pipeline", ClassifyFixture.defaultPipeline])) as? [String: Any])
         #expect(report["folds"] as? Int == 3)
-        let accuracy = try #require(report["accuracy"] as? Double)
-        let rulesOnly = try #require(report["rules_only_accuracy"] as? Double)
-        #expect(accuracy > rulesOnly, "the classifier must beat the rules alone")
-        #expect((report["confusion"] as? [[Int]])?.count == (report["categories"] as? [String])?.count)
+        #expect(report["task"] as? String == "both")
+        let category = try #require(report["category"] as? [String: Any])
+        #expect(try #require(category["accuracy"] as? Double) > 0.6)
+        #expect((category["confusion"] as? [[Int]])?.count == (category["categories"] as? [String])?.count)
+        let approval = try #require(report["approval"] as? [String: Any])
+        #expect(try #require(approval["accuracy"] as? Double) > #require(approval["rules_only_accuracy"] as? Double),
+                "the model must beat the rules' own verdict")
+        #expect(try #require(approval["brier"] as? Double) < #require(approval["base_rate_brier"] as? Double))
+        let bins = try #require(approval["reliability"] as? [[String: Any]])
+        #expect(bins.count == 10)
+        #expect(bins.compactMap { $0["count"] as? Int }.reduce(0, +) == report["examples"] as? Int)
 
         fixture.sluice(["init"])
         let noStoreDecisions = fixture.sluice(["eval", "classify", "--from-store", "--pipeline", ClassifyFixture.defaultPipeline], expect: 1)
         #expect(noStoreDecisions.errors.contains("cannot cross-validate 0 examples"))
 
-        let bench = try #require(try fixture.json(fixture.sluice(["bench", "classify", "--labeled", labeled, "--seconds", "0.2", "--json",
+        let bench = try #require(try fixture.json(fixture.sluice(["bench", "classify", "--labeled", labeled, "--seconds", "0.2",
+                                                                  "--train-items", "600", "--json",
                                                                   "--pipeline", ClassifyFixture.defaultPipeline])) as? [String: Any])
         let phases = try #require(bench["phases"] as? [[String: Any]])
         #expect(phases.contains { ($0["name"] as? String)?.hasPrefix("classifier") == true && ($0["items_per_second"] as? Double ?? 0) > 0 })
+        let training = try #require(bench["training"] as? [String: Any])
+        #expect(training["items"] as? Int == 600)
+        #expect(try #require(training["peak_kb"] as? Int) >= (training["resident_before_kb"] as? Int ?? 0))
+        #expect((training["model_version"] as? String)?.count == 16)
         #expect(fixture.sluice(["eval", "--json"], expect: 2).errors.contains("eval: name what to measure (charset, classify, dedup, extract, url)"))
     }
 
+    /// The `{"text","label"}` format of the shared sets, a label map, the tune/report halves and the
+    /// fold file that scripts/bench-classify.sh hands to scikit-learn.
+    @Test func evalReadsTextLabelSetsAndWritesItsFolds() throws {
+        let lines = (0..<24).map { index -> String in
+            let spam = index % 3 == 0
+            let text = spam ? "【优惠】点击领取\(index)元红包，回复退订" : "明天下午\(index)点开会，记得带材料"
+            return #"{"text":"\#(text)","label":"\#(spam ? "junk" : "fine")"}"#
+        }
+        let file = fixture.directory.path("sms.jsonl")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: file))
+        let unmapped = fixture.sluice(["eval", "classify", "--labeled", file, "--task", "approve",
+                                       "--pipeline", ClassifyFixture.defaultPipeline], expect: 1)
+        #expect(unmapped.errors.contains("label \"junk\" is not a verdict"))
+
+        let folds = fixture.directory.path("folds.txt")
+        let report = try #require(try fixture.json(fixture.sluice([
+            "eval", "classify", "--labeled", file, "--label-map", "junk=spam,fine=ham", "--folds", "3", "--part", "report",
+            "--write-folds", folds, "--json", "--pipeline", ClassifyFixture.defaultPipeline])) as? [String: Any])
+        #expect(report["task"] as? String == "approve")
+        #expect(report["part"] as? String == "report")
+        #expect(report["examples"] as? Int == 12)
+        #expect(report["category"] == nil)
+        let written = try String(contentsOfFile: folds, encoding: .utf8).split(separator: "\n")
+        #expect(written.count == 24)
+        #expect(written.filter { $0 == "-1" }.count == 12)
+        #expect(Set(written.filter { $0 != "-1" }) == ["0", "1", "2"])
+        let bad = fixture.sluice(["eval", "classify", "--labeled", file, "--part", "half", "--pipeline", ClassifyFixture.defaultPipeline],
+                                 expect: 2)
+        #expect(bad.errors.contains("--part is tune or report"))
+        let badSet = fixture.sluice(["eval", "classify", "--labeled", file, "--set", "learner=svm", "--pipeline", ClassifyFixture.defaultPipeline],
+                                    expect: 1)
+        #expect(badSet.errors.contains("learner"))
+    }
+
+    /// `train --dry-run` shows what a new model would change in the queue and stores nothing; the model
+    /// trained afterwards is versioned, and so is each item it classifies.
+    @Test func trainDryRunShowsQueueChangesAndModelsAreVersioned() throws {
+        let samples = ClassifyFixture.packageRoot.appendingPathComponent("samples/labeled.jsonl").path
+        let ids = try fixture.submitAndRun(["xianyu", "wechat", "tuangou", "outsourcing", "scam"])
+        let dryRun = try #require(try fixture.json(fixture.sluice(["train", "--dry-run", "--with-samples", samples, "--json",
+                                                                   "--pipeline", ClassifyFixture.defaultPipeline])) as? [String: Any])
+        #expect(dryRun["examined"] as? Int == 5)
+        #expect(dryRun["model_before"] == nil)
+        #expect((dryRun["model_after"] as? String)?.count == 16)
+        #expect(dryRun["verdict_changed"] as? Int == 5, "no item had a verdict before a model existed")
+        #expect((dryRun["sample"] as? [[String: Any]])?.isEmpty == false)
+        #expect(try SQLiteStore(path: fixture.storePath).models().isEmpty)
+        let text = fixture.sluice(["train", "--dry-run", "--with-samples", samples, "--pipeline", ClassifyFixture.defaultPipeline])
+        #expect(text.output.contains("over the 5 items in the review queue"))
+
+        let trained = try #require(try fixture.json(fixture.sluice(["train", "--with-samples", samples, "--json",
+                                                                    "--pipeline", ClassifyFixture.defaultPipeline])) as? [String: Any])
+        #expect(trained["model_version"] as? String == dryRun["model_after"] as? String)
+        fixture.sluice(["reprocess", "--stage", "classify", "--pipeline", ClassifyFixture.defaultPipeline])
+        let shown = try fixture.show(try #require(ids["xianyu"]))
+        #expect(shown["model_version"] as? String == trained["model_version"] as? String)
+        #expect(shown["uncertain"] is Bool)
+        let basis = try #require(shown["category_basis"] as? [String: Any])
+        #expect(basis["kind"] as? String == "model")
+        #expect(basis["by"] as? String == trained["model_version"] as? String)
+        let card = fixture.sluice(["review", "show", String(try #require(ids["xianyu"]))])
+        #expect(card.output.contains("decided by   model \(trained["model_version"] as? String ?? "?"): "))
+    }
+
+    /// A warning about a scam keeps its flag, marked as warned against, and the column boxes it.
+    @Test func aWarningIsShownAsAWarning() throws {
+        fixture.sluice(["submit", "--note", "拼多多砍价群拉人头返现，别碰，我同事被骗了两百。", "--by", "小明"])
+        fixture.sluice(["run", "--pipeline", ClassifyFixture.defaultPipeline])
+        let queue = try #require(try fixture.json(fixture.sluice(["review", "list", "--json"])) as? [[String: Any]])
+        let item = try #require(queue.first)
+        #expect(item["category"] as? String == "risk_warning")
+        let flags = try #require(item["flags"] as? [[String: Any]])
+        #expect(flags.contains { $0["family"] as? String == "recruiting" && $0["warned"] as? Bool == true })
+        let id = try #require(item["id"] as? Int)
+        let shown = fixture.sluice(["review", "show", String(id)])
+        #expect(shown.output.contains("⚠ 避坑 warned against: recruiting: 拉人头"))
+        #expect(shown.output.contains("override rule risk_warning"))
+        #expect(fixture.sluice(["review", "reject", "--flag", "recruiting", "--as", "版主A", "--reason", "hype_scam"]).output.contains("0"))
+    }
     @Test func everyClassifyCommandHasHelp() {
         for (command, usage) in [("train", "usage: sluice train"), ("eval", "usage: sluice eval classify"),
                                  ("bench", "usage: sluice bench classify"), ("rules", "usage: sluice rules test"),

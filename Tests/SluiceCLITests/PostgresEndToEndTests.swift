@@ -48,31 +48,13 @@ struct PostgresEndToEndTests {
     }
 
     func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CrashHarness.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory.url
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        return (process, output, errors)
+        try BinaryRun.start(arguments, directory: directory.url)
     }
 
     /// Waits for a process, reading its pipes first so a chatty one cannot block.
     func finish(_ started: (Process, Pipe, Pipe)) -> BinaryOutcome {
         let (process, output, errors) = started
-        let outputData = Mutex(Data())
-        let errorData = Mutex(Data())
-        let readers = [Thread { outputData.withLock { $0 = output.fileHandleForReading.readDataToEndOfFile() } },
-                       Thread { errorData.withLock { $0 = errors.fileHandleForReading.readDataToEndOfFile() } }]
-        readers.forEach { $0.start() }
-        process.waitUntilExit()
-        while readers.contains(where: { !$0.isFinished }) { Thread.sleep(forTimeInterval: 0.001) }
-        return BinaryOutcome(status: process.terminationStatus,
-                             output: outputData.withLock { String(decoding: $0, as: UTF8.self) },
-                             errors: errorData.withLock { String(decoding: $0, as: UTF8.self) })
+        return BinaryRun.collect(process, output: output, errors: errors)
     }
 
     func submitAll(_ count: Int, server: TestHTTPServer, to location: String) throws -> any SQLStore {
@@ -181,15 +163,45 @@ struct PostgresEndToEndTests {
     }
 
     func startScript(_ script: String, _ command: String, _ cluster: String) throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script, command, cluster]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        return (process, output, errors)
+        try BinaryRun.start([script, command, cluster], executable: "/bin/bash")
+    }
+
+    @Test func migrateCopiesAStoreVerifiesItAndNeverDoublesIt() throws {
+        let sqlite = directory.path("source-\(UUID().uuidString.prefix(6)).db")
+        let source = try SQLiteStore(path: sqlite)
+        for index in 0..<12 {
+            _ = try source.submit(Submission(volunteer: "志愿者\(index % 3)", url: index % 4 == 0 ? nil : "https://www.36kr.com/p/\(index)",
+                                             note: "第\(index)条：闲鱼卖二手书", source: "test"),
+                                  urlKeys: [], refetchKnown: false, at: Date())
+        }
+        try source.saveModel(StoredModel(body: Data([0, 1, 2, 255]), trainedAt: Date(), examples: 4))
+        let target = try StoreBackend.postgres.freshLocation(in: directory)
+        let first = finish(try start(["migrate", "--from", sqlite, "--to", target, "--json"]))
+        #expect(first.status == 0, "\(first.errors)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(first.output.utf8)) as? [String: Any])
+        #expect(report["verified"] as? Bool == true)
+        #expect(report["copied"] as? Bool == true)
+        let tables = try #require(report["tables"] as? [[String: Any]])
+        #expect(tables.first { $0["name"] as? String == "items" }?["target_rows"] as? Int == 12)
+        let migrated = try StoreLocation(target).open(create: false)
+        #expect(try migrated.status().total == 12)
+        #expect(try migrated.latestModel()?.body == Data([0, 1, 2, 255]))
+        // New rows get ids after the copied ones.
+        let next = try migrated.submit(Submission(volunteer: "新人", url: nil, note: "迁移后的第一条", source: "test"),
+                                       urlKeys: [], refetchKnown: false, at: Date())
+        #expect(next.itemID == 13)
+
+        let again = finish(try start(["migrate", "--from", sqlite, "--to", target]))
+        #expect(again.status == 2, "a target that no longer matches is refused: \(again.output)")
+        #expect(again.errors.contains("migrate copies only into an empty store"))
+        #expect(try migrated.status().total == 13, "nothing was copied twice")
+
+        let twin = try StoreBackend.postgres.freshLocation(in: directory)
+        #expect(finish(try start(["migrate", "--from", sqlite, "--to", twin])).status == 0)
+        let rerun = finish(try start(["migrate", "--from", sqlite, "--to", twin]))
+        #expect(rerun.status == 0)
+        #expect(rerun.output.contains("already holds exactly"))
+        #expect(try StoreLocation(twin).open(create: false).status().total == 12)
     }
 
     @Test func anUnreachableServerIsOneClearLineAndExitTwo() throws {

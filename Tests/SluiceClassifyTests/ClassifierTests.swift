@@ -6,12 +6,10 @@ import Testing
 
 @Suite struct ClassifierTests {
     let engine: RuleEngine
-    let model: ClassifierModel
     let options = ClassifyOptions()
 
     init() throws {
         engine = try Fixtures.engine()
-        model = try ClassifierModel.train(try LabeledSample.load(path: Fixtures.labeledPath).map(\.example), options: options)
     }
 
     @Test func withoutModelTheRulesDecideAndExplain() {
@@ -22,25 +20,62 @@ import Testing
         #expect(result.categorySource == .rule)
         #expect(result.ruleVersion == engine.version)
         #expect(result.matchedTerms.contains("淘宝客"))
+        #expect(result.basis == CategoryBasis(kind: .rule, by: "affiliate", evidence: result.matchedTerms))
         #expect(result.flags.contains { $0.family == "money_claim" && $0.matched == "日入500" })
-        #expect(result.pApprove == nil)
+        #expect(result.pApprove == nil && result.modelVersion == nil && !result.uncertain)
+        let nothing = classifier.classify(ClassifyInput(text: "今天天气不错"), signals: .newcomer(options: options))
+        #expect(nothing.basis?.kind == .fallback && nothing.category == engine.rules.defaultCategory)
     }
 
-    @Test func modelDecidesWhereTheRulesHaveNothingAndSaysWhy() throws {
-        let eager = ClassifyOptions(modelMinConfidence: 0)
-        let classifier = Classifier(engine: engine, model: model, options: eager)
-        let input = ClassifyInput(text: "", note: "在速卖通上卖配饰，讲了物流时效、差评处理和定价")
-        #expect(engine.evaluate(input).confidence == 0)
-        let predicted = model.predictCategory(input.combinedText)
-        try #require(predicted.category != "other")
-        let result = classifier.classify(input, signals: .newcomer(options: eager))
+    /// Moderators file e-commerce intel under a category of their own that no rule knows: once taught,
+    /// the model's category is what items get, though the rules are sure it is `ecommerce`.
+    @Test func moderatorsTaxonomyWinsOverTheRules() throws {
+        let renamed = TrainedSamples.examples.map { example in
+            var copy = example
+            if copy.category == "ecommerce" { copy.category = "开店心得" }
+            return copy
+        }
+        let model = try ClassifierModel.train(renamed, options: options, rules: engine)
+        let classifier = Classifier(engine: engine, model: model, options: options)
+        let input = ClassifyInput(title: "淘宝开店第一年", text: "选品、一件代发和找货源的经验，店铺月销从零做到三百单")
+        #expect(engine.evaluate(input).category == "ecommerce")
+        let result = classifier.classify(input, signals: .newcomer(options: options))
+        #expect(result.category == "开店心得")
         #expect(result.categorySource == .model)
-        #expect(result.category == predicted.category)
-        #expect(!result.matchedTerms.isEmpty && result.matchedTerms.allSatisfy { $0.hasPrefix("model:") })
-        #expect(result.pApprove != nil)
+        #expect(result.basis?.kind == .model && result.basis?.by == model.id)
+        #expect(result.basis?.evidence == result.matchedTerms && !result.matchedTerms.isEmpty)
+        #expect(result.modelVersion == model.id)
+        #expect(result.basis?.summary.hasPrefix("model \(model.id): ") == true)
 
-        let cautious = Classifier(engine: engine, model: model, options: ClassifyOptions(modelMinConfidence: 1))
-        #expect(cautious.classify(input, signals: .newcomer(options: eager)).categorySource == .rule)
+        let untaught = Classifier(engine: engine, model: model, options: ClassifyOptions(taughtCategoriesMinimum: renamed.count + 1))
+        #expect(!untaught.modelDecidesCategories)
+        #expect(untaught.classify(input, signals: .newcomer(options: options)).category == "ecommerce")
+    }
+
+    @Test func anOverrideRuleBeatsTheModel() throws {
+        let model = try TrainedSamples.model.get()
+        let classifier = Classifier(engine: engine, model: model, options: options)
+        #expect(classifier.modelDecidesCategories)
+        let result = classifier.classify(ClassifyInput(text: "拼多多砍价群拉人头返现，别碰，我同事被骗了两百。"),
+                                         signals: .newcomer(options: options))
+        #expect(result.category == "risk_warning")
+        #expect(result.categorySource == .rule)
+        #expect(result.basis?.kind == .overrideRule && result.basis?.by == "risk_warning")
+        #expect(result.basis?.summary.contains("别碰") == true)
+        #expect(result.flags.contains { $0.family == "recruiting" && $0.warned })
+    }
+
+    @Test func uncertainMarksTheBandAroundAnEvenChance() throws {
+        let model = try TrainedSamples.model.get()
+        let inputs = try LabeledSample.load(path: Fixtures.labeledPath).map(\.input)
+        let wide = Classifier(engine: engine, model: model, options: ClassifyOptions(uncertainBand: [0, 1]))
+        let usual = Classifier(engine: engine, model: model, options: options)
+        for input in inputs.prefix(40) {
+            #expect(wide.classify(input, signals: .newcomer(options: options)).uncertain)
+            let result = usual.classify(input, signals: .newcomer(options: options))
+            let p = try #require(result.pApprove)
+            #expect(result.uncertain == (p >= 0.35 && p <= 0.65))
+        }
     }
 
     @Test func volunteerTrustIsSmoothed() {
@@ -49,8 +84,8 @@ import Testing
         #expect(VolunteerSignals(approved: 0, decided: 3, options: options).acceptanceRate == 1.0 / 5.0)
     }
 
-    @Test func queueOrderSinksScamsAndDuplicatesAndRaisesTrustedAndRepeatedFinds() {
-        let classifier = Classifier(engine: engine, model: model, options: options)
+    @Test func queueOrderSinksScamsAndDuplicatesAndRaisesTrustedAndRepeatedFinds() throws {
+        let classifier = Classifier(engine: engine, model: try TrainedSamples.model.get(), options: options)
         let honest = ClassifyInput(title: "县城网店卖橙子的一年", text: "讲了冷链、坏果赔付和跟快递谈价格，第一年净赚不到两万。")
         let scam = ClassifyInput(title: "刷单兼职", text: "先垫付后返款，零成本躺赚，日入过万，拉人头还有奖励")
         let trusted = VolunteerSignals(approved: 40, decided: 42, options: options)
@@ -66,14 +101,13 @@ import Testing
         ]
         let order = items.sorted { $0.priority > $1.priority }.map(\.name)
         #expect(order.first == "honest-found-by-three")
-        #expect(order.firstIndex(of: "honest-trusted")! < order.firstIndex(of: "honest-newcomer")!)
-        #expect(order.firstIndex(of: "honest-newcomer")! < order.firstIndex(of: "honest-duplicate-of-rejected")!)
+        #expect(try #require(order.firstIndex(of: "honest-trusted")) < #require(order.firstIndex(of: "honest-newcomer")))
+        #expect(try #require(order.firstIndex(of: "honest-newcomer")) < #require(order.firstIndex(of: "honest-duplicate-of-rejected")))
         #expect(order.last == "scam")
-        #expect(order.count == items.count)
     }
 
     @Test func oneClassifierServesManyThreadsWithTheSameResults() throws {
-        let classifier = Classifier(engine: engine, model: model, options: options)
+        let classifier = Classifier(engine: engine, model: try TrainedSamples.model.get(), options: options)
         let inputs = try LabeledSample.load(path: Fixtures.labeledPath).map(\.input)
         let signals = VolunteerSignals.newcomer(options: options)
         let sequential = inputs.map { classifier.classify($0, signals: signals) }
@@ -86,7 +120,7 @@ import Testing
         #expect(concurrent == sequential)
     }
 
-    @Test func everyFlagFamilyLowersPriority() {
+    @Test func everyPromotedFlagFamilyLowersPriorityAndAWarnedOneDoesNot() {
         let classifier = Classifier(engine: engine, model: nil, options: options)
         let signals = VolunteerSignals.newcomer(options: options)
         let clean = classifier.priority(pApprove: 0.7, flags: [], signals: signals)
@@ -94,6 +128,9 @@ import Testing
             let flagged = classifier.priority(pApprove: 0.7, flags: [RiskFlag(family: family, rule: "r", matched: "x")],
                                               signals: signals)
             #expect(flagged < clean, "\(family)")
+            let warned = classifier.priority(pApprove: 0.7, flags: [RiskFlag(family: family, rule: "r", matched: "x", warned: true)],
+                                             signals: signals)
+            #expect(warned == clean, "\(family)")
         }
     }
 }

@@ -32,6 +32,8 @@ import Testing
         .init(category: "local_services", text: "Starting a dog walking and pet sitting business in my neighborhood"),
         .init(category: "courses", text: "知识付费复盘：小鹅通上的训练营课程，学员完课率和讲师分成"),
         .init(category: "courses", text: "What I learned launching an online course on Teachable for 200 students"),
+        .init(category: "risk_warning", text: "避坑预警：所谓拼多多砍价群就是骗局，我同事被骗了两百，千万别碰"),
+        .init(category: "risk_warning", text: "Scam alert: beware of the task scam that asks you to pay to unlock commissions"),
     ]
 
     @Test(arguments: categoryCases)
@@ -211,7 +213,10 @@ import Testing
 
     @Test func shippedRulesCoverEveryCategoryAndFamily() {
         #expect(engine.rules.categories.map(\.id) == ["ecommerce", "affiliate", "content", "short_video_live", "ai_tools",
-                                                     "freelance", "private_domain", "local_services", "courses", "other"])
+                                                     "freelance", "private_domain", "local_services", "courses", "risk_warning",
+                                                     "other"])
+        #expect(engine.rules.categories.filter(\.override).map(\.id) == ["risk_warning"])
+        #expect(engine.rules.categories.filter(\.warns).map(\.id) == ["risk_warning"])
         #expect(Set(engine.rules.flags.map(\.family)) == Set(FlagRule.families))
     }
 }

@@ -83,6 +83,80 @@ import Testing
         #expect(try date(head: head, url: nil) == "2024-03-05")
     }
 
+    @Test(arguments: [
+        "<meta property=\"article:post_date\" content=\"2024-03-05\">",
+        "<meta itemprop=\"rnews:datePublished\" content=\"2024-03-05T10:00:00Z\">",
+        "<meta name=\"content_create_date\" content=\"2024/03/05\">",
+        "<meta name=\"article.publishTime\" content=\"2024年3月5日\">",
+    ])
+    func otherMetaNamesThatSayPublishedOrCreated(head: String) throws {
+        #expect(try date(head: head, url: nil) == "2024-03-05")
+        // The same name saying "updated" or "expires" is not a publication date.
+        let other = head.replacingOccurrences(of: "post_date", with: "post_updated").replacingOccurrences(of: "datePublished", with: "dateExpires")
+            .replacingOccurrences(of: "create_date", with: "modified_date").replacingOccurrences(of: "publishTime", with: "endTime")
+        #expect(try date(head: other, url: nil) == nil)
+    }
+
+    @Test func hAtomPublishedAbbreviation() throws {
+        #expect(try date(body: "<abbr class=\"published\" title=\"2024-03-05T10:00:00+08:00\">3月5日</abbr>", url: nil) == "2024-03-05")
+        let both = "<abbr class=\"updated\" title=\"2024-06-01\">June</abbr><abbr class=\"entry-date published\" title=\"2024-03-05\">March</abbr>"
+        #expect(try date(body: both, url: nil) == "2024-03-05")
+        // An abbr's title is only read where its class says it is a time.
+        #expect(try date(body: "<abbr title=\"2024-03-05\">缩写</abbr>", url: nil) == nil)
+    }
+
+    @Test(arguments: [
+        ("<div class=\"meta\" data-publish-time=\"1709604000\">作者</div>", "2024-03-05"),
+        ("<span data-publishtime=\"1709604000000\"></span>", "2024-03-05"),
+        ("<span data-pubdate=\"2024-03-05 10:00\"></span>", "2024-03-05"),
+    ])
+    func attributesNamingThePublicationTime(body: String, expected: String) throws {
+        #expect(try date(body: body, url: nil) == expected)
+    }
+
+    @Test func weChatSendTime() throws {
+        // 1581526800 is 2020-02-12 17:00 UTC: 01:00 on the 13th in Beijing, where WeChat's readers are.
+        let script = "<script>var msg_title = '三星发布新手机';\nvar ct = \"1581526800\";</script>"
+        #expect(try date(body: script, url: "https://mp.weixin.qq.com/s/abc") == "2020-02-13")
+        #expect(try date(body: "<script>var ct = \"1581526800\";</script>", url: nil) == nil,
+                "a `ct` variable outside WeChat's scripts is not read")
+    }
+
+    @Test func aLabelledDateUnderTheText() throws {
+        let html = "<html><body><h1>标题</h1><table><tr><td><p>2019年2月27日下午，调研组一行走访了企业。</p>\(Self.prose)</td></tr>"
+            + "<tr><td><font>发布日期：<!-- begin -->2019-03-06<!-- end --> 责任编辑：某某</font></td></tr></table></body></html>"
+        #expect(try Extractor().extract(html: html, baseURL: nil, fetchedAt: Self.fetchedAt).publishedDate == "2019-03-06")
+    }
+
+    @Test func timeElementsAfterTheArticleBelongToOtherItems() throws {
+        let html = "<html><body><h1>标题</h1><div class=\"info\">2019-09-05 11:10 来源：某某</div><article>\(Self.prose)</article>"
+            + "<ul><li><a href=\"/x\">相关文章</a><time>2019-09-06</time></li><li><time>2019-09-04</time></li></ul></body></html>"
+        #expect(try Extractor().extract(html: html, baseURL: nil, fetchedAt: Self.fetchedAt).publishedDate == "2019-09-05")
+    }
+
+    @Test(arguments: [
+        // fetchedAt is 2026-12-01 00:00 UTC, 08:00 in Beijing.
+        ("<div class=\"info\">昨天 12:08 来源：某某</div>", "2026-11-30"),
+        ("<span>3天前</span>", "2026-11-28"),
+        ("<span>9小时前</span>", "2026-11-30"),
+        ("<span>5小时前</span>", "2026-12-01"),
+        ("<span>刚刚</span>", "2026-12-01"),
+        ("<p class=\"byline\">Posted 2 days ago</p>", "2026-11-29"),
+        ("<p>yesterday</p>", "2026-11-30"),
+    ])
+    func relativeDatesFromTheFetchTime(body: String, expected: String) throws {
+        #expect(try date(body: body, url: nil) == expected)
+    }
+
+    @Test func anAbsoluteDateBeatsARelativeOne() throws {
+        #expect(try date(body: "<span>3天前</span><p>发布时间：2024-03-05</p>", url: nil) == "2024-03-05")
+        #expect(try date(body: "<span>3天前</span>", url: "https://example.com/2024/03/05/x") == "2024-03-05")
+        // A sentence that says "today" is not a date line, nor is a share button naming 今日头条.
+        #expect(try date(body: "<p>今天我们来聊一聊闲鱼上卖二手书这件事，从选品到定价再到售后。</p>", url: nil) == nil)
+        #expect(try date(body: "<div><a href=\"/share\">分享到今日头条</a></div><span>今天</span>", url: nil) == "2026-12-01")
+        #expect(try date(body: "<div><a href=\"/share\">分享到今日头条</a></div>", url: nil) == nil)
+    }
+
     @Test func publishedBeatsModifiedAndModifiedIsTheLastResort() throws {
         let both = "<meta property=\"article:modified_time\" content=\"2024-06-01\">"
             + "<meta property=\"article:published_time\" content=\"2024-03-05\">"

@@ -7,16 +7,18 @@ import Testing
 
 /// Extraction time on hostile pages grows in proportion to the page. Each shape is timed at a size and at
 /// four times it within the test (the best of several runs of each, alternating), so machine speed and load
-/// cancel out: linear work grows about 4×, quadratic 16×; the test fails at 8×. The full-size timings are
-/// printed by `sluice bench parse --hostile`.
+/// cancel out: linear work grows about 4×, quadratic 16×. On a machine shared with other work a burst of load
+/// can still land on one size, so a growth of 10× or more is measured again (up to three times) before the test
+/// fails: a quadratic cost fails every time. The full-size timings are printed by `sluice bench parse --hostile`.
 @Suite(.serialized) struct ScalingTests {
     @Test(arguments: HostileShape.allCases)
     func extractionTimeGrowsLinearly(shape: HostileShape) {
         // A thirty-second of the reported size keeps the test quick in a debug build; nested tags come in
         // runs of 200, so they need more for the two sizes to be four times apart.
         let count = shape == .nestedInlineTags ? shape.reportedCount / 8 : shape.reportedCount / 32
-        let row = ScalingBenchmark.measure(shape, count: count, repetitions: 3)
-        #expect(row.growth < 8, "\(shape.rawValue): \(row.seconds)s at \(row.bytes) bytes, \(row.largeSeconds)s at \(row.largeBytes)")
+        var row = ScalingBenchmark.measure(shape, count: count, repetitions: 3)
+        for _ in 0..<2 where row.growth >= 10 { row = ScalingBenchmark.measure(shape, count: count, repetitions: 5) }
+        #expect(row.growth < 10, "\(shape.rawValue): \(row.seconds)s at \(row.bytes) bytes, \(row.largeSeconds)s at \(row.largeBytes)")
     }
 
     @Test func hostilePagesStillGiveTheirFields() throws {

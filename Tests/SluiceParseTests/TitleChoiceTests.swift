@@ -35,6 +35,26 @@ import Testing
         #expect(try title(head: head) == expected)
     }
 
+    @Test func aTitleThatIsOnlyAChannelGivesWayToTheHeadline() throws {
+        let menu = "<div class=\"nav\"><a href=\"/\">首页</a><a href=\"/news\">新闻动态</a><a href=\"/notice\">通知公告</a></div>"
+        let body = menu + "<div class=\"crumb\"><h3>首页 - 新闻动态</h3></div><h5>2019年人文地理学术年会在重庆成功举行！</h5>"
+            + "<div><b>发布时间：2019-05-18</b></div>"
+        #expect(try title(head: "<title>新闻动态--中国某某学会官网</title>", body: body) == "2019年人文地理学术年会在重庆成功举行！")
+        // A breadcrumb in plain text names the channel too.
+        let crumb = "<div>当前位置：首页 &gt; 工作动态</div><div class=\"title\">我院举办专业技能大赛</div>"
+        #expect(try title(head: "<title>工作动态_某某医院</title>", body: crumb) == "我院举办专业技能大赛")
+        // A short headline that is no menu item stays.
+        #expect(try title(head: "<title>致敬！_某某网</title>", body: menu + "<h5>相关阅读推荐</h5>") == "致敬！")
+    }
+
+    @Test func aLeadingTagStaysWhenTheTitleCarriesIt() throws {
+        let headline = "<div class=\"title\">【不忘初心 牢记使命】我院党支部举办专业技能大赛</div>"
+        #expect(try title(head: "<title>【不忘初心 牢记使命】我院党支部举办专业技能大赛 某某医院</title>", body: headline)
+            == "【不忘初心 牢记使命】我院党支部举办专业技能大赛")
+        #expect(try title(head: "<title>欢迎访问某某医院</title>", body: "<div class=\"title\">【原创】我院党支部举办专业技能大赛</div>")
+            == "我院党支部举办专业技能大赛")
+    }
+
     @Test func hostLabelsNameTheSite() throws {
         #expect(try title(head: "<title>闲鱼卖书三个月的复盘 - Examplenews.com 资讯台</title>",
                           url: "https://www.examplenews.com/a/1.html") == "闲鱼卖书三个月的复盘")

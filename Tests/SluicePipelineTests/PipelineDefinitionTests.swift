@@ -39,7 +39,7 @@ import SluiceTestSupport
         #expect(definition.stages.parse.workers == 3)
         #expect(definition.stages.parse.queueBound == 32)
         #expect(definition.fetch.maxRedirects == 5)
-        #expect(definition.directory == directory.url.standardizedFileURL.path)
+        #expect(definition.search.folders.map(\.path) == [directory.url.standardizedFileURL.path])
     }
 
     @Test func unknownKeysAreRefusedWithFileAndKey() {

@@ -48,6 +48,27 @@ import SluiceTestSupport
         #expect(lines.joined().contains("<U+202E>"))
     }
 
+    /// The card says what decided the category and boxes a flag the item warns against; an unsure
+    /// P(approve) is marked on the status line.
+    @Test func basisWarningsAndUncertaintyAreShown() {
+        var card = Fixtures.card(5, title: "拼多多砍价群", priority: 0.4)
+        card.categorySource = "model"
+        card.basis = CategoryBasis(kind: .model, by: "3f9c2a1e00d4b7aa", evidence: ["砍价", "拼多多", "\u{1B}[2J"])
+        card.flags = [RiskFlag(family: "recruiting", rule: "recruiting", matched: "拉人头", warned: true),
+                      RiskFlag(family: "hype", rule: "hype_words", matched: "躺赚")]
+        card.pApprove = 0.52
+        card.uncertain = true
+        let lines = CardRenderer(width: 100, height: nil).lines(for: card)
+        let screen = lines.joined(separator: "\n")
+        #expect(screen.contains("(model 3f9c2a1e00d4b7aa: 砍价, 拼多多, "))
+        #expect(screen.contains("⚠ 避坑 recruiting «拉人头» (recruiting)"))
+        #expect(screen.contains("hype «躺赚» (hype_words)") && !screen.contains("⚠ 避坑 hype"))
+        #expect(lines.allSatisfy(TerminalTextTests.isInert))
+        #expect(CardRenderer.status(of: card).hasSuffix("P(approve) 52% uncertain"))
+        card.uncertain = false
+        #expect(CardRenderer.status(of: card).hasSuffix("P(approve) 52%"))
+    }
+
     @Test func smallTerminalsStillHoldTheirWidth() {
         for (width, height) in [(40, 10), (20, 5), (120, 40)] {
             let lines = CardRenderer(width: width, height: height).lines(for: Fixtures.card(1, title: "副业", priority: 1))

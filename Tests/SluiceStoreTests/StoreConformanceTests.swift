@@ -109,6 +109,71 @@ import SluiceTestSupport
         #expect(try store.record(id: refetched.itemID)?.state == .submitted)
     }
 
+    // MARK: web intake: idempotency keys and invitations
+
+    @Test(arguments: StoreBackend.available)
+    func anIdempotencyKeyStoresOneItemAndAnswersRetriesWithIt(_ backend: StoreBackend) throws {
+        let (store, location) = try fresh(backend)
+        let submission = Submission(volunteer: "小明", url: "https://a.example/x", note: "好", source: "web")
+        let key = IdempotencyKey(keySHA256: Secrets.hash("form-1"), requestSHA256: Secrets.hash("a|好"))
+        let first = try store.submit(submission, urlKeys: [], refetchKnown: false, idempotency: key, at: base)
+        #expect(first.created && !first.replayed)
+        // The key was committed with the item: a retry on another connection (a restarted server) finds it.
+        let reopened = try location.open(create: false)
+        let retry = try reopened.submit(submission, urlKeys: [], refetchKnown: false, idempotency: key, at: base)
+        #expect(retry.replayed && !retry.created && retry.itemID == first.itemID)
+        #expect(throws: StoreError.idempotencyKeyReused(itemID: first.itemID)) {
+            try store.submit(Submission(volunteer: "小明", url: "https://a.example/other", note: nil, source: "web"),
+                             urlKeys: [], refetchKnown: false,
+                             idempotency: IdempotencyKey(keySHA256: key.keySHA256, requestSHA256: Secrets.hash("other")), at: base)
+        }
+        // Keys are the volunteer's own: another volunteer's same key is another submission.
+        let other = try store.submit(Submission(volunteer: "小红", url: "https://a.example/x", note: "好", source: "web"),
+                                     urlKeys: [], refetchKnown: false, idempotency: key, at: base)
+        #expect(other.created && other.itemID != first.itemID)
+        #expect(try store.status().total == 2)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func concurrentRetriesOfOneKeyStoreOneItem(_ backend: StoreBackend) throws {
+        let (store, _) = try fresh(backend)
+        let key = IdempotencyKey(keySHA256: Secrets.hash("tap"), requestSHA256: Secrets.hash("r"))
+        let ids = Mutex<[Int64]>([])
+        let errors = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            do {
+                let receipt = try store.submit(Submission(volunteer: "小明", url: "https://a.example/tap", note: nil, source: "web"),
+                                               urlKeys: [], refetchKnown: false, idempotency: key, at: base)
+                ids.withLock { $0.append(receipt.itemID) }
+            } catch {
+                errors.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(errors.withLock { $0 } == [])
+        #expect(Set(ids.withLock { $0 }).count == 1)
+        #expect(try store.status().total == 1)
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func invitationsKeepOnlyTheHashAndOneLiveLinkPerVolunteer(_ backend: StoreBackend) throws {
+        let (store, _) = try fresh(backend)
+        let first = Secrets.hash("token-one-0123456789")
+        let second = Secrets.hash("token-two-0123456789")
+        let invitation = try store.invite(volunteer: " 小明 ", tokenSHA256: first, at: base)
+        #expect(invitation.volunteer == "小明")
+        #expect(try store.invitation(tokenSHA256: first)?.volunteer == "小明")
+        #expect(try store.invitation(tokenSHA256: Secrets.hash("never issued")) == nil)
+        try store.invite(volunteer: "小明", tokenSHA256: second, at: base.addingTimeInterval(10))
+        #expect(try store.invitation(tokenSHA256: first) == nil, "a new invitation ends the old link")
+        #expect(try store.invitation(tokenSHA256: second)?.createdAt == base.addingTimeInterval(10))
+        try store.invite(volunteer: "小红", tokenSHA256: Secrets.hash("token-red-0123456789"), at: base)
+        #expect(try store.revokeInvitations(volunteer: "小明", at: base) == 1)
+        #expect(try store.revokeInvitations(volunteer: "小明", at: base) == 0)
+        #expect(try store.invitation(tokenSHA256: second) == nil)
+        #expect(try store.invitation(tokenSHA256: Secrets.hash("token-red-0123456789"))?.volunteer == "小红")
+        #expect(throws: StoreError.emptyVolunteer) { try store.invite(volunteer: "  ", tokenSHA256: first, at: base) }
+    }
+
     // MARK: claims and leases
 
     @Test(arguments: StoreBackend.available)
@@ -542,6 +607,28 @@ import SluiceTestSupport
     // MARK: publication
 
     @Test(arguments: StoreBackend.available)
+    func volunteersSeeTheMonthTheirStoryIsPublishedIn(_ backend: StoreBackend) throws {
+        let (store, _) = try fresh(backend)
+        let key = "https://www.36kr.com/p/7"
+        let id = try pending(store, by: "小明", keys: [key])
+        let report = try store.submit(Submission(volunteer: "小红", url: key, note: nil, source: "web"), urlKeys: [key],
+                                      refetchKnown: false, at: base.addingTimeInterval(30)).itemID
+        try store.decide(itemID: id, .approve(category: nil, title: nil), moderator: "版主A", expected: ExpectedItem(),
+                         evidence: nil, at: base)
+        #expect(try store.publishedMonths() == [])
+        #expect(try store.submissions(volunteer: "小明")?.first?.publishedMonth == nil)
+        try store.recordPublication(Publication(itemID: id, month: "2025-11", publishedAt: base, slug: "s", path: nil,
+                                                evidenceSHA256: nil, evidenceText: nil, capturedAt: nil), actor: "test")
+        #expect(try store.publishedMonths() == ["2025-11"])
+        #expect(try store.submissions(volunteer: "小明")?.first?.publishedMonth == "2025-11")
+        // A report of the story is credited in the same column.
+        #expect(try store.submissions(volunteer: "小红")?.first { $0.itemID == report }?.publishedMonth == "2025-11")
+        _ = try store.retract(itemID: id, reason: "来源侵权", moderator: "版主A", at: base)
+        #expect(try store.publishedMonths() == [])
+        #expect(try store.submissions(volunteer: "小明")?.first?.publishedMonth == nil)
+    }
+
+    @Test(arguments: StoreBackend.available)
     func publicationLedgerPublishesOnceAndRetractionKeepsTheRecord(_ backend: StoreBackend) throws {
         let (store, _) = try fresh(backend)
         let id = try pending(store)
@@ -663,9 +750,11 @@ import SluiceTestSupport
         let id = try pending(store)
         #expect(try store.latestModel() == nil)
         try store.saveModel(StoredModel(body: Data([1, 2, 3]), trainedAt: base, examples: 3))
-        try store.saveModel(StoredModel(body: Data([4, 5]), trainedAt: base.addingTimeInterval(1), examples: 2))
+        try store.saveModel(StoredModel(body: Data([4, 5]), trainedAt: base.addingTimeInterval(1), examples: 2, version: "3f9c2a1e00b1c2d3"))
         #expect(try store.latestModel()?.body == Data([4, 5]))
+        #expect(try store.latestModel()?.version == "3f9c2a1e00b1c2d3")
         #expect(try store.models().map(\.bytes) == [3, 2])
+        #expect(try store.models().map(\.version) == [nil, "3f9c2a1e00b1c2d3"], "a model stored without a version reads back as nil")
         let item = try #require(try store.classifiableItems(states: [.pendingReview]).first)
         let classification = Classification(category: "ecommerce", categorySource: .rule, flags: [], ruleVersion: "r1",
                                             matchedTerms: ["闲鱼"], pApprove: 0.7, priority: 1.5)
@@ -678,6 +767,10 @@ import SluiceTestSupport
                          evidence: nil, at: base.addingTimeInterval(10))
         #expect(try store.decisionCount(since: nil) == 1)
         #expect(try store.decisionCount(since: base.addingTimeInterval(20)) == 0)
+
+        let copy = try self.fresh(backend).store
+        #expect(try StoreMigration.migrate(from: store, to: copy).verified)
+        #expect(try copy.models().map(\.version) == [nil, "3f9c2a1e00b1c2d3"], "a copy keeps the column a later migration added")
     }
 
     @Test(arguments: StoreBackend.available)

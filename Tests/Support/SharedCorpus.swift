@@ -23,6 +23,18 @@ public enum SharedCorpus {
     public static let skipMessage = "../shared/corpus (or $SLUICE_CORPUS) is absent: skipping tests on real pages"
 }
 
+/// Locates the labelled classifier sets in `../shared/classify`; tests that need them skip where absent.
+public enum SharedClassifySets {
+    public static func path(_ name: String) -> String? {
+        let url = SharedCorpus.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/classify/\(name)")
+        return FileManager.default.fileExists(atPath: url.path) ? url.path : nil
+    }
+
+    public static var present: Bool { path("zh-spam-dev.jsonl") != nil && path("zh-topic-dev.jsonl") != nil }
+
+    public static let skipMessage = "../shared/classify is absent: skipping tests on the labelled Chinese sets"
+}
+
 /// The web-platform-tests URL suite (`urltestdata.json`), which sluice does not ship: `$SLUICE_URL_TESTDATA`, else
 /// `../shared/url/urltestdata.json`; nil when neither is there.
 public enum URLTestData {

@@ -18,6 +18,24 @@ public protocol IntakeStore: Sendable {
     func submit(_ submission: Submission, urlKeys: [String], refetchKnown: Bool, at now: Date) throws -> SubmitReceipt
     /// The cluster root known under any of these URL keys, if any.
     func knownItem(urlKeys: [String]) throws -> KnownItem?
+    /// `submit` under a key the volunteer's client chose (a web form's hidden field, an API's
+    /// `Idempotency-Key`): the key is stored with the item in the same transaction, so a retry (after a lost
+    /// answer, a double tap or a crash) finds the item instead of storing another, and gets `replayed`.
+    /// A key used before with another request is refused with `StoreError.idempotencyKeyReused`.
+    func submit(_ submission: Submission, urlKeys: [String], refetchKnown: Bool, idempotency: IdempotencyKey,
+                at now: Date) throws -> SubmitReceipt
+}
+
+/// Invitations to the web intake, one live per volunteer: only the SHA-256 of a token is kept, so a copy of
+/// the store lets nobody submit as a volunteer.
+public protocol InvitationStore: Sendable {
+    /// Records a new invitation for `volunteer`, ending the live one they had (one link per person).
+    @discardableResult
+    func invite(volunteer: String, tokenSHA256: String, at now: Date) throws -> Invitation
+    /// Ends the volunteer's live invitation; the number ended (0 when they had none).
+    func revokeInvitations(volunteer: String, at now: Date) throws -> Int
+    /// The live invitation whose token has this SHA-256, nil when none (never issued, or revoked).
+    func invitation(tokenSHA256: String) throws -> Invitation?
 }
 
 /// Work for the pipeline's stages: leased claims and the stages' results.
@@ -138,6 +156,8 @@ public protocol PublicationStore: Sendable {
     func retract(itemID: Int64, reason: String, moderator: String, at now: Date) throws -> Publication
     /// The live publications of a month with their items, in publication order.
     func publications(month: String) throws -> [PublishedItem]
+    /// The months that have live publications, newest first (the web's feeds serve the newest).
+    func publishedMonths() throws -> [String]
     /// Slugs used by live publications, so a new one never collides.
     func takenSlugs() throws -> Set<String>
     func figures(month: String) throws -> MonthFigures
@@ -177,16 +197,45 @@ public protocol ModelStore: Sendable {
     func models() throws -> [StoredModelInfo]
 }
 
+/// What the long-running service keeps: the files its inbox imported, and the runs of its scheduled jobs, so
+/// that several service instances on one store run each job once per period.
+public protocol ServiceStore: Sendable {
+    /// The file imported with these bytes, if any.
+    func importedFile(sha256: String) throws -> ImportedFile?
+    /// Records a file as imported; when its hash is already recorded the first record is kept and returned.
+    @discardableResult
+    func recordImportedFile(_ file: ImportedFile) throws -> ImportedFile
+    /// Claims the run of `job` for `period` for `owner`, leased for `leaseSeconds` of the server's time. Granted
+    /// when the period has no run yet, when its run failed and `now` is past its next attempt, or when its
+    /// owner's lease ran out (a dead instance), as long as fewer than `maxAttempts` were made; nil otherwise.
+    func claimJobRun(job: String, period: String, owner: String, leaseSeconds: Double, maxAttempts: Int,
+                     at now: Date) throws -> JobRun?
+    /// Records how a claimed run ended (`succeeded`, `failed` with `retryAt`, or `skipped`); ignored when
+    /// another owner has taken the run over meanwhile.
+    func finishJobRun(job: String, period: String, owner: String, state: JobState, detail: String, retryAt: Date?,
+                      at now: Date) throws
+    /// The newest run of each job and every run that failed, newest first.
+    func jobRuns(limit: Int) throws -> [JobRun]
+}
+
 /// The store as a whole: where it is, its health and its figures.
 public protocol StoreAdministration: Sendable {
     /// Where the store is, safe to print (a password in a URL is masked).
     var location: String { get }
     func status() throws -> StatusReport
     func schemaVersion() throws -> Int
+    /// The schema version this sluice writes: a store it opens for writing is migrated to it.
+    var currentSchemaVersion: Int { get }
     /// "ok" when the store is sound, else what is wrong.
     func integrityCheck() throws -> String
+    /// Rows that point at a missing row, or lack one they need, by kind (only kinds with any).
+    func orphanRows() throws -> [OrphanRows]
+    /// A consistent copy of the whole store in a new SQLite file at `destination` (which must not exist), made
+    /// while other connections go on writing, and checked once written. Refused (`StoreError.unsupported`)
+    /// where the database has its own tools for it.
+    func backup(to destination: String) throws -> BackupReport
 }
 
 /// Every role at once: what a store implementation provides.
-public protocol Store: IntakeStore, PipelineStore, DedupIndex, ReviewStore, PublicationStore, VolunteerStore, ModelStore,
-    StoreAdministration {}
+public protocol Store: IntakeStore, InvitationStore, PipelineStore, DedupIndex, ReviewStore, PublicationStore, VolunteerStore,
+    ModelStore, ServiceStore, StoreAdministration {}

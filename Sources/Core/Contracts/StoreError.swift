@@ -24,8 +24,25 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case notDuplicate(itemID: Int64, state: ItemState)
     /// `migrate` into a store that already holds items.
     case targetNotEmpty(location: String, items: Int)
+    /// An idempotency key sent again with another request than the one it was first used with.
+    case idempotencyKeyReused(itemID: Int64)
+    /// Something this kind of store does not do, and what to use instead.
+    case unsupported(location: String, detail: String)
+    /// A file sluice would write already exists and is left alone.
+    case fileExists(path: String)
+    /// A file sluice would write cannot be made there.
+    case cannotWrite(path: String)
     /// A stored body that does not decode (a damaged row, an encoding this sluice does not know).
     case damagedCapture(itemID: Int64, detail: String)
+
+    /// Errors of where the store is rather than of what was asked (no store, not ours, unreachable, too new,
+    /// read-only): no other item or command would fare better, so they end the command (exit status 2).
+    public var isEnvironmental: Bool {
+        switch self {
+        case .noStore, .notAStore, .unreachable, .newerSchema, .readOnly, .targetNotEmpty, .unsupported, .fileExists, .cannotWrite: true
+        default: false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -36,7 +53,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .notAStore(let location, let detail):
             "\(location): not a sluice store (\(detail)); left untouched"
         case .readOnly(let location):
-            "\(location): the store is read-only here; this command needs to write to it"
+            // Chinese: 此处的数据库只读（当前用户不能写入该文件或其所在目录，或这是只读副本）；这个命令需要写入
+            "\(location): the store is read-only here (this user may not write the file or its folder, or it is a "
+                + "read-only copy); this command needs to write to it"
         case .unreachable(let location, let detail):
             "\(location): cannot reach the database (\(detail))"
         case .notFound(let id):
@@ -57,6 +76,16 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             "item #\(id) (\(state.rawValue)) is not linked to a cluster; name the duplicate, not the first item"
         case .targetNotEmpty(let location, let items):
             "\(location) already holds \(items) item(s); migrate copies only into an empty store"
+        case .idempotencyKeyReused(let id):
+            "this idempotency key was already used for item #\(id) with other content; use a new key for a new submission"
+        case .unsupported(let location, let detail):
+            "\(location): \(detail)"
+        case .fileExists(let path):
+            // Chinese: PATH 已存在，未作改动；请换一个名字
+            "\(path) already exists and is left as it is; name a new file"
+        case .cannotWrite(let path):
+            // Chinese: 无法写入 PATH（目录不存在或没有写权限）
+            "cannot write \(path) (its folder does not exist or may not be written)"
         case .damagedCapture(let id, let detail):
             // 条目 #id 保存的页面已损坏（detail）；用 sluice reprocess --stage fetch 重新抓取
             "the stored page of item #\(id) is damaged (\(detail)); fetch it again with sluice reprocess --stage fetch"

@@ -13,12 +13,45 @@ public struct SubmitReceipt: Sendable, Equatable {
     /// True when the submission was filed at once as a report of `known` (a duplicate of it) instead of
     /// being fetched again.
     public var recordedAsReport: Bool
+    /// True when an idempotency key had been used for this item already: this is a retry, nothing was stored.
+    public var replayed: Bool
 
-    public init(itemID: Int64, created: Bool, known: KnownItem?, recordedAsReport: Bool) {
+    public init(itemID: Int64, created: Bool, known: KnownItem?, recordedAsReport: Bool, replayed: Bool = false) {
         self.itemID = itemID
         self.created = created
         self.known = known
         self.recordedAsReport = recordedAsReport
+        self.replayed = replayed
+    }
+}
+
+/// A client's idempotency key for one submission: the key's SHA-256 (keys are stored hashed, like tokens)
+/// and the SHA-256 of the request it was first used with, so the same key with other content is told apart
+/// from a retry.
+public struct IdempotencyKey: Sendable, Equatable {
+    public var keySHA256: String
+    public var requestSHA256: String
+
+    public init(keySHA256: String, requestSHA256: String) {
+        self.keySHA256 = keySHA256
+        self.requestSHA256 = requestSHA256
+    }
+}
+
+/// A volunteer's invitation to the web intake.
+public struct Invitation: Sendable, Equatable {
+    public var id: Int64
+    public var volunteer: String
+    public var tokenSHA256: String
+    public var createdAt: Date
+    public var revokedAt: Date?
+
+    public init(id: Int64, volunteer: String, tokenSHA256: String, createdAt: Date, revokedAt: Date? = nil) {
+        self.id = id
+        self.volunteer = volunteer
+        self.tokenSHA256 = tokenSHA256
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
     }
 }
 
@@ -311,10 +344,13 @@ public struct VolunteerSubmission: Sendable, Equatable {
     /// The moderator's own words on the last rejection, if any.
     public var decisionText: String?
     public var problem: Problem?
+    /// The month of the column the story (the item, or its cluster's first item) is published in, if it is.
+    public var publishedMonth: String?
 
     public init(itemID: Int64, url: String?, note: String?, title: String?, submittedAt: Date, state: ItemState,
                 duplicateOf: Int64?, rootState: ItemState?, decisionReason: String?, decisionText: String?,
-                problem: Problem?) {
+                problem: Problem?, publishedMonth: String? = nil) {
+        self.publishedMonth = publishedMonth
         self.itemID = itemID
         self.url = url
         self.note = note
@@ -386,12 +422,15 @@ public struct StoredModelInfo: Sendable, Equatable {
     public var trainedAt: Date
     public var examples: Int
     public var bytes: Int
+    /// As in `StoredModel.version`.
+    public var version: String?
 
-    public init(id: Int64, trainedAt: Date, examples: Int, bytes: Int) {
+    public init(id: Int64, trainedAt: Date, examples: Int, bytes: Int, version: String? = nil) {
         self.id = id
         self.trainedAt = trainedAt
         self.examples = examples
         self.bytes = bytes
+        self.version = version
     }
 }
 

@@ -25,10 +25,13 @@ public struct ReviewSelection: Sendable, Equatable, CustomStringConvertible {
                 record.site == name || (try? HTTPURL(record.url ?? "")).map { [$0.host.serialized, $0.host.display].contains(name) } == true
             } ?? true)
             && (flag.map { family in
-                switch family {
-                case "any": !record.flags.isEmpty
-                case "none": record.flags.isEmpty
-                default: record.flags.contains { $0.family == family }
+                // A flag the item warns against is not the item's own: a bulk rejection of a family
+                // must not sweep up the warnings about it.
+                let promoted = record.flags.filter { !$0.warned }
+                return switch family {
+                case "any": !promoted.isEmpty
+                case "none": promoted.isEmpty
+                default: promoted.contains { $0.family == family }
                 }
             } ?? true)
             && (cluster.map { record.id == $0 || record.duplicateOf == $0 } ?? true)

@@ -42,6 +42,10 @@ public struct BlockedPageDetector: Sendable {
         BlockedPageDetector(rules: try BlockedPageRules.load(path: path))
     }
 
+    public static func load(_ file: ConfigurationFile) throws -> BlockedPageDetector {
+        BlockedPageDetector(rules: try BlockedPageRules.load(file))
+    }
+
     /// The kind of non-content page, or nil for real content. `text` is the decoded HTML.
     public func detect(url: String, status: Int, text: String) -> ProblemCode? {
         match(url: url, status: status, text: text)?.outcome

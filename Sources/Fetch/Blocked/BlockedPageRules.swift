@@ -59,8 +59,12 @@ public struct BlockedPageRules: Codable, Sendable, Equatable {
 
     /// Decodes strictly (unknown keys are errors) and checks every rule; errors name the file and the key.
     public static func load(path: String) throws -> BlockedPageRules {
-        let rules = try StrictJSON.decode(BlockedPageRules.self, contentsOf: path)
-        try rules.validate(file: path)
+        try load(ConfigurationFile.read(path: path))
+    }
+
+    public static func load(_ file: ConfigurationFile) throws -> BlockedPageRules {
+        let rules = try StrictJSON.decode(BlockedPageRules.self, from: file)
+        try rules.validate(file: file.label)
         return rules
     }
 

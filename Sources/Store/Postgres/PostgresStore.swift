@@ -59,19 +59,15 @@ public final class PostgresStore: SQLStore {
     /// PostgreSQL keeps its own pages sound and enforces the schema's links; what is checked here is that
     /// the links hold all the same (a store copied in by hand may not) and the schema is current.
     public func integrityCheck() throws -> String {
-        try sql.read { database in
-            let checks: [(String, String)] = [
-                ("submissions without their item", "SELECT COUNT(*) FROM submissions s LEFT JOIN items i ON i.id = s.item_id WHERE i.id IS NULL"),
-                ("items without a submission", "SELECT COUNT(*) FROM items i LEFT JOIN submissions s ON s.item_id = i.id WHERE s.id IS NULL"),
-                ("duplicates of a missing item", "SELECT COUNT(*) FROM items i LEFT JOIN items r ON r.id = i.duplicate_of WHERE i.duplicate_of IS NOT NULL AND r.id IS NULL"),
-            ]
-            var problems: [String] = []
-            for (what, query) in checks {
-                let count = try database.scalar(query) ?? 0
-                if count > 0 { problems.append("\(count) \(what)") }
-            }
-            return problems.isEmpty ? "ok" : problems.joined(separator: "; ")
-        }
+        let orphans = try orphanRows()
+        return orphans.isEmpty ? "ok" : orphans.map { "\($0.count) \($0.what)" }.joined(separator: "; ")
+    }
+
+    /// A PostgreSQL store is backed up with the server's own tools, which copy it consistently while in use.
+    public func backup(to destination: String) throws -> BackupReport {
+        // Chinese: PostgreSQL 数据库请用 pg_dump 备份（或 sluice migrate 复制到一个 SQLite 文件）
+        throw StoreError.unsupported(location: location, detail: "a PostgreSQL store is backed up with pg_dump "
+                                     + "(or copied into a SQLite file with sluice migrate --to FILE)")
     }
 
     public func listenForWork(_ wake: @escaping @Sendable () -> Void) throws -> (any WorkListener)? {

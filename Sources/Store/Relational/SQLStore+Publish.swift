@@ -65,6 +65,14 @@ extension SQLStore {
         }
     }
 
+    public func publishedMonths() throws -> [String] {
+        try sql.read { database in
+            try database.query("SELECT DISTINCT month FROM published WHERE retracted_at IS NULL ORDER BY month DESC") {
+                $0.string(0) ?? ""
+            }
+        }
+    }
+
     public func publications(month: String) throws -> [PublishedItem] {
         try sql.read { database in
             let entries = try publications(database, where: "p.month = ? AND p.retracted_at IS NULL", [month])

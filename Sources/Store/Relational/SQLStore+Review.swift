@@ -35,7 +35,8 @@ extension SQLStore {
             error: problem, duplicateOf: row.int(18), duplicateKind: row.string(19), volunteer: row.string(20) ?? "",
             note: row.string(21), submittedAt: row.requiredDate(22), updatedAt: row.requiredDate(23), reports: [],
             claimedBy: row.string(24), claimedUntil: row.double(25).map { Date(timeIntervalSince1970: $0) },
-            decisionReason: row.string(26))
+            decisionReason: row.string(26), categoryBasis: classification?.basis, modelVersion: classification?.modelVersion,
+            uncertain: classification?.uncertain ?? false)
     }
 
     /// Records with the reports of their clusters, in one query for all of them.

@@ -8,7 +8,8 @@ extension SQLStore {
             return try database.query("""
                 SELECT i.id, s.url, s.note, i.title, s.submitted_at, i.state, i.duplicate_of, r.state, i.decision_reason,
                     (SELECT d.detail FROM decisions d WHERE d.item_id = i.id AND d.action = 'reject' ORDER BY d.id DESC LIMIT 1),
-                    i.problem_code, i.problem_stage, i.problem_message
+                    i.problem_code, i.problem_stage, i.problem_message,
+                    (SELECT p.month FROM published p WHERE p.item_id = COALESCE(i.duplicate_of, i.id) AND p.retracted_at IS NULL)
                 FROM submissions s JOIN volunteers v ON v.id = s.volunteer_id JOIN items i ON i.id = s.item_id
                 LEFT JOIN items r ON r.id = i.duplicate_of
                 WHERE v.name = ? ORDER BY s.submitted_at, i.id
@@ -20,7 +21,7 @@ extension SQLStore {
                     problem: row.string(10).map { code in
                         Problem(ProblemCode(rawValue: code) ?? .other, stage: Stage(rawValue: row.string(11) ?? "") ?? .fetch,
                                 message: row.string(12) ?? "")
-                    })
+                    }, publishedMonth: row.string(13))
             }
         }
     }
@@ -99,24 +100,25 @@ extension SQLStore {
 
     public func saveModel(_ model: StoredModel) throws {
         try sql.write { database in
-            try database.run("INSERT INTO models (kind, trained_at, examples, body) VALUES ('classifier', ?, ?, ?)",
-                             [Timestamp.string(model.trainedAt), model.examples, model.body])
+            try database.run("INSERT INTO models (kind, trained_at, examples, body, version) VALUES ('classifier', ?, ?, ?, ?)",
+                             [Timestamp.string(model.trainedAt), model.examples, model.body, model.version])
         }
     }
 
     public func latestModel() throws -> StoredModel? {
         try sql.read { database in
-            try database.query("SELECT body, trained_at, examples FROM models ORDER BY id DESC LIMIT 1") { row in
-                StoredModel(body: row.data(0) ?? Data(), trainedAt: row.requiredDate(1), examples: Int(row.int(2) ?? 0))
+            try database.query("SELECT body, trained_at, examples, version FROM models ORDER BY id DESC LIMIT 1") { row in
+                StoredModel(body: row.data(0) ?? Data(), trainedAt: row.requiredDate(1), examples: Int(row.int(2) ?? 0),
+                            version: row.string(3))
             }.first
         }
     }
 
     public func models() throws -> [StoredModelInfo] {
         try sql.read { database in
-            try database.query("SELECT id, trained_at, examples, LENGTH(body) FROM models ORDER BY id") { row in
+            try database.query("SELECT id, trained_at, examples, LENGTH(body), version FROM models ORDER BY id") { row in
                 StoredModelInfo(id: row.int(0) ?? 0, trainedAt: row.requiredDate(1), examples: Int(row.int(2) ?? 0),
-                                bytes: Int(row.int(3) ?? 0))
+                                bytes: Int(row.int(3) ?? 0), version: row.string(4))
             }
         }
     }

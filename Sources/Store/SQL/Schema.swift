@@ -193,11 +193,60 @@ enum Schema {
             PRIMARY KEY (item_id, root_id)
         );
         """,
-        // 5: capture bodies stored compressed (`StoredBody`): the encoding and the decoded size beside the bytes.
+        // 5: the web intake: volunteers' invitations (only each token's SHA-256; one live per volunteer), and
+        // the idempotency keys of web and API submissions (hashed, per volunteer), written in the submission's
+        // own transaction so a retry after a lost answer or a crash finds its item.
+        """
+        CREATE TABLE invitations (
+            id {id},
+            volunteer {text} NOT NULL,
+            token_sha256 {text} NOT NULL UNIQUE,
+            created_at {text} NOT NULL,
+            revoked_at {text}
+        );
+        CREATE INDEX invitations_volunteer ON invitations(volunteer);
+        CREATE TABLE idempotency_keys (
+            volunteer_id {int} NOT NULL REFERENCES volunteers(id),
+            key_sha256 {text} NOT NULL,
+            request_sha256 {text} NOT NULL,
+            item_id {int} NOT NULL REFERENCES items(id),
+            created_at {text} NOT NULL,
+            PRIMARY KEY (volunteer_id, key_sha256)
+        );
+        """,
+        // 6: the service's inbox: files imported, by the SHA-256 of their bytes, so a file seen again (a crash
+        // between its import and its move) is never imported twice; and the runs of its scheduled jobs, one row
+        // per job and period, so several instances on one store run each job once.
+        """
+        CREATE TABLE imported_files (
+            sha256 {text} PRIMARY KEY,
+            name {text} NOT NULL,
+            imported_at {text} NOT NULL,
+            report {text} NOT NULL
+        );
+        CREATE TABLE job_runs (
+            job {text} NOT NULL,
+            period {text} NOT NULL,
+            state {text} NOT NULL,
+            attempts {int} NOT NULL,
+            owner {text},
+            lease_until {real},
+            started_at {text} NOT NULL,
+            finished_at {text},
+            next_attempt_at {text},
+            detail {text},
+            PRIMARY KEY (job, period)
+        );
+        CREATE INDEX job_runs_started ON job_runs(started_at);
+        """,
+        // 7: capture bodies stored compressed (`StoredBody`): the encoding and the decoded size beside the bytes.
         // Rows written before keep both NULL and hold the raw body, read as it is.
         """
         ALTER TABLE captures ADD COLUMN body_encoding {text};
         ALTER TABLE captures ADD COLUMN body_size {int};
         """,
+        // 8: each model's version (the digest its classifications record), so the store can say which model
+        // a new one replaces.
+        "ALTER TABLE models ADD COLUMN version {text};",
     ]
 }

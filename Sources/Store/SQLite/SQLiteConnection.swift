@@ -25,18 +25,39 @@ public struct SQLiteError: Error, CustomStringConvertible, Equatable {
 /// How a connection opens its file.
 enum SQLiteOpenMode {
     case readWrite, readWriteCreate, readOnly
+    /// Read-only, and the file is promised not to change while open (`immutable=1`): SQLite then takes no
+    /// locks and needs no `-shm` file. Only for a WAL store nobody has open whose folder we cannot write,
+    /// where a plain read-only open cannot create the `-shm` file it needs.
+    case immutable
 
     var flags: Int32 {
         switch self {
         case .readWrite: SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
         case .readWriteCreate: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         case .readOnly: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+        case .immutable: SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX
         }
+    }
+
+    /// What `sqlite3_open_v2` is given: the path, or for `immutable` a `file:` URI with the reserved
+    /// characters of the path percent-encoded.
+    func name(_ path: String) -> String {
+        guard self == .immutable else { return path }
+        var encoded = ""
+        for scalar in path.unicodeScalars {
+            switch scalar {
+            case "%", "?", "#": encoded += String(format: "%%%02X", scalar.value)
+            default: encoded.unicodeScalars.append(scalar)
+            }
+        }
+        return "file:" + encoded + "?immutable=1"
     }
 }
 
 /// Owns one `sqlite3*` connection, closed with `sqlite3_close_v2` in `deinit`, and the statements it has
-/// prepared (kept for reuse, finalized before the connection closes).
+/// prepared (kept for reuse, finalized before the connection closes). A cached statement holds its connection
+/// strongly, so whoever owns a connection calls `finalizeStatements()` when done with it; only then can the
+/// connection go, and with the last connection closed SQLite checkpoints the WAL and removes its files.
 ///
 /// Not thread-safe: SQLite connections must not be used from two threads at once, so the connection lives
 /// inside `SQLiteDatabase`'s mutex and never leaves it.
@@ -48,7 +69,7 @@ final class SQLiteConnection: SQLExecutor {
 
     init(path: String, mode: SQLiteOpenMode) throws {
         var connection: OpaquePointer?
-        let status = sqlite3_open_v2(path, &connection, mode.flags, nil)
+        let status = sqlite3_open_v2(mode.name(path), &connection, mode.flags, nil)
         guard status == SQLITE_OK, let connection else {
             let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close_v2(connection)
@@ -63,6 +84,22 @@ final class SQLiteConnection: SQLExecutor {
         cache.removeAll()
         sqlite3_close_v2(handle)
     }
+
+    /// Finalizes the cached statements, letting go of the references they hold on this connection.
+    func finalizeStatements() {
+        cache.removeAll()
+    }
+
+    /// Opens a connection for the length of `body`, and lets it close afterwards.
+    static func with<T>(path: String, mode: SQLiteOpenMode, _ body: (SQLiteConnection) throws -> T) throws -> T {
+        let connection = try SQLiteConnection(path: path, mode: mode)
+        defer { connection.finalizeStatements() }
+        return try body(connection)
+    }
+
+    /// True when SQLite opened the file for reading only, as it does silently when asked for read-write on
+    /// a file the process may not write.
+    var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 
     func check(_ status: Int32, sql: String?) throws {
         guard status != SQLITE_OK, status != SQLITE_ROW, status != SQLITE_DONE else { return }
@@ -134,15 +171,16 @@ final class SQLiteConnection: SQLExecutor {
     /// Copies the whole database into a new file at `path` while other connections go on writing
     /// (SQLite's online backup API, all pages in one step, so the copy is one consistent snapshot).
     func backup(to path: String) throws {
-        let target = try SQLiteConnection(path: path, mode: .readWriteCreate)
-        guard let backup = sqlite3_backup_init(target.handle, "main", handle, "main") else {
-            try target.check(sqlite3_errcode(target.handle), sql: nil)
-            return
+        try Self.with(path: path, mode: .readWriteCreate) { target in
+            guard let backup = sqlite3_backup_init(target.handle, "main", handle, "main") else {
+                try target.check(sqlite3_errcode(target.handle), sql: nil)
+                return
+            }
+            let stepped = sqlite3_backup_step(backup, -1)
+            let finished = sqlite3_backup_finish(backup)
+            if stepped != SQLITE_DONE { try target.check(stepped, sql: nil) }
+            try target.check(finished, sql: nil)
         }
-        let stepped = sqlite3_backup_step(backup, -1)
-        let finished = sqlite3_backup_finish(backup)
-        if stepped != SQLITE_DONE { try target.check(stepped, sql: nil) }
-        try target.check(finished, sql: nil)
     }
 }
 

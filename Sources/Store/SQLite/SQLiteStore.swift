@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SluiceCore
 
 /// The SQLite store: one file holding volunteers, submissions, items and their state machine, captures,
@@ -36,7 +37,7 @@ public final class SQLiteStore: SQLStore {
     public init(path: String, create: Bool = true) throws {
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create { throw StoreError.noStore(location: path) }
-        let connection: SQLiteConnection
+        var connection: SQLiteConnection
         var writable = true
         do {
             connection = try SQLiteConnection(path: path, mode: exists ? .readWrite : .readWriteCreate)
@@ -44,11 +45,26 @@ public final class SQLiteStore: SQLStore {
             connection = try SQLiteConnection(path: path, mode: .readOnly)
             writable = false
         }
-        try connection.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
-        if writable && !FileManager.default.isWritableFile(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) {
+        // Asked for read-write on a file it may not write (permissions, a read-only mount), SQLite opens it for
+        // reading without a word; in a folder it may not write, it cannot make the WAL files a writer needs.
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if writable && (connection.isReadOnly || !FileManager.default.isWritableFile(atPath: folder)) {
+            connection = try SQLiteConnection(path: path, mode: .readOnly)
             writable = false
         }
-        try Self.checkIdentity(connection, path: path)
+        try connection.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
+        do {
+            try Self.checkIdentity(connection, path: path)
+        } catch let error as SQLiteError where !writable && (error.isReadOnly || error.code == 14)
+            && !FileManager.default.fileExists(atPath: path + "-wal") {
+            // A WAL store's reader needs the -shm file, which it cannot create in a folder it may not write.
+            // With no -wal file nobody has the store open and every committed page is in the file itself, so
+            // it is read as immutable (what SQLite's manual advises for read-only media).
+            connection.finalizeStatements()
+            connection = try SQLiteConnection(path: path, mode: .immutable)
+            try connection.execute("PRAGMA foreign_keys = ON;")
+            try Self.checkIdentity(connection, path: path)
+        }
         if writable {
             do {
                 try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
@@ -126,12 +142,39 @@ public final class SQLiteStore: SQLStore {
         }
     }
 
-    /// SQLite has no way to tell another process's commit to this one; idle runs back off instead.
-    public func listenForWork(_ wake: @escaping @Sendable () -> Void) throws -> (any WorkListener)? { nil }
+    /// SQLite cannot send notifications, but a connection can tell cheaply that another one committed:
+    /// `PRAGMA data_version` changes (read from the WAL index, no transaction). A connection of the listener's
+    /// own, on a thread of its own, asks four times a second and calls `wake` when it changed.
+    public func listenForWork(_ wake: @escaping @Sendable () -> Void) throws -> (any WorkListener)? {
+        SQLiteWorkListener(path: path, wake: wake)
+    }
 
-    /// A consistent copy of the whole store at `destination`, made while other connections go on writing.
-    public func backup(to destination: String) throws {
-        try database.withConnection { try $0.backup(to: destination) }
+    /// A consistent copy of the whole store at `destination`, made while other connections go on writing
+    /// (SQLite's online backup API), into a temporary file beside it that is checked (integrity, items,
+    /// schema version) and only then renamed: `destination` never holds half a copy, and an existing file
+    /// there is never replaced.
+    public func backup(to destination: String) throws -> BackupReport {
+        if FileManager.default.fileExists(atPath: destination) { throw StoreError.fileExists(path: destination) }
+        let folder = URL(fileURLWithPath: destination).deletingLastPathComponent()
+        guard FileManager.default.isWritableFile(atPath: folder.path) else { throw StoreError.cannotWrite(path: destination) }
+        let partial = folder.appendingPathComponent(".\(URL(fileURLWithPath: destination).lastPathComponent).partial-\(getpid())").path
+        defer {
+            for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: partial + suffix) }
+        }
+        try database.withConnection { try $0.backup(to: partial) }
+        // Nobody else knows the copy yet: read as immutable, so no -wal or -shm file is made beside it.
+        let (items, version, integrity) = try SQLiteConnection.with(path: partial, mode: .immutable) { copy in
+            let integrity = try copy.query("PRAGMA integrity_check") { $0.string(0) ?? "" }.joined(separator: "; ")
+            return (Int(try copy.scalar("SELECT COUNT(*) FROM items") ?? 0), try Self.userVersion(copy), integrity)
+        }
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int) ?? 0
+        // link(2) refuses an existing name, so a file made there meanwhile is not replaced either.
+        guard link(partial, destination) == 0 else {
+            if errno == EEXIST { throw StoreError.fileExists(path: destination) }
+            throw StoreError.cannotWrite(path: destination)
+        }
+        return BackupReport(source: path, destination: destination, bytes: bytes, items: items, schemaVersion: version,
+                            integrity: integrity)
     }
 }
 
@@ -157,6 +200,10 @@ final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
         self.reader = reader
         self.path = path
         self.writable = writable
+    }
+
+    deinit {
+        connection.finalizeStatements()
     }
 
     func withConnection<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
@@ -189,5 +236,43 @@ final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
                 throw StoreError.readOnly(location: path)
             }
         }
+    }
+}
+
+/// Watches `PRAGMA data_version` of a store on a connection and a thread of its own (the connection is opened,
+/// used and closed on that thread only), and calls `wake` whenever another connection committed.
+final class SQLiteWorkListener: WorkListener {
+    /// Shared with the watching thread, which stops when `stop` is signalled (at once, not after its pause).
+    private final class State: Sendable {
+        let stopped = Atomic<Bool>(false)
+        let stop = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+    }
+
+    private let state = State()
+
+    init(path: String, wake: @escaping @Sendable () -> Void) {
+        let state = self.state
+        let thread = Thread {
+            defer { state.finished.signal() }
+            try? SQLiteConnection.with(path: path, mode: .readOnly) { connection in
+                var seen = try connection.scalar("PRAGMA data_version")
+                while state.stop.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
+                    let version = try connection.scalar("PRAGMA data_version")
+                    if version != seen {
+                        seen = version
+                        wake()
+                    }
+                }
+            }
+        }
+        thread.name = "sluice.sqlite-listen"
+        thread.start()
+    }
+
+    func cancel() {
+        guard !state.stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        state.stop.signal()
+        state.finished.wait()
     }
 }
