@@ -189,6 +189,21 @@ import Testing
                                          options: DedupOptions(minContainment: 0.5))?.kind == "near")
     }
 
+    /// A truncated copy that is about as like a second story as like its own (both share the text the query
+    /// holds: a site's fixed block) is no match by Jaccard; far more like one than the other, it is.
+    @Test func aJaccardMatchMustStandOutFromTheOtherRoots() {
+        let sketch = (0..<60).map { UInt32($0) }
+        func agreeing(_ shared: Int) -> [UInt32] { (0..<60).map { $0 < shared ? UInt32($0) : UInt32(1000 + $0) } }
+        let query = ContentFingerprint(exactHash: "q", simhash: 0, minhash: sketch, length: 400)
+        let original = ContentFingerprint(exactHash: "a", simhash: 0xFFFF_FFFF, minhash: agreeing(40), length: 1000)
+        let alike = ContentFingerprint(exactHash: "b", simhash: 0xFFFF_0000_FFFF, minhash: agreeing(36), length: 1000)
+        let unlike = ContentFingerprint(exactHash: "c", simhash: 0xFFFF_0000_FFFF, minhash: agreeing(10), length: 1000)
+        #expect(DuplicateJudge.bestMatch(for: query, among: [(1, original), (2, alike)], options: .default) == nil)
+        #expect(DuplicateJudge.bestMatch(for: query, among: [(1, original), (3, unlike)], options: .default)?.candidateID == 1)
+        #expect(DuplicateJudge.bestMatch(for: query, among: [(1, original), (2, alike)],
+                                         options: DedupOptions(minMargin: 0))?.candidateID == 1)
+    }
+
     @Test func nothingBeyondTheThreshold() {
         let query = Self.fingerprint(0)
         let far = [(id: Int64(1), fingerprint: Self.fingerprint(0b1111, hash: "x"))]
