@@ -35,6 +35,21 @@ import Testing
         #expect(TextNormalizer.normalize("ABC 副业 DEF。") == "abc副业def")
     }
 
+    /// Full-width forms skip NFKC too: the character they are mapped to must be NFKC's own, and a text of them
+    /// must fold as the slow path folds it.
+    @Test func fullWidthFormsMapAsNFKCMapsThem() {
+        for value in Array(0xFF01...0xFF5E) + [0x3000] {
+            guard let scalar = Unicode.Scalar(UInt32(value)) else { continue }
+            #expect(TextNormalizer.fullWidthASCII(scalar).map { String($0) } == String(scalar).precomposedStringWithCompatibilityMapping,
+                    "U+\(String(value, radix: 16))")
+        }
+        #expect(TextNormalizer.fullWidthASCII("，") == ",")
+        #expect(TextNormalizer.fullWidthASCII("中") == nil)
+        let text = "副业月入３万？！　内容：“躺赚”项目（ＷｅＣｈａｔ：ＡＢＣ＿１２３）"
+        #expect(TextNormalizer.normalize(text) == TextNormalizer.normalize(text.precomposedStringWithCompatibilityMapping.lowercased()))
+        #expect(TextNormalizer.normalize(text) == "副业月入3万内容躺赚项目wechat abc 123")
+    }
+
     @Test func foldingIsIdempotent() {
         let text = "【独家】副业月入３万？！  内容：“躺赚”项目…… Ｗｅ ｃｈａｔ：abc_123"
         let once = TextNormalizer.normalize(text)
