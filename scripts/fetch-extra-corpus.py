@@ -17,8 +17,15 @@ Sets written (pages are fetched with `pip download`, never committed; only our l
   (its own reviewed output, not independent labels). The non-English pages are the source of the shared
   corpus's newspaper4k-tests set (and of the user's kept-back pages), so they are left out; so is any page whose
   bytes equal a page of --shared.
+- trafilatura-cache: the saved pages of trafilatura's tests (0.9.0 sdist: tests/cache; German, English and French
+  news sites, blogs, shops and public bodies, two in ISO-8859-1). The sdist's tests check text, not titles, so
+  the titles are our labels in scripts/extra-corpus/trafilatura-cache.json, written from a dump of each page's
+  <title>, og:title, twitter:title, itemprop headline and headings before any rule was changed: the article's
+  headline as the page shows it, without the site's name. Pages whose headline is not clear (listings, home
+  pages, a page naming two articles) carry no label and are left out; so are the two synthetic tag tests.
 
-Licences: gne's sdist declares MIT (its LICENSE file is the GPL-3.0 text); newspaper4k is MIT. The pages are
+Licences: gne's sdist declares MIT (its LICENSE file is the GPL-3.0 text); newspaper4k is MIT; trafilatura 0.9.0 is
+GPL-3.0-or-later (only its test pages are read, nothing of its code). The pages are
 third-party pages, copyright their publishers: they stay in OUT_DIR, outside the repository.
 """
 import argparse
@@ -34,6 +41,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 GNE = "gne==0.4.3"
 NEWSPAPER = "newspaper4k==0.9.6"
+TRAFILATURA = "trafilatura==0.9.0"
+SETS = ("gne-zh", "newspaper4k-en", "trafilatura-cache")
 ENGLISH_NEWSPAPER_PAGES = [
     "article_with_br", "article_with_divs", "cleveland.com1", "cnn_001", "cnn_002", "cnn_article", "cnn_test_nlp",
     "fox13now_001", "time_001", "video_article_02", "wired_001", "yna_co_kr",
@@ -62,29 +71,47 @@ def shared_hashes(shared):
     return hashes
 
 
-def write_page(out, set_name, page_id, data, truth):
+def write_page(out, set_name, page_id, data, truth, encoding="UTF-8"):
     folder = out / set_name
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{page_id}.html").write_bytes(data)
-    record = {"id": page_id, "set": set_name, "encoding": "UTF-8", "synthetic": False, "format": "html",
+    record = {"id": page_id, "set": set_name, "encoding": encoding, "synthetic": False, "format": "html",
               "sha256": hashlib.sha256(data).hexdigest(), **truth}
     (folder / f"{page_id}.json").write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def gne_set(root, out, known):
-    labels = json.loads((HERE / "extra-corpus" / "gne-zh.json").read_text(encoding="utf-8"))
-    written = 0
+def labelled_pages(root, requirement, labels_name, known):
+    """(label, page bytes) for each of our labels in scripts/extra-corpus/LABELS_NAME whose page is not in --shared;
+    exits when a page's bytes no longer match the SHA-256 its label was written for."""
+    labels = json.loads((HERE / "extra-corpus" / labels_name).read_text(encoding="utf-8"))
     for label in labels:
         data = (root / label["path"]).read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         if digest != label["sha256"]:
-            sys.exit(f"{GNE} {label['path']}: the page changed (sha256 {digest}), its label no longer applies")
-        if digest in known:
-            continue
+            sys.exit(f"{requirement} {label['path']}: the page changed (sha256 {digest}), its label no longer applies")
+        if digest not in known:
+            yield label, data
+
+
+def gne_set(root, out, known):
+    written = 0
+    for label, data in labelled_pages(root, GNE, "gne-zh.json", known):
         page_id = label["path"].removesuffix(".html").replace("/", "-")
         write_page(out, "gne-zh", page_id, data, {
             "url": None, "lang": label["lang"], "title": label["title"], "body": None, "date": label["date"],
             "source_repo": GNE, "source_path": label["path"], "gt_kind": "labelled for sluice"})
+        written += 1
+    return written
+
+
+def trafilatura_set(root, out, known):
+    written = 0
+    for label, data in labelled_pages(root, TRAFILATURA, "trafilatura-cache.json", known):
+        page_id = Path(label["path"]).stem.replace(".", "-")
+        write_page(out, "trafilatura-cache", page_id, data, {
+            "url": None, "lang": None, "title": label["title"], "body": None, "date": None,
+            "source_repo": TRAFILATURA, "source_path": label["path"], "gt_kind": "labelled for sluice"},
+            encoding=label["encoding"])
         written += 1
     return written
 
@@ -115,15 +142,16 @@ def main():
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared" / "corpus")
     arguments = parser.parse_args()
     known = shared_hashes(arguments.shared)
-    for set_name in ("gne-zh", "newspaper4k-en"):
+    for set_name in SETS:
         shutil.rmtree(arguments.out / set_name, ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix="sluice-extra-corpus-"))
     try:
         gne = gne_set(download(GNE, work), arguments.out, known)
         news = newspaper_set(download(NEWSPAPER, work), arguments.out, known)
+        cache = trafilatura_set(download(TRAFILATURA, work), arguments.out, known)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{arguments.out}: gne-zh {gne} pages, newspaper4k-en {news} pages")
+    print(f"{arguments.out}: gne-zh {gne} pages, newspaper4k-en {news} pages, trafilatura-cache {cache} pages")
 
 
 if __name__ == "__main__":

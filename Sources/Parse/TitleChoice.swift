@@ -197,17 +197,34 @@ enum TitleChoice {
     ]
 
     static func choose(_ sources: Sources) -> String? {
-        let head = sources.headTitle.map { TextCleaning.line($0) } ?? ""
-        let metas = sources.metaTitles.compactMap { $0.map { TextCleaning.line($0) } }.filter { !$0.isEmpty }
-        let extras = sources.cjkMetaTitles.compactMap { $0.map { TextCleaning.line($0) } }.filter { !$0.isEmpty }
+        let head = sources.headTitle.map(cleanedLine) ?? ""
+        let metas = sources.metaTitles.compactMap { $0.map(cleanedLine) }.filter { !$0.isEmpty }
+        let extras = sources.cjkMetaTitles.compactMap { $0.map(cleanedLine) }.filter { !$0.isEmpty }
         let isCJKPage = TitleParts.isCJKText(head) || (metas + extras).contains(where: TitleParts.isCJKText)
         let cjkMetas = extras
-        guard isCJKPage else {
-            if let meta = metas.first(where: { !isCut($0) }) { return meta }
-            guard !head.isEmpty else { return sources.headings.last }
-            return readabilityTitle(head, sources: sources)
-        }
+        guard isCJKPage else { return spacedTitle(head: head, metas: metas, sources: sources) }
         return cjkTitle(head: head, metas: cjkMetas, sources: sources)
+    }
+
+    /// One line, with the character references a page escaped twice (`&amp;#8216;` in an attribute, which
+    /// the parser leaves as `&#8216;`) resolved: no headline spells a reference on purpose.
+    private static func cleanedLine(_ text: String) -> String {
+        TextCleaning.line(CharacterReferences.resolved(in: text))
+    }
+
+    /// Spaced scripts: Readability's choice, the first metadata title as it is, else `<title>` by its rules;
+    /// a metadata title cut short or a URL slug (`adac-kindersitztest-herbst-2018`) is no title in any
+    /// convention, so the next one is taken.
+    private static func spacedTitle(head: String, metas: [String], sources: Sources) -> String? {
+        if let meta = metas.first(where: { !isCut($0) && !isSlug($0) }) { return meta }
+        guard !head.isEmpty else { return sources.headings.last }
+        return readabilityTitle(head, sources: sources)
+    }
+
+    /// `adac-kindersitztest-herbst-2018`, `d-161500790`: a page's address segment in a title field.
+    private static func isSlug(_ title: String) -> Bool {
+        title.contains { $0 == "-" || $0 == "_" }
+            && title.allSatisfy { $0 == "-" || $0 == "_" || ($0.isASCII && ($0.isLowercase || $0.isNumber)) }
     }
 
     private static func cjkTitle(head: String, metas: [String], sources: Sources) -> String? {
@@ -376,7 +393,8 @@ enum TitleChoice {
         if let last = separatorPositions.last {
             hadHierarchical = separatorPositions.contains { hierarchical.contains(characters[$0]) }
             current = String(characters[..<(last - 1)])
-            if wordCount(current) < 3, let first = characters.firstIndex(where: separatorCharacters.contains) {
+            // After the first spaced separator: a hyphen inside a word (`Internet-Law » …`) divides nothing.
+            if wordCount(current) < 3, let first = separatorPositions.first {
                 current = String(characters[(first + 1)...])
             }
         } else if original.contains(": ") {
@@ -404,5 +422,38 @@ enum TitleChoice {
 extension TitleParts {
     static func isCJKText(_ text: String) -> Bool {
         text.unicodeScalars.contains(where: Script.isCharacterToken)
+    }
+}
+
+/// Character references left in text after parsing, where a page escaped its `&` once too often.
+enum CharacterReferences {
+    private static let named: [Substring: Character] = ["amp": "&", "quot": "\"", "apos": "'", "lt": "<", "gt": ">", "nbsp": " "]
+
+    /// `&#8216;`, `&#x2019;`, `&quot;` resolved; anything else, and references to controls or surrogates, kept.
+    static func resolved(in text: String) -> String {
+        guard text.contains("&") else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let ampersand = rest.firstIndex(of: "&") {
+            result += rest[..<ampersand]
+            let tail = rest[rest.index(after: ampersand)...]
+            if let semicolon = tail.prefix(10).firstIndex(of: ";"), let character = character(for: tail[..<semicolon]) {
+                result.append(character)
+                rest = tail[tail.index(after: semicolon)...]
+            } else {
+                result.append("&")
+                rest = tail
+            }
+        }
+        return result + rest
+    }
+
+    private static func character(for name: Substring) -> Character? {
+        if let character = named[name] { return character }
+        guard name.first == "#" else { return nil }
+        let digits = name.dropFirst()
+        let value = digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)
+        guard let value, value >= 0x20, let scalar = Unicode.Scalar(value) else { return nil }
+        return Character(scalar)
     }
 }

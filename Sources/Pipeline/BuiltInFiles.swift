@@ -295,11 +295,27 @@ enum BuiltInFiles {
       "domains": ["xiaoe-tech.com", "zsxq.com", "udemy.com", "teachable.com", "gumroad.com"]
     },
     {
+      "id": "risk_warning", "title_zh": "避坑预警", "title_en": "Scam warnings", "fold_traditional": true, "shadow": false,
+      "override": true, "warns": true,
+      "keywords": {
+        "避坑": 4, "避雷": 4, "防骗": 4, "踩坑": 3, "骗局": 3, "被骗": 3, "上当": 3, "受骗": 3, "警惕": 3, "割韭菜": 3,
+        "智商税": 3, "别碰": 3, "千万别": 2, "不要碰": 3, "小心": 1, "揭秘": 1, "曝光": 1, "预警": 2, "骗子": 3,
+        "scam alert": 4, "beware": 3, "is a scam": 4, "scam": 2, "red flag": 3, "don't": 1, "don’t": 1, "avoid": 1,
+        "warning": 2, "ripoff": 3, "rip-off": 3
+      },
+      "domains": []
+    },
+    {
       "id": "other", "title_zh": "其他", "title_en": "Other", "fold_traditional": false, "shadow": false,
       "keywords": {},
       "domains": []
     }
   ],
+  "warning_negations": ["不是", "并非", "并不是", "绝非", "绝不是", "不算", "哪是", "不会是", "没有", "不会", "不怕", "不用",
+                        "无需", "不必", "从未", "从没", "谈不上", "算不上", "别担心", "not", "isn't", "isn’t", "no", "never",
+                        "without", "wasn't", "wasn’t"],
+  "not_warnings": ["千万别错过", "别错过", "不要错过", "别犹豫", "别再犹豫", "千万别犹豫", "小心翼翼", "小心机", "千万别墅", "没被骗", "没上当",
+                   "don't miss", "don’t miss", "don't wait", "don’t wait", "don't hesitate", "don’t hesitate"],
   "flags": [
     {
       "id": "hype_words", "family": "hype", "fold_traditional": true, "shadow": false,

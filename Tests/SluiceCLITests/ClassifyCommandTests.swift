@@ -252,7 +252,7 @@ import SluiceTestSupport
                                  expect: 2)
         #expect(bad.errors.contains("--part is tune or report"))
         let badSet = fixture.sluice(["eval", "classify", "--labeled", file, "--set", "learner=svm", "--pipeline", ClassifyFixture.defaultPipeline],
-                                    expect: 1)
+                                    expect: 2)
         #expect(badSet.errors.contains("learner"))
     }
 

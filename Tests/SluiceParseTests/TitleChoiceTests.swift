@@ -177,6 +177,31 @@ import Testing
             == "Home")
     }
 
+    @Test func aSlugInTheMetadataGivesWayToTheNextTitle() throws {
+        let slug = "<meta property=\"og:title\" content=\"side-hustle-habits-2019\"><meta name=\"twitter:title\" "
+            + "content=\"Five habits of careful side hustlers\"><title>Five habits - Example Times</title>"
+        #expect(try title(head: slug, text: Self.english) == "Five habits of careful side hustlers")
+        // Only the slug: <title> by Readability's rules.
+        let only = "<meta property=\"og:title\" content=\"d-161500790\"><title>Five habits of careful side hustlers | Example Times</title>"
+        #expect(try title(head: only, text: Self.english) == "Five habits of careful side hustlers")
+        // A title of one lower-case word is no slug.
+        #expect(try title(head: "<meta property=\"og:title\" content=\"manifesto\">", text: Self.english) == "manifesto")
+    }
+
+    @Test func referencesEscapedTwiceAreResolved() throws {
+        let head = "<meta property=\"og:title\" content=\"Spreads via &amp;#8216;games&amp;#8217; &amp;amp; links\">"
+        #expect(try title(head: head, text: Self.english) == "Spreads via \u{2018}games\u{2019} & links")
+        // What is not a reference stays as written.
+        #expect(CharacterReferences.resolved(in: "Fish &chips; AT&T &#1; &#xD800; &#x41;") == "Fish &chips; AT&T &#1; &#xD800; A")
+    }
+
+    @Test func aHyphenInsideAWordDividesNoTitle() throws {
+        // Readability cuts after the first separator when the last part leaves fewer than three words; a bare
+        // hyphen in `Internet-Law` is no separator.
+        let head = "<title>Internet-Law » Verstößt der Ausschluss von Pseudonymen gegen deutsches Recht?</title>"
+        #expect(try title(head: head, text: Self.english) == "Verstößt der Ausschluss von Pseudonymen gegen deutsches Recht?")
+    }
+
     @Test func siteNameFolding() {
         let site = SiteNames(declared: ["Aktuálně.cz - Víte, co se právě děje"], url: "https://sport.aktualne.cz/x", homeLinkTexts: [])
         #expect(site.named(by: "Aktuálně.cz"))

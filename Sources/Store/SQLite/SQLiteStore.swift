@@ -53,6 +53,7 @@ public final class SQLiteStore: SQLStore {
             writable = false
         }
         try connection.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
+        var readerMode: SQLiteOpenMode = writable ? .readWrite : .readOnly
         do {
             try Self.checkIdentity(connection, path: path)
         } catch let error as SQLiteError where !writable && (error.isReadOnly || error.code == 14)
@@ -62,6 +63,7 @@ public final class SQLiteStore: SQLStore {
             // it is read as immutable (what SQLite's manual advises for read-only media).
             connection.finalizeStatements()
             connection = try SQLiteConnection(path: path, mode: .immutable)
+            readerMode = .immutable
             try connection.execute("PRAGMA foreign_keys = ON;")
             try Self.checkIdentity(connection, path: path)
         }
@@ -79,7 +81,8 @@ public final class SQLiteStore: SQLStore {
                 throw StoreError.readOnly(location: path)
             }
         }
-        let reader = try SQLiteConnection(path: path, mode: writable ? .readWrite : .readOnly)
+        if !writable && readerMode == .readWrite { readerMode = .readOnly }
+        let reader = try SQLiteConnection(path: path, mode: readerMode)
         try reader.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;")
         database = SQLiteDatabase(connection: connection, reader: reader, path: path, writable: writable)
         sql = SQLEngine(database: database)
@@ -204,6 +207,7 @@ final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
 
     deinit {
         connection.finalizeStatements()
+        reader.finalizeStatements()
     }
 
     func withConnection<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
