@@ -13,26 +13,39 @@
 # and prints one table: pages/s, CPU seconds, peak RSS, bytes written, duplicate-pair precision/recall against the
 # truth (sluice's clusters read from its store), medians and ranges over the rounds, and sluice's ratios to each.
 #
-# Usage: scripts/bench-e2e.sh [--urls N] [--rounds R] [--scaling] [--keep DIR]
+# Usage: scripts/bench-e2e.sh [--urls N] [--rounds R] [--scaling] [--keep DIR] [--systems LIST] [--binary PATH]
 #   --urls N     URLs in the corpus (default 20000)
 #   --rounds R   rounds per size (default 3; with --scaling default 1)
 #   --scaling    the same for 1,000, 10,000 and 100,000 URLs (100,000 reuses the 18,600 files under more URL variants)
 #   --keep DIR   build and keep everything in DIR (corpora are reused when present), else a temporary directory
+#   --systems LIST  a comma-separated subset of sluice,scrapy,c-parse,c-fetch (default: all four; at 100,000 URLs
+#                   Scrapy alone takes hours on a loaded machine)
+#   --binary PATH   the sluice to measure (default: the release build, built here)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 sizes=(20000)
 rounds=""
 work=""
+systems=(sluice scrapy c-parse c-fetch)
+binary=""
 while (($#)); do
     case "$1" in
         --urls) sizes=("$2"); shift 2 ;;
         --rounds) rounds="$2"; shift 2 ;;
         --scaling) sizes=(1000 10000 100000); rounds="${rounds:-1}"; shift ;;
         --keep) work="$2"; shift 2 ;;
-        *) echo "usage: $0 [--urls N] [--rounds R] [--scaling] [--keep DIR]" >&2; exit 2 ;;
+        --systems) IFS=, read -r -a systems <<< "$2"; shift 2 ;;
+        --binary) binary="$2"; shift 2 ;;
+        *) echo "usage: $0 [--urls N] [--rounds R] [--scaling] [--keep DIR] [--systems LIST] [--binary PATH]" >&2; exit 2 ;;
     esac
 done
 rounds="${rounds:-3}"
+for system in "${systems[@]}"; do
+    case "$system" in
+        sluice|scrapy|c-parse|c-fetch) ;;
+        *) echo "bench-e2e: --systems: unknown system '$system' (sluice, scrapy, c-parse, c-fetch)" >&2; exit 2 ;;
+    esac
+done
 corpus="$root/../shared/corpus"
 [ -d "$corpus" ] || { echo "bench-e2e: $corpus is missing (the real pages the site is built from)" >&2; exit 1; }
 temporary=0
@@ -65,8 +78,11 @@ if [ ! -x "$venv/bin/scrapy" ] || ! "$venv/bin/python" -c "import datasketch, lx
 fi
 
 say "building the release sluice and the C references"
-swift build -c release --product sluice --package-path "$root" >&2
-sluice="$root/.build/release/sluice"
+if [ -z "$binary" ]; then
+    swift build -c release --product sluice --package-path "$root" >&2
+    binary="$root/.build/release/sluice"
+fi
+sluice="$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")"
 # shellcheck disable=SC2046
 gcc -O2 -o "$work/parse_files" "$bench/parse_files.c" $(pkg-config --cflags --libs libxml-2.0) -lpthread
 # shellcheck disable=SC2046
@@ -118,13 +134,12 @@ run_c_fetch() {
     python3 "$bench/score.py" record c-fetch "$1" "$work/run/measured.json" >> "$results"
 }
 
-systems=(sluice scrapy c-parse c-fetch)
 for size in "${sizes[@]}"; do
     base="http://127.0.0.1:$port/c$size/site"
     sed "s|^|$base|" "$work/c$size/urls.txt" > "$work/run/urls.txt"
     for round in $(seq 1 "$rounds"); do
-        for offset in 0 1 2 3; do
-            system="${systems[$(((round - 1 + offset) % 4))]}"
+        for offset in "${!systems[@]}"; do
+            system="${systems[$(((round - 1 + offset) % ${#systems[@]}))]}"
             say "$size URLs, round $round of $rounds: $system"
             "run_${system//-/_}" "$size" "$base" "$round" >/dev/null
             tail -1 "$results" >&2
@@ -135,6 +150,18 @@ done
 echo "== bench-e2e: $(nproc) cores, nginx on 127.0.0.1:$port, corpus $(cat "$work/c${sizes[0]}/summary.json")"
 python3 "$bench/score.py" table "$results"
 echo
-echo "sluice stores (bytes per item): $(for f in "$work"/logs/sluice-store-bytes-*; do
-    size="${f##*bytes-}"; size="${size%-*}"; echo -n "$((size > 0 ? $(cat "$f") / size : 0)) "; done)"
+# The store against what its pages weigh gzipped (every index included), and the bytes each item cost to write.
+for size in "${sizes[@]}"; do
+    [ -s "$work/c$size/gzip-bytes" ] || python3 "$bench/score.py" gzip "$work/c$size/files.txt" > "$work/c$size/gzip-bytes"
+    gzipped="$(cat "$work/c$size/gzip-bytes")"
+    for f in "$work"/logs/sluice-store-bytes-"$size"-*; do
+        [ -f "$f" ] || continue
+        round="${f##*-}"
+        stored=$(($(cat "$f") / size))
+        written="$(python3 -c "import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; \
+r=[x for x in r if x['label']=='sluice' and x['urls']==$size]; print(int(r[$round-1]['written_mib']*1048576/$size))" "$results")"
+        echo "sluice store, $size URLs, round $round: $stored bytes per item = $(python3 -c "print(f'{$stored/$gzipped:.2f}')")× \
+its page gzipped ($gzipped bytes); written $written bytes per item = $(python3 -c "print(f'{$written/max($stored,1):.2f}')")× the stored size"
+    done
+done
 echo "per-round results: $results; false-pair examples: $work/logs/sluice-pairs-*.json"

@@ -20,6 +20,9 @@ public struct DedupOptions: Codable, Sendable, Equatable {
     /// articles of one site that share a fixed list or a sidebar reach the Jaccard bar by chance but hold well
     /// under this.
     public var minContainment: Double
+    /// With a Jaccard match (neither exact nor within the SimHash distance), how much more like its match an
+    /// item must be than like any other cluster's root (`DuplicateJudge.bestMatch`).
+    public var minMargin: Double
     /// LSH bands over the MinHash sketch, which holds `lshBands * lshRows` values. Two texts become candidates
     /// when every row of one band agrees: probability 1 - (1 - J^rows)^bands for Jaccard similarity J.
     /// A change re-keys the stored bands.
@@ -33,7 +36,8 @@ public struct DedupOptions: Codable, Sendable, Equatable {
     public static let `default` = DedupOptions()
 
     public init(maxHammingDistance: Int = 3, shingleSizeCJK: Int = 3, shingleSizeWords: Int = 2,
-                minTextLength: Int = 80, minJaccard: Double = 0.35, minContainment: Double = 0.6, lshBands: Int = 20,
+                minTextLength: Int = 80, minJaccard: Double = 0.35, minContainment: Double = 0.6, minMargin: Double = 0.15,
+                lshBands: Int = 20,
                 lshRows: Int = 3, noteSimilarity: Double = 0.6, noteShingleSize: Int = 2) {
         self.maxHammingDistance = maxHammingDistance
         self.shingleSizeCJK = shingleSizeCJK
@@ -41,6 +45,7 @@ public struct DedupOptions: Codable, Sendable, Equatable {
         self.minTextLength = minTextLength
         self.minJaccard = minJaccard
         self.minContainment = minContainment
+        self.minMargin = minMargin
         self.lshBands = lshBands
         self.lshRows = lshRows
         self.noteSimilarity = noteSimilarity
@@ -65,6 +70,7 @@ public struct DedupOptions: Codable, Sendable, Equatable {
         case minTextLength = "min_text_length"
         case minJaccard = "min_jaccard"
         case minContainment = "min_containment"
+        case minMargin = "min_margin"
         case lshBands = "lsh_bands"
         case lshRows = "lsh_rows"
         case noteSimilarity = "note_similarity"
@@ -80,6 +86,7 @@ public struct DedupOptions: Codable, Sendable, Equatable {
         minTextLength = try container.decode(.minTextLength, default: fallback.minTextLength)
         minJaccard = try container.decode(.minJaccard, default: fallback.minJaccard)
         minContainment = try container.decode(.minContainment, default: fallback.minContainment)
+        minMargin = try container.decode(.minMargin, default: fallback.minMargin)
         lshBands = try container.decode(.lshBands, default: fallback.lshBands)
         lshRows = try container.decode(.lshRows, default: fallback.lshRows)
         noteSimilarity = try container.decode(.noteSimilarity, default: fallback.noteSimilarity)
@@ -97,5 +104,6 @@ public struct DedupOptions: Codable, Sendable, Equatable {
         where !(value > 0 && value <= 1) {
             throw invalidValue(key, in: decoder, "must be above 0 and at most 1")
         }
+        if !(minMargin >= 0 && minMargin < 1) { throw invalidValue(CodingKeys.minMargin, in: decoder, "must be from 0 to below 1") }
     }
 }

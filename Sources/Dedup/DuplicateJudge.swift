@@ -42,6 +42,12 @@ public enum DuplicateJudge {
     /// Pages are near-duplicates when their SimHashes are within `maxHammingDistance`, or their estimated
     /// Jaccard similarity reaches `minJaccard` with the shorter text held in the longer at `minContainment`;
     /// two notes when their shingle sets reach `noteSimilarity`.
+    ///
+    /// Candidates are cluster roots, one per cluster. A match by Jaccard similarity alone (neither exact nor
+    /// within the SimHash distance) must also stand out: its similarity must exceed every other candidate's
+    /// by `minMargin`. Text that makes an item about as like several different stories is text they all share
+    /// (a site's fixed blocks: related links, a donation appeal, a sidebar), not the identity of one of them;
+    /// a repost is far more like its original than like anything else.
     public static func bestMatch(for fingerprint: ContentFingerprint,
                                  among candidates: [(id: Int64, fingerprint: ContentFingerprint)],
                                  options: DedupOptions) -> NearDuplicateMatch? {
@@ -53,7 +59,10 @@ public enum DuplicateJudge {
             if let current = best, rank(current) <= rank(match) { continue }
             best = match
         }
-        return best
+        guard let match = best, match.kind == "near", match.distance > options.maxHammingDistance else { return best }
+        let runnerUp = candidates.lazy.filter { $0.id != match.candidateID }
+            .map { MinHash.similarity(fingerprint.minhash, $0.fingerprint.minhash) }.max() ?? 0
+        return match.similarity - runnerUp >= options.minMargin ? match : nil
     }
 
     private static func rank(_ match: NearDuplicateMatch) -> (Int, Double, Int, Int64) {

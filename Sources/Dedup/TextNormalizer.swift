@@ -5,16 +5,18 @@ import SluiceCore
 /// (NFKC), letter case, punctuation variants (every punctuation mark and symbol is a word break), and white
 /// space (one space between words, none next to CJK characters, which are not space-separated).
 ///
-/// Most page text is ASCII and CJK ideographs, which NFKC and lowercasing leave as they are: such text skips
-/// both (ASCII letters are lowercased on the way), and those characters skip the Unicode property lookups.
+/// Most page text is ASCII, CJK ideographs and full-width punctuation. NFKC and lowercasing leave the first two
+/// as they are and map full-width forms to ASCII one character for one: such text skips both (the mapping and
+/// the ASCII lowercasing are done on the way), and those characters skip the Unicode property lookups.
 public enum TextNormalizer {
     public static func normalize(_ text: String) -> String {
-        let stable = text.unicodeScalars.allSatisfy(isStable)
+        let stable = text.unicodeScalars.allSatisfy { isStable($0) || fullWidthASCII($0) != nil }
         let folded = stable ? text : text.precomposedStringWithCompatibilityMapping.lowercased()
         var output = String.UnicodeScalarView()
         var pendingBreak = false
         var previousIsCJK = false
-        for original in folded.unicodeScalars {
+        for unmapped in folded.unicodeScalars {
+            let original = fullWidthASCII(unmapped) ?? unmapped
             let value = original.value
             let scalar = value < 0x80 ? asciiLowercase[Int(value)] : original
             let breaks = value < 0x80 ? asciiBreaks[Int(value)] : (0x4E00...0x9FFF).contains(value) ? false : nil
@@ -53,6 +55,16 @@ public enum TextNormalizer {
             true
         default:
             false
+        }
+    }
+
+    /// The ASCII character NFKC makes of a full-width form (U+FF01 to U+FF5E, `＂` to `～`) or of the ideographic
+    /// space; nil for any other character.
+    package static func fullWidthASCII(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        switch scalar.value {
+        case 0xFF01...0xFF5E: Unicode.Scalar(scalar.value - 0xFEE0)
+        case 0x3000: " "
+        default: nil
         }
     }
 

@@ -274,7 +274,8 @@ public enum DedupEvaluation {
         let index = FingerprintIndex(maxDistance: options.maxHammingDistance)
         let sketches = MinHashIndex(options: options)
         var byExactHash: [String: Int64] = [:]
-        var stored: [(cluster: Int, fingerprint: ContentFingerprint)] = []
+        // As in the store: an index hit leads to its item's predicted cluster, judged by that cluster's root.
+        var stored: [(cluster: Int, fingerprint: ContentFingerprint, root: Int64)] = []
         var seenClusters = Set<Int>()
         var random = SplitMix64(seed: 0xC0_47E7)
         for number in items.indices.shuffled(using: &random) {
@@ -283,7 +284,8 @@ public enum DedupEvaluation {
             var candidateIDs = Set(index.candidates(near: fingerprint.simhash, maxDistance: options.maxHammingDistance).map(\.id))
             candidateIDs.formUnion(sketches.candidates(for: fingerprint.minhash, minSimilarity: options.minJaccard).map(\.id))
             if let exact = byExactHash[fingerprint.exactHash] { candidateIDs.insert(exact) }
-            let candidates = candidateIDs.map { (id: $0, fingerprint: stored[Int($0)].fingerprint) }
+            let roots = Set(candidateIDs.map { stored[Int($0)].root }).sorted()
+            let candidates = roots.map { (id: $0, fingerprint: stored[Int($0)].fingerprint) }
             let match = DuplicateJudge.bestMatch(for: fingerprint, among: candidates, options: options)
             let matchedCluster = match.map { stored[Int($0.candidateID)].cluster }
             switch score.record(cluster: item.cluster, hasEarlier: seenClusters.contains(item.cluster),
@@ -295,7 +297,7 @@ public enum DedupEvaluation {
             case .correct, .unique: break
             }
             let id = Int64(stored.count)
-            stored.append((item.cluster, fingerprint))
+            stored.append((item.cluster, fingerprint, match?.candidateID ?? id))
             index.insert(id: id, fingerprint: fingerprint.simhash)
             sketches.insert(id: id, sketch: fingerprint.minhash)
             if byExactHash[fingerprint.exactHash] == nil { byExactHash[fingerprint.exactHash] = id }

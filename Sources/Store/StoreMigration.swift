@@ -2,7 +2,8 @@ import Foundation
 import SluiceCore
 
 /// The tables of the schema as the migrations declare them, read from the migration templates themselves
-/// (`CREATE TABLE name (` then one `column {type}` per line, and `ALTER TABLE name ADD COLUMN column {type}`),
+/// (`CREATE TABLE name (` then one `column {type}` per line, `ALTER TABLE name ADD COLUMN column {type}` and
+/// `ALTER TABLE name DROP COLUMN column`),
 /// so a copy never misses a column a later migration adds.
 struct TableShape: Sendable, Equatable {
     var name: String
@@ -28,6 +29,9 @@ struct TableShape: Sendable, Equatable {
                 if line.hasPrefix("ALTER TABLE "), let added = addedColumn(line),
                    let index = tables.firstIndex(where: { $0.name == added.table }) {
                     tables[index].columns.append((added.column, added.type))
+                } else if line.hasPrefix("ALTER TABLE "), let dropped = droppedColumn(line),
+                          let index = tables.firstIndex(where: { $0.name == dropped.table }) {
+                    tables[index].columns.removeAll { $0.name == dropped.column }
                 } else if line.hasPrefix("CREATE TABLE "), let name = line.dropFirst("CREATE TABLE ".count).split(separator: " ").first {
                     current = TableShape(name: String(name), columns: [], order: [])
                     primaryKey = []
@@ -57,6 +61,13 @@ struct TableShape: Sendable, Equatable {
               let type = columnType(words[6...].first?.trimmingCharacters(in: CharacterSet(charactersIn: ";")) ?? "")
         else { return nil }
         return (words[2], words[5], type)
+    }
+
+    /// `ALTER TABLE t DROP COLUMN c;`, as a later migration moves a column out of a table.
+    private static func droppedColumn(_ line: String) -> (table: String, column: String)? {
+        let words = line.split(separator: " ").map(String.init)
+        guard words.count == 6, words[3] == "DROP", words[4] == "COLUMN" else { return nil }
+        return (words[2], words[5].trimmingCharacters(in: CharacterSet(charactersIn: ";")))
     }
 
     private static func columnType(_ token: String) -> SQLType? {

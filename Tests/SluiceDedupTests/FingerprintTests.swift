@@ -35,6 +35,21 @@ import Testing
         #expect(TextNormalizer.normalize("ABC 副业 DEF。") == "abc副业def")
     }
 
+    /// Full-width forms skip NFKC too: the character they are mapped to must be NFKC's own, and a text of them
+    /// must fold as the slow path folds it.
+    @Test func fullWidthFormsMapAsNFKCMapsThem() {
+        for value in Array(0xFF01...0xFF5E) + [0x3000] {
+            guard let scalar = Unicode.Scalar(UInt32(value)) else { continue }
+            #expect(TextNormalizer.fullWidthASCII(scalar).map { String($0) } == String(scalar).precomposedStringWithCompatibilityMapping,
+                    "U+\(String(value, radix: 16))")
+        }
+        #expect(TextNormalizer.fullWidthASCII("，") == ",")
+        #expect(TextNormalizer.fullWidthASCII("中") == nil)
+        let text = "副业月入３万？！　内容：“躺赚”项目（ＷｅＣｈａｔ：ＡＢＣ＿１２３）"
+        #expect(TextNormalizer.normalize(text) == TextNormalizer.normalize(text.precomposedStringWithCompatibilityMapping.lowercased()))
+        #expect(TextNormalizer.normalize(text) == "副业月入3万内容躺赚项目wechat abc 123")
+    }
+
     @Test func foldingIsIdempotent() {
         let text = "【独家】副业月入３万？！  内容：“躺赚”项目…… Ｗｅ ｃｈａｔ：abc_123"
         let once = TextNormalizer.normalize(text)
@@ -123,7 +138,7 @@ import Testing
         #expect(options.shingleSizeCJK == DedupOptions.default.shingleSizeCJK)
         let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(options)) as? [String: Any]
         #expect(Set(encoded?.keys.map { $0 } ?? []) == ["max_hamming_distance", "shingle_size_cjk", "shingle_size_words",
-                                                       "min_text_length", "min_jaccard", "min_containment", "lsh_bands", "lsh_rows",
+                                                       "min_text_length", "min_jaccard", "min_containment", "min_margin", "lsh_bands", "lsh_rows",
                                                        "note_similarity", "note_shingle_size"])
     }
 
@@ -187,6 +202,21 @@ import Testing
         #expect(DuplicateJudge.bestMatch(for: query, among: [(2, shorter)], options: options)?.kind == "near")
         #expect(DuplicateJudge.bestMatch(for: query, among: [(1, sameLength)],
                                          options: DedupOptions(minContainment: 0.5))?.kind == "near")
+    }
+
+    /// A truncated copy that is about as like a second story as like its own (both share the text the query
+    /// holds: a site's fixed block) is no match by Jaccard; far more like one than the other, it is.
+    @Test func aJaccardMatchMustStandOutFromTheOtherRoots() {
+        let sketch = (0..<60).map { UInt32($0) }
+        func agreeing(_ shared: Int) -> [UInt32] { (0..<60).map { $0 < shared ? UInt32($0) : UInt32(1000 + $0) } }
+        let query = ContentFingerprint(exactHash: "q", simhash: 0, minhash: sketch, length: 400)
+        let original = ContentFingerprint(exactHash: "a", simhash: 0xFFFF_FFFF, minhash: agreeing(40), length: 1000)
+        let alike = ContentFingerprint(exactHash: "b", simhash: 0xFFFF_0000_FFFF, minhash: agreeing(36), length: 1000)
+        let unlike = ContentFingerprint(exactHash: "c", simhash: 0xFFFF_0000_FFFF, minhash: agreeing(10), length: 1000)
+        #expect(DuplicateJudge.bestMatch(for: query, among: [(1, original), (2, alike)], options: .default) == nil)
+        #expect(DuplicateJudge.bestMatch(for: query, among: [(1, original), (3, unlike)], options: .default)?.candidateID == 1)
+        #expect(DuplicateJudge.bestMatch(for: query, among: [(1, original), (2, alike)],
+                                         options: DedupOptions(minMargin: 0))?.candidateID == 1)
     }
 
     @Test func nothingBeyondTheThreshold() {

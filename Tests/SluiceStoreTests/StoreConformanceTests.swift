@@ -723,6 +723,36 @@ import SluiceTestSupport
         #expect(throws: StoreError.self) { try store.capture(itemID: id) }
     }
 
+    /// The page is written once, in its own table: later updates of the item (claims, states) leave it alone.
+    /// A store of schema 8 kept the page in `items.page_json`; opening it moves the page over.
+    @Test(arguments: StoreBackend.available)
+    func thePageLivesInItsOwnTableAndEarlierStoresMoveItThere(_ backend: StoreBackend) throws {
+        let (store, location) = try fresh(backend)
+        let id = try submit(store, "https://www.36kr.com/p/1")
+        _ = try store.claim(state: .submitted, limit: 1, owner: "a", leaseSeconds: 60)
+        try store.commit([StageOutcome(itemID: id, from: .submitted, to: .fetched, stage: .fetch)],
+                         owner: "a", leaseSeconds: 60, at: base)
+        let page = Page(title: "闲鱼卖二手书", siteName: "36氪", mainText: String(repeating: "一个月多赚五百。", count: 200),
+                        excerpt: "一个月多赚五百")
+        try store.commit([StageOutcome(itemID: id, from: .fetched, to: .parsed, stage: .parse, page: page)],
+                         owner: "a", leaseSeconds: 60, at: base)
+        #expect(try store.page(itemID: id) == page)
+        #expect(try RawSQL(location).lines("SELECT COUNT(*) FROM pages") == ["1"])
+
+        let json = try #require(try RawSQL(location).lines("SELECT page_json FROM pages").first)
+        let quoted = "'" + json.replacingOccurrences(of: "'", with: "''") + "'"
+        let version = backend == .sqlite ? "PRAGMA user_version = 8" : "UPDATE sluice_schema SET version = 8"
+        for statement in ["ALTER TABLE items ADD COLUMN page_json TEXT", "UPDATE items SET page_json = \(quoted)",
+                          "DROP TABLE pages", version] {
+            _ = try RawSQL(location).lines(statement)
+        }
+        let reopened = try location.open(create: false)
+        #expect(try reopened.schemaVersion() == 9)
+        #expect(try reopened.page(itemID: id) == page)
+        #expect(try RawSQL(location).lines("SELECT COUNT(*) FROM pages") == ["1"])
+        #expect(try reopened.integrityCheck() == "ok")
+    }
+
     // MARK: volunteers, models, status
 
     @Test(arguments: StoreBackend.available)

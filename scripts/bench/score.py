@@ -5,11 +5,13 @@
   score.py pairs TRUTH.tsv scrapy ITEMS.db BASE_URL       "false_pairs_examples": [...]}
   score.py record LABEL URLS MEASURED.json [PAIRS.json] -> one result line (for RESULTS.jsonl)
   score.py table RESULTS.jsonl                         -> the table: medians and ranges over the rounds, ratios
+  score.py gzip FILES.txt                              -> mean bytes per URL of its page gzipped (level 6)
 
 A pair is two submitted URLs in one cluster. sluice's clusters come from the store (items.duplicate_of: every
 duplicate points at its cluster's first item), Scrapy's from its items table in the same way."""
 import json
 import sqlite3
+import zlib
 import statistics
 import sys
 from collections import Counter
@@ -99,6 +101,23 @@ def table(results_path):
                 print(f"  sluice / {peer}: " + ", ".join(ratios))
 
 
+def gzip_bytes(files_path):
+    """The mean size per URL of the page behind it as `gzip -6` would store it (each distinct file once)."""
+    sizes = {}
+    total = count = 0
+    for line in open(files_path, encoding="utf-8"):
+        path = line.strip()
+        if not path:
+            continue
+        if path not in sizes:
+            packer = zlib.compressobj(6, zlib.DEFLATED, 31)
+            with open(path, "rb") as page:
+                sizes[path] = len(packer.compress(page.read()) + packer.flush())
+        total += sizes[path]
+        count += 1
+    return total // max(count, 1)
+
+
 def record(label, urls, measured_path, pairs_path=None):
     measured = json.load(open(measured_path, encoding="utf-8"))
     result = {"label": label, "urls": int(urls), "status": measured["status"], "wall_seconds": measured["wall_seconds"],
@@ -118,6 +137,8 @@ def main():
         print(json.dumps(pairs(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]), ensure_ascii=False))
     elif len(sys.argv) == 3 and sys.argv[1] == "table":
         table(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "gzip":
+        print(gzip_bytes(sys.argv[2]))
     else:
         sys.exit(__doc__)
 

@@ -184,10 +184,10 @@ extension SQLStore {
     /// The item as the dedup stage sees it: URL, note, capture metadata (no body) and page.
     func keyedItem(_ database: any SQLExecutor, id: Int64) throws -> WorkItem? {
         try database.query("""
-            SELECT i.state, s.url, s.note, v.name, i.page_json, s.submitted_at,
+            SELECT i.state, s.url, s.note, v.name, p.page_json, s.submitted_at,
                    (SELECT metadata_json FROM captures c WHERE c.item_id = i.id ORDER BY c.id DESC LIMIT 1)
             FROM items i JOIN submissions s ON s.item_id = i.id JOIN volunteers v ON v.id = s.volunteer_id
-            WHERE i.id = ?
+            LEFT JOIN pages p ON p.item_id = i.id WHERE i.id = ?
             """, [id]) { row in
             WorkItem(id: id, state: row.state(0) ?? .submitted, url: row.string(1), note: row.string(2),
                      volunteer: row.string(3) ?? "", capture: decodeJSON(Capture.self, row.string(6)),

@@ -27,8 +27,9 @@ extension SQLStore {
     func workItems(_ database: any SQLExecutor, ids: [Int64]) throws -> [WorkItem] {
         guard !ids.isEmpty else { return [] }
         var items = try database.query("""
-            SELECT i.id, i.state, s.url, s.note, v.name, i.page_json, s.submitted_at FROM items i
+            SELECT i.id, i.state, s.url, s.note, v.name, p.page_json, s.submitted_at FROM items i
             JOIN submissions s ON s.item_id = i.id JOIN volunteers v ON v.id = s.volunteer_id
+            LEFT JOIN pages p ON p.item_id = i.id
             WHERE i.id IN \(database.placeholders(ids.count)) ORDER BY i.id
             """, ids) { row in
             WorkItem(id: row.int(0) ?? 0, state: row.state(1) ?? .submitted, url: row.string(2), note: row.string(3),
@@ -97,8 +98,11 @@ extension SQLStore {
         }
         if let page = outcome.page {
             try database.run("""
-                UPDATE items SET page_json = ?, title = ?, description = ?, site = ?, excerpt = ? WHERE id = ?
-                """, [try encodeJSON(page), page.title, page.description, page.siteName, page.excerpt, outcome.itemID])
+                INSERT INTO pages (item_id, page_json) VALUES (?, ?)
+                ON CONFLICT (item_id) DO UPDATE SET page_json = excluded.page_json
+                """, [outcome.itemID, try encodeJSON(page)])
+            try database.run("UPDATE items SET title = ?, description = ?, site = ?, excerpt = ? WHERE id = ?",
+                             [page.title, page.description, page.siteName, page.excerpt, outcome.itemID])
         }
         if let canonical = outcome.canonicalURL {
             try database.run("UPDATE items SET canonical_url = ? WHERE id = ?", [canonical, outcome.itemID])
@@ -178,10 +182,13 @@ extension SQLStore {
     public func reporterSignals(itemID: Int64) throws -> ReporterSignals {
         try sql.read { database in
             let volunteerID = try database.scalar("SELECT volunteer_id FROM submissions WHERE item_id = ?", [itemID]) ?? 0
+            // From the decided items to their volunteers (CROSS JOIN keeps SQLite's loop in that order): walking
+            // the volunteer's submissions instead read every item a coordinator ever imported, on each classify.
             let decided = try database.query("""
-                SELECT SUM(CASE WHEN i.state IN ('approved', 'published') THEN 1 ELSE 0 END),
-                    SUM(CASE WHEN i.state IN ('approved', 'published', 'rejected') THEN 1 ELSE 0 END)
-                FROM items i JOIN submissions s ON s.item_id = i.id WHERE s.volunteer_id = ? AND i.id != ?
+                SELECT SUM(CASE WHEN i.state IN ('approved', 'published') THEN 1 ELSE 0 END), COUNT(*)
+                FROM items i CROSS JOIN submissions s
+                WHERE i.state IN ('approved', 'published', 'rejected') AND s.item_id = i.id AND s.volunteer_id = ?
+                    AND i.id != ?
                 """, [volunteerID, itemID]) { (Int($0.int(0) ?? 0), Int($0.int(1) ?? 0)) }.first ?? (0, 0)
             let reporters = try database.scalar("""
                 SELECT COUNT(DISTINCT s.volunteer_id) FROM items i JOIN submissions s ON s.item_id = i.id

@@ -103,7 +103,7 @@ extension SQLStore {
 
     public func page(itemID: Int64) throws -> Page? {
         try sql.read { database in
-            try database.query("SELECT page_json FROM items WHERE id = ?", [itemID]) { decodeJSON(Page.self, $0.string(0)) }
+            try database.query("SELECT page_json FROM pages WHERE item_id = ?", [itemID]) { decodeJSON(Page.self, $0.string(0)) }
                 .first ?? nil
         }
     }
@@ -159,8 +159,8 @@ extension SQLStore {
     public func evidenceSource(itemID: Int64) throws -> EvidenceSource {
         try sql.read { database in
             guard let row = try database.query("""
-                SELECT i.version, i.state, i.title, i.page_json, s.note, i.description, s.submitted_at FROM items i
-                JOIN submissions s ON s.item_id = i.id WHERE i.id = ?
+                SELECT i.version, i.state, i.title, p.page_json, s.note, i.description, s.submitted_at FROM items i
+                JOIN submissions s ON s.item_id = i.id LEFT JOIN pages p ON p.item_id = i.id WHERE i.id = ?
                 """, [itemID], { row in
                 (version: Int(row.int(0) ?? 0), state: row.state(1) ?? .submitted, title: row.string(2),
                  page: decodeJSON(Page.self, row.string(3)), note: row.string(4), description: row.string(5),

@@ -50,9 +50,9 @@ extension SQLStore {
         guard !states.isEmpty else { return [] }
         return try sql.read { database in
             try database.query("""
-                SELECT i.id, i.state, i.version, i.title, i.page_json, s.note, COALESCE(i.final_url, s.url), i.site,
+                SELECT i.id, i.state, i.version, i.title, p.page_json, s.note, COALESCE(i.final_url, s.url), i.site,
                     i.category, i.category_source, i.classification_json, s.url
-                FROM items i JOIN submissions s ON s.item_id = i.id
+                FROM items i JOIN submissions s ON s.item_id = i.id LEFT JOIN pages p ON p.item_id = i.id
                 WHERE i.state IN \(database.placeholders(states.count)) ORDER BY i.id
                 """, states.map(\.rawValue)) { row in
                 let page = decodeJSON(Page.self, row.string(4))

@@ -248,5 +248,16 @@ enum Schema {
         // 8: each model's version (the digest its classifications record), so the store can say which model
         // a new one replaces.
         "ALTER TABLE models ADD COLUMN version {text};",
+        // 9: the parsed page in a table of its own, written once. In `items`, every later update of the row
+        // (each claim's lease, each stage's state) rewrote the page with it: several times the page's bytes
+        // written per item, twice over through the WAL.
+        """
+        CREATE TABLE pages (
+            item_id {id} REFERENCES items(id),
+            page_json {text} NOT NULL
+        );
+        INSERT INTO pages (item_id, page_json) SELECT id, page_json FROM items WHERE page_json IS NOT NULL;
+        ALTER TABLE items DROP COLUMN page_json;
+        """,
     ]
 }
