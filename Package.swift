@@ -30,7 +30,9 @@ let package = Package(
 
         // Core owns zlib (Compression/ZlibStream) because Fetch (WARC gzip), Intake (ZIP entries) and Store
         // (compressed bodies) all need it, and each C library has one importing module.
-        .target(name: "SluiceCore", dependencies: ["CIDN2", "CPSL", "CZlib"], path: "Sources/Core"),
+        // The message catalog (Messages/Catalog) is data built into the binary, so an installed sluice needs no file.
+        .target(name: "SluiceCore", dependencies: ["CIDN2", "CPSL", "CZlib"], path: "Sources/Core",
+                resources: [.embedInCode("Messages/Catalog")]),
         .target(name: "SluiceStore", dependencies: ["SluiceCore", "CSQLite", "CPostgres"], path: "Sources/Store"),
         // Intake reads .xlsx files: zip entries through Core's raw inflate (zlib), sheet XML through Parse
         // (libxml2), so each C library keeps its one importing module.

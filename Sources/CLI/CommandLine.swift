@@ -25,6 +25,7 @@ public enum Command {
     public static func run(arguments: [String], console: Console, environment: [String: String],
                            systemConfiguration: String = ConfigurationSearch.systemFolder) -> Int32 {
         var arguments = arguments
+        console.catalog = .builtIn(requestedLanguage(arguments, environment: environment))
         var hoisted: [String] = []
         while let first = arguments.first, first.hasPrefix("-") {
             if first == "--version" || first == "-V" {
@@ -48,11 +49,11 @@ public enum Command {
             }
         }
         guard let name = arguments.first else {
-            console.print(Help.overview)
+            console.print(console.catalog.help("") ?? Help.overview)
             return 2
         }
         if name == "--help" || name == "-h" {
-            console.print(Help.overview)
+            console.print(console.catalog.help("") ?? Help.overview)
             return 0
         }
         arguments.removeFirst()
@@ -67,7 +68,7 @@ public enum Command {
         arguments.insert(contentsOf: hoisted, at: arguments.firstIndex(of: "--") ?? arguments.endIndex)
         var parsed = Arguments(arguments, command: name)
         if parsed.wantsHelp {
-            console.print(command.help)
+            console.print(console.catalog.help(name) ?? command.help)
             return 0
         }
         do {
@@ -93,7 +94,7 @@ public enum Command {
     /// manual page and the shell completions from the same texts (for scripts/install.sh).
     static func help(topic: [String], console: Console) -> Int32 {
         guard let name = topic.first else {
-            console.print(Help.overview)
+            console.print(console.catalog.help("") ?? Help.overview)
             return 0
         }
         if name == "--man", topic.count == 1 {
@@ -103,7 +104,6 @@ public enum Command {
         if name == "--completion" {
             let shells = ShellCompletion.Shell.allCases.map(\.rawValue).joined(separator: " or ")
             guard topic.count == 2, let shell = ShellCompletion.Shell(rawValue: topic[1]) else {
-                // zh: help --completion：请指明 shell，bash 或 zsh
                 console.error("help --completion: name the shell, \(shells)")
                 return 2
             }
@@ -114,8 +114,21 @@ public enum Command {
             console.error("help: unknown command \"\(TerminalSafe.text(name))\" (see sluice --help)")
             return 2
         }
-        console.print(command.help)
+        console.print(console.catalog.help(name) ?? command.help)
         return 0
+    }
+
+    /// The language asked for before the arguments are parsed, so that even a misspelt command is answered in
+    /// it: a `--lang` anywhere before `--`, else the environment. A bad `--lang` is reported once parsed.
+    static func requestedLanguage(_ arguments: [String], environment: [String: String]) -> MessageLanguage {
+        let words = arguments.prefix { $0 != "--" }
+        for (index, word) in words.enumerated() {
+            if word.hasPrefix("--lang="), let chosen = MessageLanguage(tag: String(word.dropFirst(7))) { return chosen }
+            if word == "--lang", index + 1 < words.count, let chosen = MessageLanguage(tag: words[index + 1]) {
+                return chosen
+            }
+        }
+        return MessageLanguage.from(environment: environment)
     }
 
     /// `sluice --version`: sluice's version and the version of every C library it runs on, as loaded.
@@ -170,20 +183,6 @@ public enum Command {
     ]
 }
 
-/// The language messages are written in (`--lang`, else `$SLUICE_LANG` or `$LANG`).
-enum MessageLanguage: String, Sendable {
-    case en, zh
-
-    init?(tag: String) {
-        let lowered = tag.lowercased()
-        if lowered.hasPrefix("zh") { self = .zh } else if lowered.hasPrefix("en") || lowered == "c" || lowered == "posix" {
-            self = .en
-        } else {
-            return nil
-        }
-    }
-}
-
 /// What every command may use: the store (opened on first use), the pipeline in force, the clock and the console.
 final class Context {
     let console: Console
@@ -228,9 +227,9 @@ final class Context {
             }
             language = parsed
         } else {
-            language = [environment["SLUICE_LANG"], environment["LC_ALL"], environment["LANG"]]
-                .compactMap { $0.flatMap { $0.isEmpty ? nil : MessageLanguage(tag: $0) } }.first ?? .en
+            language = MessageLanguage.from(environment: environment)
         }
+        console.catalog = .builtIn(language)
         configurationSearch = .standard(home: environment["SLUICE_HOME"], system: systemConfiguration)
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         colors = console.outputIsTerminal && !noColor && environment["TERM"] != "dumb"

@@ -25,6 +25,7 @@ public final class Console: Sendable {
     /// What a capturing console (no handles) received.
     private let captured = Mutex(Captured())
     private let format = Mutex(LogFormat.text)
+    private let messages = Mutex(MessageCatalog.english)
     public let input: FileHandle
     /// Standard input and output are both a terminal: the review screen may take over.
     public let isTerminal: Bool
@@ -63,6 +64,12 @@ public final class Console: Sendable {
     public var output: String { captured.withLock { String(decoding: $0.output, as: UTF8.self) } }
     public var errors: String { captured.withLock { String(decoding: $0.error, as: UTF8.self) } }
 
+    /// The catalog that errors and notes for people are translated through (chosen by `--lang` or the locale).
+    public var catalog: MessageCatalog {
+        get { messages.withLock { $0 } }
+        set { messages.withLock { $0 = newValue } }
+    }
+
     var logFormat: LogFormat {
         get { format.withLock { $0 } }
         set { format.withLock { $0 = newValue } }
@@ -78,7 +85,8 @@ public final class Console: Sendable {
         diagnostic(.error, line)
     }
 
-    /// One line on standard error: `sluice: MESSAGE` as text, or `{"time","level","message",…fields}` as JSON.
+    /// One line on standard error: `sluice: MESSAGE` as text, in the reader's language, or
+    /// `{"time","level","message",…fields}` as JSON, in English, so log searches do not depend on the locale.
     /// `event` names what happened for log shippers (`job.finished`); text lines put it first when given.
     func diagnostic(_ level: LogLevel, _ message: String, event: String? = nil, fields: [String: String] = [:],
                     at time: Date? = nil) {
@@ -86,7 +94,7 @@ public final class Console: Sendable {
         switch logFormat {
         case .text:
             let stamp = time.map { Timestamp.string($0) + " " } ?? ""
-            line = "sluice: " + stamp + (event.map { "\($0): " } ?? "") + message
+            line = "sluice: " + stamp + (event.map { "\($0): " } ?? "") + catalog(message)
         case .json:
             var object: [String: String] = fields
             object["time"] = Timestamp.string(time ?? Date())

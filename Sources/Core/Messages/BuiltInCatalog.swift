@@ -1,0 +1,7 @@
+/// The catalog files built into the binary (`resources: [.embedInCode("Messages/Catalog")]` in Package.swift).
+/// A new file in Messages/Catalog is listed here too; a test fails while one is left out.
+enum BuiltInCatalog {
+    static let chineseFiles: [(name: String, bytes: [UInt8])] = [
+        ("zh-commands.json", PackageResources.zh_commands_json),
+    ]
+}
