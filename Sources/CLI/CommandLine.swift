@@ -291,6 +291,11 @@ enum TerminalColor: Int {
 /// The one JSON encoder configuration of the command line.
 enum JSONText {
     static func encode<T: Encodable>(_ value: T, pretty: Bool = true, snakeCaseKeys: Bool = false) throws -> String {
+        String(decoding: try encoder(pretty: pretty, snakeCaseKeys: snakeCaseKeys).encode(value), as: UTF8.self)
+    }
+
+    /// The configured encoder itself, for a command that encodes many values one by one (a streamed list).
+    static func encoder(pretty: Bool = true, snakeCaseKeys: Bool = false) -> JSONEncoder {
         let encoder = JSONEncoder()
         if snakeCaseKeys { encoder.keyEncodingStrategy = .convertToSnakeCase }
         encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
@@ -299,6 +304,6 @@ enum JSONText {
             var container = encoder.singleValueContainer()
             try container.encode(Timestamp.string(date))
         }
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return encoder
     }
 }

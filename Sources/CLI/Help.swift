@@ -225,7 +225,7 @@ enum Help {
         """
 
     static let review = """
-        usage: sluice review list [--state STATE|all] [--limit N] [--json]
+        usage: sluice review list [--state STATE|all] [--limit N] [--after ID] [--json|--jsonl]
                sluice review show ID... [--json]
                sluice review approve ID... --as MODERATOR [--category C] [--title T] [--version V]
                sluice review reject ID... --as MODERATOR --reason R [--text T] [--version V]
@@ -234,8 +234,14 @@ enum Help {
                sluice review unlink ID --as MODERATOR   (split a wrong duplicate cluster; see sluice unlink --help)
                sluice review --as MODERATOR [--lines] [--json]
 
-        list     the review queue (pending_review, highest priority first) or any state; --json
-                 prints every matching item unless --limit is given
+        list     the review queue (pending_review, highest priority first) or any state (by id);
+                 text shows 50 items unless --limit N says how many. --json prints every matching
+                 item as one array, --jsonl one object a line (the array's elements), both by id and
+                 read from the store a page at a time, so a long list takes little memory; --limit
+                 stops them after N. --after ID lists the items with a greater id, by id (0: from the
+                 first), so a script pages with --jsonl --limit N --after LAST, LAST being the last id
+                 it read, until a page comes back short. When items are left, text ends with the
+                 line "next page: --after ID" (JSON adds nothing).
         show     everything known about an item: page, flags, duplicates and who reported it
         approve  / reject: decide; every decision goes to the audit log. --version refuses the
                  decision if the item changed since you looked (stale view). Reject reasons:

@@ -24,11 +24,19 @@ enum ReviewCommands {
         arguments.takeSubcommand()
     }
 
+    /// `review list`: the review queue or any state, as text, a JSON array or JSON Lines. The JSON forms and
+    /// text given `--after` list by id, read a page at a time (see `ReviewStore.forEachPage`); text without
+    /// `--after` shows the review queue highest priority first, which cannot be paged.
     static func list(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
         let stateName = try arguments.option("--state") ?? ItemState.pendingReview.rawValue
-        let limit = try arguments.integer("--limit")
+        let limit = try listLimit(try arguments.option("--limit"))
+        let after = try listAfter(try arguments.option("--after"))
         let json = arguments.flag("--json")
+        let jsonLines = arguments.flag("--jsonl")
         try arguments.finish()
+        guard !(json && jsonLines) else {
+            throw UsageError("review list: --json and --jsonl are two forms of the same list; give one of them")
+        }
         let state: ItemState?
         if stateName == "all" {
             state = nil
@@ -38,19 +46,53 @@ enum ReviewCommands {
             throw UsageError("review list: unknown state \"\(TerminalSafe.text(stateName))\" (one of all, "
                              + ItemState.allCases.map(\.rawValue).joined(separator: ", ") + ")")
         }
-        let records = try context.store().records(state: state, limit: json ? limit : (limit ?? 50), after: nil)
-        if json {
-            try context.printJSON(records)
+        let store = try context.store()
+        if json || jsonLines {
+            // No hint when --limit cuts the list short: a script continues with the last id it read.
+            var list = StreamedJSONList(jsonLines ? .lines : .array)
+            try store.forEachPage(state: state, after: after ?? 0, limit: limit) { page in
+                context.console.writeRaw(try list.page(page))
+            }
+            context.console.writeRaw(list.end())
             return 0
         }
-        if records.isEmpty {
-            context.console.print("no items in \(stateName)")
+        let shown = limit ?? 50
+        if state == .pendingReview && after == nil {
+            let queue = try store.records(state: state, limit: shown < Int.max ? shown + 1 : shown, after: nil)
+            if queue.isEmpty { context.console.print("no items in \(stateName)") }
+            for record in queue.prefix(shown) { context.console.print(line(for: record)) }
+            if queue.count > shown {
+                context.console.print("more items wait: the first \(shown) by priority are shown "
+                                      + "(--limit N shows more; --after 0 pages through them all by id)")
+            }
             return 0
         }
-        for record in records {
-            context.console.print(line(for: record))
+        var listed = 0
+        let next = try store.forEachPage(state: state, after: after ?? 0, limit: shown) { page in
+            context.console.writeRaw(Data(page.map { line(for: $0) + "\n" }.joined().utf8))
+            listed += page.count
         }
+        if listed == 0 { context.console.print("no items in \(stateName)" + (after.map { " after #\($0)" } ?? "")) }
+        if let next { context.console.print("next page: --after \(next)") }
         return 0
+    }
+
+    /// `--limit N`: how many items to list, at least one.
+    private static func listLimit(_ text: String?) throws -> Int? {
+        guard let text else { return nil }
+        guard let limit = Int(text), limit > 0 else {
+            throw UsageError("review list: --limit takes a number of items greater than 0, not \"\(TerminalSafe.text(text))\"")
+        }
+        return limit
+    }
+
+    /// `--after ID`: the id the list continues after (0 starts at the first item).
+    private static func listAfter(_ text: String?) throws -> Int64? {
+        guard let text else { return nil }
+        guard let id = Int64(text), id >= 0 else {
+            throw UsageError("review list: --after takes an item id (0 for the first), not \"\(TerminalSafe.text(text))\"")
+        }
+        return id
     }
 
     /// One line per item, fitted to 100 columns by display width (CJK takes two).

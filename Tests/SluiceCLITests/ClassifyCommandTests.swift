@@ -181,12 +181,19 @@ import SluiceTestSupport
 
     @Test func theQueueIsOrderedByPriorityWithLikelyScamsLast() throws {
         let ids = try fixture.submitAndRun(["scam", "xianyu", "wechat", "outsourcing"])
-        let queue = try #require(try fixture.json(fixture.sluice(["review", "list", "--json"])) as? [[String: Any]])
-        let priorities = queue.compactMap { $0["priority"] as? Double }
-        #expect(priorities.count == 4)
-        #expect(priorities == priorities.sorted(by: >))
-        #expect(queue.last?["id"] as? Int == ids["scam"])
-        #expect((queue.last?["flags"] as? [[String: Any]])?.isEmpty == false)
+        // --json lists by id; the text list is the queue.
+        let items = try #require(try fixture.json(fixture.sluice(["review", "list", "--json"])) as? [[String: Any]])
+        let byPriority = items.sorted { ($0["priority"] as? Double ?? 0) > ($1["priority"] as? Double ?? 0) }
+        #expect(byPriority.compactMap { $0["priority"] as? Double }.count == 4)
+        #expect(byPriority.last?["id"] as? Int == ids["scam"])
+        #expect((byPriority.last?["flags"] as? [[String: Any]])?.isEmpty == false)
+        let listed = fixture.sluice(["review", "list"]).output.split(separator: "\n").compactMap { line in
+            line.hasPrefix("#") ? Int(line.dropFirst().prefix { $0.isNumber }) : nil
+        }
+        #expect(listed.count == 4)
+        #expect(listed.last == ids["scam"])
+        let listedPriorities = listed.compactMap { id in items.first { $0["id"] as? Int == id }?["priority"] as? Double }
+        #expect(listedPriorities == listedPriorities.sorted(by: >))
     }
 
     @Test func evalAndBenchReportTheirFigures() throws {

@@ -831,4 +831,34 @@ import SluiceTestSupport
         #expect(try store.records(state: .submitted, limit: nil, after: ids[5]).map(\.id) == [ids[6]])
         #expect(firstPage.allSatisfy { $0.reports.count == 1 })
     }
+
+    /// `review list` pages the queue by id while the queue itself comes highest priority first: paging from
+    /// `after: 0` must not start in the queue's order, or the second page would skip and repeat items.
+    @Test(arguments: StoreBackend.available)
+    func theQueuePagesByIDWhateverItsPriorities(_ backend: StoreBackend) throws {
+        let (store, _) = try fresh(backend)
+        let ids = try (0..<5).map { try pending(store, note: "闲鱼卖二手书第\($0)次复盘，每月多赚五百", at: Double($0)) }
+        let priorities = [0.5, 3.0, 1.0, 4.0, 2.0]
+        let items = try store.classifiableItems(states: [.pendingReview])
+        let updates = try zip(ids, priorities).map { id, priority in
+            let version = try #require(items.first { $0.id == id }?.version)
+            let classification = Classification(category: "ecommerce", categorySource: .rule, flags: [], ruleVersion: "r1",
+                                                matchedTerms: [], pApprove: nil, priority: priority)
+            return Reclassification(itemID: id, version: version, classification: classification, detail: "priority \(priority)")
+        }
+        #expect(try store.reclassify(updates, actor: "test", at: base).count == 5)
+        #expect(try store.records(state: .pendingReview, limit: nil, after: nil).map(\.id) == [ids[3], ids[1], ids[4], ids[2], ids[0]])
+        let firstPage = try store.records(state: .pendingReview, limit: 2, after: 0)
+        #expect(firstPage.map(\.id) == Array(ids.prefix(2)))
+        #expect(try store.records(state: .pendingReview, limit: 2, after: firstPage.last?.id).map(\.id) == Array(ids[2..<4]))
+
+        var paged: [[Int64]] = []
+        #expect(try store.forEachPage(state: .pendingReview, pageSize: 2) { paged.append($0.map(\.id)) } == nil)
+        #expect(paged == [Array(ids[0..<2]), Array(ids[2..<4]), [ids[4]]])
+        var limited: [Int64] = []
+        let next = try store.forEachPage(state: .pendingReview, after: ids[0], limit: 3, pageSize: 2) { limited += $0.map(\.id) }
+        #expect(limited == Array(ids[1..<4]))
+        #expect(next == ids[3], "items were left: the list continues after the last one handed over")
+        #expect(try store.forEachPage(state: .pendingReview, after: ids[1], limit: 3) { _ in } == nil, "exactly the rest: none left")
+    }
 }

@@ -106,8 +106,9 @@ extension DedupIndex {
 
 /// The review queue, the moderators' decisions and the audit log.
 public protocol ReviewStore: Sendable {
-    /// Items in `state` (all when nil): the review queue's order for `pending_review`, else by id; `after`
-    /// pages by id (items with a greater id).
+    /// Items in `state` (all when nil). With `after`, those with a greater id, by id: stable, so the last id of
+    /// one page is the `after` of the next, and 0 starts at the first item. Without it, by id too, except
+    /// `pending_review`, which comes in the review queue's order (highest priority first), not pageable.
     func records(state: ItemState?, limit: Int?, after: Int64?) throws -> [ItemRecord]
     func record(id: Int64) throws -> ItemRecord?
     func page(itemID: Int64) throws -> Page?
@@ -141,6 +142,30 @@ public protocol ReviewStore: Sendable {
     /// Earlier decisions on items of the same site and of the same volunteer, leaving out `itemID`.
     func decisionTallies(site: String?, volunteer: String, excluding itemID: Int64) throws
         -> (site: DecisionTally, volunteer: DecisionTally)
+}
+
+extension ReviewStore {
+    /// Items in `state` (all when nil) with ids greater than `after`, by id, at most `limit` of them, handed to
+    /// `body` a page of at most `pageSize` at a time: memory holds one page however long the list. Each page is
+    /// its own read, so no item comes twice, and one that changes state meanwhile is listed or not by its
+    /// state when its page is read. Returns the last id handed over when `limit` left items unlisted (the
+    /// `after` that continues the list), else nil.
+    @discardableResult
+    public func forEachPage(state: ItemState?, after: Int64 = 0, limit: Int? = nil, pageSize: Int = 500,
+                            _ body: ([ItemRecord]) throws -> Void) throws -> Int64? {
+        var cursor = after
+        var left = limit
+        while left.map({ $0 > 0 }) ?? true {
+            let wanted = min(pageSize, left ?? pageSize)
+            let page = try records(state: state, limit: wanted, after: cursor)
+            guard let last = page.last else { return nil }
+            try body(page)
+            guard page.count == wanted else { return nil }
+            cursor = last.id
+            left = left.map { $0 - page.count }
+        }
+        return try records(state: state, limit: 1, after: cursor).isEmpty ? nil : cursor
+    }
 }
 
 /// The publication ledger, frozen evidence and the state of published sources.
