@@ -4,12 +4,23 @@
 # prints each form's peak resident set (scripts/bench/measure.py) and the bytes it wrote. Both forms read the store
 # a page at a time, so their peak stays that of one page however large N is.
 #
-# Usage: scripts/bench-review-list.sh [N] [--debug]   (--debug measures the debug build instead of a release build)
+# Usage: scripts/bench-review-list.sh [N] [--debug] [--baseline BINARY]
+#   --debug            measures the debug build instead of a release build
+#   --baseline BINARY  also lists the same store with --json of another sluice (one built from an older commit,
+#                      whose --json built the whole array in memory), for comparison
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-count="${1:-20000}"
+count=20000
 configuration=release
-if [[ "${2:-}" == "--debug" ]]; then configuration=debug; fi
+baseline=""
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --debug) configuration=debug ;;
+        --baseline) baseline="${2:?--baseline needs a sluice binary}"; shift ;;
+        *) count="$1" ;;
+    esac
+    shift
+done
 cd "$root"
 swift build -c "$configuration" --product sluice >&2
 sluice="$root/.build/$configuration/sluice"
@@ -35,13 +46,18 @@ started="$(date +%s)"
 pending="$("$sluice" review list --jsonl --store "$store" | wc -l)"
 echo "store: $pending pending items in $(( $(date +%s) - started )) s ($configuration build)" >&2
 
-printf '%-8s %14s %16s %9s\n' form peak_rss_mib bytes_written seconds
-for form in jsonl json; do
-    line="$(python3 scripts/bench/measure.py "$form" -- sh -c "exec '$sluice' review list --$form --store '$store' > '$work/out.$form'")"
-    python3 - "$line" "$(stat -c %s "$work/out.$form")" <<'PY'
+printf '%-14s %14s %16s %9s\n' form peak_rss_mib bytes_written seconds
+measure() {
+    local label="$1" binary="$2" form="$3"
+    local line
+    line="$(python3 scripts/bench/measure.py "$label" -- sh -c "exec '$binary' review list --$form --store '$store' > '$work/out'")"
+    python3 - "$line" "$(stat -c %s "$work/out")" <<'PY'
 import json, sys
 result, written = json.loads(sys.argv[1]), int(sys.argv[2])
 assert result["status"] == 0, result
-print(f'{result["label"]:<8} {result["peak_rss_kib"] / 1024:14.1f} {written:16,} {result["wall_seconds"]:9.2f}')
+print(f'{result["label"]:<14} {result["peak_rss_kib"] / 1024:14.1f} {written:16,} {result["wall_seconds"]:9.2f}')
 PY
-done
+}
+measure jsonl "$sluice" jsonl
+measure json "$sluice" json
+if [[ -n "$baseline" ]]; then measure "baseline json" "$baseline" json; fi

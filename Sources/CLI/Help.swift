@@ -225,7 +225,7 @@ enum Help {
         """
 
     static let review = """
-        usage: sluice review list [--state STATE|all] [--limit N] [--after ID] [--json|--jsonl]
+        usage: sluice review list [--state STATE|all] [--limit N] [--after ID] [--json | --jsonl]
                sluice review show ID... [--json]
                sluice review approve ID... --as MODERATOR [--category C] [--title T] [--version V]
                sluice review reject ID... --as MODERATOR --reason R [--text T] [--version V]

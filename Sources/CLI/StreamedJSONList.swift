@@ -3,7 +3,8 @@ import SluiceCore
 
 /// `review list --json` and `--jsonl` written a page at a time, so a long list is never whole in memory. JSON
 /// Lines puts one compact object on each line; the array is byte for byte what encoding all of it at once
-/// prints (`JSONText`, pretty): `[`, each element indented one level, commas between them, `]`.
+/// prints (`JSONText`, pretty): each page is encoded as an array, and its elements (the lines between its
+/// brackets, already indented one level) are joined to the previous page's with a comma.
 struct StreamedJSONList {
     enum Form {
         case array, lines
@@ -20,19 +21,21 @@ struct StreamedJSONList {
 
     /// The bytes of one page, the array's opening bracket before its first element.
     mutating func page(_ records: [ItemRecord]) throws -> Data {
+        guard !records.isEmpty else { return Data() }
         var data = Data()
-        for record in records {
-            let encoded = try encoder.encode(record)
-            switch form {
-            case .lines:
-                data.append(encoded)
-                data.append(Self.newline)
-            case .array:
-                data.append(contentsOf: (written == 0 ? "[\n" : ",\n").utf8)
-                data.append(Self.indented(encoded))
+        switch form {
+        case .lines:
+            for record in records {
+                data.append(try encoder.encode(record))
+                data.append(UInt8(ascii: "\n"))
             }
-            written += 1
+        case .array:
+            // A non-empty array is "[\n", its elements, "\n]".
+            let array = try encoder.encode(records)
+            data.append(contentsOf: (written == 0 ? "[\n" : ",\n").utf8)
+            data.append(array.dropFirst(2).dropLast(2))
         }
+        written += records.count
         return data
     }
 
@@ -41,21 +44,5 @@ struct StreamedJSONList {
     func end() -> Data {
         guard form == .array else { return Data() }
         return Data(((written == 0 ? "[\n" : "") + "\n]\n").utf8)
-    }
-
-    private static let newline = UInt8(ascii: "\n")
-
-    /// A pretty-printed element one level deeper, as JSONEncoder indents an array's elements: two spaces
-    /// before every line but the empty ones (an empty array or object is written as two lines with an empty
-    /// one between). A newline inside a JSON string is always escaped, so every newline here ends a line.
-    private static func indented(_ element: Data) -> Data {
-        var result = Data(capacity: element.count + element.count / 4)
-        var atLineStart = true
-        for byte in element {
-            if atLineStart && byte != newline { result.append(contentsOf: [0x20, 0x20]) }
-            result.append(byte)
-            atLineStart = byte == newline
-        }
-        return result
     }
 }

@@ -51,10 +51,10 @@ import SluiceTestSupport
     }
 
     /// The array written page by page is byte for byte what encoding the whole array at once prints
-    /// (`review show` with several ids prints its records that way).
+    /// (`review show` with several ids prints its records that way), across a page's end too.
     @Test func theStreamedArrayIsTheWholeArraysBytes() throws {
-        let streamed = sluice(["review", "list", "--state", "all", "--json", "--limit", "3", "--after", "498"]).output
-        #expect(streamed == sluice(["review", "show", "499", "500", "501", "--json"]).output)
+        let streamed = sluice(["review", "list", "--state", "all", "--json", "--limit", "503", "--after", "10"]).output
+        #expect(streamed == sluice(["review", "show"] + (11...513).map(String.init) + ["--json"]).output)
         #expect(try objects(sluice(["review", "list", "--state", "approved", "--json"]).output).isEmpty)
         #expect(sluice(["review", "list", "--state", "approved", "--jsonl"]).output.isEmpty)
     }
