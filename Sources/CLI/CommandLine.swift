@@ -221,15 +221,11 @@ final class Context {
             }
             console.logFormat = parsed
         }
-        if let tag = try arguments.option("--lang") {
-            guard let parsed = MessageLanguage(tag: tag) else {
-                throw UsageError("--lang is en or zh, not \"\(TerminalSafe.text(tag))\"")
-            }
-            language = parsed
-        } else {
-            language = MessageLanguage.from(environment: environment)
+        // `Command.run` chose the language before parsing (`requestedLanguage`); here `--lang` is only checked.
+        if let tag = try arguments.option("--lang"), MessageLanguage(tag: tag) == nil {
+            throw UsageError("--lang is en or zh, not \"\(TerminalSafe.text(tag))\"")
         }
-        console.catalog = .builtIn(language)
+        language = console.catalog.language
         configurationSearch = .standard(home: environment["SLUICE_HOME"], system: systemConfiguration)
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         colors = console.outputIsTerminal && !noColor && environment["TERM"] != "dumb"

@@ -89,8 +89,6 @@ public struct MessageCatalog: Sendable {
         (Array(exact.keys) + templates.map(\.english)).sorted()
     }
 
-    public var helpTopics: [String] { helpPages.keys.sorted() }
-
     private func translate(_ message: String, depth: Int) -> String {
         guard language != .en, !message.isEmpty, depth < 4 else { return message }
         if let translated = exact[message] { return translated }
