@@ -92,7 +92,7 @@ enum StoreCommands {
         // "  integrity       ok": the label padded to the width a terminal gives it, in the reader's language.
         func label(_ name: String) -> String {
             let shown = context.localized(name)
-            return "  " + shown + String(repeating: " ", count: max(1, 14 - TerminalText.displayWidth(shown)))
+            return "  " + shown + String(repeating: " ", count: max(1, 16 - TerminalText.displayWidth(shown)))
         }
         context.say(TerminalSafe.text("store \(report.store)"))
         context.console.print(label("integrity") + mark(report.integrity == "ok")
