@@ -109,7 +109,7 @@ public struct SubmissionStatus: Sendable, Encodable {
             words = "queued: being fetched and read"
         case .pendingReview:
             status = "queued"
-            words = "queued: waiting for a moderator" + (problem.map { " (the page had a problem: \($0))" } ?? "")
+            words = problem.map { "queued: waiting for a moderator (the page had a problem: \($0))" } ?? "queued: waiting for a moderator"
         case .duplicate:
             status = "duplicate"
             let root = submission.duplicateOf.map { "#\($0)" } ?? "an earlier item"

@@ -23,7 +23,7 @@ enum ArchiveCommands {
         if json {
             try context.printJSON(["responses": count])
         } else {
-            context.console.print("wrote \(count) response(s) with their requests to \(TerminalSafe.text(out))")
+            context.say("wrote \(count) response(s) with their requests to \(TerminalSafe.text(out))")
         }
         return 0
     }

@@ -32,15 +32,14 @@ enum CharsetCommands {
         let directory = positionals.first ?? "../shared/corpus"
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            context.console.error("eval charset: \(TerminalSafe.text(directory)) is not a directory "
-                                  + "(give the corpus directory: <set>/<id>.html with <id>.json beside it)")
+            context.console.error("eval charset: \(TerminalSafe.text(directory)) is not a directory (give the corpus directory: <set>/<id>.html with <id>.json beside it)")
             return 1
         }
         let report = CharsetEvaluation.run(corpus: URL(fileURLWithPath: directory), sets: sets.isEmpty ? nil : sets)
         guard !report.pages.isEmpty else {
-            context.console.error("eval charset: \(TerminalSafe.text(directory)) holds no page with ground truth "
-                                  + "(<set>/<id>.html with <id>.json beside it)"
-                                  + (sets.isEmpty ? "" : " in the set(s) " + TerminalSafe.text(sets.joined(separator: ", "))))
+            context.console.error(sets.isEmpty
+                ? "eval charset: \(TerminalSafe.text(directory)) holds no page with ground truth (<set>/<id>.html with <id>.json beside it)"
+                : "eval charset: \(TerminalSafe.text(directory)) holds no page with ground truth (<set>/<id>.html with <id>.json beside it) in the set(s) \(TerminalSafe.text(sets.joined(separator: ", ")))")
             return 1
         }
         try context.printReport(report, json: json, snakeCaseKeys: true)

@@ -31,7 +31,6 @@ enum ClassifyCommands {
             report = try training.train(samples: samples).report
         } catch let error as ClassifyError {
             let decisions = try training.storeDecisions().examples.count
-            // zh: （用 sluice review 再决定一些条目，或加上 --with-samples 文件）
             let hint = samplesFile == nil ? " (decide more items with sluice review, or add --with-samples FILE)" : ""
             context.console.error("train: \(decisions) decisions in the store, \(samples.count) samples: \(TerminalSafe.text("\(error)"))\(hint)")
             return 1
@@ -40,8 +39,7 @@ enum ClassifyCommands {
             try context.printJSON(report, snakeCaseKeys: true)
         } else {
             let categories = report.categories.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            // zh: 已用 N 条决定训练分类器（店内 N 条，样例 N 条）：通过 N，拒绝 N，版主设定分类 N 条；存为模型 V（替换 W）
-            context.console.print(TerminalSafe.text("""
+            context.say(TerminalSafe.text("""
                 trained the classifier on \(report.examples) decisions (\(report.fromStore) from the store, \
                 \(report.fromSamples) samples): \(report.approved) approved, \(report.rejected) rejected, \
                 \(report.moderatorCategories) categories set by moderators
@@ -70,14 +68,12 @@ enum ClassifyCommands {
         if fromStore && labeled != nil { throw UsageError("eval: --labeled and --from-store exclude each other") }
         let task = try taskText.map { text in
             guard let task = LabeledTask(rawValue: text) else {
-                // zh: eval：--task 取 approve、category 或 both
                 throw UsageError("eval: --task is approve, category or both, not \"\(TerminalSafe.text(text))\"")
             }
             return task
         }
         let parts = ["tune": 0, "report": 1]
         let part = try partText.map { text in
-            // zh: eval：--part 取 tune 或 report
             guard let part = parts[text] else { throw UsageError("eval: --part is tune or report, not \"\(TerminalSafe.text(text))\"") }
             return part
         }
@@ -103,7 +99,6 @@ enum ClassifyCommands {
         for pair in values.flatMap({ $0.split(separator: ",") }) {
             let sides = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard sides.count == 2, !sides[0].isEmpty, !sides[1].isEmpty else {
-                // zh: eval：--label-map 取 原标签=新标签
                 throw UsageError("eval: --label-map takes FROM=TO pairs, not \"\(TerminalSafe.text(String(pair)))\"")
             }
             map[sides[0]] = sides[1]
@@ -122,7 +117,6 @@ enum ClassifyCommands {
         try arguments.finish()
         definition.classify = try definition.classify.overriding(assignments, source: "--set")
         guard let seconds = Double(secondsText ?? "2"), seconds > 0, seconds <= 600 else {
-            // zh: bench：--seconds 取不超过 600 的秒数
             throw UsageError("bench: --seconds takes a number of seconds up to 600, not \"\(TerminalSafe.text(secondsText ?? ""))\"")
         }
         let engine = try RuleEngine.load(definition.file(definition.rules.classifyRules))
@@ -137,7 +131,6 @@ enum ClassifyCommands {
             }.filter { !$0.text.isEmpty }
             model = try TrainingService(store: store, options: definition.classify).storedModel(note: context.note)
             guard !examples.isEmpty else {
-                // zh: bench：店里没有可分类的文本
                 context.console.error("bench: the store \(TerminalSafe.text(context.storeLocation.description)) holds no item with text to classify")
                 return 1
             }
@@ -169,9 +162,9 @@ enum ClassifyCommands {
         if json {
             try context.printJSON(report, snakeCaseKeys: true)
         } else {
-            context.console.print(TerminalSafe.text(report.dryRun.description))
-            context.console.print("\(report.pendingChanged.count) of the changed items wait in the review queue"
-                                  + (report.pendingChanged.isEmpty ? "" : "; sluice reprocess --stage classify applies the rules to them"))
+            context.say(TerminalSafe.text(report.dryRun.description))
+            context.say(report.pendingChanged.isEmpty ? "0 of the changed items wait in the review queue"
+                        : "\(report.pendingChanged.count) of the changed items wait in the review queue; sluice reprocess --stage classify applies the rules to them")
         }
         return 0
     }

@@ -252,6 +252,19 @@ final class Context {
         console.diagnostic(.notice, TerminalSafe.text(text))
     }
 
+    /// `line` in the reader's language (the catalog `--lang` or the locale chose), for results a person reads;
+    /// never for JSON, which stays in English whatever the locale.
+    func localized(_ line: String) -> String {
+        console.catalog(line)
+    }
+
+    /// Prints result lines for a person on standard output, in their language, each line translated on its own
+    /// (a template's last value never swallows the lines after it).
+    func say(_ text: String) {
+        console.print(text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { console.catalog(String($0)) }.joined(separator: "\n"))
+    }
+
     /// `text` in a colour on a terminal that allows colours, else as it is.
     func styled(_ text: String, _ color: TerminalColor) -> String {
         colors ? "\u{1B}[\(color.rawValue)m" + text + "\u{1B}[0m" : text

@@ -35,26 +35,24 @@ enum IntakeCommands {
         if json {
             try context.printJSON(result)
         } else {
-            context.console.print(describe(result))
+            context.say(describe(result))
         }
         return 0
     }
 
+    /// The receipt of one submission. Each case is one whole sentence (with or without the date the link became
+    /// known), so the message catalog can give it in the reader's language.
     static func describe(_ result: IntakeService.SubmitResult) -> String {
-        let since = result.knownSince.map { " on \($0)" } ?? ""
-        let knownState = result.knownState.map { $0.replacingOccurrences(of: "_", with: " ") } ?? ""
+        let knownState = result.knownState.map { $0 == ItemState.pendingReview.rawValue ? "pending review" : $0 } ?? ""
+        let known = result.knownSince.map { "\(knownState) on \($0)" } ?? knownState
         switch result.status {
         case "already_known":
-            return "already known as #\(result.knownAs ?? 0) (\(knownState)\(since)): your report is recorded as "
-                + "#\(result.id) and credited to you"
+            return "already known as #\(result.knownAs ?? 0) (\(known)): your report is recorded as #\(result.id) and credited to you"
         case "already_present":
             return "already present as #\(result.id) (nothing new stored)"
         default:
-            var line = "submitted as #\(result.id)"
-            if let known = result.knownAs {
-                line += "; the link is already known as #\(known) (\(knownState)\(since)): it is fetched again as you asked"
-            }
-            return line
+            guard let knownAs = result.knownAs else { return "submitted as #\(result.id)" }
+            return "submitted as #\(result.id); the link is already known as #\(knownAs) (\(known)): it is fetched again as you asked"
         }
     }
 
@@ -76,9 +74,9 @@ enum IntakeCommands {
                 context.console.error(TerminalSafe.text("\(location): \(rejected.reason)"))
             }
             for item in summary.items where item.knownAs != nil {
-                context.console.print(TerminalSafe.text("\(item.source ?? ""): \(describe(item))"))
+                context.say(TerminalSafe.text("\(item.source ?? ""): \(describe(item))"))
             }
-            context.console.print("imported \(summary.submitted) new, \(summary.alreadyPresent) already present, "
+            context.say("imported \(summary.submitted) new, \(summary.alreadyPresent) already present, "
                                   + "\(summary.rejected.count) rejected")
         }
         return summary.rejected.isEmpty ? 0 : 1

@@ -159,7 +159,6 @@ enum ParseCommands {
         let json = arguments.flag("--json")
         let splitName = try arguments.option("--split") ?? CorpusSplit.all.rawValue
         guard let split = CorpusSplit(rawValue: splitName) else {
-            // zh: eval extract：--split "…" 只能是 tune、held-out 或 all
             throw UsageError("eval extract: --split \"\(TerminalSafe.text(splitName))\" is not tune, held-out or all")
         }
         let corpus = try corpusDirectory(&arguments, command: "eval extract")

@@ -3,6 +3,7 @@ import SluiceApp
 import SluiceCore
 import SluiceFetch
 import SluicePipeline
+import SluiceReview
 import Synchronization
 
 /// `sluice run` and `sluice status`.
@@ -55,9 +56,9 @@ enum PipelineCommands {
         if json {
             try context.printJSON(summary)
         } else {
-            context.console.print(PipelineService.describe(summary))
+            context.say(PipelineService.describe(summary))
             if stats { context.console.print(summary.statisticsTable) }
-            context.console.print(describeQueue(try context.store().status()))
+            context.say(describeQueue(try context.store().status()))
         }
         return summary.interrupted ? 130 : 0
     }
@@ -84,19 +85,22 @@ enum PipelineCommands {
         return signals.firstSignal == SIGINT ? 130 : 0
     }
 
-    /// `  export 2026-11   failed (attempt 2 of 3) at 2026-12-01T01:40:00.000Z: … ; tried again from …`.
+    /// `  export 2026-11   failed (attempt 2) at 2026-12-01T01:40:00.000Z: … ; tried again from …`, in the
+    /// reader's language (the job's name, period and detail stay as they are).
     static func describe(_ run: JobRun, _ context: Context) -> String {
-        let state = run.state == .failed ? context.styled(run.state.rawValue, .red) : run.state.rawValue
-        let when = run.finishedAt.map { " at \(Timestamp.string($0))" } ?? " since \(Timestamp.string(run.startedAt))"
-        let retry = run.nextAttemptAt.map { "; tried again from \(Timestamp.string($0))" } ?? ""
+        let stateName = context.localized(run.state.rawValue)
+        let state = run.state == .failed ? context.styled(stateName, .red) : stateName
+        let when = run.finishedAt.map { context.localized(" (attempt \(run.attempts)) at \(Timestamp.string($0))") }
+            ?? context.localized(" (attempt \(run.attempts)) since \(Timestamp.string(run.startedAt))")
+        let retry = run.nextAttemptAt.map { context.localized("; tried again from \(Timestamp.string($0))") } ?? ""
         return "  " + TerminalSafe.text("\(run.job) \(run.period)".padding(toLength: 18, withPad: " ", startingAt: 0)) + " "
-            + state + TerminalSafe.text(" (attempt \(run.attempts))\(when)" + (run.detail.map { ": \($0)" } ?? "") + retry)
+            + state + TerminalSafe.text(when + (run.detail.map { ": \($0)" } ?? "") + retry)
     }
 
     static func describeQueue(_ status: StatusReport) -> String {
         let order = ItemState.allCases.map(\.rawValue)
         let counts = order.compactMap { state in status.states[state].flatMap { $0 > 0 ? "\(state) \($0)" : nil } }
-        return "store: " + (counts.isEmpty ? "empty" : counts.joined(separator: ", "))
+        return counts.isEmpty ? "store: empty" : "store: " + counts.joined(separator: ", ")
     }
 
     /// `status --json`: the store's report with the scheduled jobs' latest runs beside it.
@@ -125,26 +129,31 @@ enum PipelineCommands {
             try context.printJSON(StatusOutput(report: status, jobs: jobs))
             return 0
         }
-        context.console.print("items: \(status.total)")
-        for state in ItemState.allCases {
-            context.console.print("  \(state.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)) \(status.states[state.rawValue] ?? 0)")
+        context.say("items: \(status.total)")
+        // State names are shown as the reader's language names them (in Chinese with the value beside it, for
+        // `review list --state`), padded by the width a terminal gives them.
+        let labels = ItemState.allCases.map { context.localized($0.rawValue) }
+        let width = max(15, labels.map(TerminalText.displayWidth).max() ?? 0)
+        for (state, label) in zip(ItemState.allCases, labels) {
+            let padding = String(repeating: " ", count: width - TerminalText.displayWidth(label))
+            context.console.print("  \(label)\(padding) \(status.states[state.rawValue] ?? 0)")
         }
         if !status.failures.isEmpty {
-            context.console.print("failures by stage:")
+            context.say("failures by stage:")
             for failure in status.failures {
-                context.console.print(TerminalSafe.text("  \(failure.stage)/\(failure.code): \(failure.count) (e.g. \(failure.example))"))
+                context.say(TerminalSafe.text("  \(failure.stage)/\(failure.code): \(failure.count) (e.g. \(failure.example))"))
             }
         }
         if !status.reviewableProblems.isEmpty {
-            context.console.print("in review without page text: " + status.reviewableProblems.sorted { $0.key < $1.key }
+            context.say("in review without page text: " + status.reviewableProblems.sorted { $0.key < $1.key }
                 .map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         if !status.duplicatesByRootState.isEmpty {
-            context.console.print("duplicates by the state of their original: " + status.duplicatesByRootState.sorted { $0.key < $1.key }
+            context.say("duplicates by the state of their original: " + status.duplicatesByRootState.sorted { $0.key < $1.key }
                 .map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         if !jobs.isEmpty {
-            context.console.print("scheduled jobs (sluice run --watch):")
+            context.say("scheduled jobs (sluice run --watch):")
             for run in jobs { context.console.print(describe(run, context)) }
         }
         return 0

@@ -23,9 +23,9 @@ enum PublishCommands {
             try context.printJSON(result)
         } else {
             for (id, path) in zip(result.published, result.paths) {
-                context.console.print(TerminalSafe.text("published #\(id) → \(contentRoot)/\(path)"))
+                context.say(TerminalSafe.text("published #\(id) → \(contentRoot)/\(path)"))
             }
-            context.console.print("published \(result.published.count) item(s)")
+            context.say("published \(result.published.count) item(s)")
         }
         return 0
     }
@@ -51,9 +51,9 @@ enum PublishCommands {
         } else {
             for entry in result.unpublished {
                 let removed = entry.removed.map { ", removed \(contentRoot)/\($0)" } ?? ""
-                context.console.print(TerminalSafe.text("unpublished #\(entry.id) from \(entry.month)\(removed)"))
+                context.say(TerminalSafe.text("unpublished #\(entry.id) from \(entry.month)\(removed)"))
             }
-            context.console.print("unpublished \(result.unpublished.count) item(s)")
+            context.say("unpublished \(result.unpublished.count) item(s)")
         }
         for refusal in result.refused { context.console.error(TerminalSafe.text("unpublish: " + refusal.reason)) }
         return result.refused.isEmpty ? 0 : 1
@@ -88,7 +88,7 @@ enum PublishCommands {
         }
         if let out {
             try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: out))
-            context.console.print("wrote \(column.items.count) item(s) to \(TerminalSafe.text(out))")
+            context.say("wrote \(column.items.count) item(s) to \(TerminalSafe.text(out))")
         } else {
             context.console.writeRaw(Data(text.utf8))
         }

@@ -26,7 +26,7 @@ enum RecheckCommand {
                 context.console.print(TerminalSafe.text("#\(finding.id) \(state): \(finding.url) (\(finding.detail))"))
             }
             let counts = SourceState.allCases.map { state in "\(findings.filter { $0.state == state }.count) \(state.rawValue)" }
-            context.console.print("rechecked \(findings.count) source(s) of \(month): " + counts.joined(separator: ", "))
+            context.say("rechecked \(findings.count) source(s) of \(month): " + counts.joined(separator: ", "))
         }
         let unknown = findings.filter { $0.state == nil }
         if !unknown.isEmpty {

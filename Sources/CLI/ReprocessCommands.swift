@@ -15,8 +15,7 @@ enum ReprocessCommands {
             throw UsageError("reprocess: --stage STAGE is required (one of: \(stages.keys.sorted().joined(separator: ", ")))")
         }
         guard let run = stages[stage] else {
-            throw UsageError("reprocess: stage \"\(TerminalSafe.text(stage))\" cannot be reprocessed "
-                             + "(one of: \(stages.keys.sorted().joined(separator: ", ")))")
+            throw UsageError("reprocess: stage \"\(TerminalSafe.text(stage))\" cannot be reprocessed (one of: \(stages.keys.sorted().joined(separator: ", ")))")
         }
         return try run(&arguments, context)
     }
@@ -51,7 +50,7 @@ enum ReprocessCommands {
         if json {
             try context.printJSON(report)
         } else {
-            context.console.print(TerminalSafe.text("re-keyed \(report.rekeyed) stored items (\(report.version))"))
+            context.say(TerminalSafe.text("re-keyed \(report.rekeyed) stored items (\(report.version))"))
         }
         return 0
     }

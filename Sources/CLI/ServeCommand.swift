@@ -30,10 +30,8 @@ enum ServeCommand {
         case let (certificate?, key?): daemon.tls = TLSFiles(key: try readText(key, option: "--tls-key"),
                                                              certificate: try readText(certificate, option: "--tls-cert"))
         case (nil, nil): break
-        // zh: serve：--tls-cert 和 --tls-key 必须一起给出
         default: throw UsageError("serve: --tls-cert and --tls-key go together")
         }
-        // zh: serve：--trusted-proxy 需要数字地址（如 127.0.0.1）
         if let trustedProxy, !isNumericAddress(trustedProxy) {
             throw UsageError("serve: --trusted-proxy takes a numeric address such as 127.0.0.1, not \"\(TerminalSafe.text(trustedProxy))\"")
         }
@@ -50,7 +48,6 @@ enum ServeCommand {
         }
         if let memberTokenFile {
             let token = try readText(memberTokenFile, option: "--member-token-file").trimmingCharacters(in: .whitespacesAndNewlines)
-            // zh: serve：FILE 中的成员令牌短于 16 个字符
             guard token.utf8.count >= 16 else { throw UsageError("serve: the member token in \(TerminalSafe.text(memberTokenFile)) is shorter than 16 characters") }
             options.memberTokenSHA256 = Secrets.hash(token)
         }
@@ -72,14 +69,13 @@ enum ServeCommand {
         }
         let scheme = daemon.tls == nil ? "http" : "https"
         let host = daemon.host.contains(":") ? "[\(daemon.host)]" : daemon.host
-        // zh: 正在服务 URL（Ctrl-C 停止）
-        context.console.print("serving on \(scheme)://\(host):\(server.port)/ (Ctrl-C stops)")
+        context.say("serving on \(scheme)://\(host):\(server.port)/ (Ctrl-C stops)")
         let stopped = DispatchSemaphore(value: 0)
         let trap = SignalTrap(onFirst: { _ in stopped.signal() })
         stopped.wait()
         server.stop()
         trap.cancel()
-        context.console.print("stopped")
+        context.say("stopped")
         return 0
     }
 
@@ -94,11 +90,9 @@ enum ServeCommand {
             host = text[..<colon]
             port = text[text.index(after: colon)...]
         } else {
-            // zh: serve：--listen 需要 HOST:PORT，如 127.0.0.1:8080
             throw UsageError("serve: --listen takes HOST:PORT such as 127.0.0.1:8080, not \"\(TerminalSafe.text(text))\"")
         }
         if host == "localhost" { host = "127.0.0.1" }
-        // zh: serve：--listen 需要数字地址和端口，如 127.0.0.1:8080
         guard let number = UInt16(port), isNumericAddress(String(host)) else {
             throw UsageError("serve: --listen takes a numeric address and a port such as 127.0.0.1:8080, not \"\(TerminalSafe.text(text))\"")
         }
@@ -113,7 +107,6 @@ enum ServeCommand {
 
     private static func readText(_ path: String, option: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path), let text = String(validating: data, as: UTF8.self) else {
-            // zh: serve：无法以 UTF-8 文本读取该文件
             throw UsageError("serve: \(option) \(TerminalSafe.text(path)): cannot read the file as UTF-8 text")
         }
         return text

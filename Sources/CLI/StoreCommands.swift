@@ -2,6 +2,7 @@ import Foundation
 import SluiceApp
 import SluiceCore
 import SluiceStore
+import SluiceReview
 
 /// `sluice init`, `migrate`, `backup` and `check`: stores created on purpose, copied whole between databases,
 /// backed up while in use, and checked.
@@ -25,7 +26,7 @@ enum StoreCommands {
         if json {
             try context.printJSON(result)
         } else {
-            context.console.print(TerminalSafe.text("store \(result.store) is ready (schema version \(result.schemaVersion), "
+            context.say(TerminalSafe.text("store \(result.store) is ready (schema version \(result.schemaVersion), "
                                                     + "\(result.items) item(s))"))
         }
         return 0
@@ -47,7 +48,7 @@ enum StoreCommands {
         if json {
             try context.printJSON(report)
         } else {
-            context.console.print(TerminalSafe.text(report.copied ? "copied \(report.source) → \(report.target)"
+            context.say(TerminalSafe.text(report.copied ? "copied \(report.source) → \(report.target)"
                                                     : "\(report.target) already holds exactly \(report.source): nothing copied"))
             for table in report.tables {
                 let mark = table.matches ? "ok" : "DIFFERS"
@@ -55,7 +56,7 @@ enum StoreCommands {
                                       + "\(rightAligned(table.sourceRows)) → \(rightAligned(table.targetRows))  "
                                       + "sha256 \(table.targetChecksum.prefix(16))…  \(mark)")
             }
-            context.console.print(report.verified ? "verified: every table has the same rows and checksum"
+            context.say(report.verified ? "verified: every table has the same rows and checksum"
                                                   : "NOT verified: the tables marked DIFFERS do not match")
         }
         return report.verified ? 0 : 1
@@ -70,10 +71,10 @@ enum StoreCommands {
         if json {
             try context.printJSON(report)
         } else {
-            let integrity = report.integrity == "ok" ? context.styled("integrity ok", .green)
-                : context.styled("integrity NOT ok: \(report.integrity)", .red)
-            context.console.print(TerminalSafe.text("backed up \(report.source) to \(report.destination): \(report.items) item(s), "
-                                                    + "schema version \(report.schemaVersion), \(report.bytes) bytes, ") + integrity)
+            let integrity = report.integrity == "ok" ? context.styled(context.localized("integrity ok"), .green)
+                : context.styled(context.localized(TerminalSafe.text("integrity NOT ok: \(report.integrity)")), .red)
+            context.console.print(context.localized(TerminalSafe.text(
+                "backed up \(report.source) to \(report.destination): \(report.items) item(s), schema version \(report.schemaVersion), \(report.bytes) bytes, ")) + integrity)
         }
         return report.integrity == "ok" ? 0 : 1
     }
@@ -87,16 +88,21 @@ enum StoreCommands {
             try context.printJSON(report)
             return report.isSound ? 0 : 1
         }
-        func mark(_ good: Bool) -> String { good ? context.styled("ok", .green) : context.styled("NOT OK", .red) }
-        context.console.print(TerminalSafe.text("store \(report.store)"))
-        context.console.print("  integrity       " + mark(report.integrity == "ok")
+        func mark(_ good: Bool) -> String { good ? context.styled("ok", .green) : context.styled(context.localized("NOT OK"), .red) }
+        // "  integrity       ok": the label padded to the width a terminal gives it, in the reader's language.
+        func label(_ name: String) -> String {
+            let shown = context.localized(name)
+            return "  " + shown + String(repeating: " ", count: max(1, 16 - TerminalText.displayWidth(shown)))
+        }
+        context.say(TerminalSafe.text("store \(report.store)"))
+        context.console.print(label("integrity") + mark(report.integrity == "ok")
                               + (report.integrity == "ok" ? "" : TerminalSafe.text(": " + report.integrity)))
-        context.console.print("  schema version  " + mark(report.schemaIsCurrent)
-                              + ": \(report.schemaVersion) (this sluice writes \(report.currentSchemaVersion))")
-        context.console.print("  orphan rows     " + mark(report.orphans.isEmpty)
-                              + (report.orphans.isEmpty ? ": none" : ": " + report.orphans.map { "\($0.count) \($0.what)" }
+        context.console.print(label("schema version") + mark(report.schemaIsCurrent)
+                              + context.localized(": \(report.schemaVersion) (this sluice writes \(report.currentSchemaVersion))"))
+        context.console.print(label("orphan rows") + mark(report.orphans.isEmpty)
+                              + (report.orphans.isEmpty ? context.localized(": none") : ": " + report.orphans.map { "\($0.count) \($0.what)" }
                                 .joined(separator: ", ")))
-        context.console.print(report.isSound ? "the store is sound" : "the store is NOT sound")
+        context.say(report.isSound ? "the store is sound" : "the store is NOT sound")
         return report.isSound ? 0 : 1
     }
 

@@ -33,7 +33,7 @@ enum VolunteerCommands {
         }
         for status in statuses {
             let what = status.title ?? status.url ?? status.note ?? ""
-            context.console.print(TerminalSafe.text("#\(status.id) \(status.words) — \(what)"))
+            context.console.print(TerminalSafe.text("#\(status.id) \(context.localized(status.words)) — \(what)"))
         }
         return 0
     }
@@ -44,7 +44,6 @@ extension VolunteerCommands {
         let json = arguments.flag("--json")
         let baseURL = try ServeCommand.baseURL(&arguments, context) ?? "http://127.0.0.1:8080/"
         let names = try arguments.positionals()
-        // zh: volunteer invite：请写一个志愿者名字（NAME）
         guard names.count == 1, let name = names.first else { throw UsageError("volunteer invite: name one volunteer (NAME)") }
         let issued: InvitationService.Issued
         do {
@@ -57,23 +56,19 @@ extension VolunteerCommands {
             try context.printJSON(issued)
         } else {
             context.console.print(TerminalSafe.text("\(issued.volunteer): \(issued.link)"))
-            // zh: （只有这个链接能打开其页面；再次邀请或 volunteer revoke 会使它失效）
-            context.console.print("(only this link opens their page; inviting again or volunteer revoke ends it)")
+            context.say("(only this link opens their page; inviting again or volunteer revoke ends it)")
         }
         return 0
     }
 
     static func revoke(_ arguments: inout Arguments, _ context: Context) throws -> Int32 {
         let names = try arguments.positionals()
-        // zh: volunteer revoke：请写一个志愿者名字（NAME）
         guard names.count == 1, let name = names.first else { throw UsageError("volunteer revoke: name one volunteer (NAME)") }
         guard try InvitationService(store: try context.store(), clock: context.clock).revoke(volunteer: name) else {
-            // zh: volunteer revoke：“NAME”没有有效的邀请
             context.console.error("volunteer revoke: \"\(TerminalSafe.text(name))\" has no live invitation")
             return 1
         }
-        // zh: 已撤销 NAME 的邀请
-        context.console.print(TerminalSafe.text("revoked the invitation of \(name)"))
+        context.say(TerminalSafe.text("revoked the invitation of \(name)"))
         return 0
     }
 }

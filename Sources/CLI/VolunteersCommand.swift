@@ -17,11 +17,11 @@ enum VolunteersCommand {
         for entry in stats {
             let rate = entry.acceptanceRate.map { String(format: "%.0f%%", $0 * 100) } ?? "—"
             let tags = entry.tags.map { titles[$0] ?? $0 }.joined(separator: "、")
-            context.console.print(TerminalSafe.text(
+            context.say(TerminalSafe.text(
                 "\(entry.name): \(entry.submissions) submitted, \(entry.accepted) accepted, \(entry.rejected) rejected, "
                     + "\(entry.pending) pending, \(entry.failed) failed; acceptance \(rate)" + (tags.isEmpty ? "" : "; \(tags)")))
         }
-        context.console.print("\(stats.count) volunteer(s)" + (month.map { " with submissions in \($0)" } ?? ""))
+        context.say(month.map { "\(stats.count) volunteer(s) with submissions in \($0)" } ?? "\(stats.count) volunteer(s)")
         return 0
     }
 }

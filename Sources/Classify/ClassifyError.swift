@@ -12,9 +12,7 @@ public enum ClassifyError: Error, CustomStringConvertible, Equatable {
         case .noTrainingData:
             "cannot train the classifier: there are no moderator decisions yet"
         case .oneClass(let category, let examples):
-            // zh: 无法训练分类器：全部 N 条决定的分类都是 X、结论也相同；至少需要两个分类或同时有通过和拒绝
-            "cannot train the classifier: all \(examples) decisions have the category \(category) and the same verdict; "
-                + "at least two categories are needed, or both approvals and rejections"
+            "cannot train the classifier: all \(examples) decisions have the category \(category) and the same verdict; at least two categories are needed, or both approvals and rejections"
         case .tooFewForFolds(let examples, let folds):
             "cannot cross-validate \(examples) examples in \(folds) folds: each fold needs at least one example"
         case .unreadableSample(let file, let line, let reason):

@@ -181,7 +181,6 @@ public struct ClassifyOptions: Codable, Sendable, Equatable {
         guard var object = try JSONSerialization.jsonObject(with: encoder.encode(self)) as? [String: Any] else { return self }
         for assignment in assignments {
             guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
-                // zh: 应为 键=值
                 throw ConfigurationError(file: source, key: assignment, reason: "expected key=value")
             }
             let key = String(assignment[..<equals])

@@ -84,13 +84,11 @@ public struct LabeledFile: Sendable {
     public static func load(path: String, task requested: LabeledTask? = nil, labelMap: [String: String] = [:]) throws -> LabeledFile {
         let lines = try lines(path: path)
         guard let first = lines.first else {
-            // zh: 文件里没有标注条目
             throw ClassifyError.unreadableSample(file: path, line: 0, reason: "no labelled items in the file")
         }
         let isTextLabel = (try? JSONSerialization.jsonObject(with: first.data) as? [String: Any])?["label"] != nil
         guard isTextLabel else {
             if let requested, requested != .both {
-                // zh: 样例格式同时带分类和结论；--task 只适用于 {"text","label"} 文件
                 throw ClassifyError.unreadableSample(file: path, line: first.number,
                                                      reason: "the samples' format carries both category and verdict; --task \(requested.rawValue) applies to {\"text\",\"label\"} files")
             }
@@ -104,7 +102,6 @@ public struct LabeledFile: Sendable {
                 texts.append(item.text)
                 labels.append(labelMap[item.label] ?? item.label)
             } catch {
-                // zh: 不是 {"text","label"} 条目
                 throw ClassifyError.unreadableSample(file: path, line: line.number, reason: "not a {\"text\",\"label\"} item (\(error))")
             }
         }
@@ -114,7 +111,6 @@ public struct LabeledFile: Sendable {
             var examples: [LabeledExample] = []
             for (index, label) in labels.enumerated() {
                 guard let approved = verdictLabels[label] else {
-                    // zh: 标签「X」不是结论（spam、ham、approve、reject）；用 --label-map X=approve 或 X=reject 映射
                     throw ClassifyError.unreadableSample(
                         file: path, line: lines[index].number,
                         reason: "label \"\(label)\" is not a verdict (spam, ham, approve, reject); map it with --label-map \(label)=approve or \(label)=reject")
@@ -126,7 +122,6 @@ public struct LabeledFile: Sendable {
             return LabeledFile(examples: zip(texts, labels).map { LabeledExample(text: $0, category: $1, approved: true) },
                                task: .category, labels: labels)
         case .both:
-            // zh: {"text","label"} 文件只教一件事：--task approve 或 --task category
             throw ClassifyError.unreadableSample(file: path, line: first.number,
                                                  reason: "a {\"text\",\"label\"} file teaches one thing: --task approve or --task category")
         }

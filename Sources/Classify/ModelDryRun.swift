@@ -89,7 +89,6 @@ public struct ModelDryRun: Codable, Sendable, Equatable, CustomStringConvertible
         return ranks
     }
 
-    /// zh: 模型 A → B，审核队列 N 条：X 条分类会变，Y 条结论会变（P(通过) 跨过 0.5），Z 条排位会变
     public var description: String {
         var lines = ["model \(modelBefore ?? "(none)") → \(modelAfter) over the \(examined) items in the review queue",
                      "\(categoryChanged) would change category, \(verdictChanged) would change verdict (P(approve) across 0.5), "

@@ -135,7 +135,7 @@ final class EasyTransfer {
     private func receiveBody(_ data: UnsafeMutablePointer<CChar>, _ count: Int) -> Int {
         let limit = isContentEncoded ? maxDecodedBytes : maxBodyBytes
         guard body.count + count <= limit else {
-            abort = (.tooLarge, "the body exceeds \(limit) bytes\(isContentEncoded ? " after decoding" : "")")
+            abort = (.tooLarge, isContentEncoded ? "the body exceeds \(limit) bytes after decoding" : "the body exceeds \(limit) bytes")
             return 0
         }
         body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: count)

@@ -56,7 +56,6 @@ public struct BatchImporter: Sendable {
             return try rows(of: Workbook.table(data, file: path, limits: zipLimits), file: path)
         }
         if data.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-            // Chinese: 这是 Excel 97-2003 的 .xls 文件，请另存为 .xlsx 或 CSV UTF-8 后再导入
             throw ImportFileError(file: path, reason: "is an Excel 97-2003 .xls file: save it as .xlsx or \"CSV UTF-8\" and import again")
         }
         switch format {

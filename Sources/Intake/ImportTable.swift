@@ -49,7 +49,6 @@ enum ImportText {
         if let text = String(validating: data, as: UTF8.self) { return text }
         let decoded = CharsetDecoder.decode(data, contentType: "text/csv; charset=gb18030")
         guard decoded.charset == "gb18030", !decoded.text.unicodeScalars.contains("\u{FFFD}") else {
-            // Chinese: 文件既不是 UTF-8 也不是 GBK/GB18030 编码，请另存为"CSV UTF-8"后再导入
             throw ImportFileError(file: file, reason: "is neither UTF-8 nor GBK/GB18030 text (save it as \"CSV UTF-8\" and import again)")
         }
         return decoded.text
@@ -114,7 +113,6 @@ enum CSVTable {
             }
         }
         guard !quoted else {
-            // Chinese: 第 N 行开始的带引号字段没有结束引号
             throw ImportFileError(file: file, reason: "line \(recordLine): a quoted field is never closed (a \" is missing)")
         }
         if !field.isEmpty || !fields.isEmpty { endRecord() }

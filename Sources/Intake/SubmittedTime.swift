@@ -16,12 +16,9 @@ enum SubmittedTime {
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             date = fromText(trimmed) ?? Double(trimmed).flatMap { fromSerial($0, uses1904Dates: uses1904Dates) }
         }
-        // Chinese: 提交时间"…"不是时间（应为 2026-11-03 14:05 或 2026/11/3 14:05:22，北京时间）
         guard let date else {
-            return .failure(.malformedLine(reason: "submitted time \(TextCleaning.quoted(cell.text)) is not a time "
-                                           + "(expected e.g. 2026-11-03 14:05:22 or 2026/11/3 14:05, Beijing time)"))
+            return .failure(.malformedLine(reason: "submitted time \(TextCleaning.quoted(cell.text)) is not a time (expected e.g. 2026-11-03 14:05:22 or 2026/11/3 14:05, Beijing time)"))
         }
-        // Chinese: 提交时间"…"早于 2000 年或晚于导入时间
         guard date >= earliest, date <= now.addingTimeInterval(300) else {
             return .failure(.malformedLine(reason: "submitted time \(TextCleaning.quoted(cell.text)) is before 2000 or after the import"))
         }

@@ -30,11 +30,9 @@ public struct Extractor: Sendable {
         }
         var page = build(tree: tree, truncated: document.truncated, baseURL: baseURL, fetchedAt: fetchedAt ?? Date())
         if document.cuts.longTags > 0 {
-            // zh: {n} 个标签的属性超过 {limit} 个，多出的属性已丢弃
             page.warnings.append("\(document.cuts.longTags) tag(s) had more than \(MarkupLimits.attributesPerTag) attributes; the rest were dropped")
         }
         if document.cuts.unseenNames > 0 {
-            // zh: 页面使用的不同名称超过 {limit} 个，{n} 个带新名称的标签或属性已丢弃
             page.warnings.append("the page used more than \(MarkupLimits.distinctNames) distinct tag or attribute names; \(document.cuts.unseenNames) tags or attributes with further names were dropped")
         }
         return page

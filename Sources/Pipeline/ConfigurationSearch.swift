@@ -54,7 +54,6 @@ public struct ConfigurationSearch: Sendable, Equatable {
             return ConfigurationFile(name: name, origin: .builtIn, data: Data(text.utf8))
         }
         let places = folders.map(\.path) + ["the built-in defaults"]
-        // Chinese: 找不到配置文件 NAME（已查找：…）
         throw ConfigurationError(file: name, key: "", reason: "not found (looked in " + places.joined(separator: ", ") + ")")
     }
 

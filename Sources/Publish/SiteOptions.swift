@@ -39,8 +39,7 @@ public struct SiteOptions: Codable, Sendable, Equatable {
         do {
             url = try HTTPURL(text)
         } catch {
-            throw SiteAddressError(url: raw, reason: "must be an absolute http or https URL such as https://community.example/column/ "
-                                   + "(\(error.reason))")
+            throw SiteAddressError(url: raw, reason: "must be an absolute http or https URL such as https://community.example/column/ (\(error.reason))")
         }
         guard url.query == nil, url.fragment == nil else {
             throw SiteAddressError(url: raw, reason: "must not have a query (?…) or a fragment (#…)")
@@ -78,13 +77,11 @@ public enum ColumnRenderError: Error, Equatable, CustomStringConvertible {
     /// Feeds need the address they are served from: their self link, their home page and their ids.
     case needsBaseURL(ColumnFormat)
 
-    /// English; Chinese: "--format {atom|json} 需要站点地址：请在 pipelines/default.json 的 site.base_url 中设置，或用 --base-url https://… 指定（订阅源要用它写自身链接和本社区独有的条目 ID）"
+    /// What to do about it; its Chinese form is in Messages/Catalog/zh-errors.json.
     public var description: String {
         switch self {
         case .needsBaseURL(let format):
-            "\(format == .atom ? "an Atom feed" : "a JSON Feed") needs the address it is served from: set site.base_url in the pipeline file "
-                + "(pipelines/default.json) or pass --base-url https://…; feed readers use it for the feed's own link "
-                + "and for entry ids no other community shares"
+            "\(format == .atom ? "an Atom feed" : "a JSON Feed") needs the address it is served from: set site.base_url in the pipeline file (pipelines/default.json) or pass --base-url https://…; feed readers use it for the feed's own link and for entry ids no other community shares"
         }
     }
 }

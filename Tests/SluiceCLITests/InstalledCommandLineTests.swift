@@ -115,7 +115,7 @@ import SluiceTestSupport
         #expect(before.console.output.contains("小区团购团长"))
         let equals = sluice(["--store=\(store)", "--quiet", "--log-format", "json", "--lang", "zh", "status"])
         #expect(equals.status == 0, "\(equals.console.errors)")
-        #expect(equals.console.output.contains("items: 1"))
+        #expect(equals.console.output.contains("条目：1"), "--lang zh before the command speaks Chinese")
         // After `--` every word is an argument: the options from before the command still apply.
         let separated = sluice(["--store", store, "review", "show", "--", "1"])
         #expect(separated.status == 0, "\(separated.console.errors)")

@@ -53,9 +53,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .notAStore(let location, let detail):
             "\(location): not a sluice store (\(detail)); left untouched"
         case .readOnly(let location):
-            // Chinese: 此处的数据库只读（当前用户不能写入该文件或其所在目录，或这是只读副本）；这个命令需要写入
-            "\(location): the store is read-only here (this user may not write the file or its folder, or it is a "
-                + "read-only copy); this command needs to write to it"
+            "\(location): the store is read-only here (this user may not write the file or its folder, or it is a read-only copy); this command needs to write to it"
         case .unreachable(let location, let detail):
             "\(location): cannot reach the database (\(detail))"
         case .notFound(let id):
@@ -81,13 +79,10 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .unsupported(let location, let detail):
             "\(location): \(detail)"
         case .fileExists(let path):
-            // Chinese: PATH 已存在，未作改动；请换一个名字
             "\(path) already exists and is left as it is; name a new file"
         case .cannotWrite(let path):
-            // Chinese: 无法写入 PATH（目录不存在或没有写权限）
             "cannot write \(path) (its folder does not exist or may not be written)"
         case .damagedCapture(let id, let detail):
-            // 条目 #id 保存的页面已损坏（detail）；用 sluice reprocess --stage fetch 重新抓取
             "the stored page of item #\(id) is damaged (\(detail)); fetch it again with sluice reprocess --stage fetch"
         }
     }

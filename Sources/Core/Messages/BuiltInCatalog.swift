@@ -3,5 +3,7 @@
 enum BuiltInCatalog {
     static let chineseFiles: [(name: String, bytes: [UInt8])] = [
         ("zh-commands.json", PackageResources.zh_commands_json),
+        ("zh-errors.json", PackageResources.zh_errors_json),
+        ("zh-results.json", PackageResources.zh_results_json),
     ]
 }

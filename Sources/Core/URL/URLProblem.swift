@@ -8,27 +8,18 @@ public struct URLProblem: Error, Equatable, CustomStringConvertible {
         self.reason = reason
     }
 
-    /// Each case reads as the end of "… is not a usable URL: "; the Chinese text is beside it for the catalog.
+    /// Each case reads as the end of "… is not a usable URL: "; its Chinese form is in
+    /// Messages/Catalog/zh-errors.json.
     public enum Reason: Error, Equatable, CustomStringConvertible {
-        /// 链接是空的
         case empty
-        /// 缺少协议（应以 http:// 或 https:// 开头）
         case noScheme
-        /// 只接受 http 和 https 链接，不接受 X:
         case unsupportedScheme(String)
-        /// 链接里带有用户名或密码
         case credentials
-        /// 链接没有主机名
         case missingHost
-        /// 端口 X 不是 0 到 65535 之间的数字
         case invalidPort(String)
-        /// 链接含有控制字符或不可见字符 U+X
         case control(Unicode.Scalar)
-        /// 主机名 X 无效：原因
         case invalidHost(String, String)
-        /// X 不是有效的 IPv4 地址
         case invalidIPv4(String)
-        /// X 不是有效的 IPv6 地址
         case invalidIPv6(String)
 
         public var description: String {
@@ -47,6 +38,5 @@ public struct URLProblem: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    /// 「…」不是可用的链接：原因
     public var description: String { "\(TextCleaning.quoted(url)) is not a usable URL: \(reason)" }
 }

@@ -65,9 +65,7 @@ public final class PostgresStore: SQLStore {
 
     /// A PostgreSQL store is backed up with the server's own tools, which copy it consistently while in use.
     public func backup(to destination: String) throws -> BackupReport {
-        // Chinese: PostgreSQL 数据库请用 pg_dump 备份（或 sluice migrate 复制到一个 SQLite 文件）
-        throw StoreError.unsupported(location: location, detail: "a PostgreSQL store is backed up with pg_dump "
-                                     + "(or copied into a SQLite file with sluice migrate --to FILE)")
+        throw StoreError.unsupported(location: location, detail: "a PostgreSQL store is backed up with pg_dump (or copied into a SQLite file with sluice migrate --to FILE)")
     }
 
     public func listenForWork(_ wake: @escaping @Sendable () -> Void) throws -> (any WorkListener)? {

@@ -78,8 +78,7 @@ public final class HTTPDaemon: Sendable {
         }
         guard let started else {
             context.release()
-            throw HTTPDaemonError(message: "cannot listen on \(options.host):\(options.port) "
-                                  + "(address in use, not this machine's, or the TLS key and certificate do not match)")
+            throw HTTPDaemonError(message: "cannot listen on \(options.host):\(options.port) (address in use, not this machine's, or the TLS key and certificate do not match)")
         }
         self.context = context
         port = options.port != 0 ? options.port : sluice_mhd_bound_port(started)
