@@ -3,5 +3,6 @@
 enum BuiltInCatalog {
     static let chineseFiles: [(name: String, bytes: [UInt8])] = [
         ("zh-commands.json", PackageResources.zh_commands_json),
+        ("zh-review.json", PackageResources.zh_review_json),
     ]
 }
