@@ -82,13 +82,15 @@ public struct ModerationService: Sendable {
     /// "site 36kr.com: 2 approved, 1 rejected (hype_scam 1)", the history lines of a review card.
     public static func historyLines(site: String?, volunteer: String, tallies: (site: DecisionTally, volunteer: DecisionTally))
         -> [String] {
-        func summary(_ tally: DecisionTally) -> String {
+        // Whole sentences, so the review screen's catalog finds each one as it is written here.
+        func line(_ subject: String, _ tally: DecisionTally) -> String {
             let reasons = tally.rejectedByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            return "\(tally.approved) approved, \(tally.rejected) rejected" + (reasons.isEmpty ? "" : " (\(reasons))")
+            return reasons.isEmpty ? "\(subject): \(tally.approved) approved, \(tally.rejected) rejected"
+                : "\(subject): \(tally.approved) approved, \(tally.rejected) rejected (\(reasons))"
         }
         var lines: [String] = []
-        if let site, !tallies.site.isEmpty { lines.append("site \(site): \(summary(tallies.site))") }
-        if !tallies.volunteer.isEmpty { lines.append("volunteer \(volunteer): \(summary(tallies.volunteer))") }
+        if let site, !tallies.site.isEmpty { lines.append(line("site \(site)", tallies.site)) }
+        if !tallies.volunteer.isEmpty { lines.append(line("volunteer \(volunteer)", tallies.volunteer)) }
         return lines
     }
 }

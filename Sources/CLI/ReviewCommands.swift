@@ -233,17 +233,18 @@ enum ReviewCommands {
         let summary: ReviewSummary
         if context.console.isTerminal && !forceLines {
             summary = try InteractiveReview(backend: backend, moderator: moderator, input: STDIN_FILENO, output: STDOUT_FILENO,
-                                            pager: context.environment["PAGER"]).run()
+                                            pager: context.environment["PAGER"], catalog: context.console.catalog).run()
         } else {
             summary = try context.console.withLineStreams { input, output in
-                try LineReview(backend: backend, moderator: moderator, input: input, output: output).run()
+                try LineReview(backend: backend, moderator: moderator, input: input, output: output,
+                               catalog: context.console.catalog).run()
             }
         }
         if json {
             try context.printJSON(summary)
         } else {
-            context.console.print("approved \(summary.approved), rejected \(summary.rejected), edited \(summary.edited), "
-                                  + "skipped \(summary.skipped), undone \(summary.undone)")
+            let counts = "approved \(summary.approved), rejected \(summary.rejected), edited \(summary.edited), skipped \(summary.skipped), undone \(summary.undone)"
+            context.console.print(context.console.catalog(counts))
         }
         return 0
     }

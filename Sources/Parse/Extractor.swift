@@ -51,7 +51,9 @@ public struct Extractor: Sendable {
         }
         let siteName = metadata.meta("og:site_name", "application-name") ?? metadata.linkedData.publisher
             ?? metadata.linkedData.anyPublisher
-        page.siteName = cleaned(siteName, limit: options.titleLimit)
+        // A WeChat article's site is the account that sent it; the platform's own name says nothing.
+        let weChatAccount = Self.isWeChatArticle(baseURL: baseURL, metadata: metadata) ? metadata.weChatAccountName : nil
+        page.siteName = cleaned(weChatAccount ?? siteName, limit: options.titleLimit)
         page.title = cleaned(title(metadata, tree: tree, roots: roots, bodyText: fullText, baseURL: baseURL),
                              limit: options.titleLimit)
         let articleParagraphs = ArticleEdges.trim(paragraphs, title: page.title)
@@ -110,6 +112,13 @@ public struct Extractor: Sendable {
             metadata.itemProperties["headline"], metadata.linkedData.anyHeadline,
         ]
         return TitleChoice.choose(sources)
+    }
+
+    /// A page from mp.weixin.qq.com, or one carrying WeChat's article variables (a saved copy elsewhere).
+    private static func isWeChatArticle(baseURL: String?, metadata: Metadata) -> Bool {
+        if !metadata.weChatScripts.isEmpty { return true }
+        let links = [baseURL, metadata.canonical, metadata.meta("og:url")].compactMap { $0 }
+        return links.contains { (try? HTTPURL($0))?.host.serialized == "mp.weixin.qq.com" }
     }
 
     private func cleaned(_ text: String?, limit: Int) -> String? {

@@ -170,7 +170,8 @@ enum WeChatVariables {
         return WeChatIdentity(biz: values[0], mid: values[1], idx: values[2], sn: values[3])
     }
 
-    /// The first non-empty quoted string of `var name = "a" || "b"` (or `window.name = …`).
+    /// The first non-empty quoted string of `var name = "a" || "b"` (or `window.name = …`), also inside the
+    /// `htmlDecode("…")` WeChat wraps names in.
     static func value(of name: String, in script: String) -> String? {
         for prefix in ["var \(name) ", "var \(name)=", "window.\(name) ", "window.\(name)="] {
             var searchStart = script.startIndex
@@ -207,6 +208,8 @@ enum WeChatVariables {
                 guard sawEquals else { return nil }
                 quote = character
             case " ", "|", "\t": continue
+            case "h" where sawEquals && script[position...].hasPrefix("tmlDecode("):
+                position = script.index(position, offsetBy: 10)
             default: return nil
             }
         }

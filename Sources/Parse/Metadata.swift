@@ -42,10 +42,13 @@ struct Metadata {
     private(set) var linkedData = LinkedData()
     /// Inline scripts that mention WeChat's identity or title variables.
     private(set) var weChatScripts: [String] = []
+    /// Text of the element a WeChat article shows its account's name in (`<a id="js_name">`,
+    /// `<strong class="profile_nickname">`).
+    private(set) var weChatAccountElement: String?
     /// Text of links whose target is a site's home page (`href="/"`, `https://host/`): the brand's name.
     private(set) var homeLinkTexts: [String] = []
 
-    private static let weChatMarkers = NeedleSet(["var biz", "window.biz", "__biz=", "msg_title"])
+    private static let weChatMarkers = NeedleSet(["var biz", "window.biz", "__biz=", "msg_title", "var nickname"])
     private static let itemPropertiesRead: Set<String> = ["datepublished", "datecreated", "datemodified", "headline"]
     private static let publicationMarks = NeedleSet(["publish", "pubdate", "post-date", "postdate", "entry-date",
                                                      "created", "wpd"])
@@ -91,6 +94,11 @@ struct Metadata {
                     let text = tree.text(of: index, limit: 200)
                     if text.unicodeScalars.contains(where: { PublishedDate.digitValue($0) != nil }) { dateElements.append(text) }
                 }
+            }
+            if !parentHidden, weChatAccountElement == nil, node.name == "a" || node.name == "strong" || node.name == "span",
+               node.attribute("id") == "js_name" || (node.attribute("class")?.contains("profile_nickname") ?? false) {
+                let text = TextCleaning.line(tree.text(of: index, limit: 200))
+                if !text.isEmpty { weChatAccountElement = text }
             }
             switch node.name {
             case "html" where documentLanguage == nil:
@@ -180,6 +188,12 @@ struct Metadata {
     /// WeChat's `var msg_title = '…'`: the article's own headline on mp.weixin.qq.com pages.
     var weChatTitle: String? {
         weChatScripts.lazy.compactMap { WeChatVariables.value(of: "msg_title", in: $0) }.first
+    }
+
+    /// The WeChat account (公众号) that sent the article: `var nickname = htmlDecode("…")` in the page's
+    /// script, else the name shown at the top of the article.
+    var weChatAccountName: String? {
+        weChatScripts.lazy.compactMap { WeChatVariables.value(of: "nickname", in: $0) }.first ?? weChatAccountElement
     }
 
     /// WeChat's `var ct = "1581517074"`: when the article was sent, in seconds since 1970 (the page shows it

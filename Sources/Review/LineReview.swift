@@ -1,61 +1,67 @@
 import Foundation
+import SluiceCore
 
 /// Review without a terminal: commands one per line on `input` (`a`, `r 2`, `r 6 text`, `e title text`, `s`,
 /// `u`, `v`, `j`, `k`, `?`, `q`), each card printed as plain sanitized text on `output`. End of input quits.
-/// Scriptable, and the same session logic as the interactive screen.
+/// Scriptable, and the same session logic as the interactive screen; what it writes is in the catalog's
+/// language, the commands are the same in every language.
 public struct LineReview {
     let backend: any ReviewBackend
     let moderator: String
     let input: FileHandle
     let output: FileHandle
+    let catalog: MessageCatalog
     /// Columns the cards are laid out in.
     var width = 80
 
-    public init(backend: any ReviewBackend, moderator: String, input: FileHandle, output: FileHandle) {
+    public init(backend: any ReviewBackend, moderator: String, input: FileHandle, output: FileHandle,
+                catalog: MessageCatalog = .english) {
         self.backend = backend
         self.moderator = moderator
         self.input = input
         self.output = output
+        self.catalog = catalog
     }
 
     public func run() throws -> ReviewSummary {
         let session = ReviewSession(backend: backend, moderator: moderator)
-        say(try session.start())
+        say(ReviewSession.translated(try session.start(), catalog))
         showCard(session)
         var reader = LineReader(input: input)
         reading: while let line = reader.next() {
             let action: ReviewAction
             do {
-                guard let parsed = try ReviewCommand.parse(line) else { continue }
+                guard let parsed = try ReviewCommand.parse(line, catalog) else { continue }
                 action = parsed
             } catch {
-                say("\(error)")
+                say(catalog("\(error)"))
                 continue
             }
             switch session.perform(action) {
             case .quit:
                 break reading
             case .help:
-                say(ReviewCommand.lineHelp)
+                say(ReviewCommand.lineHelp(catalog))
             case .text(let title, let body):
-                say("── full text of \(title) ──")
+                say(catalog("── full text of \(title) ──"))
                 say(body)
-                say("── end of full text ──")
+                say(catalog("── end of full text ──"))
             case .show(let message):
-                say(message)
+                say(ReviewSession.translated(message, catalog))
                 showCard(session)
             }
         }
-        say(session.finish())
-        say(Self.farewell(session.summary))
+        say(ReviewSession.translated(session.finish(), catalog))
+        say(catalog(Self.farewell(session.summary)))
         return session.summary
     }
 
     private func showCard(_ session: ReviewSession) {
         guard let card = session.current else { return }
-        let header = "── \(session.position) · \(CardRenderer.status(of: card)) "
-        var lines = [TerminalText.fit(header + String(repeating: "─", count: width), columns: width)]
-        lines += CardRenderer(width: width, height: nil).lines(for: card)
+        let header = "── " + ([session.position] + CardRenderer.status(of: card, catalog)).joined(separator: " · ") + " "
+        let rule = String(repeating: "─", count: max(0, width - TerminalText.displayWidth(header)))
+        var lines = [TerminalText.fit(header + rule, columns: width)]
+        lines += CardRenderer(width: width, height: nil, catalog: catalog).lines(for: card)
         output.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 
@@ -112,8 +118,8 @@ struct ReviewCommandError: Error, CustomStringConvertible {
 
 /// The line syntax of review commands.
 enum ReviewCommand {
-    /// The action a line asks for, nil for a blank line.
-    static func parse(_ line: String) throws -> ReviewAction? {
+    /// The action a line asks for, nil for a blank line; the reasons an error lists are in the catalog's language.
+    static func parse(_ line: String, _ catalog: MessageCatalog = .english) throws -> ReviewAction? {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         guard let first = trimmed.split(separator: " ", maxSplits: 1).first else { return nil }
         let rest = trimmed.dropFirst(first.count).trimmingCharacters(in: .whitespaces)
@@ -126,17 +132,17 @@ enum ReviewCommand {
         case "k": return .previous
         case "?", "h", "help": return .help
         case "q", "quit": return .quit
-        case "r": return try reject(rest)
+        case "r": return try reject(rest, catalog)
         case "e": return try edit(rest)
         default:
             throw ReviewCommandError(description: "unknown command '\(trimmed)': type ? for the commands")
         }
     }
 
-    private static func reject(_ arguments: String) throws -> ReviewAction {
+    private static func reject(_ arguments: String, _ catalog: MessageCatalog) throws -> ReviewAction {
         let parts = arguments.split(separator: " ", maxSplits: 1)
         guard let number = parts.first.flatMap({ Int($0) }), let reason = RejectReason(key: number) else {
-            throw ReviewCommandError(description: "r needs a reason number: \(RejectReason.menu)")
+            throw ReviewCommandError(description: "r needs a reason number: \(menu(catalog))")
         }
         let text = parts.count > 1 ? String(parts[1]) : nil
         if reason == .other && text == nil {
@@ -154,13 +160,21 @@ enum ReviewCommand {
         return .edit(field: field, value: String(parts[1]))
     }
 
-    static let lineHelp = """
-        commands, one per line:
-          a                approve
-          r N [text]       reject; N: \(RejectReason.menu) (6 needs a text)
-          e FIELD VALUE    edit category, title or summary
-          s                skip       u  undo the last decision
-          v                full text  j/k  next/previous item
-          ?                this help  q  quit
-        """
+    /// `1 duplicate 2 hype/scam …` in the catalog's language.
+    static func menu(_ catalog: MessageCatalog) -> String {
+        RejectReason.allCases.map { "\($0.key) \(catalog($0.label))" }.joined(separator: " ")
+    }
+
+    static func lineHelp(_ catalog: MessageCatalog) -> String {
+        [
+            "commands, one per line:",
+            "  a                approve",
+            "  r N [text]       reject, N the reason (6 needs a text):",
+            "                   " + menu(catalog),
+            "  e FIELD VALUE    edit category, title or summary",
+            "  s                skip       u  undo the last decision",
+            "  v                full text  j/k  next/previous item",
+            "  ?                this help  q  quit",
+        ].map { catalog($0) }.joined(separator: "\n")
+    }
 }

@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// What a front end does after the session handled an action.
 enum SessionEvent: Equatable {
     /// Show the current card again, with this message (empty when there is nothing to say).
@@ -249,13 +251,23 @@ final class ReviewSession {
     static func sentences(_ notes: String?...) -> String { sentences(notes) }
 
     static func sentences(_ notes: [String?]) -> String {
-        notes.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "; ")
+        notes.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: noteSeparator)
+    }
+
+    private static let noteSeparator = "; "
+
+    /// A session message in the catalog's language. Each note of a joined message is a message of its own:
+    /// translated whole, a template's last hole would swallow the notes after it.
+    static func translated(_ message: String, _ catalog: MessageCatalog) -> String {
+        guard catalog.language != .en else { return message }
+        return message.components(separatedBy: noteSeparator).map { catalog($0) }.joined(separator: catalog(noteSeparator))
     }
 
     static func describe(_ action: ReviewAction) -> String {
         switch action {
         case .approve: "approved"
-        case .reject(let reason, let text): "rejected (\(reason.label)\(text.map { ": " + $0 } ?? ""))"
+        case .reject(let reason, let text?): "rejected (\(reason.label): \(text))"
+        case .reject(let reason, nil): "rejected (\(reason.label))"
         case .edit(let field, _): "edit of \(field.rawValue)"
         default: "\(action)"
         }

@@ -91,7 +91,7 @@ public enum RejectReason: String, CaseIterable, Sendable {
 
     public var key: Int { (RejectReason.allCases.firstIndex(of: self) ?? 0) + 1 }
 
-    /// What the screen and the history lines call it.
+    /// What the screen and the history lines call it, in English (the screen translates it).
     public var label: String {
         switch self {
         case .duplicate: "duplicate"
@@ -101,11 +101,6 @@ public enum RejectReason: String, CaseIterable, Sendable {
         case .deadLink: "dead link"
         case .other: "other"
         }
-    }
-
-    /// `1 duplicate 2 hype/scam …`, the menu shown when a moderator rejects.
-    public static var menu: String {
-        allCases.map { "\($0.key) \($0.label)" }.joined(separator: " ")
     }
 }
 

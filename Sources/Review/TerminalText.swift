@@ -65,6 +65,31 @@ public enum TerminalText {
         return lines
     }
 
+    /// Entries (a key and what it does, a menu choice) laid out on as many lines as they need, `separator`
+    /// between them: a line breaks between two entries, never inside one; only an entry wider than the whole
+    /// line is fitted with `…`.
+    public static func wrapEntries(_ entries: [String], columns: Int, separator: String = "  ") -> [String] {
+        let columns = max(columns, 1)
+        let gap = displayWidth(separator)
+        var lines: [String] = []
+        var current = ""
+        var currentWidth = 0
+        for entry in entries {
+            let fitted = fit(entry, columns: columns)
+            let entryWidth = displayWidth(fitted)
+            if currentWidth > 0 && currentWidth + gap + entryWidth <= columns {
+                current += separator + fitted
+                currentWidth += gap + entryWidth
+            } else {
+                if currentWidth > 0 { lines.append(current) }
+                current = fitted
+                currentWidth = entryWidth
+            }
+        }
+        if currentWidth > 0 { lines.append(current) }
+        return lines
+    }
+
     /// Pads with spaces to exactly `columns` columns (after fitting), so columns of CJK text line up.
     public static func pad(_ text: String, columns: Int) -> String {
         let fitted = fit(text, columns: columns)

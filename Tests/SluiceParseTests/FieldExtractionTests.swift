@@ -159,6 +159,22 @@ import Testing
         #expect(try page().weChat == nil)
     }
 
+    /// A WeChat article's site is its account: the page's `nickname` variable, else the name at the top of the
+    /// article, before the platform's own `og:site_name`; other pages keep what they declare.
+    @Test func weChatArticlesAreFromTheirAccount() throws {
+        let account = "<div id=\"meta_content\"><span class=\"rich_media_meta_nickname\"><a id=\"js_name\"> 副业研究所 </a></span></div>"
+        let script = "<script>var biz = \"MzA3\" || \"\"; var nickname = htmlDecode(\"副业研究所官方\");</script>"
+        let platform = "<meta property=\"og:site_name\" content=\"微信公众平台\">"
+        let url = "https://mp.weixin.qq.com/s/AbCdEf"
+        #expect(try page(head: platform, body: account + Self.prose, url: url).siteName == "副业研究所")
+        #expect(try page(head: platform, body: account + Self.prose + script, url: url).siteName == "副业研究所官方")
+        let profile = "<strong class=\"profile_nickname\">闲鱼日记</strong>"
+        #expect(try page(body: profile + Self.prose, url: url).siteName == "闲鱼日记")
+        #expect(try page(head: platform, url: url).siteName == "微信公众平台")
+        #expect(try page(body: Self.prose, url: url).siteName == nil, "nothing named: the review screen shows the host")
+        #expect(try page(head: "<meta property=\"og:site_name\" content=\"知乎\">", body: profile + Self.prose).siteName == "知乎")
+    }
+
     @Test func mainTextKeepsParagraphsAndDropsChrome() throws {
         let body = "<nav><a href=\"/\">首页</a><a href=\"/hot\">热门</a></nav><div class=\"share-bar\">分享到微信</div>"
             + "<div class=\"content\">" + Self.prose + "</div><div class=\"comments\"><p>评论：说得好，很有道理，支持一下！</p></div>"

@@ -64,9 +64,9 @@ import SluiceTestSupport
         #expect(screen.contains("⚠ 避坑 recruiting «拉人头» (recruiting)"))
         #expect(screen.contains("hype «躺赚» (hype_words)") && !screen.contains("⚠ 避坑 hype"))
         #expect(lines.allSatisfy(TerminalTextTests.isInert))
-        #expect(CardRenderer.status(of: card).hasSuffix("P(approve) 52% uncertain"))
+        #expect(CardRenderer.status(of: card).last == "P(approve) 52% uncertain")
         card.uncertain = false
-        #expect(CardRenderer.status(of: card).hasSuffix("P(approve) 52%"))
+        #expect(CardRenderer.status(of: card).last == "P(approve) 52%")
     }
 
     @Test func smallTerminalsStillHoldTheirWidth() {
@@ -86,5 +86,55 @@ import SluiceTestSupport
             #expect(lines.count <= 21)
             #expect(lines.allSatisfy { TerminalText.displayWidth($0) <= 80 }, Comment(rawValue: card.title ?? ""))
         }
+    }
+
+    /// Every width from 40 columns in both languages: no line too wide, values wrapped or cut with `…` inside
+    /// their column, and every value starting in the same display column, after labels as wide as the widest.
+    @Test(arguments: [40, 60, 80, 120], MessageLanguage.allCases)
+    func layoutHoldsEveryWidthInBothLanguages(width: Int, language: MessageLanguage) {
+        let catalog = MessageCatalog.builtIn(language)
+        var card = Fixtures.card(4, title: String(repeating: "下班后做的十个副业真实收入公开", count: 10), priority: 0.6)
+        card.problems = ["login_wall: mp.weixin.qq.com asked to log in"]
+        card.excerpt = String(repeating: "这是一段很长的摘要文字。", count: 60)
+        let renderer = CardRenderer(width: width, height: 21, catalog: catalog)
+        let lines = renderer.lines(for: card)
+        #expect(lines.count == 21)
+        #expect(lines.allSatisfy { TerminalText.displayWidth($0) <= width })
+        let labelColumns = renderer.labelColumns
+        #expect(labelColumns == (language == .zh ? 9 : 11), "规范链接 takes eight columns, Duplicates ten")
+        for line in lines {
+            var label = ""
+            for character in line where TerminalText.displayWidth(label) < labelColumns { label.append(character) }
+            #expect(TerminalText.displayWidth(label) == labelColumns && label.hasSuffix(" "), "label column: \(line)")
+            #expect(line.dropFirst(label.count).first != " ", "value starts after the labels: \(line)")
+        }
+        let screen = lines.joined(separator: "\n")
+        for label in ["Title", "Site", "Canonical", "Link", "Category", "Risk", "Found by", "Duplicates", "Problem",
+                      "History", "Excerpt"] {
+            #expect(screen.contains(catalog(label)), "missing \(catalog(label))")
+        }
+        if width >= 60 {
+            #expect(screen.contains(language == .zh ? "此组共 3 条，2 位志愿者报告" : "3 items in this cluster, reported by 2"))
+            #expect(screen.contains(language == .zh ? "站点 www.sohu.com：通过 3，拒绝 1（hype/scam）" : "site www.sohu.com: 3 approved"))
+        }
+        #expect(lines[1].hasSuffix("…"), "the title is cut inside its column")
+        #expect(CardRenderer.status(of: card, catalog) == (language == .zh
+            ? ["#4 v1 待审核", "优先级 0.60", "通过概率 37%"] : ["#4 v1 pending_review", "priority 0.60", "P(approve) 37%"]))
+    }
+
+    /// A page that names no site (a WeChat article whose account name was not found) shows its host.
+    @Test func aCardWithoutASiteShowsTheHostOfItsLink() {
+        var card = Fixtures.card(6, title: "公众号文章", priority: 1)
+        card.site = nil
+        card.canonicalURL = "https://mp.weixin.qq.com/s/AbCdEf"
+        #expect(CardRenderer.siteText(card) == "mp.weixin.qq.com")
+        card.site = "  "
+        card.canonicalURL = nil
+        card.url = "https://xn--fsqu00a.xn--0zwm56d/a/6"
+        #expect(CardRenderer.siteText(card) == "例子.测试")
+        card.url = nil
+        #expect(CardRenderer.siteText(card) == "-")
+        card.site = "副业研究所"
+        #expect(CardRenderer(width: 60, height: nil).lines(for: card)[1] == "Site       副业研究所")
     }
 }

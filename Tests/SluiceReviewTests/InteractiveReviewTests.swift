@@ -38,7 +38,7 @@ import SluiceTestSupport
         let raw = terminal.settings
         #expect(raw.c_lflag & tcflag_t(ICANON | ECHO) == 0, "raw mode while reviewing")
         #expect(original.c_lflag & tcflag_t(ICANON) != 0)
-        terminal.waitFor("a approve r reject")
+        terminal.waitFor("a approve  r reject")
         terminal.press("a", until: "approved #1", "日入过万的躺赚项目")
         #expect(try items.record(1)?.state == .approved)
         #expect(try Self.quit(terminal, run, original) == ReviewSummary(approved: 1))
@@ -51,7 +51,7 @@ import SluiceTestSupport
         terminal.press("r", until: "6 other")
         terminal.press("\u{1B}", until: "reject cancelled")
         for key in 1...5 {
-            terminal.press("r", until: "1 duplicate 2 hype/scam")
+            terminal.press("r", until: "1 duplicate  2 hype/scam")
             terminal.press("\(key)", until: "第\(key + 1)条副业消息")
         }
         terminal.press("r6", until: "why: ")
@@ -215,10 +215,10 @@ import SluiceTestSupport
         let items = try ReviewStore(cards: Fixtures.queue())
         let (terminal, run, original) = try Self.start(try items.backend())
         terminal.resize(columns: 40, rows: 12)
-        terminal.waitFor(TerminalText.fit(Screen.keyHints, columns: 40))
+        terminal.waitFor(TerminalText.wrapEntries(Screen.keyHints, columns: 40).last ?? "")
         terminal.waitFor("\u{1B}[12;1H")
         terminal.resize(columns: 120, rows: 40)
-        terminal.waitFor(Screen.keyHints)
+        terminal.waitFor(Screen.keyHints.joined(separator: "  "))
         terminal.waitFor("\u{1B}[40;1H")
         #expect(try Self.quit(terminal, run, original) == ReviewSummary())
     }

@@ -4,8 +4,8 @@ import SluiceCore
 import SluiceReview
 
 /// Runs `LineReview` with real files for stdin and stdout.
-func runLines(_ commands: [String], backend: any ReviewBackend, moderator: String = "alice") throws
-    -> (summary: ReviewSummary, output: String) {
+func runLines(_ commands: [String], backend: any ReviewBackend, moderator: String = "alice",
+              catalog: MessageCatalog = .english) throws -> (summary: ReviewSummary, output: String) {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-review-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -15,7 +15,7 @@ func runLines(_ commands: [String], backend: any ReviewBackend, moderator: Strin
     try Data().write(to: outputURL)
     let input = try FileHandle(forReadingFrom: inputURL)
     let output = try FileHandle(forWritingTo: outputURL)
-    let summary = try LineReview(backend: backend, moderator: moderator, input: input, output: output).run()
+    let summary = try LineReview(backend: backend, moderator: moderator, input: input, output: output, catalog: catalog).run()
     try input.close()
     try output.close()
     return (summary, try String(contentsOf: outputURL, encoding: .utf8))
@@ -35,6 +35,24 @@ func runLines(_ commands: [String], backend: any ReviewBackend, moderator: Strin
         #expect(run.output.contains("approved #1"))
         #expect(run.output.contains("rejected (hype/scam) #2"))
         #expect(run.output.contains("session ended: 1 approved, 1 rejected, 0 edited, 1 skipped, 0 undone"))
+    }
+
+    /// In Chinese the cards, the messages, the help and the errors are Chinese; the commands stay the same.
+    @Test func inChineseEverythingWrittenIsChinese() throws {
+        let items = try ReviewStore(cards: Fixtures.queue())
+        let run = try runLines(["?", "r", "r 6", "x", "a", "r 6 软文广告", "u", "j", "k", "q"], backend: try items.backend(),
+                               catalog: .builtIn(.zh))
+        #expect(run.summary == ReviewSummary(approved: 1, rejected: 0, undone: 1))
+        for expected in ["── 1/3 · #1 v2 待审核 · 优先级 0.90 · 通过概率 37%", "标题     下班后做的十个副业", "站点     www.sohu.com",
+                         "发现者   张三 20", "命令，每行一条：", "                   1 重复 2 夸大/诈骗 3 离题 4 质量差 5 失效链接 6 其他",
+                         "r 需要理由编号：1 重复 2 夸大/诈骗", "r 6（其他）需要说明", "未知命令“x”：输入 ? 查看命令", "已通过 #1",
+                         "已拒绝（其他：软文广告） #2", "已撤销 #2 的决定：已拒绝（其他：软文广告）",
+                         "会话结束：通过 1，拒绝 0，编辑 0，跳过 0，撤销 1"] {
+            #expect(run.output.contains(expected), "missing \(expected)")
+        }
+        for english in ["Title", "Found by", "approved #", "session ended", "commands, one per line"] {
+            #expect(!run.output.contains(english), "English left: \(english)")
+        }
     }
 
     @Test func aCardTellsWhatWasDecidedBeforeOnItsSiteAndFromItsVolunteer() throws {

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Synchronization
 import Testing
+import SluiceCore
 @testable import SluiceReview
 
 /// A real pseudo-terminal pair from `openpty`: the review runs on the slave side, the test types into the
@@ -97,12 +98,13 @@ final class ReviewRun: @unchecked Sendable {
     private let result = Mutex<Result<ReviewSummary, any Error>?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
-    init(backend: any ReviewBackend, terminal: PseudoTerminal, moderator: String = "alice", pager: String? = nil) {
+    init(backend: any ReviewBackend, terminal: PseudoTerminal, moderator: String = "alice", pager: String? = nil,
+         catalog: MessageCatalog = .english) {
         let (input, output) = (terminal.slave, terminal.slave)
         Thread.detachNewThread { [self] in
             let outcome = Result {
                 try InteractiveReview(backend: backend, moderator: moderator, input: input, output: output,
-                                      pager: pager).run()
+                                      pager: pager, catalog: catalog).run()
             }
             result.withLock { $0 = outcome }
             done.signal()

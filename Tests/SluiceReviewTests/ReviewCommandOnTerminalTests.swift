@@ -25,7 +25,7 @@ extension InteractiveReviewTests {
         terminal.waitFor("alice · 1/3 · #1 v2")
         #expect(try items.record(1)?.claimedBy == "alice")
         terminal.press("a", until: "approved #1", "日入过万的躺赚项目")
-        terminal.press("r", until: "1 duplicate 2 hype/scam")
+        terminal.press("r", until: "1 duplicate  2 hype/scam")
         terminal.press("2", until: "rejected (hype/scam) #2")
         terminal.press("q", until: "approved 1, rejected 1, edited 0, skipped 0, undone 0")
         let deadline = Date().addingTimeInterval(5)

@@ -89,4 +89,25 @@ import SluiceReview
             #expect(rejoined == TerminalText.sanitize(text).filter { $0 != " " })
         }
     }
+
+    /// Menus and the key line break between entries, never inside one, and each line holds its width.
+    @Test(arguments: [40, 60, 80, 120])
+    func entriesWrapBetweenEntriesWithinTheWidth(columns: Int) {
+        let entries = ["a 通过", "r 拒绝", "e 编辑", "s 跳过", "u 撤销", "v 全文", "j/k 下一条/上一条", "? 帮助", "q 退出",
+                       "1 duplicate", "2 hype/scam", "3 off-topic", "4 low quality", "5 dead link", "6 other"]
+        let lines = TerminalText.wrapEntries(entries, columns: columns)
+        #expect(lines.allSatisfy { TerminalText.displayWidth($0) <= columns })
+        #expect(lines.flatMap { $0.components(separatedBy: "  ") } == entries, "every entry whole, in order")
+        for (line, next) in zip(lines, lines.dropFirst()) {
+            let nextEntry = next.components(separatedBy: "  ")[0]
+            #expect(TerminalText.displayWidth(line + "  " + nextEntry) > columns, "a line breaks only when full: \(line)")
+        }
+    }
+
+    @Test func anEntryWiderThanTheLineIsFittedAndAnEmptyListHasNoLines() {
+        #expect(TerminalText.wrapEntries(["短", String(repeating: "宽", count: 30), "x"], columns: 20)
+                    == ["短", String(repeating: "宽", count: 9) + "…", "x"])
+        #expect(TerminalText.wrapEntries([], columns: 40).isEmpty)
+        #expect(TerminalText.wrapEntries(["a", "b", "c"], columns: 40, separator: " · ") == ["a · b · c"])
+    }
 }

@@ -5,5 +5,6 @@ enum BuiltInCatalog {
         ("zh-commands.json", PackageResources.zh_commands_json),
         ("zh-errors.json", PackageResources.zh_errors_json),
         ("zh-results.json", PackageResources.zh_results_json),
+        ("zh-review.json", PackageResources.zh_review_json),
     ]
 }
