@@ -3,5 +3,6 @@
 enum BuiltInCatalog {
     static let chineseFiles: [(name: String, bytes: [UInt8])] = [
         ("zh-commands.json", PackageResources.zh_commands_json),
+        ("zh-help.json", PackageResources.zh_help_json),
     ]
 }
