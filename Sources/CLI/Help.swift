@@ -1,4 +1,6 @@
-/// The text of `--help` for every command.
+/// The text of `--help` for every command. Each page has a Simplified Chinese twin in
+/// Core/Messages/Catalog/zh-help.json (keyed by command name, "" for the overview): ChineseHelpTests fails when
+/// a command has none, or when the two name different options or commands, so an edit here is made there too.
 enum Help {
     static let overview = """
         sluice — sifts volunteers' money-making intel into a moderated monthly column

@@ -6,5 +6,6 @@ enum BuiltInCatalog {
         ("zh-errors.json", PackageResources.zh_errors_json),
         ("zh-results.json", PackageResources.zh_results_json),
         ("zh-review.json", PackageResources.zh_review_json),
+        ("zh-help.json", PackageResources.zh_help_json),
     ]
 }
