@@ -59,21 +59,21 @@ enum ReviewCommands {
         let shown = limit ?? 50
         if state == .pendingReview && after == nil {
             let queue = try store.records(state: state, limit: shown < Int.max ? shown + 1 : shown, after: nil)
-            if queue.isEmpty { context.console.print("no items in \(stateName)") }
-            for record in queue.prefix(shown) { context.console.print(line(for: record)) }
+            if queue.isEmpty { context.say("no items in \(stateName)") }
+            for record in queue.prefix(shown) { context.console.print(line(for: record, context.console.catalog)) }
             if queue.count > shown {
-                context.console.print("more items wait: the first \(shown) by priority are shown "
-                                      + "(--limit N shows more; --after 0 pages through them all by id)")
+                let hint = "(--limit N shows more; --after 0 pages through them all by id)"
+                context.say("more items wait: the first \(shown) by priority are shown \(hint)")
             }
             return 0
         }
         var listed = 0
         let next = try store.forEachPage(state: state, after: after ?? 0, limit: shown) { page in
-            context.console.writeRaw(Data(page.map { line(for: $0) + "\n" }.joined().utf8))
+            context.console.writeRaw(Data(page.map { line(for: $0, context.console.catalog) + "\n" }.joined().utf8))
             listed += page.count
         }
-        if listed == 0 { context.console.print("no items in \(stateName)" + (after.map { " after #\($0)" } ?? "")) }
-        if let next { context.console.print("next page: --after \(next)") }
+        if listed == 0 { context.say("no items in \(stateName)" + (after.map { " after #\($0)" } ?? "")) }
+        if let next { context.say("next page: --after \(next)") }
         return 0
     }
 
@@ -96,14 +96,14 @@ enum ReviewCommands {
     }
 
     /// One line per item, fitted to 100 columns by display width (CJK takes two).
-    static func line(for record: ItemRecord) -> String {
+    static func line(for record: ItemRecord, _ catalog: MessageCatalog) -> String {
         let id = "#\(record.id)".padding(toLength: 6, withPad: " ", startingAt: 0)
-        let state = record.state.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)
+        let state = TerminalText.pad(catalog(record.state.rawValue), columns: 14)
         let priority = String(format: "%5.2f", record.priority)
         let category = (record.category ?? "-").padding(toLength: 16, withPad: " ", startingAt: 0)
         let flags = record.flags.isEmpty ? "  " : (record.flags.allSatisfy(\.warned) ? "⚠" : "⚑") + "\(record.flags.count)"
         let problem = record.error.map { "[\($0.code.rawValue)] " } ?? ""
-        let claim = record.claimedBy.map { "[claimed by \($0)] " } ?? ""
+        let claim = record.claimedBy.map { catalog("[claimed by \($0)]") + " " } ?? ""
         let title = record.title ?? record.note ?? record.url ?? ""
         let site = record.site.map { " — \($0)" } ?? ""
         let head = "\(id) \(state) \(priority) \(category) \(flags) "
@@ -164,17 +164,19 @@ enum ReviewCommands {
             guard positionals.isEmpty else { throw UsageError("\(command): give item ids or a selection, not both") }
             let selected = try moderation.select(selection)
             guard confirmed else {
-                context.console.print(TerminalSafe.text("\(selected.count) item(s) in the review queue match \(selection); "
-                                                        + "nothing was changed (add --yes to \(approving ? "approve" : "reject") them)"))
+                let verb = approving ? "approve" : "reject"
+                context.say(TerminalSafe.text("\(selected.count) item(s) in the review queue match \(selection)"
+                                              + "; nothing was changed (add --yes to \(verb) them)"))
                 return 0
             }
             let report = try moderation.decide(selected, decision, moderator: moderator)
             if json {
                 try context.printJSON(report)
             } else {
-                for entry in report.applied { context.console.print("#\(entry.itemID): \(entry.fromState) → \(entry.toState)") }
-                context.console.print("\(report.applied.count) of \(report.selected) selected item(s) decided"
-                                      + (report.skipped.isEmpty ? "" : "; \(report.skipped.count) had moved on and were left as they are"))
+                for entry in report.applied { context.say("#\(entry.itemID): \(entry.fromState) → \(entry.toState)") }
+                let decided = "\(report.applied.count) of \(report.selected) selected item(s) decided"
+                context.say(report.skipped.isEmpty
+                            ? decided : "\(decided); \(report.skipped.count) had moved on and were left as they are")
             }
             for skipped in report.skipped { context.console.error(TerminalSafe.text("\(command): \(skipped.reason)")) }
             return report.skipped.isEmpty ? 0 : 1
@@ -186,7 +188,7 @@ enum ReviewCommands {
                 let entry = try moderation.decide(itemID: id, decision, moderator: moderator,
                                                   expected: expectedVersion.map { ExpectedItem(version: $0) })
                 entries.append(entry)
-                if !json { context.console.print("#\(id): \(entry.fromState) → \(entry.toState)") }
+                if !json { context.say("#\(id): \(entry.fromState) → \(entry.toState)") }
             } catch let error as StoreError where !error.isEnvironmental {
                 failures += 1
                 context.console.error(TerminalSafe.text("\(command): \(error.description)"))
@@ -215,8 +217,8 @@ enum ReviewCommands {
         }
         for entry in entries {
             let why = [entry.reason, entry.detail].compactMap { $0 }.joined(separator: ": ")
-            context.console.print(TerminalSafe.text("\(Timestamp.string(entry.at)) \(entry.moderator) \(entry.action) #\(entry.itemID) "
-                                                    + "\(entry.fromState) → \(entry.toState)" + (why.isEmpty ? "" : " (\(why))")))
+            context.say(TerminalSafe.text("\(Timestamp.string(entry.at)) \(entry.moderator) \(entry.action) #\(entry.itemID) "
+                                          + "\(entry.fromState) → \(entry.toState)" + (why.isEmpty ? "" : " (\(why))")))
         }
         return 0
     }

@@ -98,4 +98,27 @@ import SluiceTestSupport
         let en = sluice(["submit", "https://www.36kr.com/p/9"], Self.english, expect: 2)
         #expect(en.errors == "sluice: submit: --by VOLUNTEER is required (who found it gets the credit)\n")
     }
+
+    /// The review list, a decision and the audit log read in Chinese; the list's columns still line up, because
+    /// a state is padded by its display width, and `--jsonl` is the same under both locales.
+    @Test func theReviewListDecisionsAndLogAreInChinese() {
+        let list = sluice(["review", "list", "--state", "all", "--after", "0", "--limit", "1"], Self.chinese).output
+        #expect(list.hasPrefix("#1     待审核" + String(repeating: " ", count: 8) + " "), "\(list)")
+        #expect(list.hasSuffix("下一页：--after 1\n"), "\(list)")
+        let english = sluice(["review", "list", "--state", "all", "--after", "0", "--limit", "1"], Self.english).output
+        #expect(english.hasPrefix("#1     pending_review "), "\(english)")
+        #expect(english.hasSuffix("next page: --after 1\n"), "\(english)")
+        #expect(sluice(["review", "list", "--state", "rejected"], Self.chinese).output == "没有已拒绝的条目\n")
+        #expect(sluice(["review", "list", "--jsonl", "--state", "all"], Self.chinese).output
+                    == sluice(["review", "list", "--jsonl", "--state", "all"], Self.english).output)
+        let dryRun = sluice(["review", "approve", "--as", "王版主", "--where", "volunteer=小明"], Self.chinese).output
+        #expect(dryRun == "审核队列中有 1 个条目符合 volunteer=小明；未做任何改动（加上 --yes 即可通过它们）\n", "\(dryRun)")
+        #expect(sluice(["review", "approve", "1", "--as", "王版主"], Self.chinese).output == "#1：待审核 → 已通过\n")
+        let log = sluice(["review", "log"], Self.chinese).output
+        #expect(log.hasSuffix(" 王版主 通过 #1 待审核 → 已通过\n"), "\(log)")
+        #expect(MessageCatalog.builtIn(.zh)("3 of 4 selected item(s) decided; 1 had moved on and were left as they are")
+                    == "选中的 4 个条目中已决定 3 个；1 个已有变化，保持原样")
+        let badLimit = sluice(["review", "list", "--limit", "0"], Self.chinese, expect: 2)
+        #expect(badLimit.errors == "sluice: review list：--limit 需要一个大于 0 的条目数，而不是“0”\n")
+    }
 }

@@ -89,6 +89,9 @@ public struct MessageCatalog: Sendable {
         (Array(exact.keys) + templates.map(\.english)).sorted()
     }
 
+    /// The commands (and "" for the overview) that have a help page in this language.
+    public var helpTopics: [String] { helpPages.keys.sorted() }
+
     private func translate(_ message: String, depth: Int) -> String {
         guard language != .en, !message.isEmpty, depth < 4 else { return message }
         if let translated = exact[message] { return translated }
