@@ -130,8 +130,7 @@ enum PipelineCommands {
             return 0
         }
         context.say("items: \(status.total)")
-        // State names are shown as the reader's language names them (in Chinese with the value beside it, for
-        // `review list --state`), padded by the width a terminal gives them.
+        // State names are shown as the reader's language names them, padded by the width a terminal gives them.
         let labels = ItemState.allCases.map { context.localized($0.rawValue) }
         let width = max(15, labels.map(TerminalText.displayWidth).max() ?? 0)
         for (state, label) in zip(ItemState.allCases, labels) {

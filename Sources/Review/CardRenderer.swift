@@ -30,7 +30,7 @@ struct CardRenderer {
             fixed += field("Link", Self.shown(url), cap: 1)
         }
         fixed += field("Category", categoryText(card), cap: 1)
-        fixed += list("Risk", card.flags.map(Self.flagText), cap: 3)
+        fixed += list("Risk", card.flags.map { Self.flagText($0, catalog) }, cap: 3)
         fixed += list("Found by", card.reports.map(reportText), cap: 3)
         if card.clusterSize > 1 {
             let duplicates = card.reports.count > 1
@@ -71,8 +71,10 @@ struct CardRenderer {
     }
 
     /// A flag the item warns against is boxed `⚠ 避坑` (a scam warning), so it is not read as the item's hype.
-    static func flagText(_ flag: RiskFlag) -> String {
-        (flag.warned ? "⚠ 避坑 " : "") + "\(flag.family) «\(flag.matched)» (\(flag.rule))"
+    /// The family is named in the reader's language; the rule keeps its id, which is what the rules file and
+    /// `sluice rules test` call it.
+    static func flagText(_ flag: RiskFlag, _ catalog: MessageCatalog = .english) -> String {
+        (flag.warned ? "⚠ 避坑 " : "") + "\(catalog(flag.family)) «\(flag.matched)» (\(flag.rule))"
     }
 
     private func categoryText(_ card: ReviewCard) -> String {
@@ -81,7 +83,7 @@ struct CardRenderer {
             return text + " (" + basis.summary + ")"
         }
         var basis: [String] = []
-        if let source = card.categorySource { basis.append(source) }
+        if let source = card.categorySource { basis.append(catalog(source)) }
         if !card.matchedTerms.isEmpty { basis.append(card.matchedTerms.joined(separator: ", ")) }
         if !basis.isEmpty { text += " (" + basis.joined(separator: ": ") + ")" }
         return text
@@ -89,7 +91,17 @@ struct CardRenderer {
 
     private func reportText(_ report: VolunteerReport) -> String {
         let note = report.note.map { ": " + $0 } ?? ""
-        return "\(report.volunteer) \(report.submittedAt)\(note)"
+        return "\(report.volunteer) \(Self.minute(report.submittedAt))\(note)"
+    }
+
+    /// `2026-11-03T08:15:42.120Z` as `2026-11-03 08:15 UTC`: the minute is all a moderator compares, and the
+    /// zone stays said. Text of any other shape is shown as it is.
+    static func minute(_ timestamp: String) -> String {
+        let characters = Array(timestamp)
+        guard characters.count >= 16, characters[10] == "T", characters[13] == ":", timestamp.hasSuffix("Z") else {
+            return timestamp
+        }
+        return String(characters[0..<10]) + " " + String(characters[11..<16]) + " UTC"
     }
 
     /// One line per entry under one label; with a height, entries past the cap collapse into `+N more`.

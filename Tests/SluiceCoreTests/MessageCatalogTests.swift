@@ -41,6 +41,31 @@ import SluiceTestSupport
         #expect(zh("pipelines/x.json: odd") == "pipelines/x.json：odd")
     }
 
+    /// A template open at both ends matches any line holding its text, so a line fixed at its ends is tried
+    /// first even with less fixed text: the status line quoting an error is the status line's translation.
+    @Test func aTemplateFixedAtItsEndsComesBeforeAnOpenOne() throws {
+        let zh = try catalog([
+            "{url} returned HTTP {status}": "{url} 返回 HTTP {status}",
+            "  {stage}/{code}: {count} (e.g. {example*})": "  {stage}/{code}：{count} 条（例如：{example*}）",
+        ])
+        #expect(zh("  fetch/http_4xx: 1 (e.g. https://a.example/p returned HTTP 404)")
+                    == "  fetch/http_4xx：1 条（例如：https://a.example/p 返回 HTTP 404）")
+        #expect(zh("https://a.example/p returned HTTP 404") == "https://a.example/p 返回 HTTP 404")
+    }
+
+    /// Two templates open at both ends with the same fixed text read one message; only one of them cuts it
+    /// outside its brackets.
+    @Test func aHoleNeverCutsInsideBrackets() throws {
+        let zh = try catalog([
+            "{subject}: {reason*}": "{subject}：{reason*}",
+            "{action*} #{id}": "{action*} #{id}",
+            "rejected ({reason*}: {text})": "已拒绝（{reason*}：{text}）",
+            "other": "其他",
+        ])
+        #expect(zh("rejected (other: 软文广告) #2") == "已拒绝（其他：软文广告） #2")
+        #expect(zh("a.txt: rejected (other: x)") == "a.txt：已拒绝（其他：x）")
+    }
+
     @Test func bracesThatAreNotHolesAreText() throws {
         let zh = try catalog(["one {\"url\": …} object per line": "每行一个 {\"url\": …} 对象"])
         #expect(zh("one {\"url\": …} object per line") == "每行一个 {\"url\": …} 对象")

@@ -20,6 +20,18 @@ import SluiceTestSupport
         #expect(lines[1].hasSuffix("…"), "the second title line is cut")
     }
 
+    /// In Chinese the risk family and the category's basis are named in Chinese (the rule keeps its id), and a
+    /// report's time is shown to the minute with its zone.
+    @Test func aChineseCardNamesFamiliesAndTimesForPeople() {
+        var card = Fixtures.card(5, title: "副业", priority: 0.5)
+        card.reports = [VolunteerReport(volunteer: "张三", note: nil, submittedAt: "2026-11-03T08:15:42.120Z")]
+        let screen = CardRenderer(width: 80, height: 21, catalog: .builtIn(.zh)).lines(for: card).joined(separator: "\n")
+        for expected in ["夸大 «日入过万» (hype-daily-income)", "副业 (规则: 副业, 兼职)", "张三 2026-11-03 08:15 UTC"] {
+            #expect(screen.contains(expected), "missing \(expected) in \(screen)")
+        }
+        #expect(CardRenderer.minute("2026-11-03") == "2026-11-03")
+    }
+
     @Test func valuesStartInTheSameColumnWhateverTheLabel() {
         let lines = CardRenderer(width: 80, height: 21).lines(for: Fixtures.card(1, title: "标题", priority: 1))
         for line in lines {

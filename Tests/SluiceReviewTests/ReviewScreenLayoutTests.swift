@@ -46,7 +46,7 @@ extension InteractiveReviewTests {
         let siteRow = card.lines.first { $0.hasPrefix(catalog("Site")) }
         #expect(siteRow?.contains("mp.weixin.qq.com") == true, "the Site row names the host: \(siteRow ?? "none")")
         #expect(card.text.contains(catalog("3 items in this cluster, reported by 3 volunteers")))
-        #expect(card.text.contains("日入过万") && card.text.contains("⚠ 避坑 recruiting"))
+        #expect(card.text.contains("日入过万") && card.text.contains("⚠ 避坑 " + catalog("recruiting")))
         if language == .zh {
             #expect(!card.text.contains("Title") && !card.text.contains("Found by"), "English labels in Chinese")
             #expect(card.text.contains("待审核") && card.text.contains("优先级"))

@@ -70,8 +70,13 @@ public struct MessageCatalog: Sendable {
             }
         }
         self.exact = exact
-        // The most specific template first, so "{file}:{line}: {reason*}" is tried before "{path}: {reason*}".
-        self.templates = templates.sorted { ($0.literalLength, $0.english) > ($1.literalLength, $1.english) }
+        // The most specific template first: one fixed at both ends before one fixed at one end or none (an open
+        // end can swallow another message's text, as "{url} returned HTTP {code}" would take a status line that
+        // quotes such an error), then the one with more fixed text, so "{file}:{line}: {reason*}" is tried before
+        // "{path}: {reason*}".
+        self.templates = templates.sorted {
+            ($0.fixedEnds, $0.literalLength, $0.english) > ($1.fixedEnds, $1.literalLength, $1.english)
+        }
     }
 
     /// `message` in the catalog's language; as it is when the catalog has no form of it.
@@ -140,6 +145,9 @@ struct MessageTemplate: Sendable {
     let output: [Piece]
     var literalLength: Int { literals.reduce(0) { $0 + $1.count } }
 
+    /// How many of the template's two ends are text rather than a hole.
+    var fixedEnds: Int { (literals.first?.isEmpty == false ? 1 : 0) + (literals.last?.isEmpty == false ? 1 : 0) }
+
     /// Nil when `english` has no holes (it is then an exact message) or two holes touch, which no message
     /// could be split by.
     init?(english: String, translated: String) {
@@ -188,6 +196,23 @@ struct MessageTemplate: Sendable {
         return pieces
     }
 
+    /// Whether every bracket in `value` is closed in it: a value cut inside "(other: 软文广告)" belongs to a
+    /// template that reads the message wrongly, when another reads it whole.
+    static func bracketsBalance(_ value: Substring) -> Bool {
+        var open: [Character] = []
+        for character in value {
+            switch character {
+            case "(", "[", "（", "【": open.append(character)
+            case ")": if open.popLast() != "(" { return false }
+            case "]": if open.popLast() != "[" { return false }
+            case "）": if open.popLast() != "（" { return false }
+            case "】": if open.popLast() != "【" { return false }
+            default: break
+            }
+        }
+        return open.isEmpty
+    }
+
     /// The translation of `message` when it has this template's shape: each hole takes the shortest non-empty
     /// text up to the next literal, the last hole all text up to the final literal.
     func apply(to message: String, translatingHoles translate: (String) -> String) -> String? {
@@ -207,7 +232,7 @@ struct MessageTemplate: Sendable {
                 value = body[cursor..<found.lowerBound]
                 cursor = found.upperBound
             }
-            guard !value.isEmpty else { return nil }
+            guard !value.isEmpty, MessageTemplate.bracketsBalance(value) else { return nil }
             values[hole.name] = hole.translated ? translate(String(value)) : String(value)
         }
         return output.map { piece in
