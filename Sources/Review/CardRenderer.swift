@@ -80,7 +80,7 @@ struct CardRenderer {
     private func categoryText(_ card: ReviewCard) -> String {
         var text = card.category ?? catalog("(none)")
         if let basis = card.basis, card.categorySource != CategorySource.moderator.rawValue {
-            return text + " (" + basis.summary + ")"
+            return text + " (" + catalog(basis.summary) + ")"
         }
         var basis: [String] = []
         if let source = card.categorySource { basis.append(catalog(source)) }

@@ -30,6 +30,9 @@ import SluiceTestSupport
             #expect(screen.contains(expected), "missing \(expected) in \(screen)")
         }
         #expect(CardRenderer.minute("2026-11-03") == "2026-11-03")
+        card.basis = CategoryBasis(kind: .rule, by: "ecommerce", evidence: ["闲鱼", "无货源"])
+        let basis = CardRenderer(width: 80, height: 21, catalog: .builtIn(.zh)).lines(for: card).joined(separator: "\n")
+        #expect(basis.contains("副业 (规则 ecommerce：闲鱼, 无货源)"), "\(basis)")
     }
 
     @Test func valuesStartInTheSameColumnWhateverTheLabel() {
