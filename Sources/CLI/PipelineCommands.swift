@@ -149,7 +149,7 @@ enum PipelineCommands {
         }
         if !status.duplicatesByRootState.isEmpty {
             context.say("duplicates by the state of their original: " + status.duplicatesByRootState.sorted { $0.key < $1.key }
-                .map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                .map { "\(context.localized($0.key)) \($0.value)" }.joined(separator: ", "))
         }
         if !jobs.isEmpty {
             context.say("scheduled jobs (sluice run --watch):")
