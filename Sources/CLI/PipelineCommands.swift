@@ -58,7 +58,7 @@ enum PipelineCommands {
         } else {
             context.say(PipelineService.describe(summary))
             if stats { context.console.print(summary.statisticsTable) }
-            context.say(describeQueue(try context.store().status()))
+            context.say(describeQueue(try context.store().status(), context.console.catalog))
         }
         return summary.interrupted ? 130 : 0
     }
@@ -97,9 +97,10 @@ enum PipelineCommands {
             + state + TerminalSafe.text(when + (run.detail.map { ": \($0)" } ?? "") + retry)
     }
 
-    static func describeQueue(_ status: StatusReport) -> String {
+    /// `store: pending_review 27, duplicate 16`, each state named in the catalog's language.
+    static func describeQueue(_ status: StatusReport, _ catalog: MessageCatalog) -> String {
         let order = ItemState.allCases.map(\.rawValue)
-        let counts = order.compactMap { state in status.states[state].flatMap { $0 > 0 ? "\(state) \($0)" : nil } }
+        let counts = order.compactMap { state in status.states[state].flatMap { $0 > 0 ? "\(catalog(state)) \($0)" : nil } }
         return counts.isEmpty ? "store: empty" : "store: " + counts.joined(separator: ", ")
     }
 
