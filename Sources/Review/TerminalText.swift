@@ -104,7 +104,12 @@ public enum TerminalText {
         for character in line {
             let characterWidth = width(of: character)
             if currentWidth + characterWidth > columns {
-                if character != " ", let space = current.lastIndex(of: " "), space > 0 {
+                // Chinese text may break between any two characters, except before closing punctuation, so
+                // a long note after a space fills the line instead of moving whole to the next one.
+                if let cut = wideBreak(before: character, in: current) {
+                    lines.append(String(current[..<cut]))
+                    current = Array(current[cut...])
+                } else if character != " ", let space = current.lastIndex(of: " "), space > 0 {
                     lines.append(String(current[..<space]))
                     current = Array(current[(space + 1)...])
                 } else {
@@ -120,6 +125,17 @@ public enum TerminalText {
         lines.append(String(current))
         return lines
     }
+
+    /// Where a line that `next` overflows may end when the break falls inside wide text: before `next`, or one
+    /// character earlier when `next` may not begin a line (`，`, `。`, `）`…); nil when the break is not there.
+    private static func wideBreak(before next: Character, in current: [Character]) -> Int? {
+        guard let last = current.last, next != " ", width(of: next) == 2 || width(of: last) == 2 else { return nil }
+        guard noLineStart.contains(next) else { return current.count }
+        let earlier = current.count - 1
+        return earlier > 0 && width(of: current[earlier - 1]) == 2 && !noLineStart.contains(last) ? earlier : nil
+    }
+
+    private static let noLineStart: Set<Character> = ["，", "。", "、", "；", "：", "！", "？", "）", "」", "』", "】", "》", "…", "·"]
 
     private static func width(of character: Character) -> Int {
         let scalars = character.unicodeScalars

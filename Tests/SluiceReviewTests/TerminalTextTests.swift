@@ -79,6 +79,14 @@ import SluiceReview
         #expect(TerminalText.wrap("第一段\n\nsecond", columns: 20) == ["第一段", "", "second"])
     }
 
+    /// A Chinese note after a space fills the line it starts on (Chinese breaks between any two characters),
+    /// and no line starts with closing punctuation.
+    @Test func chineseAfterASpaceFillsTheLineAndPunctuationStaysBehind() {
+        #expect(TerminalText.wrap("UTC: 朋友圈看到的感觉像割韭菜", columns: 12) == ["UTC: 朋友圈", "看到的感觉像", "割韭菜"])
+        #expect(TerminalText.wrap("一二三四，五六", columns: 8) == ["一二三", "四，五六"])
+        #expect(TerminalText.wrap("a b c d", columns: 3) == ["a b", "c d"])
+    }
+
     @Test func wrappedLinesNeverExceedTheWidth() {
         let text = "月入3万的副业 side hustle 真的吗？\u{1B}[2J 日入过万 🚀🚀 " + String(repeating: "躺赚a ", count: 40)
         for columns in [2, 3, 7, 20, 80] {
