@@ -21,6 +21,7 @@
 #   --systems LIST  a comma-separated subset of sluice,scrapy,c-parse,c-fetch (default: all four; at 100,000 URLs
 #                   Scrapy alone takes hours on a loaded machine)
 #   --binary PATH   the sluice to measure (default: the release build, built here)
+# SLUICE_CORPUS=DIR takes the pages from DIR instead of ../shared/corpus (a git worktree sits elsewhere).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 sizes=(20000)
@@ -46,7 +47,7 @@ for system in "${systems[@]}"; do
         *) echo "bench-e2e: --systems: unknown system '$system' (sluice, scrapy, c-parse, c-fetch)" >&2; exit 2 ;;
     esac
 done
-corpus="$root/../shared/corpus"
+corpus="${SLUICE_CORPUS:-$root/../shared/corpus}"
 [ -d "$corpus" ] || { echo "bench-e2e: $corpus is missing (the real pages the site is built from)" >&2; exit 1; }
 temporary=0
 if [ -z "$work" ]; then work="$(mktemp -d /tmp/sluice-bench-e2e.XXXXXX)"; temporary=1; fi

@@ -24,7 +24,7 @@ while (($#)); do
         *) echo "usage: $0 N KILLS [--binary PATH] [--seed S]" >&2; exit 2 ;;
     esac
 done
-corpus="$root/../shared/corpus"
+corpus="${SLUICE_CORPUS:-$root/../shared/corpus}"
 [ -d "$corpus" ] || { echo "crash-e2e: $corpus is missing (the real pages the site is built from)" >&2; exit 1; }
 if [ -z "$binary" ]; then
     swift build -c release --product sluice --package-path "$root" >&2

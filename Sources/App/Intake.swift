@@ -63,11 +63,19 @@ public struct IntakeService: Sendable {
 
     /// Stores a submission that has passed validation.
     public func store(_ submission: Submission, refetchKnown: Bool = false) throws -> SubmitResult {
+        let entry = entry(for: submission)
+        let receipt = try store.submit(submission, urlKeys: entry.urlKeys, refetchKnown: refetchKnown, at: entry.at)
+        return result(of: receipt, source: submission.source)
+    }
+
+    /// Lines of an import stored in one transaction.
+    static let importBatch = 500
+
+    /// A validated submission with its URL's keys and the time it counts from.
+    func entry(for submission: Submission) -> SubmissionEntry {
         let keys = submission.url.map { url in canonicalizer?.identityKeys(submitted: url).map(\.value) ?? [] } ?? []
         // A form export carries the volunteer's own time (提交时间): the submission counts from then.
-        let receipt = try store.submit(submission, urlKeys: keys, refetchKnown: refetchKnown,
-                                       at: submission.submittedAt ?? clock.now())
-        return result(of: receipt, source: submission.source)
+        return SubmissionEntry(submission, urlKeys: keys, at: submission.submittedAt ?? clock.now())
     }
 
     func result(of receipt: SubmitReceipt, source: String) -> SubmitResult {
@@ -105,6 +113,22 @@ public struct IntakeService: Sendable {
             ?? BatchImporter(validator: validator, defaultVolunteer: defaultVolunteer)
         var summary = ImportSummary()
         var (handled, read) = (0, 0)
+        // Lines are stored `importBatch` at a time, each batch in one transaction: durable together, and the
+        // pages they share written once instead of once per line. A line is counted as handled (and reported)
+        // only once its batch is committed.
+        var batch: [(entry: SubmissionEntry, source: String)] = []
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            let receipts = try store.submit(batch.map(\.entry), refetchKnown: false)
+            for (receipt, line) in zip(receipts, batch) {
+                let result = result(of: receipt, source: line.source)
+                if result.isNew { summary.submitted += 1 } else { summary.alreadyPresent += 1 }
+                summary.items.append(result)
+            }
+            handled += batch.count
+            batch.removeAll(keepingCapacity: true)
+            progress(handled, read)
+        }
         for path in paths {
             let lines: [ImportLine]
             do {
@@ -118,20 +142,18 @@ public struct IntakeService: Sendable {
             }
             read += lines.count
             for line in lines {
-                defer {
+                switch line.result {
+                case .success(let submission):
+                    batch.append((entry(for: submission), submission.source))
+                    if batch.count >= Self.importBatch { try flush() }
+                case .failure(let error):
+                    summary.rejected.append(RejectedLine(file: line.file, line: line.line, reason: error.description))
                     handled += 1
                     progress(handled, read)
                 }
-                switch line.result {
-                case .success(let submission):
-                    let result = try store(submission)
-                    if result.isNew { summary.submitted += 1 } else { summary.alreadyPresent += 1 }
-                    summary.items.append(result)
-                case .failure(let error):
-                    summary.rejected.append(RejectedLine(file: line.file, line: line.line, reason: error.description))
-                }
             }
         }
+        try flush()
         return summary
     }
 }

@@ -138,7 +138,10 @@ public struct RuleEngine: Sendable {
         plainTerms.scan(folded.plain) { entry, range in matches.record(entry, range: range, folded: folded) }
         simplifiedTerms.scan(folded.simplified) { entry, range in matches.record(entry, range: range, folded: folded) }
         let plainText = patterns.contains { !$0.traditional } ? String(decoding: folded.plain, as: UTF16.self) : ""
-        let simplifiedText = patterns.contains(where: \.traditional) ? String(decoding: folded.simplified, as: UTF16.self) : ""
+        // Most texts hold no traditional character: then the simplified form is the plain one, decoded once.
+        let simplifiedText = !patterns.contains(where: \.traditional) ? ""
+            : !plainText.isEmpty && folded.simplified == folded.plain ? plainText
+            : String(decoding: folded.simplified, as: UTF16.self)
         for pattern in patterns {
             let text = pattern.traditional ? simplifiedText : plainText
             let whole = NSRange(location: 0, length: folded.original.count)

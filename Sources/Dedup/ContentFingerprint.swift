@@ -24,12 +24,13 @@ public struct ContentFingerprint: Sendable, Equatable, Codable {
     /// (too short for SimHash and MinHash to mean much: compare it with `note(text:options:)`).
     public static func of(text: String, options: DedupOptions) -> ContentFingerprint? {
         let normalized = TextNormalizer.normalize(text)
-        guard normalized.count >= options.minTextLength else { return nil }
+        // Counting characters walks the whole text: once.
+        let length = normalized.count
+        guard length >= options.minTextLength else { return nil }
         let shingles = Shingles.hashes(of: normalized, cjkSize: options.shingleSizeCJK,
                                        wordSize: options.shingleSizeWords)
         return ContentFingerprint(exactHash: exactHash(of: normalized), simhash: simhash(of: shingles),
-                                  minhash: MinHash.sketch(of: shingles, size: options.sketchSize),
-                                  length: normalized.count)
+                                  minhash: MinHash.sketch(of: shingles, size: options.sketchSize), length: length)
     }
 
     /// The fingerprint of note-only intel of any length, carrying its shingle set so two volunteers' notes

@@ -10,27 +10,48 @@ import SluiceCore
 /// the ASCII lowercasing are done on the way), and those characters skip the Unicode property lookups.
 public enum TextNormalizer {
     public static func normalize(_ text: String) -> String {
-        let stable = text.unicodeScalars.allSatisfy { isStable($0) || fullWidthASCII($0) != nil }
-        let folded = stable ? text : text.precomposedStringWithCompatibilityMapping.lowercased()
         var output = String.UnicodeScalarView()
         var pendingBreak = false
         var previousIsCJK = false
-        for unmapped in folded.unicodeScalars {
-            let original = fullWidthASCII(unmapped) ?? unmapped
-            let value = original.value
-            let scalar = value < 0x80 ? asciiLowercase[Int(value)] : original
-            let breaks = value < 0x80 ? asciiBreaks[Int(value)] : (0x4E00...0x9FFF).contains(value) ? false : nil
-            if breaks == nil && TextCleaning.isInvisibleControl(scalar) { continue }
-            if breaks ?? isBreak(scalar) {
-                pendingBreak = !output.isEmpty
+        func append<Scalars: Sequence<Unicode.Scalar>>(_ scalars: Scalars) {
+            for unmapped in scalars {
+                let original = fullWidthASCII(unmapped) ?? unmapped
+                let value = original.value
+                let scalar = value < 0x80 ? asciiLowercase[Int(value)] : original
+                let breaks = value < 0x80 ? asciiBreaks[Int(value)] : (0x4E00...0x9FFF).contains(value) ? false : nil
+                if breaks == nil && TextCleaning.isInvisibleControl(scalar) { continue }
+                if breaks ?? isBreak(scalar) {
+                    pendingBreak = !output.isEmpty
+                    continue
+                }
+                let cjk = isCJK(scalar)
+                if pendingBreak && !cjk && !previousIsCJK { output.append(" ") }
+                pendingBreak = false
+                output.append(scalar)
+                previousIsCJK = cjk
+            }
+        }
+        // NFKC and lowercasing go only over the stretches that need them. A stable character never combines
+        // with or reorders around the one before it, so the text can be cut before each one and each piece
+        // folded alone, as the whole text would be: a stretch runs from the stable character before a character
+        // that needs folding (which may combine with it) to the next stable character. Folding the whole page
+        // text when it held one such character (a `·`, an `é`) was most of the time spent here.
+        let scalars = text.unicodeScalars
+        var (emitted, chunk, index) = (scalars.startIndex, scalars.startIndex, scalars.startIndex)
+        while index < scalars.endIndex {
+            let scalar = scalars[index]
+            if isStable(scalar) { chunk = index }
+            if isStable(scalar) || fullWidthASCII(scalar) != nil {
+                index = scalars.index(after: index)
                 continue
             }
-            let cjk = isCJK(scalar)
-            if pendingBreak && !cjk && !previousIsCJK { output.append(" ") }
-            pendingBreak = false
-            output.append(scalar)
-            previousIsCJK = cjk
+            var end = scalars.index(after: index)
+            while end < scalars.endIndex && !isStable(scalars[end]) { end = scalars.index(after: end) }
+            append(scalars[emitted..<chunk])
+            append(String(scalars[chunk..<end]).precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars)
+            (emitted, chunk, index) = (end, end, end)
         }
+        append(scalars[emitted..<scalars.endIndex])
         return String(output)
     }
 

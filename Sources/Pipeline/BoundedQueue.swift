@@ -102,6 +102,23 @@ public final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         return taken
     }
 
+    /// Takes up to `limit` elements, waiting for more as they arrive until `limit` is reached, `seconds` have
+    /// passed or the queue is closed (a stage that batches its work into one transaction gathers a batch with it).
+    public func drain(max limit: Int, waitingUpTo seconds: Double) -> [Element] {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date().addingTimeInterval(seconds)
+        var taken: [Element] = []
+        while taken.count < limit {
+            if count > 0 {
+                if let element = removeHead() { taken.append(element) }
+            } else if closed || !condition.wait(until: deadline) {
+                break
+            }
+        }
+        return taken
+    }
+
     /// No more pushes; waiting pushers give up, poppers drain what is left and then get nil.
     public func close() {
         condition.lock()

@@ -131,6 +131,9 @@ public final class PipelineRunner: Sendable {
                   .classify: StageMeter(workers: stages.classify.workers), .write: StageMeter(workers: 1)]
     }
 
+    /// How long the dedup stage waits for more items to judge in one transaction.
+    static let dedupGathering = 0.5
+
     private func meter(_ name: StageName) -> StageMeter {
         meters[name] ?? StageMeter(workers: 0)
     }
@@ -146,7 +149,12 @@ public final class PipelineRunner: Sendable {
         }
         let dedupBatch = engines.definition.store.commitBatch
         spawn("dedup", count: stages.dedup.workers, group: workers) { [self] in
-            while let item = dedupQueue.pop() { deduplicate([item] + dedupQueue.drainAvailable(max: dedupBatch - 1)) }
+            // A batch is gathered for up to `dedupGathering` seconds: each dedup transaction inserts the batch's
+            // keys into the key indexes at random places, so a transaction per few items wrote nearly every
+            // page of those indexes again each time.
+            while let item = dedupQueue.pop() {
+                deduplicate([item] + dedupQueue.drain(max: dedupBatch - 1, waitingUpTo: Self.dedupGathering))
+            }
         }
         spawn("classify", count: stages.classify.workers, group: workers) { [self] in
             while let item = classifyQueue.pop() { classify(item) }

@@ -50,6 +50,22 @@ import Testing
         #expect(TextNormalizer.normalize(text) == "副业月入3万内容躺赚项目wechat abc 123")
     }
 
+    /// Only the stretches that need NFKC and lowercasing go through them: the result must be the whole text's,
+    /// for characters that combine with the stable one before them, reorder, compose in pairs or fold to several.
+    @Test(arguments: [
+        "Cafe\u{301} au lait, re\u{301}sume\u{301} — naïve ÉCOLE",
+        "ΣΟΦΙΑ σοφός ΟΔΟΣ", "Straße ǅemal ﬁnance ①②③ ㎏ ™",
+        "\u{1100}\u{1161}\u{11A8}한국어 텍스트 中文 ｶﾀｶﾅ カタカナ",
+        "a\u{323}\u{302}b q\u{307}\u{323} A\u{30A}", "副业·月入３万…「真的」",
+        "\u{301}leading mark", "trailing mark e\u{301}", "中\u{200B}文\u{FEFF}x\u{00A0}y",
+        "Привет, МИР! Ελληνικά", "x\u{0B47}\u{0B3E}y", "",
+    ])
+    func foldsAsTheWholeTextWouldFold(text: String) {
+        #expect(TextNormalizer.normalize(text) == TextNormalizer.normalize(text.precomposedStringWithCompatibilityMapping.lowercased()))
+        let reference = text.precomposedStringWithCompatibilityMapping.lowercased()
+        #expect(TextNormalizer.normalize(text + " 中") == TextNormalizer.normalize(reference + " 中"))
+    }
+
     @Test func foldingIsIdempotent() {
         let text = "【独家】副业月入３万？！  内容：“躺赚”项目…… Ｗｅ ｃｈａｔ：abc_123"
         let once = TextNormalizer.normalize(text)

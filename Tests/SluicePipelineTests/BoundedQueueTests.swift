@@ -17,6 +17,29 @@ import SluicePipeline
         #expect(popped == Array(0..<10))
     }
 
+    /// `drain(max:waitingUpTo:)` takes what arrives while it waits, up to its limit; it returns with what it has
+    /// when the time is up, and at once on a closed queue.
+    @Test func drainGathersArrivalsUntilTheLimitTheDeadlineOrClose() {
+        let queue = BoundedQueue<Int>(capacity: 8)
+        queue.push(0)
+        Thread {
+            for value in 1...3 {
+                Thread.sleep(forTimeInterval: 0.02)
+                queue.push(value)
+            }
+        }.start()
+        #expect(queue.drain(max: 3, waitingUpTo: 10) == [0, 1, 2], "returns as soon as the limit is reached")
+        #expect(eventually { queue.currentCount == 1 })
+        let started = Date()
+        #expect(queue.drain(max: 5, waitingUpTo: 0.1) == [3])
+        #expect(Date().timeIntervalSince(started) >= 0.09, "waited for more until the time was up")
+        queue.push(4)
+        queue.close()
+        let closing = Date()
+        #expect(queue.drain(max: 5, waitingUpTo: 10) == [4])
+        #expect(Date().timeIntervalSince(closing) < 5, "a closed queue is not waited on")
+    }
+
     /// Waits (up to 10 s) until `condition` holds; the waiting decides nothing, the caller's expectations do.
     func eventually(_ condition: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(10)

@@ -90,6 +90,30 @@ import SluiceTestSupport
     }
 
     @Test(arguments: StoreBackend.available)
+    func aBatchOfSubmissionsIsStoredAsOneByOneAndNothingOfAFailedBatch(_ backend: StoreBackend) throws {
+        let (store, _) = try fresh(backend)
+        let key = "https://www.36kr.com/p/1"
+        let root = try pending(store, by: "小明", keys: [key])
+        func entry(_ volunteer: String, _ url: String, keys: [String] = []) -> SubmissionEntry {
+            SubmissionEntry(Submission(volunteer: volunteer, url: url, note: nil, source: "import"), urlKeys: keys,
+                            at: base.addingTimeInterval(60))
+        }
+        let receipts = try store.submit([entry("小红", "https://a.example/x"), entry("小红", "https://a.example/x"),
+                                         entry("小刚", "https://a.example/x"), entry("小红", key, keys: [key])],
+                                        refetchKnown: false)
+        #expect(receipts.map(\.created) == [true, false, true, true])
+        #expect(receipts[1].itemID == receipts[0].itemID)
+        #expect(receipts[3].recordedAsReport && receipts[3].known?.id == root)
+        #expect(try store.record(id: receipts[2].itemID)?.state == .submitted)
+        #expect(try store.submit([], refetchKnown: false).isEmpty)
+        #expect(throws: StoreError.emptyVolunteer) {
+            try store.submit([entry("小芳", "https://a.example/y"), entry("  ", "https://a.example/z")], refetchKnown: false)
+        }
+        #expect(try store.claim(state: .submitted, limit: 10, owner: "run", leaseSeconds: 60).map(\.id).sorted()
+            == [receipts[0].itemID, receipts[2].itemID].sorted(), "the failed batch left nothing behind")
+    }
+
+    @Test(arguments: StoreBackend.available)
     func aKnownLinkIsRecordedAtOnceAsACreditedReport(_ backend: StoreBackend) throws {
         let (store, _) = try fresh(backend)
         let key = "https://www.36kr.com/p/1"

@@ -24,6 +24,24 @@ public protocol IntakeStore: Sendable {
     /// A key used before with another request is refused with `StoreError.idempotencyKeyReused`.
     func submit(_ submission: Submission, urlKeys: [String], refetchKnown: Bool, idempotency: IdempotencyKey,
                 at now: Date) throws -> SubmitReceipt
+    /// `submit` for each entry in order, all in one transaction: an import's lines, durable together when it
+    /// returns (one commit and one sync for the batch instead of one per line, whose pages of `items`,
+    /// `submissions` and their indexes were written again and again). Each entry sees the earlier ones, as if
+    /// submitted one by one; nothing of the batch is stored when it throws.
+    func submit(_ entries: [SubmissionEntry], refetchKnown: Bool) throws -> [SubmitReceipt]
+}
+
+/// One submission of a batch (`IntakeStore.submit(_:refetchKnown:)`): its URL's keys and the time it counts from.
+public struct SubmissionEntry: Sendable {
+    public var submission: Submission
+    public var urlKeys: [String]
+    public var at: Date
+
+    public init(_ submission: Submission, urlKeys: [String], at: Date) {
+        self.submission = submission
+        self.urlKeys = urlKeys
+        self.at = at
+    }
 }
 
 /// Invitations to the web intake, one live per volunteer: only the SHA-256 of a token is kept, so a copy of

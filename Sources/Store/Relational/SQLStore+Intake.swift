@@ -36,6 +36,17 @@ extension SQLStore {
         }
     }
 
+    public func submit(_ entries: [SubmissionEntry], refetchKnown: Bool) throws -> [SubmitReceipt] {
+        guard !entries.isEmpty else { return [] }
+        let volunteers = try entries.map { try Self.volunteerName($0.submission) }
+        return try sql.write { database in
+            try zip(entries, volunteers).map { entry, volunteer in
+                try submit(database, entry.submission, volunteer: volunteer, urlKeys: entry.urlKeys,
+                           refetchKnown: refetchKnown, at: entry.at)
+            }
+        }
+    }
+
     private static func volunteerName(_ submission: Submission) throws -> String {
         let volunteer = submission.volunteer.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !volunteer.isEmpty else { throw StoreError.emptyVolunteer }

@@ -70,6 +70,7 @@ public final class SQLiteStore: SQLStore {
         if writable {
             do {
                 try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+                try connection.execute(Self.checkpointPolicy)
                 try Self.migrate(connection, path: path)
             } catch let error as SQLiteError where error.isReadOnly {
                 writable = false
@@ -89,6 +90,15 @@ public final class SQLiteStore: SQLStore {
         self.path = path
         isWritable = writable
     }
+
+    /// When the writer copies the WAL back into the database. Every page a commit changes is appended to the WAL
+    /// whole, and a checkpoint writes each page changed since the last one once more, into the file. SQLite's
+    /// default checkpoints every 1,000 pages (4 MiB): the index pages the pipeline changes on every commit (the
+    /// items' state, the dedup keys) were then copied back every few commits. Every 8,192 pages (32 MiB) each
+    /// is copied back once for the many commits that changed it; captures' bodies, written once, cost the same.
+    /// After a checkpoint the WAL file is cut back to 64 MiB at most (`journal_size_limit`), so it never stays
+    /// large on disk. Both settings belong to this connection, the only one that writes.
+    static let checkpointPolicy = "PRAGMA wal_autocheckpoint = 8192; PRAGMA journal_size_limit = 67108864;"
 
     static func userVersion(_ connection: SQLiteConnection) throws -> Int {
         Int(try connection.scalar("PRAGMA user_version") ?? 0)
