@@ -53,7 +53,7 @@ struct CrashDiskFullTests {
 
     func batch(_ harness: CrashHarness, name: String, lines: Range<Int>) throws -> (path: String, urls: [String]) {
         let urls = lines.map { "https://www.zhihu.com/p/\($0)" }
-        let note = String(repeating: "闲鱼无货源三个月复盘，账算得很细，利润率和售后成本都写了。", count: 40)
+        let note = String(repeating: "闲鱼无货源三个月复盘，账算得很细，利润率和售后成本都写了。", count: 8)
         let text = urls.map { #"{"url": "\#($0)", "note": "\#(note)", "volunteer": "志愿者"}"# }.joined(separator: "\n")
         let path = harness.directory.path(name)
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
@@ -69,7 +69,9 @@ struct CrashDiskFullTests {
         let fits = try harness.run(["import", first.path, "--pipeline", Self.pipeline, "--store", store])
         #expect(fits.status == 0, "\(fits.errors)")
 
-        let second = try batch(harness, name: "second.jsonl", lines: 20..<500)
+        // Import commits 500 lines at a time: the disk (4 MiB; a line's note is about 700 bytes) fills a few
+        // batches in, after some have been committed.
+        let second = try batch(harness, name: "second.jsonl", lines: 20..<6000)
         let full = try harness.run(["import", second.path, "--pipeline", Self.pipeline, "--store", store])
         #expect(full.status == 1)
         #expect(full.errors.contains(store), "the error names the store: \(full.errors)")
@@ -94,10 +96,17 @@ struct CrashDiskFullTests {
 extension CrashDiskFullTests {
     @Test func aRunThatFillsTheDiskStopsWithAClearErrorAndTheNextRunFinishes() throws {
         let harness = CrashHarness("disk-full-run")
-        let pages = 40
+        // Bodies are stored compressed, so the padding is letters no compressor can fold much: 80 pages of
+        // 100,000 of them need more than the 4 MiB disk.
+        let pages = 80
         var routes: [String: TestHTTPReply] = [:]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         for index in 0..<pages {
-            let padding = "<script>/*" + String(repeating: "padding \(index) ", count: 8000) + "*/</script>"
+            let letters = (0..<100_000).map { _ -> Character in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Character(Unicode.Scalar(UInt8(97 + (state >> 33) % 26)))
+            }
+            let padding = "<script>/*" + String(letters) + "*/</script>"
             routes["/big/\(index)"] = try TestHTTPReply.html(DistinctPages.html(index).replacingOccurrences(of: "</head>", with: padding + "</head>"))
         }
         let server = try TestHTTPServer(routes: routes)
