@@ -73,13 +73,14 @@ struct CrashIOErrorTests {
     @Test func anImportThatHitsAnIOErrorKeepsEveryEarlierLine() throws {
         let harness = CrashHarness("io-error-import")
         let store = harness.directory.path("s.db")
-        // Import commits 500 lines at a time, so 3,000 lines make six commits, about ten fsync calls in all.
+        // Import commits 500 lines at a time, so 3,000 lines make six commits: the syncs from the third to the
+        // seventh fall inside them (the first two open the store, the last ones close it).
         let urls = (0..<3000).map { "https://www.zhihu.com/p/\(5000 + $0)" }
         let batch = harness.directory.path("batch.txt")
         try Data(urls.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: batch))
         let arguments = ["import", batch, "--by", "志愿者", "--pipeline", Self.pipeline, "--store", store]
         _ = try SQLiteStore(path: store)
-        let failed = try harness.run(arguments, environment: FailingSync.environment(failingAfter: harness.delay(2...8)))
+        let failed = try harness.run(arguments, environment: FailingSync.environment(failingAfter: harness.delay(2...6)))
         #expect(failed.status == 1, "\(failed.errors) \(harness.context)")
         #expect(failed.errors.contains(store) && failed.errors.contains("I/O"), "\(failed.errors) \(harness.context)")
 
