@@ -89,6 +89,32 @@ final class PseudoTerminal: @unchecked Sendable {
         tcgetattr(slave, &current)
         return current
     }
+
+    /// Starts `executable` with this terminal as its standard input, output and error.
+    func launch(_ executable: URL, _ arguments: [String], environment: [String: String]) throws -> Process {
+        let child = Process()
+        child.executableURL = executable
+        child.arguments = arguments
+        child.environment = environment
+        let side = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
+        child.standardInput = side
+        child.standardOutput = side
+        child.standardError = side
+        try child.run()
+        return child
+    }
+
+    /// Waits for a `sluice review` child that was told to quit; one still running after `seconds` is a failure.
+    func awaitQuit(_ child: Process, seconds: Double = 5, sourceLocation: SourceLocation = #_sourceLocation) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while child.isRunning && Date() < deadline { usleep(10_000) }
+        if child.isRunning {
+            child.terminate()
+            Issue.record("sluice review did not exit after q", sourceLocation: sourceLocation)
+        }
+        child.waitUntilExit()
+        #expect(child.terminationStatus == 0, sourceLocation: sourceLocation)
+    }
 }
 
 /// The interactive review running on its own thread against a pseudo-terminal.

@@ -13,29 +13,15 @@ extension InteractiveReviewTests {
         let items = try ReviewStore(cards: Fixtures.queue())
         let terminal = try PseudoTerminal()
         let original = terminal.settings
-        let child = Process()
-        child.executableURL = binary
-        child.arguments = ["review", "--as", "alice", "--store", items.path]
-        child.environment = ["PATH": "/usr/bin:/bin", "SWIFT_BACKTRACE": "enable=no"]
-        let side = FileHandle(fileDescriptor: terminal.slave, closeOnDealloc: false)
-        child.standardInput = side
-        child.standardOutput = side
-        child.standardError = side
-        try child.run()
+        let child = try terminal.launch(binary, ["review", "--as", "alice", "--store", items.path],
+                                        environment: ["PATH": "/usr/bin:/bin", "SWIFT_BACKTRACE": "enable=no"])
         terminal.waitFor("alice · 1/3 · #1 v2")
         #expect(try items.record(1)?.claimedBy == "alice")
         terminal.press("a", until: "approved #1", "日入过万的躺赚项目")
         terminal.press("r", until: "1 duplicate  2 hype/scam")
         terminal.press("2", until: "rejected (hype/scam) #2")
         terminal.press("q", until: "approved 1, rejected 1, edited 0, skipped 0, undone 0")
-        let deadline = Date().addingTimeInterval(5)
-        while child.isRunning && Date() < deadline { usleep(10_000) }
-        if child.isRunning {
-            child.terminate()
-            Issue.record("sluice review did not exit after q")
-        }
-        child.waitUntilExit()
-        #expect(child.terminationStatus == 0)
+        terminal.awaitQuit(child)
         #expect(sameSettings(terminal.settings, original), "termios restored by the child")
         terminal.close()
         #expect(try items.record(1)?.state == .approved)

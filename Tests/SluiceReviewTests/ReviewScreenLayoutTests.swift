@@ -82,15 +82,8 @@ extension InteractiveReviewTests {
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the sluice executable first")
         let items = try ReviewStore(cards: Self.layoutCards(), filingEveryReport: true)
         let terminal = try PseudoTerminal(columns: UInt16(columns), rows: 24)
-        let child = Process()
-        child.executableURL = binary
-        child.arguments = options + ["review", "--as", "alice", "--store", items.path]
-        child.environment = ["PATH": "/usr/bin:/bin", "SWIFT_BACKTRACE": "enable=no"].merging(environment) { $1 }
-        let side = FileHandle(fileDescriptor: terminal.slave, closeOnDealloc: false)
-        child.standardInput = side
-        child.standardOutput = side
-        child.standardError = side
-        try child.run()
+        let child = try terminal.launch(binary, options + ["review", "--as", "alice", "--store", items.path],
+                                        environment: ["PATH": "/usr/bin:/bin", "SWIFT_BACKTRACE": "enable=no"].merging(environment) { $1 })
         terminal.waitFor("q 退出")
         let screen = Self.capture(terminal, columns: columns, named: "binary", .zh)
         Self.expectVisible(["标题", "站点", "发现者", "风险", "a 通过", "r 拒绝", "j/k 下一条/上一条"], on: screen)
@@ -98,14 +91,7 @@ extension InteractiveReviewTests {
         Self.expectVisible(["1 重复", "2 夸大/诈骗", "6 其他"], on: Self.capture(terminal, columns: columns, named: "binary-reject", .zh))
         terminal.press("2", until: "已拒绝（夸大/诈骗） #1")
         terminal.press("q", until: "通过 0，拒绝 1，编辑 0，跳过 0，撤销 0")
-        let deadline = Date().addingTimeInterval(5)
-        while child.isRunning && Date() < deadline { usleep(10_000) }
-        if child.isRunning {
-            child.terminate()
-            Issue.record("sluice review did not exit after q")
-        }
-        child.waitUntilExit()
-        #expect(child.terminationStatus == 0)
+        terminal.awaitQuit(child)
         terminal.close()
         #expect(try items.record(1)?.decisionReason == "hype_scam")
     }

@@ -13,16 +13,10 @@ extension InteractiveReviewTests {
     func aDyingProcessPutsTheTerminalBack(_ death: String) throws {
         let terminal = try PseudoTerminal()
         let original = terminal.settings
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        child.arguments = ["--testing-library", "swift-testing", "--filter", "rawTerminalChildDies"]
-        child.environment = ProcessInfo.processInfo.environment.merging(
-            [Self.childVariable: death, "SWIFT_BACKTRACE": "enable=no"]) { $1 }
-        let side = FileHandle(fileDescriptor: terminal.slave, closeOnDealloc: false)
-        child.standardInput = side
-        child.standardOutput = side
-        child.standardError = side
-        try child.run()
+        let child = try terminal.launch(URL(fileURLWithPath: CommandLine.arguments[0]),
+                                        ["--testing-library", "swift-testing", "--filter", "rawTerminalChildDies"],
+                                        environment: ProcessInfo.processInfo.environment.merging(
+                                            [Self.childVariable: death, "SWIFT_BACKTRACE": "enable=no"]) { $1 })
         child.waitUntilExit()
         #expect(child.terminationReason == .uncaughtSignal, "the child should die of its signal")
         terminal.waitFor(RawTerminal.enterScreen)
