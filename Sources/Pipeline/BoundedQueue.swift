@@ -91,20 +91,10 @@ public final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         return removeHead()
     }
 
-    /// Takes everything waiting without blocking (the writer batches with it).
-    public func drainAvailable(max limit: Int) -> [Element] {
-        condition.lock()
-        defer { condition.unlock() }
-        var taken: [Element] = []
-        while count > 0 && taken.count < limit {
-            if let element = removeHead() { taken.append(element) }
-        }
-        return taken
-    }
-
     /// Takes up to `limit` elements, waiting for more as they arrive until `limit` is reached, `seconds` have
-    /// passed or the queue is closed (a stage that batches its work into one transaction gathers a batch with it).
-    public func drain(max limit: Int, waitingUpTo seconds: Double) -> [Element] {
+    /// passed or the queue is closed (a stage that batches its work into one transaction gathers a batch with it);
+    /// with no wait, only what is queued now.
+    public func drain(max limit: Int, waitingUpTo seconds: Double = 0) -> [Element] {
         condition.lock()
         defer { condition.unlock() }
         let deadline = Date().addingTimeInterval(seconds)
@@ -112,7 +102,7 @@ public final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         while taken.count < limit {
             if count > 0 {
                 if let element = removeHead() { taken.append(element) }
-            } else if closed || !condition.wait(until: deadline) {
+            } else if closed || seconds <= 0 || !condition.wait(until: deadline) {
                 break
             }
         }

@@ -465,7 +465,7 @@ public final class PipelineRunner: Sendable {
         let leaseSeconds = engines.definition.store.leaseSeconds
         let writer = meter(.write)
         while let first = writerQueue.pop() {
-            var batch = [first] + writerQueue.drainAvailable(max: batchSize - 1)
+            var batch = [first] + writerQueue.drain(max: batchSize - 1)
             batch.forEach { _ in writer.took() }
             batch.removeAll { pending in
                 guard isFailedFetchOfLink(pending) else { return false }

@@ -40,6 +40,15 @@ import SluicePipeline
         #expect(Date().timeIntervalSince(closing) < 5, "a closed queue is not waited on")
     }
 
+    /// With no wait, `drain` takes only what is queued, up to its limit, and never blocks on an open queue.
+    @Test func drainWithoutWaitingTakesWhatIsQueued() {
+        let queue = BoundedQueue<Int>(capacity: 8)
+        #expect(queue.drain(max: 4).isEmpty)
+        for value in 0..<6 { queue.push(value) }
+        #expect(queue.drain(max: 4) == [0, 1, 2, 3])
+        #expect(queue.drain(max: 4) == [4, 5])
+    }
+
     /// Waits (up to 10 s) until `condition` holds; the waiting decides nothing, the caller's expectations do.
     func eventually(_ condition: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(10)
