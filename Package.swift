@@ -17,6 +17,8 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
@@ -25,13 +27,16 @@ let package = Package(
                        providers: [.apt(["libidn2-dev"])]),
         .systemLibrary(name: "CPSL", path: "Sources/CPSL", pkgConfig: "libpsl",
                        providers: [.apt(["libpsl-dev", "publicsuffix"])]),
+        // glibc's own <malloc.h>: the executable tunes the allocator before anything runs (Sources/sluice).
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD", pkgConfig: "libmicrohttpd",
                        providers: [.apt(["libmicrohttpd-dev"])]),
 
         // Core owns zlib (Compression/ZlibStream) because Fetch (WARC gzip), Intake (ZIP entries) and Store
-        // (compressed bodies) all need it, and each C library has one importing module.
+        // (bodies of earlier releases) all need it, and each C library has one importing module; zstd
+        // (Compression/ZstdContext) compresses the bodies the store keeps now, on the parse workers.
         // The message catalog (Messages/Catalog) is data built into the binary, so an installed sluice needs no file.
-        .target(name: "SluiceCore", dependencies: ["CIDN2", "CPSL", "CZlib"], path: "Sources/Core",
+        .target(name: "SluiceCore", dependencies: ["CIDN2", "CPSL", "CZlib", "CZstd"], path: "Sources/Core",
                 resources: [.embedInCode("Messages/Catalog")]),
         .target(name: "SluiceStore", dependencies: ["SluiceCore", "CSQLite", "CPostgres"], path: "Sources/Store"),
         // Intake reads .xlsx files: zip entries through Core's raw inflate (zlib), sheet XML through Parse
@@ -62,7 +67,7 @@ let package = Package(
                                "SluiceDedup", "SluiceClassify", "SluicePipeline", "SluiceReview",
                                "SluicePublish", "SluiceMeasure", "SluiceWeb"],
                 path: "Sources/CLI"),
-        .executableTarget(name: "sluice", dependencies: ["SluiceCLI"], path: "Sources/sluice"),
+        .executableTarget(name: "sluice", dependencies: ["SluiceCLI", "CMalloc"], path: "Sources/sluice"),
 
         .target(name: "SluiceTestSupport", dependencies: ["SluiceCore"], path: "Tests/Support"),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceTestSupport", "SluiceMeasure"]),

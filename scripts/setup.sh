@@ -3,7 +3,7 @@
 # Idempotent: when everything is present it installs nothing and says so.
 set -euo pipefail
 
-packages=(libxml2-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev zlib1g-dev libidn2-dev libpsl-dev publicsuffix libmicrohttpd-dev pkg-config)
+packages=(libxml2-dev libcurl4-openssl-dev libsqlite3-dev libpq-dev zlib1g-dev libzstd-dev libidn2-dev libpsl-dev publicsuffix libmicrohttpd-dev pkg-config)
 python_modules=()
 if [[ "${1:-}" == "--test" ]]; then
     # hugo and jekyll build a site from the content directory; feedparser reads the Atom feed as feed

@@ -133,7 +133,8 @@ public enum Command {
 
     /// `sluice --version`: sluice's version and the version of every C library it runs on, as loaded.
     static func versionText() -> String {
-        let libraries = ParserLibrary.versions + FetchLibraries.versions + StoreLibraries.versions + URLLibraries.versions
+        let libraries = ParserLibrary.versions + FetchLibraries.versions + CompressionLibraries.versions + StoreLibraries.versions
+            + URLLibraries.versions
         let width = libraries.map(\.name.count).max() ?? 0
         return (["sluice \(version)"] + libraries.map { library in
             "  " + library.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + library.version

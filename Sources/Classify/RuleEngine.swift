@@ -137,11 +137,11 @@ public struct RuleEngine: Sendable {
         var matches = RuleMatches(categories: rules.categories.count, flags: rules.flags.count)
         plainTerms.scan(folded.plain) { entry, range in matches.record(entry, range: range, folded: folded) }
         simplifiedTerms.scan(folded.simplified) { entry, range in matches.record(entry, range: range, folded: folded) }
-        let plainText = patterns.contains { !$0.traditional } ? String(decoding: folded.plain, as: UTF16.self) : ""
+        let plainText = patterns.contains { !$0.traditional } ? folded.plain.withUnsafeBufferPointer(TextFolding.string) : ""
         // Most texts hold no traditional character: then the simplified form is the plain one, decoded once.
         let simplifiedText = !patterns.contains(where: \.traditional) ? ""
             : !plainText.isEmpty && folded.simplified == folded.plain ? plainText
-            : String(decoding: folded.simplified, as: UTF16.self)
+            : folded.simplified.withUnsafeBufferPointer(TextFolding.string)
         for pattern in patterns {
             let text = pattern.traditional ? simplifiedText : plainText
             let whole = NSRange(location: 0, length: folded.original.count)

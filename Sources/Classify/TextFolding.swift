@@ -19,8 +19,14 @@ enum TextFolding {
 
         /// The original text covering the folded range.
         func evidence(_ range: Range<Int>) -> String {
-            String(decoding: original[range], as: UTF16.self)
+            original[range].withUnsafeBufferPointer(TextFolding.string)
         }
+    }
+
+    /// UTF-16 units as a String. Decoding from a buffer, not from the array itself: the array's generic path
+    /// allocates for every few units, which made this most of the rule engine's allocations.
+    static func string(_ units: UnsafeBufferPointer<UInt16>) -> String {
+        String(decoding: units, as: UTF16.self)
     }
 
     static func fold(_ text: String) -> Folded {

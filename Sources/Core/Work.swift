@@ -35,7 +35,11 @@ public struct StageOutcome: Sendable {
     public var from: ItemState
     public var to: ItemState
     public var stage: Stage
+    /// With its body in `storedBody` once `compressBody()` ran (the body is then empty here).
     public var capture: Capture?
+    /// The capture's body compressed, by the worker that made the outcome rather than by the one thread that
+    /// writes: an outcome waiting for the writer holds a fifth of the page.
+    public var storedBody: StoredBody?
     public var page: Page?
     public var classification: Classification?
     public var problem: Problem?
@@ -53,6 +57,15 @@ public struct StageOutcome: Sendable {
         self.classification = classification
         self.problem = problem
         self.canonicalURL = canonicalURL
+    }
+
+    /// Moves the capture's body into `storedBody`, compressed. On failure (zstd could not allocate) the body
+    /// stays as it is and the writer compresses it, reporting the failure there.
+    public mutating func compressBody() {
+        guard storedBody == nil, var capture, let stored = try? StoredBody(compressing: capture.body) else { return }
+        storedBody = stored
+        capture.body = Data()
+        self.capture = capture
     }
 }
 

@@ -31,6 +31,8 @@ final class EasyTransfer {
     private var headerBytes = 0
     /// The current response has a Content-Encoding: its body is capped after decoding.
     private var isContentEncoded = false
+    /// The Content-Length of the response being received, when it gave one.
+    private var declaredLength: Int?
     /// Set by a callback that cut the transfer off; it explains the libcurl error that follows.
     private(set) var abort: (code: ProblemCode, reason: String)?
     /// Every address the socket gate let through, in order.
@@ -138,6 +140,9 @@ final class EasyTransfer {
             abort = (.tooLarge, isContentEncoded ? "the body exceeds \(limit) bytes after decoding" : "the body exceeds \(limit) bytes")
             return 0
         }
+        // Grown by doubling, a body would hold up to twice its size (and be copied at each step) for as long as
+        // it waits to be parsed.
+        if body.isEmpty, !isContentEncoded, let declaredLength, declaredLength <= limit { body.reserveCapacity(declaredLength) }
         body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: count)
         return count
     }
@@ -161,10 +166,15 @@ final class EasyTransfer {
         if bytes.starts(with: "HTTP/".utf8) {
             headers = []
             isContentEncoded = false
+            declaredLength = nil
         } else if let colon = bytes.firstIndex(of: UInt8(ascii: ":")) {
             let name = Self.trimmed(bytes[..<colon])
             let value = Self.trimmed(bytes[(colon + 1)...])
-            if name.lowercased() == "content-encoding" { isContentEncoded = value.lowercased() != "identity" }
+            switch name.lowercased() {
+            case "content-encoding": isContentEncoded = value.lowercased() != "identity"
+            case "content-length": declaredLength = Int(value).flatMap { $0 >= 0 ? $0 : nil }
+            default: break
+            }
             headers.append(HTTPHeader(name: name, value: value))
         }
         return count

@@ -149,13 +149,19 @@ public struct Extractor: Sendable {
     }
 
     private func links(tree: DocumentTree, roots: [Int], resolver: LinkResolver) -> [String] {
+        // A page's navigation repeats the same few references many times: each is resolved once.
+        var references = Set<String>()
+        var resolved = Set<String>()
         var found: [String] = []
         for root in roots {
             for index in root..<tree.nodes[root].end where tree.nodes[index].name == "a" {
-                if let href = tree.nodes[index].attribute("href"), let url = resolver.resolve(href) { found.append(url) }
+                guard found.count < options.maxLinks else { return found }
+                guard let href = tree.nodes[index].attribute("href"), references.insert(href).inserted,
+                      let url = resolver.resolve(href), resolved.insert(url).inserted else { continue }
+                found.append(url)
             }
         }
-        return unique(found, limit: options.maxLinks)
+        return found
     }
 
     private func unique(_ values: [String], limit: Int) -> [String] {

@@ -102,6 +102,13 @@ package final class HTMLDocument {
     private func attributes(of element: xmlNodePtr, names: inout NameCache, keepingTitle: Bool) -> [DocumentTree.Attribute] {
         var result: [DocumentTree.Attribute] = []
         var attribute = element.pointee.properties
+        var count = 0
+        while let current = attribute {
+            count += 1
+            attribute = current.pointee.next
+        }
+        result.reserveCapacity(count)
+        attribute = element.pointee.properties
         while let current = attribute {
             attribute = current.pointee.next
             guard let namePointer = current.pointee.name, let name = names.attribute(for: namePointer),

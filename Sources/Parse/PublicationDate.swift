@@ -190,9 +190,13 @@ package enum PublishedDate {
     }
 
     private static func skipOrdinal(_ position: Int, _ scalars: [Unicode.Scalar]) -> Int {
-        guard position + 1 < scalars.count else { return position }
-        let pair = String(String.UnicodeScalarView([scalars[position], scalars[position + 1]])).lowercased()
-        guard ["st", "nd", "rd", "th"].contains(pair) else { return position }
+        guard position + 1 < scalars.count, isLetter(scalars[position]), isLetter(scalars[position + 1]) else { return position }
+        // ASCII letters lower-cased by setting bit 5, compared as scalars: no string is made per digit run.
+        switch (Character(Unicode.Scalar(scalars[position].value | 0x20) ?? " "),
+                Character(Unicode.Scalar(scalars[position + 1].value | 0x20) ?? " ")) {
+        case ("s", "t"), ("n", "d"), ("r", "d"), ("t", "h"): break
+        default: return position
+        }
         return position + 2 == scalars.count || !isLetter(scalars[position + 2]) ? position + 2 : position
     }
 

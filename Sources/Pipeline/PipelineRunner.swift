@@ -133,6 +133,10 @@ public final class PipelineRunner: Sendable {
 
     /// How long the dedup stage waits for more items to judge in one transaction.
     static let dedupGathering = 0.5
+    /// How long the writer waits for more outcomes to commit together. Committing whatever was queued (a few
+    /// outcomes while the writer keeps up) rewrote the same index pages and synced at every commit: a run wrote
+    /// 3.3 times the bytes it stored; gathering for a tenth of a second brings that to about 2.4.
+    static let writeGathering = 0.1
 
     private func meter(_ name: StageName) -> StageMeter {
         meters[name] ?? StageMeter(workers: 0)
@@ -465,7 +469,7 @@ public final class PipelineRunner: Sendable {
         let leaseSeconds = engines.definition.store.leaseSeconds
         let writer = meter(.write)
         while let first = writerQueue.pop() {
-            var batch = [first] + writerQueue.drain(max: batchSize - 1)
+            var batch = [first] + writerQueue.drain(max: batchSize - 1, waitingUpTo: Self.writeGathering)
             batch.forEach { _ in writer.took() }
             batch.removeAll { pending in
                 guard isFailedFetchOfLink(pending) else { return false }

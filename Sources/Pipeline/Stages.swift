@@ -27,7 +27,8 @@ public struct StageEngines: Sendable {
     /// Turns a transfer's result into the fetch stage's outcome: content sniffing, decoded text, blocked-page
     /// detection, HTTP errors as failures. `sluice run` calls it on a parse worker, never on the thread that
     /// drives the transfers. The outcome's capture (what the store keeps) holds the body and what was decided
-    /// about it; the decoded text travels only in the returned item, for the parse stage.
+    /// about it (`fetchAndParseOutcomes` compresses the body before the outcome goes to the writer); the decoded
+    /// text travels only in the returned item, for the parse stage.
     public func fetchOutcome(for item: WorkItem, _ result: Result<Capture, Problem>) -> (StageOutcome, WorkItem) {
         var next = item
         switch result {
@@ -65,9 +66,13 @@ public struct StageEngines: Sendable {
     /// The fetch and the parse outcome of one transfer, decided in one go on a parse worker so they can be
     /// committed in one transaction: the fetch outcome alone when it ends the item's way (a failure).
     public func fetchAndParseOutcomes(for item: WorkItem, _ result: Result<Capture, Problem>) -> ([StageOutcome], WorkItem) {
-        let (fetched, next) = fetchOutcome(for: item, result)
-        guard fetched.to == .fetched else { return ([fetched], next) }
+        var (fetched, next) = fetchOutcome(for: item, result)
+        guard fetched.to == .fetched else {
+            fetched.compressBody()
+            return ([fetched], next)
+        }
         let (parsed, extracted) = parseOutcome(for: next)
+        fetched.compressBody()
         return ([fetched, parsed], extracted)
     }
 

@@ -45,7 +45,8 @@ import SluiceTestSupport
         let lines = console.output.split(separator: "\n").map(String.init)
         #expect(lines.first == "sluice \(Command.version)")
         for (library, package) in [("libxml2", "libxml-2.0"), ("libcurl", "libcurl"), ("SQLite", "sqlite3"),
-                                   ("libpq", "libpq"), ("libidn2", "libidn2"), ("libpsl", "libpsl"), ("zlib", "zlib")] {
+                                   ("libpq", "libpq"), ("libidn2", "libidn2"), ("libpsl", "libpsl"), ("zlib", "zlib"),
+                                   ("libzstd", "libzstd")] {
             let line = try #require(lines.first { $0.split(separator: " ").first.map(String.init) == library },
                                     "\(library) in \(console.output)")
             let version = line.split(separator: " ").dropFirst().first.map(String.init) ?? ""

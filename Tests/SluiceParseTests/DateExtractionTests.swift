@@ -214,6 +214,7 @@ import Testing
         ("Sept. 5th, 2024", "2024-09-05"), ("5 March 2024", "2024-03-05"), ("Tue, 05 Mar 2024 10:00:00 GMT", "2024-03-05"),
         ("２０２４年３月５日", "2024-03-05"), ("05.03.2024", "2024-03-05"), ("1.2.2024", "2024-02-01"),
         ("5. März 2024", "2024-03-05"), ("12. Dezember 2023", "2023-12-12"), ("Okt. 3, 2022", "2022-10-03"),
+        ("JUNE 2ND, 2024", "2024-06-02"), ("March 21st, 2024", "2024-03-21"),
     ])
     func writtenForms(text: String, expected: String) {
         #expect(PublishedDate.normalize(text) == expected)

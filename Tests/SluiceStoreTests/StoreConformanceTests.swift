@@ -734,16 +734,35 @@ import SluiceTestSupport
                          owner: "a", leaseSeconds: 60, at: base)
         let stored = try RawSQL(location).lines("SELECT octet_length(body), body_encoding, body_size FROM captures")
         let fields = try #require(stored.first).split(separator: "|").map(String.init)
-        #expect(fields.count == 3 && fields[1] == "zlib" && fields[2] == "\(body.count)")
+        #expect(fields.count == 3 && fields[1] == "zstd" && fields[2] == "\(body.count)")
         #expect((Int(fields[0]) ?? .max) < body.count / 20, "a repetitive page compresses twentyfold: \(fields)")
         #expect(try store.capture(itemID: id)?.body == body)
+        let frameHex = try #require(try RawSQL(location).lines(backend == .sqlite ? "SELECT hex(body) FROM captures"
+                                                                                   : "SELECT encode(body, 'hex') FROM captures").first)
 
-        // A row as releases before compression wrote it: the raw bytes and no encoding.
-        let hex = body.map { String(format: "%02x", $0) }.joined()
-        let raw = backend == .sqlite ? "X'\(hex)'" : "'\\x\(hex)'::bytea"
-        _ = try RawSQL(location).lines("UPDATE captures SET body = \(raw), body_encoding = NULL, body_size = NULL")
+        func storeRow(_ bytes: Data, encoding: String?, size: Int?) throws {
+            let hex = bytes.map { String(format: "%02x", $0) }.joined()
+            let literal = backend == .sqlite ? "X'\(hex)'" : "'\\x\(hex)'::bytea"
+            _ = try RawSQL(location).lines("UPDATE captures SET body = \(literal), body_encoding = \(encoding.map { "'\($0)'" } ?? "NULL"), "
+                                           + "body_size = \(size.map(String.init) ?? "NULL")")
+        }
+        // Rows as earlier releases wrote them: the raw bytes and no encoding, and zlib-framed deflate.
+        try storeRow(body, encoding: nil, size: nil)
         #expect(try store.capture(itemID: id)?.body == body)
-        _ = try RawSQL(location).lines("UPDATE captures SET body = \(raw), body_encoding = 'zlib', body_size = 10")
+        try storeRow(try ZlibStream(.compress, framing: .zlib, level: 1).compressMember(body), encoding: "zlib", size: body.count)
+        #expect(try store.capture(itemID: id)?.body == body)
+        // A row that is not what its encoding says, one whose size is wrong, and one damaged inside the frame.
+        try storeRow(body, encoding: "zlib", size: 10)
+        #expect(throws: StoreError.self) { try store.capture(itemID: id) }
+        var frame = Data((0..<(frameHex.count / 2)).map { index in
+            UInt8(frameHex.dropFirst(index * 2).prefix(2), radix: 16) ?? 0
+        })
+        try storeRow(frame, encoding: "zstd", size: body.count - 1)
+        #expect(throws: StoreError.self) { try store.capture(itemID: id) }
+        frame[frame.count - 6] ^= 0x55
+        try storeRow(frame, encoding: "zstd", size: body.count)
+        #expect(throws: StoreError.self) { try store.capture(itemID: id) }
+        try storeRow(body, encoding: "brotli", size: body.count)
         #expect(throws: StoreError.self) { try store.capture(itemID: id) }
     }
 

@@ -62,8 +62,12 @@ extension SQLStore {
     @discardableResult
     public func commit(_ outcomes: [StageOutcome], owner: String, leaseSeconds: Double, at now: Date) throws -> [StageOutcome] {
         guard !outcomes.isEmpty else { return [] }
-        // Bodies are compressed before the write lock is taken: other writers need not wait for zlib.
-        let compressed = try outcomes.map { try $0.capture.map { try StoredBody.compress($0.body) } }
+        // Bodies not compressed yet are compressed before the write lock is taken: other writers need not wait.
+        let compressed = try outcomes.map { outcome in
+            try outcome.storedBody ?? outcome.capture.map { capture throws(CompressionError) in
+                try StoredBody(compressing: capture.body)
+            }
+        }
         return try sql.pipeline { database in
             var skipped: [StageOutcome] = []
             for (outcome, body) in zip(outcomes, compressed) where try !apply(outcome, database: database, owner: owner,
@@ -79,7 +83,7 @@ extension SQLStore {
     /// One transition inside the caller's transaction. False when the item is no longer where the stage
     /// found it (another worker or a moderator moved it), in which case nothing is written.
     func apply(_ outcome: StageOutcome, database: any SQLExecutor, owner: String, now: Date, leaseSeconds: Double,
-               compressedBody: Data? = nil) throws -> Bool {
+               compressedBody: StoredBody? = nil) throws -> Bool {
         guard outcome.from.canMove(to: outcome.to) else {
             throw StoreError.invalidTransition(itemID: outcome.itemID, from: outcome.from, to: outcome.to)
         }
@@ -128,25 +132,25 @@ extension SQLStore {
         return true
     }
 
-    /// Keeps a capture's body once, compressed (`StoredBody`; `compressed` when the caller compressed it before
-    /// taking the write lock), and its metadata without the body or the decoded text (which the parse stage
-    /// derives from the body again when it needs it).
-    func storeCapture(_ database: any SQLExecutor, itemID: Int64, _ capture: Capture, compressed: Data? = nil) throws {
+    /// Keeps a capture's body once, compressed (`compressed` when it was compressed before the write lock was
+    /// taken, the capture's own body then being empty), and its metadata without the body or the decoded text
+    /// (which the parse stage derives from the body again when it needs it).
+    func storeCapture(_ database: any SQLExecutor, itemID: Int64, _ capture: Capture, compressed: StoredBody? = nil) throws {
         var metadata = capture
         metadata.body = Data()
         metadata.text = nil
-        let stored = try compressed ?? StoredBody.compress(capture.body)
+        let stored = try compressed ?? StoredBody(compressing: capture.body)
         try database.run("""
             INSERT INTO captures (item_id, metadata_json, body, body_encoding, body_size, fetched_at) VALUES (?, ?, ?, ?, ?, ?)
-            """, [itemID, try encodeJSON(metadata), stored, StoredBody.encoding, capture.body.count,
+            """, [itemID, try encodeJSON(metadata), stored.bytes, stored.encoding, stored.size,
                   Timestamp.string(capture.fetchedAt)])
     }
 
     /// A body as stored: compressed with its encoding and decoded size, or raw (rows of earlier releases).
     func storedBody(_ row: any SQLRow, data: Int32, encoding: Int32, size: Int32, itemID: Int64) throws -> Data {
         do {
-            return try StoredBody.decode(row.data(data) ?? Data(), encoding: row.string(encoding),
-                                         size: row.int(size).map { Int($0) })
+            return try StoredBody(bytes: row.data(data) ?? Data(), encoding: row.string(encoding),
+                                  size: row.int(size).map { Int($0) }).decoded()
         } catch {
             throw StoreError.damagedCapture(itemID: itemID, detail: error.reason)
         }
