@@ -67,12 +67,10 @@ public struct StageEngines: Sendable {
     /// committed in one transaction: the fetch outcome alone when it ends the item's way (a failure).
     public func fetchAndParseOutcomes(for item: WorkItem, _ result: Result<Capture, Problem>) -> ([StageOutcome], WorkItem) {
         var (fetched, next) = fetchOutcome(for: item, result)
-        guard fetched.to == .fetched else {
-            fetched.compressBody()
-            return ([fetched], next)
-        }
-        let (parsed, extracted) = parseOutcome(for: next)
+        // The item keeps its own reference to the raw body for parsing; only the outcome's copy is compressed.
         fetched.compressBody()
+        guard fetched.to == .fetched else { return ([fetched], next) }
+        let (parsed, extracted) = parseOutcome(for: next)
         return ([fetched, parsed], extracted)
     }
 
