@@ -217,6 +217,11 @@ struct UTF8Profile {
         var index = 0
         let count = buffer.count
         while index < count {
+            // Markup is mostly ASCII even on CJK pages: eight bytes are checked at once while none is high.
+            while index + 8 <= count && buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+            }
+            guard index < count else { break }
             let lead = buffer[index]
             if lead < 0x80 {
                 index += 1

@@ -10,7 +10,8 @@ import SluiceCore
 /// the ASCII lowercasing are done on the way), and those characters skip the Unicode property lookups.
 public enum TextNormalizer {
     public static func normalize(_ text: String) -> String {
-        var output = String.UnicodeScalarView()
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
         var pendingBreak = false
         var previousIsCJK = false
         func append<Scalars: Sequence<Unicode.Scalar>>(_ scalars: Scalars) {
@@ -25,9 +26,9 @@ public enum TextNormalizer {
                     continue
                 }
                 let cjk = isCJK(scalar)
-                if pendingBreak && !cjk && !previousIsCJK { output.append(" ") }
+                if pendingBreak && !cjk && !previousIsCJK { output.append(0x20) }
                 pendingBreak = false
-                output.append(scalar)
+                appendUTF8(scalar, to: &output)
                 previousIsCJK = cjk
             }
         }
@@ -52,7 +53,28 @@ public enum TextNormalizer {
             (emitted, chunk, index) = (end, end, end)
         }
         append(scalars[emitted..<scalars.endIndex])
-        return String(output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Appending scalars to a `String.UnicodeScalarView` one at a time was a third of the normalizer's time.
+    private static func appendUTF8(_ scalar: Unicode.Scalar, to output: inout [UInt8]) {
+        let value = scalar.value
+        switch value {
+        case ..<0x80:
+            output.append(UInt8(value))
+        case ..<0x800:
+            output.append(UInt8(0xC0 | value >> 6))
+            output.append(UInt8(0x80 | value & 0x3F))
+        case ..<0x10000:
+            output.append(UInt8(0xE0 | value >> 12))
+            output.append(UInt8(0x80 | value >> 6 & 0x3F))
+            output.append(UInt8(0x80 | value & 0x3F))
+        default:
+            output.append(UInt8(0xF0 | value >> 18))
+            output.append(UInt8(0x80 | value >> 12 & 0x3F))
+            output.append(UInt8(0x80 | value >> 6 & 0x3F))
+            output.append(UInt8(0x80 | value & 0x3F))
+        }
     }
 
     /// Scripts written without spaces between words; their shingles are runs of characters.

@@ -296,12 +296,13 @@ struct MainText {
             guard className != nil || id != nil else { return trait }
             let found = classNeedles.categories(in: className) | classNeedles.categories(in: id)
             trait.classWeight = (found & Self.positiveBit != 0 ? 25 : 0) - (found & Self.negativeBit != 0 ? 25 : 0)
-            trait.unlikely = !["html", "body", "a", "article", "main"].contains(node.name)
-                && found & Self.unlikelyBit != 0 && found & Self.maybeBit == 0
+            trait.unlikely = found & Self.unlikelyBit != 0 && found & Self.maybeBit == 0
+                && !Self.neverUnlikely.contains(node.name)
             return trait
         }
     }
 
+    private static let neverUnlikely: Set<String> = ["html", "body", "a", "article", "main"]
     private static let hiddenStyles = NeedleSet(["display:none", "display: none", "display :none", "display : none"])
     private static let positiveBit: UInt8 = 1, negativeBit: UInt8 = 2, unlikelyBit: UInt8 = 4, maybeBit: UInt8 = 8
     private static let classNeedles = NeedleSet(categories: [
@@ -403,14 +404,19 @@ struct ElementTraits {
 }
 
 /// Several words searched for in one pass, ASCII letters without case: needles are grouped by first byte, so each position of the
-/// haystack is compared only with the needles that can start there.
+/// haystack is compared only with the needles that can start there, and a position no needle starts at costs one table look-up
+/// (long scripts are searched for a few markers, and most of their bytes start none).
 struct NeedleSet: Sendable {
     private struct Needle: Sendable {
         var bytes: [UInt8]
         var category: UInt8
     }
 
-    private let byFirstByte: [[Needle]]
+    /// Needles sorted by first byte; those starting with byte `b` are `needles[groupStart[b]..<groupStart[b + 1]]`.
+    private let needles: [Needle]
+    private let groupStart: [Int]
+    /// For each first byte (lowercased), the categories of the needles starting with it.
+    private let startingCategories: [UInt8]
     private let allCategories: UInt8
 
     init(_ words: [String]) {
@@ -424,11 +430,13 @@ struct NeedleSet: Sendable {
         for (words, bit) in categories {
             all |= bit
             for word in words where !word.isEmpty {
-                let bytes = Array(word.utf8)
+                let bytes = word.utf8.map(Self.lower)
                 groups[Int(bytes[0])].append(Needle(bytes: bytes, category: bit))
             }
         }
-        byFirstByte = groups
+        needles = groups.flatMap { $0 }
+        groupStart = groups.reduce(into: [0]) { starts, group in starts.append(starts.last! + group.count) }
+        startingCategories = groups.map { group in group.reduce(0) { $0 | $1.category } }
         allCategories = all
     }
 
@@ -441,21 +449,33 @@ struct NeedleSet: Sendable {
     func categories(in text: String?) -> UInt8 {
         guard var text, !text.isEmpty else { return 0 }
         return text.withUTF8 { buffer in
-            var found: UInt8 = 0
-            for start in buffer.indices {
-                for needle in byFirstByte[Int(Self.lower(buffer[start]))]
-                where found & needle.category == 0 && start + needle.bytes.count <= buffer.count {
-                    var matched = 1
-                    while matched < needle.bytes.count, Self.lower(buffer[start + matched]) == needle.bytes[matched] {
-                        matched += 1
-                    }
-                    if matched == needle.bytes.count {
-                        found |= needle.category
-                        if found == allCategories { return found }
+            needles.withUnsafeBufferPointer { needles in
+                startingCategories.withUnsafeBufferPointer { startingCategories in
+                    groupStart.withUnsafeBufferPointer { groupStart in
+                        var found: UInt8 = 0
+                        for start in buffer.indices {
+                            let first = Int(Self.lower(buffer[start]))
+                            guard startingCategories[first] & ~found != 0 else { continue }
+                            for needle in needles[groupStart[first]..<groupStart[first + 1]]
+                            where found & needle.category == 0 && start + needle.bytes.count <= buffer.count {
+                                if Self.matches(needle.bytes, in: buffer, at: start) {
+                                    found |= needle.category
+                                    if found == allCategories { return found }
+                                }
+                            }
+                        }
+                        return found
                     }
                 }
             }
-            return found
+        }
+    }
+
+    private static func matches(_ needle: [UInt8], in buffer: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        needle.withUnsafeBufferPointer { needle in
+            var matched = 1
+            while matched < needle.count, lower(buffer[start + matched]) == needle[matched] { matched += 1 }
+            return matched == needle.count
         }
     }
 

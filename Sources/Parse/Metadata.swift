@@ -96,7 +96,7 @@ struct Metadata {
                 }
             }
             if !parentHidden, weChatAccountElement == nil, node.name == "a" || node.name == "strong" || node.name == "span",
-               node.attribute("id") == "js_name" || (node.attribute("class")?.contains("profile_nickname") ?? false) {
+               node.attribute("id") == "js_name" || (node.attribute("class")?.containsLiterally("profile_nickname") ?? false) {
                 let text = TextCleaning.line(tree.text(of: index, limit: 200))
                 if !text.isEmpty { weChatAccountElement = text }
             }
@@ -149,7 +149,7 @@ struct Metadata {
                 // hAtom (microformats): the machine-readable time is the `title` of an abbr classed `published`
                 // or `updated`.
                 guard let value = node.attribute("title"), let className = node.attribute("class")?.lowercased() else { break }
-                let published = className.contains("published"), updated = className.contains("updated")
+                let published = className.containsLiterally("published"), updated = className.containsLiterally("updated")
                 if published || updated {
                     times.append(TimeElement(value: value, marksPublication: published, marksModification: updated && !published,
                                              index: index))

@@ -262,7 +262,7 @@ enum TitleChoice {
             }
         }
         let lostSiteParts = headParts.count > 1 && stripped.count < head.count
-        if sources.headings.isEmpty || lostSiteParts || sources.bodyText.contains(stripped) { return stripped }
+        if sources.headings.isEmpty || lostSiteParts || sources.bodyText.containsLiterally(stripped) { return stripped }
         // `<title>` holds only the site's name or a greeting: the headline is the last element before the text.
         return sources.headings.last.map { untagged($0, head: head) }
     }

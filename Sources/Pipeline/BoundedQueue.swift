@@ -13,6 +13,11 @@ import Foundation
 /// The queue also measures itself for the run's statistics: the most places ever taken, and how long
 /// producers waited for room and consumers for elements.
 ///
+/// Waking is targeted: a change wakes waiters only when one of them can act on it (a push when a consumer
+/// waits or a gathering consumer's batch is complete, a removal when a producer waits for room). Broadcasting on
+/// every push and pop woke every thread of every stage a few times per page, and those context switches were a
+/// tenth of the run's CPU.
+///
 /// `@unchecked Sendable`: the buffer, the counters and the flags are touched only while holding `condition`'s lock.
 public final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     public let capacity: Int
@@ -23,6 +28,9 @@ public final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private var reserved = 0
     private var closed = false
     private var figures = QueueStatistics()
+    /// Consumers inside `drain` waiting for their batch to fill, and the fewest elements that would fill one.
+    private var gatherers = 0
+    private var smallestGatherNeed = Int.max
 
     public init(capacity: Int) {
         precondition(capacity > 0, "a queue bound is validated when the pipeline file is read")
@@ -48,6 +56,7 @@ public final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         guard waitForRoom() else { return false }
         reserved += 1
         figures.highWater = max(figures.highWater, count + reserved)
+        wakeGatherersIfReady()
         return true
     }
 
@@ -60,7 +69,7 @@ public final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         precondition(reserved > 0, "push(reserved:) without a reservation")
         reserved -= 1
         guard !closed else {
-            condition.broadcast()
+            wakeProducers()
             return false
         }
         append(element)
@@ -73,7 +82,7 @@ public final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         defer { condition.unlock() }
         precondition(reserved > 0, "cancelReservation() without a reservation")
         reserved -= 1
-        condition.broadcast()
+        wakeProducers()
     }
 
     /// Waits for an element; nil when the queue is closed and empty.
@@ -91,20 +100,22 @@ public final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         return removeHead()
     }
 
-    /// Takes up to `limit` elements, waiting for more as they arrive until `limit` is reached, `seconds` have
-    /// passed or the queue is closed (a stage that batches its work into one transaction gathers a batch with it);
-    /// with no wait, only what is queued now.
+    /// Takes up to `limit` elements, waiting for more until `limit` is reached, `seconds` have passed or the
+    /// queue is closed (a stage that batches its work into one transaction gathers a batch with it); with no
+    /// wait, only what is queued now. It also takes what is queued whenever the queue fills, so a gathering
+    /// consumer never holds its producers back for the rest of its wait.
     public func drain(max limit: Int, waitingUpTo seconds: Double = 0) -> [Element] {
         condition.lock()
         defer { condition.unlock() }
         let deadline = Date().addingTimeInterval(seconds)
         var taken: [Element] = []
+        taken.reserveCapacity(min(limit, capacity))
         while taken.count < limit {
-            if count > 0 {
+            while count > 0 && taken.count < limit {
                 if let element = removeHead() { taken.append(element) }
-            } else if closed || seconds <= 0 || !condition.wait(until: deadline) {
-                break
             }
+            guard taken.count < limit, !closed, seconds > 0 else { break }
+            guard waitForBatch(of: limit - taken.count, until: deadline) else { break }
         }
         return taken
     }
@@ -142,12 +153,40 @@ public final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         return !closed
     }
 
+    /// With the lock held: waits until `need` elements are queued, the queue closes or `deadline` passes. A
+    /// full queue ends the wait early too, so producers never wait on a consumer that is itself waiting. False
+    /// when the deadline passed with nothing queued (the caller stops gathering).
+    private func waitForBatch(of need: Int, until deadline: Date) -> Bool {
+        gatherers += 1
+        smallestGatherNeed = min(smallestGatherNeed, need)
+        defer {
+            gatherers -= 1
+            if gatherers == 0 { smallestGatherNeed = .max }
+        }
+        while !isBatchReady(need: need) && !closed {
+            if !condition.wait(until: deadline) { return count > 0 }
+        }
+        return true
+    }
+
     private func append(_ element: Element) {
         buffer[(head + count) % capacity] = element
         count += 1
         figures.pushed += 1
         figures.highWater = max(figures.highWater, count + reserved)
-        condition.broadcast()
+        if figures.waitingConsumers > 0 {
+            condition.broadcast()
+        } else {
+            wakeGatherersIfReady()
+        }
+    }
+
+    private func isBatchReady(need: Int) -> Bool {
+        count >= need || (count > 0 && count + reserved == capacity)
+    }
+
+    private func wakeGatherersIfReady() {
+        if gatherers > 0 && isBatchReady(need: smallestGatherNeed) { condition.broadcast() }
     }
 
     private func removeHead() -> Element? {
@@ -155,8 +194,12 @@ public final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         buffer[head] = nil
         head = (head + 1) % capacity
         count -= 1
-        condition.broadcast()
+        wakeProducers()
         return element
+    }
+
+    private func wakeProducers() {
+        if figures.waitingProducers > 0 { condition.broadcast() }
     }
 }
 

@@ -163,6 +163,21 @@ private func page(_ head: String, _ body: [UInt8]) -> Data {
         #expect(badUTF8.text == "a\u{FFFD}(b")
     }
 
+    /// ASCII is skipped eight bytes at a time: a sequence at any offset within or across those words, valid
+    /// or not, is still seen, and the ASCII around it comes through unchanged.
+    @Test func sequencesAtEveryOffsetOfTheASCIISkipAreSeen() {
+        for offset in 0..<20 {
+            let lead = String(repeating: "a", count: offset)
+            var bytes = Array(lead.utf8) + [0xC3, 0x28] + Array("0123456789".utf8) + Array("中".utf8) + Array("xyz".utf8)
+            let broken = CharsetDecoder.decode(Data(bytes), contentType: "text/plain; charset=utf-8")
+            #expect(broken.text == lead + "\u{FFFD}(0123456789中xyz", "invalid sequence after \(offset) ASCII bytes")
+            bytes = Array(lead.utf8) + Array("é".utf8) + Array("0123456789".utf8)
+            let valid = CharsetDecoder.decode(Data(bytes), contentType: nil)
+            #expect(valid.text == lead + "é0123456789")
+            #expect(valid.basis == .detected, "a high byte after \(offset) ASCII bytes was missed")
+        }
+    }
+
     @Test func gb18030FourByteSequencesDecode() {
         let decoded = CharsetDecoder.decode(Data([0x94, 0x39, 0xFC, 0x36, 0xD6, 0xD0]), contentType: "text/plain; charset=gb2312")
         #expect(decoded.text == "😀中")

@@ -40,6 +40,54 @@ import SluicePipeline
         #expect(Date().timeIntervalSince(closing) < 5, "a closed queue is not waited on")
     }
 
+    /// A gathering consumer whose batch is larger than the queue takes what is queued as soon as the queue fills,
+    /// so a producer blocked on the full queue goes on long before the gatherer's deadline.
+    @Test func aFullQueueEndsTheGatherersWait() {
+        let queue = BoundedQueue<Int>(capacity: 4)
+        let gathered = Mutex<[Int]>([])
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            let batch = queue.drain(max: 100, waitingUpTo: 30)
+            gathered.withLock { $0 = batch }
+            done.signal()
+        }.start()
+        let started = Date()
+        for value in 0..<6 { queue.push(value) }
+        #expect(Date().timeIntervalSince(started) < 10, "the producer waited on the gatherer's deadline")
+        queue.close()
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        var taken = gathered.withLock { $0 }
+        while let value = queue.pop() { taken.append(value) }
+        #expect(taken == Array(0..<6))
+    }
+
+    /// Producers racing a consumer that gathers with a wait: every element arrives once, in each producer's order.
+    @Test func gatheringConsumersLoseNothing() {
+        let queue = BoundedQueue<Int>(capacity: 8)
+        let taken = Mutex<[Int]>([])
+        let consumer = DispatchGroup()
+        DispatchQueue(label: "gatherer").async(group: consumer) {
+            while let first = queue.pop() {
+                let batch = [first] + queue.drain(max: 15, waitingUpTo: 0.005)
+                taken.withLock { $0.append(contentsOf: batch) }
+            }
+        }
+        let producers = DispatchGroup()
+        for producer in 0..<3 {
+            DispatchQueue(label: "producer").async(group: producers) {
+                for value in 0..<400 { queue.push(producer * 1000 + value) }
+            }
+        }
+        producers.wait()
+        queue.close()
+        consumer.wait()
+        let all = taken.withLock { $0 }
+        #expect(all.count == 1200)
+        for producer in 0..<3 {
+            #expect(all.filter { $0 / 1000 == producer } == (0..<400).map { producer * 1000 + $0 })
+        }
+    }
+
     /// With no wait, `drain` takes only what is queued, up to its limit, and never blocks on an open queue.
     @Test func drainWithoutWaitingTakesWhatIsQueued() {
         let queue = BoundedQueue<Int>(capacity: 8)
