@@ -149,7 +149,7 @@ public final class PipelineRunner: Sendable {
         let stages = engines.definition.stages
         let fetcher = try startFetchWorkers(count: stages.fetch.workers, group: workers)
         spawn("parse", count: stages.parse.workers, group: workers) { [self] in
-            while let job = parseQueue.pop() { parse(job) }
+            while let job = parseQueue.pop() { parse(consume job) }
         }
         let dedupBatch = engines.definition.store.commitBatch
         spawn("dedup", count: stages.dedup.workers, group: workers) { [self] in
@@ -380,17 +380,22 @@ public final class PipelineRunner: Sendable {
 
     /// A transfer's result becomes the fetch outcome and, for a page, the parse outcome, both committed together;
     /// an item the store holds as fetched gets its parse outcome.
-    private func parse(_ job: ParseJob) {
+    private func parse(_ job: consuming ParseJob) {
         guard !stop.isRaised else { return finish() }
         let parse = meter(.parse)
         parse.took()
+        // The job is moved into the work, not captured by it, so the raw body is let go once it is decoded
+        // rather than when this function returns.
+        var waiting = Optional(consume job)
         let (outcomes, next): ([StageOutcome], WorkItem) = parse.working {
-            switch job {
+            switch waiting.take() {
             case .transferred(let item, let result):
                 return engines.fetchAndParseOutcomes(for: item, result)
             case .stored(let item):
                 let (outcome, next) = engines.parseOutcome(for: item)
                 return ([outcome], next)
+            case nil:
+                preconditionFailure("a parse job is taken once")
             }
         }
         for outcome in outcomes where outcome.to == .failed {

@@ -65,12 +65,13 @@ public struct StageEngines: Sendable {
 
     /// The fetch and the parse outcome of one transfer, decided in one go on a parse worker so they can be
     /// committed in one transaction: the fetch outcome alone when it ends the item's way (a failure).
-    public func fetchAndParseOutcomes(for item: WorkItem, _ result: Result<Capture, Problem>) -> ([StageOutcome], WorkItem) {
-        var (fetched, next) = fetchOutcome(for: item, result)
+    public func fetchAndParseOutcomes(for item: consuming WorkItem, _ result: consuming Result<Capture, Problem>)
+        -> ([StageOutcome], WorkItem) {
+        var (fetched, next) = fetchOutcome(for: item, consume result)
         // The item keeps its own reference to the raw body for parsing; only the outcome's copy is compressed.
         fetched.compressBody()
         guard fetched.to == .fetched else { return ([fetched], next) }
-        let (parsed, extracted) = parseOutcome(for: next)
+        let (parsed, extracted) = parseOutcome(for: consume next)
         return ([fetched, parsed], extracted)
     }
 
@@ -79,32 +80,47 @@ public struct StageEngines: Sendable {
     /// Extracts the page; a capture that is not content (not HTML, captcha, wall, deleted) passes through
     /// without a page, carrying its problem to the moderator. A capture read back from the store has no
     /// decoded text: its body is decoded again here.
-    public func parseOutcome(for item: WorkItem) -> (StageOutcome, WorkItem) {
-        var next = item
-        next.state = .parsed
-        guard let capture = item.capture else {
-            let problem = Problem(.parseError, stage: .parse, message: "no capture is stored for item #\(item.id)")
-            return (StageOutcome(itemID: item.id, from: item.state, to: .failed, stage: .parse, problem: problem), item)
+    public func parseOutcome(for item: consuming WorkItem) -> (StageOutcome, WorkItem) {
+        var next = consume item
+        let from = next.state
+        guard let finalURL = next.capture?.finalURL, let fetchedAt = next.capture?.fetchedAt else {
+            let problem = Problem(.parseError, stage: .parse, message: "no capture is stored for item #\(next.id)")
+            return (StageOutcome(itemID: next.id, from: from, to: .failed, stage: .parse, problem: problem), next)
         }
-        if let code = capture.problem {
-            let what = code == .notHTML ? "not a web page (\(capture.contentType ?? "unknown type"), \(capture.body.count) bytes)"
-                : "the page is a \(code.rawValue.replacingOccurrences(of: "_", with: " ")), not the content"
-            let problem = Problem(code, stage: .fetch, message: "\(capture.finalURL): \(what)")
-            return (StageOutcome(itemID: item.id, from: item.state, to: .parsed, stage: .parse, problem: problem), next)
+        if let problem = next.capture.flatMap(Self.notContentProblem) {
+            next.state = .parsed
+            return (StageOutcome(itemID: next.id, from: from, to: .parsed, stage: .parse, problem: problem), next)
         }
+        let text = Self.takeDocument(from: &next)
         do {
-            // A capture read back from the store carries its body only: the text is decoded from it again.
-            let text = capture.text ?? CharsetDecoder.decode(capture.body, contentType: capture.contentType).text
-            let page = try extractor.extract(html: text, baseURL: capture.finalURL, fetchedAt: capture.fetchedAt)
+            let page = try extractor.extract(html: text, baseURL: finalURL, fetchedAt: fetchedAt)
             next.page = page
-            // The stages after parse need the page and the capture's URLs, not the document: items in flight stay small.
-            next.capture?.text = nil
-            next.capture?.body = Data()
-            return (StageOutcome(itemID: item.id, from: item.state, to: .parsed, stage: .parse, page: page), next)
+            next.state = .parsed
+            return (StageOutcome(itemID: next.id, from: from, to: .parsed, stage: .parse, page: page), next)
         } catch {
-            let problem = error as? Problem ?? Problem(.parseError, stage: .parse, message: "\(capture.finalURL): \(error)")
-            return (StageOutcome(itemID: item.id, from: item.state, to: .failed, stage: .parse, problem: problem), item)
+            let problem = error as? Problem ?? Problem(.parseError, stage: .parse, message: "\(finalURL): \(error)")
+            return (StageOutcome(itemID: next.id, from: from, to: .failed, stage: .parse, problem: problem), next)
         }
+    }
+
+    /// Why a capture is not content to extract (not HTML, captcha, wall, deleted), for the moderator.
+    private static func notContentProblem(_ capture: Capture) -> Problem? {
+        guard let code = capture.problem else { return nil }
+        let what = code == .notHTML ? "not a web page (\(capture.contentType ?? "unknown type"), \(capture.body.count) bytes)"
+            : "the page is a \(code.rawValue.replacingOccurrences(of: "_", with: " ")), not the content"
+        return Problem(code, stage: .fetch, message: "\(capture.finalURL): \(what)")
+    }
+
+    /// The capture's text, decoded from its body when it came from the store, taken out of the item with the
+    /// body: libxml2's tree of a page is several times the page, and the raw body and decoded text held
+    /// beside it would keep a large page in memory three times over while it is parsed. The stages after
+    /// parse need the page and the capture's URLs, not the document.
+    private static func takeDocument(from item: inout WorkItem) -> String {
+        guard var capture = item.capture.take() else { return "" }
+        let text = capture.text.take() ?? CharsetDecoder.decode(capture.body, contentType: capture.contentType).text
+        capture.body = Data()
+        item.capture = capture
+        return text
     }
 
     // MARK: dedup
