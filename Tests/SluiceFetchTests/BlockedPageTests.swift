@@ -54,6 +54,17 @@ import SluiceTestSupport
         #expect(detector.detect(url: "https://example.com/", status: 200, text: shortButScripted) == nil)
     }
 
+    @Test func aStrayQuoteInATagDoesNotHideThePage() throws {
+        let detector = try BlockedPageDetector.load(path: Self.rulesPath)
+        let article = "<html><head><script src=a.js></script><meta property=\"og:title\" content=\"\"It's a title\">"
+            + "<meta name=a content='x'></head><body><p>" + String(repeating: "Selling used books on weekends. ", count: 8)
+            + "</p><p title=\"quoted\">More of the text</p></body></html>"
+        #expect(detector.detect(url: "https://example.com/post", status: 200, text: article) == nil,
+                "a quote after an empty value is part of an attribute name, not the start of a value")
+        let shell = "<html><head><meta content=\"\"quoted'\"><script src=app.js></script></head><body><div id=app></div></body></html>"
+        #expect(detector.detect(url: "https://example.com/app", status: 200, text: shell) == .jsShell)
+    }
+
     @Test func softNotFoundNeedsStatus200() throws {
         let detector = try BlockedPageDetector.load(path: Self.rulesPath)
         let page = "<html><head><title>404 - 页面不存在</title></head><body><p>你访问的页面不存在</p></body></html>"

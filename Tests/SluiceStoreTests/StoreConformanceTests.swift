@@ -405,6 +405,40 @@ import SluiceTestSupport
     }
 
     @Test(arguments: StoreBackend.available)
+    func bandKeysAreFoundBeforeAndAfterTheyMoveIntoTheMainIndex(_ backend: StoreBackend) throws {
+        let (store, location) = try fresh(backend)
+        let ids = try (0..<5).map { try submit(store, nil, note: "第\($0)篇", by: "小明", at: Double($0)) }
+        let items = Dictionary(uniqueKeysWithValues: try store.claim(state: .submitted, limit: 10, owner: "a", leaseSeconds: 60)
+            .map { ($0.id, $0) })
+        var found: [Int64: [Int64]] = [:]
+        func deduplicate(_ id: Int64, bands: [Int64]) throws {
+            let request = DedupRequest(item: try #require(items[id]), keys: DedupKeys(
+                urlKeys: [], exactContentHash: "hash-\(id)", fingerprint: "print-\(id)", bandKeys: bands), canonicalURL: nil)
+            _ = try store.deduplicate([request], owner: "a", leaseSeconds: 60, at: base) { _, candidates in
+                found[id] = candidates.byFingerprintBand.map(\.itemID)
+                return .unique
+            }
+        }
+        // Three items bring more keys than the recent table holds, so the third one's transaction merges them.
+        for (index, id) in ids.prefix(3).enumerated() {
+            try deduplicate(id, bands: Array(Int64(index * 11_000)..<Int64((index + 1) * 11_000)))
+        }
+        #expect(try RawSQL(location).lines("SELECT COUNT(*) FROM fingerprint_bands") == ["33000"])
+        #expect(try RawSQL(location).lines("SELECT COUNT(*) FROM fingerprint_bands_recent") == ["0"])
+        try deduplicate(ids[3], bands: [50_000])
+        try deduplicate(ids[4], bands: [7, 50_000])
+        #expect(found[ids[1]] == [] && found[ids[3]] == [], "no key in common")
+        #expect(found[ids[4]] == [ids[0], ids[3]], "one key from the merged index, one still recent")
+        #expect(try RawSQL(location).lines("SELECT COUNT(*) FROM fingerprint_bands_recent") == ["3"])
+        try store.commit([StageOutcome(itemID: ids[0], from: .deduplicated, to: .pendingReview, stage: .classify)],
+                         owner: "a", leaseSeconds: 60, at: base)
+        try store.releaseLeases(owner: "a")
+        _ = try store.decide(itemID: ids[0], .reject(reason: "hype_scam", text: nil), moderator: "版主")
+        #expect(try store.sharesContentWithRejected(itemID: ids[4]), "its key 7 is in the merged index with the rejected item's")
+        #expect(try !store.sharesContentWithRejected(itemID: ids[3]))
+    }
+
+    @Test(arguments: StoreBackend.available)
     func aDecidedRootKeepsItsPlace(_ backend: StoreBackend) throws {
         let (store, _) = try fresh(backend)
         let key = "https://www.36kr.com/p/9"
@@ -786,11 +820,11 @@ import SluiceTestSupport
         let quoted = "'" + json.replacingOccurrences(of: "'", with: "''") + "'"
         let version = backend == .sqlite ? "PRAGMA user_version = 8" : "UPDATE sluice_schema SET version = 8"
         for statement in ["ALTER TABLE items ADD COLUMN page_json TEXT", "UPDATE items SET page_json = \(quoted)",
-                          "DROP TABLE pages", version] {
+                          "DROP TABLE pages", "DROP TABLE fingerprint_bands_recent", version] {
             _ = try RawSQL(location).lines(statement)
         }
         let reopened = try location.open(create: false)
-        #expect(try reopened.schemaVersion() == 9)
+        #expect(try reopened.schemaVersion() == reopened.currentSchemaVersion)
         #expect(try reopened.page(itemID: id) == page)
         #expect(try RawSQL(location).lines("SELECT COUNT(*) FROM pages") == ["1"])
         #expect(try reopened.integrityCheck() == "ok")

@@ -136,6 +136,9 @@ struct VisiblePage {
     }
 
     /// The lowercased element name at `<` (empty for closing tags and declarations) and the index after `>`.
+    /// As in the HTML tokenizer, a quote opens a value only where a value starts (after `=` and any white
+    /// space); anywhere else it is part of a name. Pages with a stray quote (`content=""It's here"`) are
+    /// common, and a quote taken for an opening one hid the rest of such a page inside one endless tag.
     private static func tagName(_ html: UnsafeBufferPointer<UInt8>, at start: Int) -> ([UInt8], Int) {
         var cursor = start + 1
         var name: [UInt8] = []
@@ -144,15 +147,17 @@ struct VisiblePage {
             cursor += 1
         }
         var quote: UInt8?
+        var valueStarts = false
         while cursor < html.count {
             let byte = html[cursor]
             if let open = quote {
                 if byte == open { quote = nil }
-            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-                quote = byte
             } else if byte == UInt8(ascii: ">") {
                 break
+            } else if valueStarts && (byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")) {
+                quote = byte
             }
+            if quote == nil && !isASCIIWhitespace(byte) { valueStarts = byte == UInt8(ascii: "=") }
             cursor += 1
         }
         return (name, min(cursor + 1, html.count))

@@ -9,12 +9,34 @@ extension SQLStore {
         guard !requests.isEmpty else { return [] }
         return try sql.dedup { database in
             // In order, inside one transaction: each lookup sees the keys and verdicts of the batch's earlier items.
-            try requests.map { request in
+            let outcomes = try requests.map { request in
                 try deduplicate(request, database: database, owner: owner, leaseSeconds: leaseSeconds, now: now) {
                     decide(request, $0)
                 }
             }
+            try mergeRecentBands(database)
+            return outcomes
         }
+    }
+
+    /// Band keys a merge moves at once. Small enough that the recent table's pages stay few (a batch dirties
+    /// each of them, not one page per key), large enough that a merge, which touches the main index's pages
+    /// once each in key order, comes once per thousand or so items.
+    static var recentBandLimit: Int64 { 32_768 }
+
+    /// Well under both databases' limits on parameters to a statement (SQLite's default 32,766).
+    static var bandRowsPerStatement: Int { 1_000 }
+
+    /// Moves the recent band keys into the main index once there are `recentBandLimit` of them; every lookup
+    /// reads both tables, so a key is found wherever it is.
+    func mergeRecentBands(_ database: any SQLExecutor, force: Bool = false) throws {
+        let waiting = try database.scalar("SELECT COUNT(*) FROM fingerprint_bands_recent") ?? 0
+        guard waiting > 0, force || waiting >= Self.recentBandLimit else { return }
+        try database.run("""
+            INSERT INTO fingerprint_bands (band, item_id) SELECT band, item_id FROM fingerprint_bands_recent
+            WHERE true ORDER BY band, item_id ON CONFLICT DO NOTHING
+            """)
+        try database.run("DELETE FROM fingerprint_bands_recent")
     }
 
     private func deduplicate(_ request: DedupRequest, database: any SQLExecutor, owner: String, leaseSeconds: Double,
@@ -115,13 +137,16 @@ extension SQLStore {
         // cluster), and articles of one template, each a little like the next, all end up in one cluster.
         var byBand: [DedupCandidate] = []
         if !keys.bandKeys.isEmpty {
+            let bands = database.placeholders(keys.bandKeys.count)
             byBand = try database.query("""
-                SELECT DISTINCT r.id, r.state, c.fingerprint, rs.submitted_at FROM fingerprint_bands b
+                SELECT DISTINCT r.id, r.state, c.fingerprint, rs.submitted_at FROM (
+                    SELECT item_id FROM fingerprint_bands WHERE band IN \(bands)
+                    UNION SELECT item_id FROM fingerprint_bands_recent WHERE band IN \(bands)) b
                 JOIN items i ON i.id = b.item_id JOIN items r ON r.id = COALESCE(i.duplicate_of, i.id)
                 JOIN content_keys c ON c.item_id = r.id JOIN submissions rs ON rs.item_id = r.id
-                WHERE b.band IN \(database.placeholders(keys.bandKeys.count)) AND b.item_id != ?
+                WHERE b.item_id != ?
                 ORDER BY rs.submitted_at, r.id
-                """, keys.bandKeys + [itemID]) { row in
+                """, keys.bandKeys + keys.bandKeys + [itemID]) { row in
                 DedupCandidate(itemID: row.int(0) ?? 0, state: row.state(1) ?? .submitted, key: row.string(2) ?? "",
                                text: nil, submittedAt: row.requiredDate(3))
             }.filter { $0.itemID != itemID && !excluded.contains($0.itemID) }
@@ -141,8 +166,14 @@ extension SQLStore {
                 ON CONFLICT (item_id) DO UPDATE SET exact_hash = excluded.exact_hash, fingerprint = excluded.fingerprint
                 """, [itemID, keys.exactContentHash, keys.fingerprint])
         }
-        for band in Set(keys.bandKeys).sorted() {
-            try database.run("INSERT INTO fingerprint_bands (band, item_id) VALUES (?, ?) ON CONFLICT DO NOTHING", [band, itemID])
+        // Many rows to a statement: one statement per key was most of the dedup stage's time in the store.
+        let bands = Set(keys.bandKeys).sorted()
+        for start in stride(from: 0, to: bands.count, by: Self.bandRowsPerStatement) {
+            let chunk = bands[start..<min(start + Self.bandRowsPerStatement, bands.count)]
+            try database.run("""
+                INSERT INTO fingerprint_bands_recent (band, item_id) VALUES \(Array(repeating: "(?, ?)", count: chunk.count)
+                    .joined(separator: ", ")) ON CONFLICT DO NOTHING
+                """, chunk.flatMap { [$0, itemID] as [any SQLBindable] })
         }
     }
 
@@ -171,7 +202,7 @@ extension SQLStore {
                 """) { $0.int(0) ?? 0 }
             for id in ids {
                 guard let item = try keyedItem(database, id: id) else { continue }
-                for table in ["url_keys", "content_keys", "fingerprint_bands"] {
+                for table in ["url_keys", "content_keys", "fingerprint_bands", "fingerprint_bands_recent"] {
                     try database.run("DELETE FROM \(table) WHERE item_id = ?", [id])
                 }
                 try recordKeys(database, itemID: id, keys: keys(item))

@@ -207,12 +207,20 @@ extension SQLStore {
             // Skipped when no item is rejected at all, the usual case while a backlog is worked through.
             guard try database.scalar("SELECT CASE WHEN EXISTS (SELECT 1 FROM items WHERE state = 'rejected') THEN 1 ELSE 0 END")
                 == 1 else { return false }
-            return try database.scalar("""
-                SELECT CASE WHEN EXISTS (SELECT 1 FROM fingerprint_bands mine
-                    JOIN fingerprint_bands other ON other.band = mine.band AND other.item_id != mine.item_id
+            // A band is in the main index or, until merged, in the recent one (`SQLStore.mergeRecentBands`).
+            let mine = """
+                (SELECT band FROM fingerprint_bands WHERE item_id = ?
+                 UNION SELECT band FROM fingerprint_bands_recent WHERE item_id = ?) mine
+                """
+            let sharedWithRejected = { (table: String) in """
+                EXISTS (SELECT 1 FROM \(mine) JOIN \(table) other ON other.band = mine.band AND other.item_id != ?
                     JOIN items i ON i.id = other.item_id JOIN items r ON r.id = COALESCE(i.duplicate_of, i.id)
-                    WHERE mine.item_id = ? AND r.state = 'rejected' AND r.id != ?) THEN 1 ELSE 0 END
-                """, [itemID, itemID]) == 1
+                    WHERE r.state = 'rejected' AND r.id != ?)
+                """ }
+            return try database.scalar("""
+                SELECT CASE WHEN \(sharedWithRejected("fingerprint_bands"))
+                    OR \(sharedWithRejected("fingerprint_bands_recent")) THEN 1 ELSE 0 END
+                """, [itemID, itemID, itemID, itemID, itemID, itemID, itemID, itemID]) == 1
         }
     }
 }
