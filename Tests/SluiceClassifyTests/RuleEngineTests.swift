@@ -159,6 +159,22 @@ import Testing
         #expect(outcome.firedRules.contains("games") && outcome.firedRules.contains("new_fraud_words"))
     }
 
+    /// Several flags' patterns in one text, some with capture groups of their own: each match is reported
+    /// under its own flag, in simplified, traditional and English text alike.
+    @Test func everyFlagsPatternsAreFoundInOneText() throws {
+        var rules = engine.rules
+        rules.flags.append(FlagRule(id: "grouped", family: "recruiting", patterns: ["(招|收)(学员|徒弟)([0-9]+)名"]))
+        rules.flags.append(FlagRule(id: "after_groups", family: "fraud", patterns: ["押金([0-9]+)元"]))
+        let combined = try RuleEngine(rules: rules)
+        for text in ["招学员30名，日入500，先交押金200元，进群99元，I make $10k/month",
+                     "招學員30名，日入500，先交押金200元，進群99元，I make $10k/month"] {
+            let found = Set(combined.evaluate(ClassifyInput(text: text)).flags.map { "\($0.rule) \($0.matched)" })
+            #expect(found.isSuperset(of: ["grouped " + String(text.prefix(6)), "after_groups 押金200元", "money_claim_zh 日入500",
+                                          "money_claim_en make $10k", "paid_group " + (text.contains("進") ? "進群99元" : "进群99元")]),
+                    "\(found)")
+        }
+    }
+
     @Test func badRegularExpressionNamesTheRule() throws {
         var rules = engine.rules
         rules.flags.append(FlagRule(id: "broken", family: "hype", patterns: ["月入(\\d+"]))
