@@ -169,7 +169,7 @@ extension SQLStore {
                 ON CONFLICT (item_id) DO UPDATE SET exact_hash = excluded.exact_hash, fingerprint = excluded.fingerprint
                 """, [itemID, keys.exactContentHash, keys.fingerprint])
         }
-        // Many rows to a statement: one statement per key was most of the dedup stage's time in the store.
+        // Many rows to a statement: one statement per key was a round trip per key (28 an item) on PostgreSQL.
         let bands = Set(keys.bandKeys).sorted()
         for start in stride(from: 0, to: bands.count, by: Self.bandRowsPerStatement) {
             let chunk = bands[start..<min(start + Self.bandRowsPerStatement, bands.count)]
