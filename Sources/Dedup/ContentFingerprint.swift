@@ -1,6 +1,7 @@
 /// What the store keeps of a text to find its duplicates: an exact hash of the normalized text, a MinHash
 /// sketch of its shingle set (near-duplicates: estimated Jaccard similarity, found through LSH bands), a 64-bit
-/// SimHash (near-identical copies, found through permuted blocks), and, for short notes, the shingle set.
+/// SimHash (near-identical copies, found through permuted blocks), for short notes the shingle set, and for
+/// pages the shingles of their headline.
 public struct ContentFingerprint: Sendable, Equatable, Codable {
     /// Hex of a 128-bit hash of the normalized text.
     public var exactHash: String
@@ -11,18 +12,26 @@ public struct ContentFingerprint: Sendable, Equatable, Codable {
     public var length: Int
     /// Sorted distinct shingle hashes of a short note, compared by Jaccard similarity; empty for page text.
     public var noteShingles: [UInt32]
+    /// The smallest `titleShingleLimit` distinct hashes of the page title's shingles (character pairs in CJK
+    /// text, words otherwise), sorted; nil when the page has no title, for notes, and for fingerprints stored
+    /// before titles were kept (optional, so those still decode).
+    public var titleShingles: [UInt32]?
 
-    public init(exactHash: String, simhash: UInt64, minhash: [UInt32] = [], length: Int, noteShingles: [UInt32] = []) {
+    static let titleShingleLimit = 32
+
+    public init(exactHash: String, simhash: UInt64, minhash: [UInt32] = [], length: Int, noteShingles: [UInt32] = [],
+                titleShingles: [UInt32]? = nil) {
         self.exactHash = exactHash
         self.simhash = simhash
         self.minhash = minhash
         self.length = length
         self.noteShingles = noteShingles
+        self.titleShingles = titleShingles
     }
 
-    /// The fingerprint of a page text, or nil when its normalized text is shorter than `minTextLength`
-    /// (too short for SimHash and MinHash to mean much: compare it with `note(text:options:)`).
-    public static func of(text: String, options: DedupOptions) -> ContentFingerprint? {
+    /// The fingerprint of a page text and its title, or nil when its normalized text is shorter than
+    /// `minTextLength` (too short for SimHash and MinHash to mean much: compare it with `note(text:options:)`).
+    public static func of(text: String, title: String? = nil, options: DedupOptions) -> ContentFingerprint? {
         let normalized = TextNormalizer.normalize(text)
         // Counting characters walks the whole text: once.
         let length = normalized.count
@@ -30,7 +39,23 @@ public struct ContentFingerprint: Sendable, Equatable, Codable {
         let shingles = Shingles.hashes(of: normalized, cjkSize: options.shingleSizeCJK,
                                        wordSize: options.shingleSizeWords)
         return ContentFingerprint(exactHash: exactHash(of: normalized), simhash: simhash(of: shingles),
-                                  minhash: MinHash.sketch(of: shingles, size: options.sketchSize), length: length)
+                                  minhash: MinHash.sketch(of: shingles, size: options.sketchSize), length: length,
+                                  titleShingles: title.map(titleShingles(of:)).flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    /// Pairs of characters in CJK titles (a single character says little about what a headline is about), words
+    /// in others.
+    static func titleShingles(of title: String) -> [UInt32] {
+        let normalized = TextNormalizer.normalize(title)
+        let distinct = Set(Shingles.hashes(of: normalized, cjkSize: 2, wordSize: 1).map { UInt32(truncatingIfNeeded: $0 >> 32) })
+        return Array(distinct.sorted().prefix(titleShingleLimit))
+    }
+
+    /// How much of the shorter title's shingles the other holds: 1 for one headline with and without a site
+    /// name around it, near 0 for two different headlines; nil when either has none.
+    public func titleOverlap(with other: ContentFingerprint) -> Double? {
+        guard let mine = titleShingles, let theirs = other.titleShingles, !mine.isEmpty, !theirs.isEmpty else { return nil }
+        return Double(DuplicateJudge.sharedCount(mine, theirs)) / Double(min(mine.count, theirs.count))
     }
 
     /// The fingerprint of note-only intel of any length, carrying its shingle set so two volunteers' notes

@@ -23,6 +23,13 @@ public struct DedupOptions: Codable, Sendable, Equatable {
     /// With a Jaccard match (neither exact nor within the SimHash distance), how much more like its match an
     /// item must be than like any other cluster's root (`DuplicateJudge.bestMatch`).
     public var minMargin: Double
+    /// With a Jaccard match below `jaccardWithoutTitle` between two pages that both have a title, the share of
+    /// the shorter title's shingles the other must hold (0 turns the check off): a repost keeps its story's
+    /// headline; two articles of one template that share its fixed blocks do not share a headline.
+    public var minTitleOverlap: Double
+    /// The estimated Jaccard similarity from which a match needs no agreeing title (a repost under a new headline
+    /// still shares most of its text).
+    public var jaccardWithoutTitle: Double
     /// LSH bands over the MinHash sketch, which holds `lshBands * lshRows` values. Two texts become candidates
     /// when every row of one band agrees: probability 1 - (1 - J^rows)^bands for Jaccard similarity J.
     /// A change re-keys the stored bands.
@@ -37,7 +44,7 @@ public struct DedupOptions: Codable, Sendable, Equatable {
 
     public init(maxHammingDistance: Int = 3, shingleSizeCJK: Int = 3, shingleSizeWords: Int = 2,
                 minTextLength: Int = 80, minJaccard: Double = 0.35, minContainment: Double = 0.6, minMargin: Double = 0.15,
-                lshBands: Int = 20,
+                minTitleOverlap: Double = 0.5, jaccardWithoutTitle: Double = 0.7, lshBands: Int = 20,
                 lshRows: Int = 3, noteSimilarity: Double = 0.6, noteShingleSize: Int = 2) {
         self.maxHammingDistance = maxHammingDistance
         self.shingleSizeCJK = shingleSizeCJK
@@ -46,6 +53,8 @@ public struct DedupOptions: Codable, Sendable, Equatable {
         self.minJaccard = minJaccard
         self.minContainment = minContainment
         self.minMargin = minMargin
+        self.minTitleOverlap = minTitleOverlap
+        self.jaccardWithoutTitle = jaccardWithoutTitle
         self.lshBands = lshBands
         self.lshRows = lshRows
         self.noteSimilarity = noteSimilarity
@@ -59,8 +68,8 @@ public struct DedupOptions: Codable, Sendable, Equatable {
     /// recomputes fingerprints and bands of items made under another value, so no stored item is silently
     /// missed after a threshold change (like `URLRules.version` for URL keys).
     public var fingerprintVersion: String {
-        "v1 shingles \(shingleSizeCJK)/\(shingleSizeWords)/note \(noteShingleSize), min \(minTextLength), "
-            + "simhash \(BandLayout(maxDistance: maxHammingDistance).blockCount) blocks, minhash \(lshBands)x\(lshRows)"
+        "v2 shingles \(shingleSizeCJK)/\(shingleSizeWords)/note \(noteShingleSize), min \(minTextLength), "
+            + "simhash \(BandLayout(maxDistance: maxHammingDistance).blockCount) blocks, minhash \(lshBands)x\(lshRows), title pairs"
     }
 
     enum CodingKeys: String, CodingKey {
@@ -71,6 +80,8 @@ public struct DedupOptions: Codable, Sendable, Equatable {
         case minJaccard = "min_jaccard"
         case minContainment = "min_containment"
         case minMargin = "min_margin"
+        case minTitleOverlap = "min_title_overlap"
+        case jaccardWithoutTitle = "jaccard_without_title"
         case lshBands = "lsh_bands"
         case lshRows = "lsh_rows"
         case noteSimilarity = "note_similarity"
@@ -87,6 +98,8 @@ public struct DedupOptions: Codable, Sendable, Equatable {
         minJaccard = try container.decode(.minJaccard, default: fallback.minJaccard)
         minContainment = try container.decode(.minContainment, default: fallback.minContainment)
         minMargin = try container.decode(.minMargin, default: fallback.minMargin)
+        minTitleOverlap = try container.decode(.minTitleOverlap, default: fallback.minTitleOverlap)
+        jaccardWithoutTitle = try container.decode(.jaccardWithoutTitle, default: fallback.jaccardWithoutTitle)
         lshBands = try container.decode(.lshBands, default: fallback.lshBands)
         lshRows = try container.decode(.lshRows, default: fallback.lshRows)
         noteSimilarity = try container.decode(.noteSimilarity, default: fallback.noteSimilarity)
@@ -100,10 +113,13 @@ public struct DedupOptions: Codable, Sendable, Equatable {
             throw invalidValue(key, in: decoder, "must be from \(range.lowerBound) to \(range.upperBound)")
         }
         for (key, value) in [(CodingKeys.minJaccard, minJaccard), (.minContainment, minContainment),
-                             (.noteSimilarity, noteSimilarity)]
+                             (.noteSimilarity, noteSimilarity), (.jaccardWithoutTitle, jaccardWithoutTitle)]
         where !(value > 0 && value <= 1) {
             throw invalidValue(key, in: decoder, "must be above 0 and at most 1")
         }
         if !(minMargin >= 0 && minMargin < 1) { throw invalidValue(CodingKeys.minMargin, in: decoder, "must be from 0 to below 1") }
+        if !(minTitleOverlap >= 0 && minTitleOverlap <= 1) {
+            throw invalidValue(CodingKeys.minTitleOverlap, in: decoder, "must be from 0 to 1")
+        }
     }
 }

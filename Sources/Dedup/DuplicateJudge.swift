@@ -48,6 +48,11 @@ public enum DuplicateJudge {
     /// by `minMargin`. Text that makes an item about as like several different stories is text they all share
     /// (a site's fixed blocks: related links, a donation appeal, a sidebar), not the identity of one of them;
     /// a repost is far more like its original than like anything else.
+    ///
+    /// Below `jaccardWithoutTitle`, a Jaccard match also needs the two titles to agree (`minTitleOverlap`) when
+    /// both pages have one. The margin cannot see a site's fixed blocks when the first two articles of a template
+    /// meet (there is no other root to compare with), and once they are one cluster every later article of that
+    /// template finds that one root alone; their headlines differ, while a repost keeps its story's headline.
     public static func bestMatch(for fingerprint: ContentFingerprint,
                                  among candidates: [(id: Int64, fingerprint: ContentFingerprint)],
                                  options: DedupOptions) -> NearDuplicateMatch? {
@@ -81,9 +86,13 @@ public enum DuplicateJudge {
             return NearDuplicateMatch(candidateID: id, distance: distance, similarity: similarity, kind: "note")
         }
         let similarity = MinHash.similarity(query.minhash, candidate.minhash)
+        if distance <= options.maxHammingDistance {
+            return NearDuplicateMatch(candidateID: id, distance: distance, similarity: similarity, kind: "near")
+        }
         let overlap = containment(similarity, query.length, candidate.length)
-        guard distance <= options.maxHammingDistance
-                || (similarity >= options.minJaccard && overlap >= options.minContainment) else { return nil }
+        guard similarity >= options.minJaccard, overlap >= options.minContainment,
+              similarity >= options.jaccardWithoutTitle
+                || (query.titleOverlap(with: candidate) ?? 1) >= options.minTitleOverlap else { return nil }
         return NearDuplicateMatch(candidateID: id, distance: distance, similarity: similarity, kind: "near")
     }
 
@@ -97,6 +106,13 @@ public enum DuplicateJudge {
 
     /// Jaccard similarity of two sorted sets of distinct values.
     static func jaccard(_ a: [UInt32], _ b: [UInt32]) -> Double {
+        let shared = sharedCount(a, b)
+        let union = a.count + b.count - shared
+        return union == 0 ? 1 : Double(shared) / Double(union)
+    }
+
+    /// The number of values two sorted sets of distinct values have in common.
+    static func sharedCount(_ a: [UInt32], _ b: [UInt32]) -> Int {
         var i = 0, j = 0, shared = 0
         while i < a.count && j < b.count {
             if a[i] == b[j] {
@@ -109,8 +125,7 @@ public enum DuplicateJudge {
                 j += 1
             }
         }
-        let union = a.count + b.count - shared
-        return union == 0 ? 1 : Double(shared) / Double(union)
+        return shared
     }
 
     /// For `why-dup`: the figures behind a content verdict on two texts, and the passages they share.

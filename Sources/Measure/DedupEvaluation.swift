@@ -137,7 +137,7 @@ public enum DedupEvaluation {
         let urlScore = scoreURLs(urlItems, canonicalizer: canonicalizer, examples: &examples)
         var fingerprints: [ContentFingerprint?] = []
         let fingerprintTime = ContinuousClock().measure {
-            fingerprints = contentItems.map { ContentFingerprint.of(text: $0.text, options: options) }
+            fingerprints = contentItems.map { ContentFingerprint.of(text: $0.text, title: $0.title, options: options) }
         }
         let contentScore = scoreContent(contentItems, fingerprints: fingerprints, options: options, examples: &examples)
         let (variants, negatives) = includePairs
@@ -205,25 +205,42 @@ public enum DedupEvaluation {
         var cluster: Int
         var kind: String
         var text: String
+        var title: String?
     }
 
-    static let variantKinds = ["reformatted", "other template", "truncated", "changed paragraph"]
+    static let variantKinds = ["reformatted", "other template", "truncated", "changed paragraph", "in site chrome"]
 
+    /// Every variant keeps its page's title, as a repost keeps its story's headline.
     static func contentVariants(of pages: [DedupCorpusPage]) -> [ContentItem] {
         var items: [ContentItem] = []
+        let chrome = [true, false].map { cjk in siteChrome(pages.filter { $0.isCJK == cjk }.compactMap(\.title), cjk: cjk) }
         for (number, page) in pages.enumerated() {
             let body = page.body
             let donor = pages[(number + pages.count / 2) % pages.count].body
-            items.append(ContentItem(page: number, cluster: page.cluster, kind: "original", text: body))
-            items.append(ContentItem(page: number, cluster: page.cluster, kind: "reformatted", text: reformatted(body)))
-            items.append(ContentItem(page: number, cluster: page.cluster, kind: "other template",
-                                     text: inTemplate(body, cjk: page.isCJK, variant: number)))
-            items.append(ContentItem(page: number, cluster: page.cluster, kind: "truncated",
-                                     text: String(body.prefix(body.count * 4 / 5))))
-            items.append(ContentItem(page: number, cluster: page.cluster, kind: "changed paragraph",
-                                     text: changingOneParagraph(body, donor: donor)))
+            func item(_ kind: String, _ text: String) -> ContentItem {
+                ContentItem(page: number, cluster: page.cluster, kind: kind, text: text, title: page.title)
+            }
+            items.append(item("original", body))
+            items.append(item("reformatted", reformatted(body)))
+            items.append(item("other template", inTemplate(body, cjk: page.isCJK, variant: number)))
+            items.append(item("truncated", String(body.prefix(body.count * 4 / 5))))
+            items.append(item("changed paragraph", changingOneParagraph(body, donor: donor)))
+            let block = chrome[page.isCJK ? 0 : 1]
+            if body.count * 10 >= block.count * 8 { items.append(item("in site chrome", body + block)) }
         }
         return items
+    }
+
+    /// One site's fixed blocks that a main-text extractor may keep under every article: a list of other
+    /// headlines (16 titles of the corpus in the same script) and a follow appeal. Every "in site chrome" variant
+    /// of one script carries the same block, so pages of different stories share it: the hard negatives of a
+    /// template. Only articles of at least four fifths of the block's length get this variant: a shorter one would
+    /// be mostly block, too far from its original for any text measure to find.
+    static func siteChrome(_ titles: [String], cjk: Bool) -> String {
+        var random = SplitMix64(seed: 0x5C_4120)
+        let related = titles.shuffled(using: &random).prefix(16).joined(separator: "\n")
+        return cjk ? "\n\n相关阅读\n\(related)\n\n关注我们，支持独立媒体。"
+            : "\n\nRelated stories\n\(related)\n\nFollow us and support independent media."
     }
 
     /// What a repost does to layout: full-width punctuation and letters, extra line breaks and spaces.
@@ -392,6 +409,7 @@ struct DedupCorpusPage {
     var key: String
     var url: String?
     var body: String
+    var title: String?
     var isCJK: Bool
     /// Pages carrying the same article (`same_article_as`, `same_bytes_as`) share a cluster.
     var cluster: Int
@@ -421,7 +439,9 @@ struct DedupCorpusPage {
             let url = object["url"] as? String
             let site = url.flatMap { try? HTTPURL($0) }.map { RegistrableDomain.of($0.host) }
             let cjk = body.unicodeScalars.filter(TextNormalizer.isCJK).count * 3 > body.count
-            pages.append(DedupCorpusPage(key: key, url: url, body: body, isCJK: cjk, cluster: pages.count, site: site))
+            let title = (object["title"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+            pages.append(DedupCorpusPage(key: key, url: url, body: body, title: title, isCJK: cjk, cluster: pages.count,
+                                         site: site))
         }
         let numbers = Dictionary(pages.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
         for (number, page) in pages.enumerated() {

@@ -152,7 +152,7 @@ public struct StageEngines: Sendable {
         let options = definition.dedup
         var fingerprint: ContentFingerprint?
         if let page = item.page, item.capture?.problem == nil {
-            fingerprint = ContentFingerprint.of(text: page.mainText, options: options)
+            fingerprint = ContentFingerprint.of(text: page.mainText, title: page.title, options: options)
         } else if item.url == nil, let note = item.note {
             fingerprint = ContentFingerprint.note(text: note, options: options)
         }

@@ -154,7 +154,8 @@ import Testing
         #expect(options.shingleSizeCJK == DedupOptions.default.shingleSizeCJK)
         let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(options)) as? [String: Any]
         #expect(Set(encoded?.keys.map { $0 } ?? []) == ["max_hamming_distance", "shingle_size_cjk", "shingle_size_words",
-                                                       "min_text_length", "min_jaccard", "min_containment", "min_margin", "lsh_bands", "lsh_rows",
+                                                       "min_text_length", "min_jaccard", "min_containment", "min_margin",
+                                                       "min_title_overlap", "jaccard_without_title", "lsh_bands", "lsh_rows",
                                                        "note_similarity", "note_shingle_size"])
     }
 
@@ -233,6 +234,88 @@ import Testing
         #expect(DuplicateJudge.bestMatch(for: query, among: [(1, original), (3, unlike)], options: .default)?.candidateID == 1)
         #expect(DuplicateJudge.bestMatch(for: query, among: [(1, original), (2, alike)],
                                          options: DedupOptions(minMargin: 0))?.candidateID == 1)
+    }
+
+    /// A site's fixed blocks (a list of other headlines, a follow appeal) that the main text keeps under every
+    /// article: with a short article, two different stories share more than half their shingles.
+    static let siteChrome = """
+        相关阅读
+        淘宝客新规解读：佣金结算周期调整后怎么办
+        短视频带货入门：选品比拍摄更重要
+        我在闲鱼卖二手书的第一年收入复盘
+        直播间冷启动的七个常见误区
+        AI 写作工具能不能替代文案岗位
+        自由职业者如何给自己交社保
+        小红书笔记限流的原因与排查方法
+        公众号还值得做吗：三位作者的真实数据
+        跨境电商独立站的支付与物流选择
+        知识付费课程退款纠纷怎么处理
+        兼职翻译接单平台对比与报价参考
+        拼多多店铺新手期的流量从哪里来
+        抖音橱窗开通条件与保证金说明
+        外卖跑腿副业的时间成本测算
+        社区团购团长佣金为何越来越低
+        支持我们：扫码关注，每周一篇经过核实的副业情报，拒绝暴利神话。
+        """
+
+    static let firstStory = """
+        上个月我试着在本地二手群里帮邻居代卖闲置家电，约定成交后收百分之十的服务费。        一共谈成了九单，扣掉来回的油费，净赚八百多元。最大的麻烦是验机和售后，买家常常要求上门查看。
+        """
+
+    static let secondStory = """
+        一位做婚礼摄影的朋友把周末空档拿来拍证件照，在小区门口支了一个摊位。        起初每天只有三四个客人，后来和附近的打印店合作，客流稳定了，每月多出两千元左右。
+        """
+
+    /// Before titles were compared, the first two articles of such a template met with no other root to weigh
+    /// them against, and every later article of the template then joined that one cluster.
+    @Test func articlesOfOneTemplateNeedAgreeingHeadlinesToMatchByJaccard() throws {
+        let options = DedupOptions.default
+        let first = try #require(ContentFingerprint.of(text: Self.firstStory + Self.siteChrome,
+                                                       title: "帮邻居代卖闲置家电，一个月赚了八百", options: options))
+        let second = try #require(ContentFingerprint.of(text: Self.secondStory + Self.siteChrome,
+                                                        title: "婚礼摄影师的周末副业：小区门口拍证件照", options: options))
+        #expect(MinHash.similarity(first.minhash, second.minhash) >= options.minJaccard)
+        #expect(MinHash.similarity(first.minhash, second.minhash) < options.jaccardWithoutTitle)
+        #expect((first.simhash ^ second.simhash).nonzeroBitCount > options.maxHammingDistance)
+        #expect(DuplicateJudge.bestMatch(for: second, among: [(1, first)], options: options) == nil)
+        #expect(DuplicateJudge.bestMatch(for: second, among: [(1, first)],
+                                         options: DedupOptions(minTitleOverlap: 0))?.candidateID == 1,
+                "without the title check the shared blocks make them one story")
+
+        let repost = try #require(ContentFingerprint.of(
+            text: Self.firstStory.replacingOccurrences(of: "净赚八百多元", with: "到手八百多元") + "原文转自本地生活号。\n" + Self.siteChrome,
+            title: "帮邻居代卖闲置家电，一个月赚了八百 - 本地生活", options: options))
+        #expect(DuplicateJudge.bestMatch(for: repost, among: [(1, first)], options: options)?.candidateID == 1)
+        let untitled = ContentFingerprint(exactHash: second.exactHash, simhash: second.simhash, minhash: second.minhash,
+                                          length: second.length)
+        #expect(DuplicateJudge.bestMatch(for: untitled, among: [(1, first)], options: options)?.candidateID == 1,
+                "a page without a title is judged by its text alone")
+    }
+
+    @Test(arguments: [
+        ("帮邻居代卖闲置家电，一个月赚了八百", "帮邻居代卖闲置家电，一个月赚了八百_网易新闻", true),
+        ("Side income from selling used books", "Side Income From Selling Used Books | Example News", true),
+        ("帮邻居代卖闲置家电，一个月赚了八百", "婚礼摄影师的周末副业：小区门口拍证件照", false),
+        ("How I started freelance translation", "How the new commission rules change affiliate income", false),
+    ])
+    func titlesAgreeWhenOneHeadlineHoldsTheOther(first: String, second: String, agree: Bool) throws {
+        let options = DedupOptions.default
+        let a = try #require(ContentFingerprint.of(text: Self.firstStory + Self.siteChrome, title: first, options: options))
+        let b = try #require(ContentFingerprint.of(text: Self.secondStory + Self.siteChrome, title: second, options: options))
+        let overlap = try #require(a.titleOverlap(with: b))
+        #expect((overlap >= options.minTitleOverlap) == agree, "overlap \(overlap)")
+    }
+
+    @Test func fingerprintsStoredWithoutTitlesStillDecodeAndPagesWithoutOneStoreNone() throws {
+        let old = #"{"exactHash":"q","simhash":5,"minhash":[1,2],"length":90,"noteShingles":[]}"#
+        let decoded = try JSONDecoder().decode(ContentFingerprint.self, from: Data(old.utf8))
+        #expect(decoded.titleShingles == nil && decoded.simhash == 5)
+        let untitled = try #require(ContentFingerprint.of(text: Self.firstStory + Self.siteChrome, options: .default))
+        let encoded = String(decoding: try JSONEncoder().encode(untitled), as: UTF8.self)
+        #expect(!encoded.contains("titleShingles"))
+        let titled = try #require(ContentFingerprint.of(text: Self.firstStory + Self.siteChrome, title: "代卖闲置家电",
+                                                        options: .default))
+        #expect(try JSONDecoder().decode(ContentFingerprint.self, from: JSONEncoder().encode(titled)) == titled)
     }
 
     @Test func nothingBeyondTheThreshold() {
