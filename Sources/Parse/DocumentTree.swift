@@ -106,6 +106,15 @@ struct DocumentTree {
         private var nodes: [Node] = []
         private var open: [Int] = []
 
+        /// Elements open now.
+        var depth: Int { open.count }
+
+        /// UTF-8 bytes of the text node the next text would join, 0 when it would start a new one.
+        var trailingTextBytes: Int {
+            guard let last = nodes.last, last.isText, last.parent == (open.last ?? -1) else { return 0 }
+            return last.text.utf8.count
+        }
+
         mutating func openElement(name: String, kind: Kind, attributes: [Attribute]) {
             nodes.append(Node(name: name.isEmpty ? "?" : name, kind: kind, text: "", attributes: attributes,
                               parent: open.last ?? -1, end: nodes.count + 1))
@@ -117,8 +126,15 @@ struct DocumentTree {
             nodes[index].end = nodes.count
         }
 
+        /// Text right after text under the same element joins it: the parser reports one run of text in pieces
+        /// (at entities, at the end of its buffer).
         mutating func appendText(_ text: String) {
-            nodes.append(Node(name: "", kind: [], text: text, attributes: [], parent: open.last ?? -1, end: nodes.count + 1))
+            let parent = open.last ?? -1
+            if let last = nodes.indices.last, nodes[last].isText, nodes[last].parent == parent {
+                nodes[last].text += text
+                return
+            }
+            nodes.append(Node(name: "", kind: [], text: text, attributes: [], parent: parent, end: nodes.count + 1))
         }
 
         mutating func finish() -> DocumentTree {

@@ -24,7 +24,7 @@ public struct Extractor: Sendable {
         } catch {
             throw Problem(.parseError, stage: .parse, message: "\(name): \(error.description)")
         }
-        let tree = document.tree()
+        let tree = document.tree
         guard !tree.nodes.isEmpty else {
             throw Problem(.parseError, stage: .parse, message: "\(name): no HTML elements in \(html.utf8.count) bytes")
         }

@@ -1,11 +1,13 @@
 internal import CLibXML2
 
-/// One parsed HTML page: owns the libxml2 `htmlDocPtr` and frees it with `xmlFreeDoc` in `deinit`.
+/// One parsed HTML page as a `DocumentTree`, built straight from libxml2's parser events.
 ///
-/// Not thread-safe and not `Sendable`: a libxml2 tree belongs to the thread that parsed it. Callers read the
-/// tree through `DocumentTree`, a Swift copy built in one iterative walk, so no libxml2 pointer leaves this type.
-package final class HTMLDocument {
-    private let document: htmlDocPtr
+/// libxml2 tokenizes and repairs the markup (implied and auto-closed elements, entities) and reports each element,
+/// end and text run to the callbacks here, which build the Swift tree; libxml2 never builds a tree of its own, so
+/// nothing is allocated twice and nothing is left to free but the parser context, freed before `init` returns. No
+/// libxml2 pointer outlives the parse.
+package struct HTMLDocument {
+    let tree: DocumentTree
     /// libxml2 stopped early (nesting deeper than 256, a text node over 10 MB, or memory) and silently
     /// dropped the rest of the page.
     let truncated: Bool
@@ -25,7 +27,24 @@ package final class HTMLDocument {
         return true
     }()
 
-    /// Parses `html`; throws `ParseFailure` when libxml2 produces no document at all.
+    /// Only the events the tree needs; comments, processing instructions and the doctype are left out.
+    private static func installEvents(in handler: inout htmlSAXHandler) {
+        handler = htmlSAXHandler()
+        handler.startElement = { context, name, attributes in
+            TreeEvents.from(context).openElement(name, attributes)
+        }
+        handler.endElement = { context, _ in
+            TreeEvents.from(context).closeElement()
+        }
+        handler.characters = { context, characters, length in
+            TreeEvents.from(context).appendText(characters, length)
+        }
+        handler.cdataBlock = { context, characters, length in
+            TreeEvents.from(context).appendText(characters, length)
+        }
+    }
+
+    /// Parses `html`; throws `ParseFailure` when libxml2 cannot start (no memory, or no input at all).
     package init(html: String, url: String?) throws(ParseFailure) {
         _ = Self.initialized
         // HTML_PARSE_NOERROR silences the parser's own reports, but encoding and I/O errors still go to the
@@ -37,102 +56,111 @@ package final class HTMLDocument {
         let limited = MarkupLimits.apply(to: html)
         cuts = limited.cuts
         var text = limited.html
-        let parsed: htmlDocPtr? = text.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                htmlCtxtReadMemory(context, chars.baseAddress, Int32(clamping: chars.count), url, "UTF-8",
-                                   Self.parseOptions)
+        guard !text.utf8.isEmpty else { throw ParseFailure.noDocument(bytes: 0) }
+        // The context owns its handler table; the parser calls it with `userData`, which it never reads itself.
+        Self.installEvents(in: &context.pointee.sax.pointee)
+        let events = TreeEvents(parser: context)
+        withExtendedLifetime(events) {
+            context.pointee.userData = Unmanaged.passUnretained(events).toOpaque()
+            text.withUTF8 { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { chars in
+                    // Without a start-document handler the parser makes no document: the result is always nil.
+                    _ = htmlCtxtReadMemory(context, chars.baseAddress, Int32(clamping: chars.count), url, "UTF-8",
+                                           Self.parseOptions)
+                }
             }
         }
-        guard let parsed else { throw ParseFailure.noDocument(bytes: text.utf8.count) }
-        document = parsed
+        tree = events.builder.finish()
         // xmlStopParser (depth limit) and the huge-text-node check both disable SAX: whatever followed
         // never reached the tree.
         truncated = context.pointee.disableSAX != 0
     }
 
-    deinit {
-        xmlFreeDoc(document)
-    }
-
-    /// Copies the tree into Swift values in one iterative pre-order walk (no recursion, so deep nesting
-    /// cannot exhaust the stack). Comments and processing instructions are left out.
-    func tree() -> DocumentTree {
-        var builder = DocumentTree.Builder()
-        guard let root = xmlDocGetRootElement(document) else { return builder.finish() }
-        // The parser interns element and attribute names in its dictionary: one Swift string per distinct
-        // pointer saves a conversion and a lower-casing per node.
-        var names = NameCache()
-        var node: xmlNodePtr? = root
-        while let current = node {
-            var descend = false
-            switch current.pointee.type {
-            case XML_ELEMENT_NODE:
-                let (name, kind) = current.pointee.name.map { names.element(for: $0) } ?? ("", [])
-                builder.openElement(name: name, kind: kind,
-                                    attributes: attributes(of: current, names: &names, keepingTitle: name == "abbr"))
-                descend = current.pointee.children != nil
-                if !descend { builder.closeElement() }
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = current.pointee.content {
-                    builder.appendText(String(cString: content))
+    /// libxml2 parsing `html` into its own tree and freeing it, as a program using libxml2 alone does: the
+    /// reference that extraction speed is measured against.
+    package static func parseAlone(html: String) {
+        _ = initialized
+        xmlSetStructuredErrorFunc(nil) { _, _ in }
+        var text = html
+        text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                if let document = htmlReadMemory(chars.baseAddress, Int32(clamping: chars.count), nil, "UTF-8",
+                                                 parseOptions) {
+                    xmlFreeDoc(document)
                 }
-            default:
-                break
-            }
-            if descend, let child = current.pointee.children {
-                node = child
-                continue
-            }
-            var climbing: xmlNodePtr? = current
-            node = nil
-            while let step = climbing, step != root {
-                if let next = step.pointee.next {
-                    node = next
-                    break
-                }
-                climbing = step.pointee.parent
-                if climbing?.pointee.type == XML_ELEMENT_NODE { builder.closeElement() }
             }
         }
-        return builder.finish()
+    }
+}
+
+/// The tree being built during one parse, reached from libxml2's callbacks through the context's `userData`.
+/// It lives on the parsing thread only, for the length of `HTMLDocument.init`.
+///
+/// It keeps the two limits libxml2's own tree builder enforces (they live in that builder, not in the parser):
+/// elements nested deeper than 256, and a text node over 10,000,000 bytes, stop the parse, and the rest of the
+/// page is dropped and flagged as truncated, as before.
+private final class TreeEvents {
+    static let maximumDepth = 256
+    static let maximumTextBytes = 10_000_000
+
+    let parser: htmlParserCtxtPtr
+    var builder = DocumentTree.Builder()
+    /// Set once a limit stopped the parse: libxml2 may still close open elements, but nothing more is added.
+    private var stopped = false
+    // The parser interns element and attribute names in its dictionary: one Swift string per distinct
+    // pointer saves a conversion and a lower-casing per node.
+    var names = NameCache()
+
+    init(parser: htmlParserCtxtPtr) {
+        self.parser = parser
     }
 
-    /// The attributes the extractor reads; `title` only where `keepingTitle` (hAtom's `<abbr>`): elsewhere it
-    /// is a tooltip, on most links of a page.
-    private func attributes(of element: xmlNodePtr, names: inout NameCache, keepingTitle: Bool) -> [DocumentTree.Attribute] {
+    static func from(_ context: UnsafeMutableRawPointer?) -> TreeEvents {
+        // Every callback comes from a parse started in `HTMLDocument.init`, which set `userData` to its events.
+        Unmanaged<TreeEvents>.fromOpaque(context!).takeUnretainedValue()
+    }
+
+    func openElement(_ namePointer: UnsafePointer<xmlChar>?,
+                     _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
+        guard !stopped else { return }
+        guard builder.depth <= Self.maximumDepth else { return stop() }
+        let (name, kind) = namePointer.map { names.element(for: $0) } ?? ("", [])
+        builder.openElement(name: name, kind: kind, attributes: read(attributes, keepingTitle: name == "abbr"))
+    }
+
+    func appendText(_ characters: UnsafePointer<xmlChar>?, _ length: Int32) {
+        guard !stopped, let characters, length > 0 else { return }
+        guard builder.trailingTextBytes + Int(length) <= Self.maximumTextBytes else { return stop() }
+        builder.appendText(String(decoding: UnsafeBufferPointer(start: characters, count: Int(length)), as: UTF8.self))
+    }
+
+    func closeElement() {
+        if !stopped { builder.closeElement() }
+    }
+
+    private func stop() {
+        stopped = true
+        xmlStopParser(parser)
+    }
+
+    /// The attributes the extractor reads, from libxml2's name/value list (a value is nil for a bare
+    /// attribute); `title` only where `keepingTitle` (hAtom's `<abbr>`): elsewhere it is a tooltip, on most
+    /// links of a page.
+    private func read(_ list: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, keepingTitle: Bool) -> [DocumentTree.Attribute] {
+        guard let list else { return [] }
         var result: [DocumentTree.Attribute] = []
-        var attribute = element.pointee.properties
-        var count = 0
-        while let current = attribute {
-            count += 1
-            attribute = current.pointee.next
-        }
-        result.reserveCapacity(count)
-        attribute = element.pointee.properties
-        while let current = attribute {
-            attribute = current.pointee.next
-            guard let namePointer = current.pointee.name, let name = names.attribute(for: namePointer),
-                  keepingTitle || name != "title" else { continue }
-            let value: String
-            if let child = current.pointee.children, child.pointee.next == nil,
-               child.pointee.type == XML_TEXT_NODE, let content = child.pointee.content {
-                value = String(cString: content)
-            } else if let joined = xmlNodeListGetString(document, current.pointee.children, 1) {
-                value = String(cString: joined)
-                sluice_xml_free(joined)
-            } else {
-                value = ""
-            }
-            result.append(DocumentTree.Attribute(name: name, value: value))
+        var index = 0
+        while let namePointer = list[index] {
+            let valuePointer = list[index + 1]
+            index += 2
+            guard let name = names.attribute(for: namePointer), keepingTitle || name != "title" else { continue }
+            result.append(DocumentTree.Attribute(name: name, value: valuePointer.map { String(cString: $0) } ?? ""))
         }
         return result
     }
 }
 
-@available(*, unavailable)
-extension HTMLDocument: Sendable {}
-
-/// Lower-cased Swift names for the interned name pointers of one document; lives only during `tree()`.
+/// Lower-cased Swift names for the interned name pointers of one document; lives only during one parse.
 private struct NameCache {
     private var names: [UnsafePointer<xmlChar>: (name: String, kind: DocumentTree.Kind)] = Dictionary(minimumCapacity: 128)
 
