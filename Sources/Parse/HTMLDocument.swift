@@ -64,9 +64,12 @@ package struct HTMLDocument {
             context.pointee.userData = Unmanaged.passUnretained(events).toOpaque()
             text.withUTF8 { bytes in
                 bytes.withMemoryRebound(to: CChar.self) { chars in
-                    // Without a start-document handler the parser makes no document: the result is always nil.
-                    _ = htmlCtxtReadMemory(context, chars.baseAddress, Int32(clamping: chars.count), url, "UTF-8",
-                                           Self.parseOptions)
+                    // Without a start-document handler the parser makes no document; should a libxml2 version
+                    // make one anyway, it is freed here.
+                    if let unexpected = htmlCtxtReadMemory(context, chars.baseAddress, Int32(clamping: chars.count), url,
+                                                           "UTF-8", Self.parseOptions) {
+                        xmlFreeDoc(unexpected)
+                    }
                 }
             }
         }

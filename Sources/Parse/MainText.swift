@@ -286,7 +286,16 @@ struct MainText {
     }
 
     private static func ownTraits(of tree: DocumentTree) -> [ElementTraits] {
-        tree.nodes.map { node in
+        // Pages repeat a few class names on many elements: each distinct value is searched once.
+        var known: [String: UInt8] = [:]
+        func categories(_ value: String?) -> UInt8 {
+            guard let value else { return 0 }
+            if let found = known[value] { return found }
+            let found = classNeedles.categories(in: value)
+            known[value] = found
+            return found
+        }
+        return tree.nodes.map { node in
             guard !node.isText else { return ElementTraits() }
             var trait = ElementTraits()
             trait.block = node.kind.contains(.block)
@@ -294,7 +303,7 @@ struct MainText {
             trait.ignored = node.kind.contains(.ignored) || isHidden(node)
             let className = node.attribute("class"), id = node.attribute("id")
             guard className != nil || id != nil else { return trait }
-            let found = classNeedles.categories(in: className) | classNeedles.categories(in: id)
+            let found = categories(className) | categories(id)
             trait.classWeight = (found & Self.positiveBit != 0 ? 25 : 0) - (found & Self.negativeBit != 0 ? 25 : 0)
             trait.unlikely = found & Self.unlikelyBit != 0 && found & Self.maybeBit == 0
                 && !Self.neverUnlikely.contains(node.name)
@@ -407,16 +416,18 @@ struct ElementTraits {
 /// haystack is compared only with the needles that can start there, and a position no needle starts at costs one table look-up
 /// (long scripts are searched for a few markers, and most of their bytes start none).
 struct NeedleSet: Sendable {
-    private struct Needle: Sendable {
-        var bytes: [UInt8]
-        var category: UInt8
-    }
-
-    /// Needles sorted by first byte; those starting with byte `b` are `needles[groupStart[b]..<groupStart[b + 1]]`.
-    private let needles: [Needle]
+    /// Every needle's lowercased bytes, one after another, sorted by first byte; needle `n` is
+    /// `bytes[starts[n]..<starts[n + 1]]`. One flat buffer: a match attempt touches no array of its own.
+    private let bytes: [UInt8]
+    private let starts: [Int]
+    private let needleCategories: [UInt8]
+    /// Needles starting with byte `b` are the numbers `groupStart[b]..<groupStart[b + 1]`.
     private let groupStart: [Int]
     /// For each first byte (lowercased), the categories of the needles starting with it.
     private let startingCategories: [UInt8]
+    /// One bit per pair of first two bytes (lowercased) some needle starts with; a one-byte needle sets every
+    /// pair of its byte. In CJK text nearly every third byte is a lead byte some needle shares, but few pairs are.
+    private let startingPairs: [UInt64]
     private let allCategories: UInt8
 
     init(_ words: [String]) {
@@ -425,18 +436,28 @@ struct NeedleSet: Sendable {
 
     /// Words in up to eight categories, each a distinct bit; `categories(in:)` reports which occur.
     init(categories: [(words: [String], bit: UInt8)]) {
-        var groups = Array(repeating: [Needle](), count: 256)
+        var groups = Array(repeating: [(bytes: [UInt8], category: UInt8)](), count: 256)
         var all: UInt8 = 0
         for (words, bit) in categories {
             all |= bit
             for word in words where !word.isEmpty {
-                let bytes = word.utf8.map(Self.lower)
-                groups[Int(bytes[0])].append(Needle(bytes: bytes, category: bit))
+                let lowered = word.utf8.map(Self.lower)
+                groups[Int(lowered[0])].append((lowered, bit))
             }
         }
-        needles = groups.flatMap { $0 }
+        let needles = groups.flatMap { $0 }
+        bytes = needles.flatMap(\.bytes)
+        starts = needles.reduce(into: [0]) { starts, needle in starts.append(starts.last! + needle.bytes.count) }
+        needleCategories = needles.map(\.category)
         groupStart = groups.reduce(into: [0]) { starts, group in starts.append(starts.last! + group.count) }
         startingCategories = groups.map { group in group.reduce(0) { $0 | $1.category } }
+        var pairs = [UInt64](repeating: 0, count: 65_536 / 64)
+        for needle in needles {
+            let first = Int(needle.bytes[0]) << 8
+            let seconds = needle.bytes.count > 1 ? [Int(needle.bytes[1])] : Array(0..<256)
+            for second in seconds { pairs[(first | second) >> 6] |= 1 << UInt64((first | second) & 63) }
+        }
+        startingPairs = pairs
         allCategories = all
     }
 
@@ -447,36 +468,47 @@ struct NeedleSet: Sendable {
 
     /// The categories of every needle occurring in `text`, found in one pass.
     func categories(in text: String?) -> UInt8 {
-        guard var text, !text.isEmpty else { return 0 }
-        return text.withUTF8 { buffer in
-            needles.withUnsafeBufferPointer { needles in
-                startingCategories.withUnsafeBufferPointer { startingCategories in
-                    groupStart.withUnsafeBufferPointer { groupStart in
-                        var found: UInt8 = 0
-                        for start in buffer.indices {
-                            let first = Int(Self.lower(buffer[start]))
-                            guard startingCategories[first] & ~found != 0 else { continue }
-                            for needle in needles[groupStart[first]..<groupStart[first + 1]]
-                            where found & needle.category == 0 && start + needle.bytes.count <= buffer.count {
-                                if Self.matches(needle.bytes, in: buffer, at: start) {
-                                    found |= needle.category
+        guard let text, !text.isEmpty else { return 0 }
+        return text.utf8.withContiguousStorageIfAvailable { categories(in: $0) } ?? categories(in: Array(text.utf8))
+    }
+
+    private func categories(in buffer: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        bytes.withUnsafeBufferPointer { bytes in
+            starts.withUnsafeBufferPointer { starts in
+                needleCategories.withUnsafeBufferPointer { needleCategories in
+                    startingCategories.withUnsafeBufferPointer { startingCategories in
+                        groupStart.withUnsafeBufferPointer { groupStart in
+                            var found: UInt8 = 0
+                            for start in buffer.indices {
+                                let first = Int(Self.lower(buffer[start]))
+                                guard startingCategories[first] & ~found != 0 else { continue }
+                                if start + 1 < buffer.count {
+                                    let pair = first << 8 | Int(Self.lower(buffer[start + 1]))
+                                    guard startingPairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { continue }
+                                }
+                                for needle in groupStart[first]..<groupStart[first + 1]
+                                where found & needleCategories[needle] == 0
+                                    && start + starts[needle + 1] - starts[needle] <= buffer.count {
+                                    var offset = 1
+                                    let length = starts[needle + 1] - starts[needle]
+                                    while offset < length, Self.lower(buffer[start + offset]) == bytes[starts[needle] + offset] {
+                                        offset += 1
+                                    }
+                                    guard offset == length else { continue }
+                                    found |= needleCategories[needle]
                                     if found == allCategories { return found }
                                 }
                             }
+                            return found
                         }
-                        return found
                     }
                 }
             }
         }
     }
 
-    private static func matches(_ needle: [UInt8], in buffer: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
-        needle.withUnsafeBufferPointer { needle in
-            var matched = 1
-            while matched < needle.count, lower(buffer[start + matched]) == needle[matched] { matched += 1 }
-            return matched == needle.count
-        }
+    private func categories(in array: [UInt8]) -> UInt8 {
+        array.withUnsafeBufferPointer { categories(in: $0) }
     }
 
     private static func lower(_ byte: UInt8) -> UInt8 {

@@ -390,18 +390,23 @@ private struct TextDates {
 
     static let skipped: Set<String> = ["head", "script", "style", "noscript", "template", "textarea"]
 
+    /// Most text nodes are the white space between tags; scalars are tested without grapheme breaking.
+    static func hasVisibleText(_ text: String) -> Bool {
+        text.unicodeScalars.contains { !TextCleaning.isWhiteSpace($0) }
+    }
+
     init(tree: DocumentTree, roots: [Int], plausible: (CalendarDay?) -> CalendarDay?) {
         let searchEnd = roots.first.map { min(tree.nodes[$0].end, $0 + 200) } ?? tree.nodes.count
         var pending: PublicationLabel.Kind?
         var index = 0
         while index < searchEnd, labelled == nil {
             let node = tree.nodes[index]
-            if Self.skipped.contains(node.name) {
+            if !node.isText, Self.skipped.contains(node.name) {
                 index = node.end
                 continue
             }
             index += 1
-            guard node.isText, node.text.contains(where: { !$0.isWhitespace }) else { continue }
+            guard node.isText, Self.hasVisibleText(node.text) else { continue }
             let found = PublicationLabel.find(in: node.text)
             let kind = found?.kind ?? pending
             let rest = found.map { String($0.rest) } ?? node.text
@@ -429,12 +434,12 @@ private struct TextDates {
             var index = max(min(rootEnd, root + 200), rootEnd - 300)
             while index < end, labelled == nil {
                 let node = tree.nodes[index]
-                if TextDates.skipped.contains(node.name) {
+                if !node.isText, TextDates.skipped.contains(node.name) {
                     index = node.end
                     continue
                 }
                 index += 1
-                guard node.isText, node.text.contains(where: { !$0.isWhitespace }) else { continue }
+                guard node.isText, TextDates.hasVisibleText(node.text) else { continue }
                 let found = PublicationLabel.find(in: node.text)
                 if found?.kind == .published || (found == nil && pending) {
                     labelled = plausible(PublishedDate.firstDay(in: found.map { String($0.rest) } ?? node.text))
