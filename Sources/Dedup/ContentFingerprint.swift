@@ -98,19 +98,17 @@ public struct ContentFingerprint: Sendable, Equatable, Codable {
         return keys
     }
 
+    /// Bit `b` is set when more than half the shingles have it set (each shingle votes +1 or -1 on every bit).
+    /// Counting the set bits alone, each bit independently of the others, lets the compiler vectorize the loop.
     private static func simhash(of shingles: [UInt64]) -> UInt64 {
-        var counts = [Int](repeating: 0, count: 64)
-        counts.withUnsafeMutableBufferPointer { counts in
+        var ones = [UInt32](repeating: 0, count: 64)
+        ones.withUnsafeMutableBufferPointer { ones in
             for shingle in shingles {
-                var bits = shingle
-                for bit in 0..<64 {
-                    counts[bit] += Int(bits & 1) * 2 - 1
-                    bits >>= 1
-                }
+                for bit in 0..<64 { ones[bit] &+= UInt32(truncatingIfNeeded: (shingle >> UInt64(bit)) & 1) }
             }
         }
         var result: UInt64 = 0
-        for bit in 0..<64 where counts[bit] > 0 { result |= 1 << UInt64(bit) }
+        for bit in 0..<64 where Int(ones[bit]) * 2 > shingles.count { result |= 1 << UInt64(bit) }
         return result
     }
 

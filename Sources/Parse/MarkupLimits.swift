@@ -67,14 +67,35 @@ enum MarkupLimits {
             seen.reserveCapacity(seen.count + MarkupLimits.distinctNames)
         }
 
+        /// Admitted names of up to seven bytes, packed whole (lower-cased bytes and the length) into one word
+        /// each and kept in a small table by a multiplicative hash: most names on a page are short and repeat
+        /// (`div`, `class`, `href`), and an exact packed comparison settles them without hashing. A page that
+        /// makes them collide only sends them on to the seeded set.
+        private var recent = [UInt64](repeating: 0, count: 256)
+
         /// True when the name is one already seen, one always kept, or a new one within the budget.
         mutating func admit(_ base: UnsafePointer<UInt8>, _ name: Range<Int>) -> Bool {
+            let packed = Self.packed(base, name)
+            let slot = packed.map { Int(truncatingIfNeeded: ($0 &* 0x9E37_79B9_7F4A_7C15) >> 56) }
+            if let packed, let slot, recent[slot] == packed { return true }
             let key = Self.key(base, name)
-            if seen.contains(key) { return true }
-            guard admitted < MarkupLimits.distinctNames else { return false }
-            seen.insert(key)
-            admitted += 1
+            if !seen.contains(key) {
+                guard admitted < MarkupLimits.distinctNames else { return false }
+                seen.insert(key)
+                admitted += 1
+            }
+            if let packed, let slot { recent[slot] = packed }
             return true
+        }
+
+        private static func packed(_ base: UnsafePointer<UInt8>, _ name: Range<Int>) -> UInt64? {
+            guard (1...7).contains(name.count) else { return nil }
+            var word = UInt64(name.count) << 56
+            for offset in 0..<name.count {
+                let byte = base[name.lowerBound + offset]
+                word |= UInt64(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) << UInt64(offset * 8)
+            }
+            return word
         }
 
         /// Names are at most 100 bytes (`nameEnd`): lower-cased into a buffer on the stack, hashed in one call.
