@@ -7,6 +7,16 @@ import Testing
 @Suite struct HostileDocumentTests {
     let extractor = Extractor()
 
+    /// A prefixed name (Word's `<o:p>`, a feed's `<rdf:li>`) is an element of its own, inline, as browsers read
+    /// it; libxml2's tree builder used to drop the prefix and make it a paragraph, a list item.
+    @Test func prefixedNamesAreNotTheHTMLElementsTheyEndWith() throws {
+        let sentence = "副业第一个月的收入只有三百元，但是我学会了如何选品和写详情页，这比收入更重要。"
+        let html = "<html><head><title>Prefixed</title></head><body><article><p>\(sentence)<o:p></o:p>第二个月翻了一倍"
+            + "<rdf:li>，</rdf:li>第三个月稳定下来。</p><p>\(sentence)</p><p>\(sentence)</p></article></body></html>"
+        let page = try extractor.extract(html: html, baseURL: nil)
+        #expect(page.mainText.hasPrefix(sentence + "第二个月翻了一倍，第三个月稳定下来。"), "\(page.mainText)")
+    }
+
     @Test func nestingPastLibxml2LimitIsFlaggedAsTruncated() throws {
         let opening = String(repeating: "<div>", count: 300)
         let html = "<html><head><title>Deep</title></head><body><p>Before the nesting starts here.</p>\(opening)deep text"

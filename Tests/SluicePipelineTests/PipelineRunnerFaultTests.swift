@@ -164,7 +164,11 @@ import SluiceTestSupport
     /// Dedup (one worker, the whole text fingerprinted and looked up) behind a queue of one is the slow stage:
     /// the writer, the only producer of that queue here, blocks handing it the next parsed item.
     @Test func stopWhileTheWriterIsBlockedOnAFullStageQueue() throws {
-        try interrupt("stop-writer", adjust: { $0.stages.parse = StageSettings(workers: 2, queueBound: 4) },
+        // Dedup batches of one: a dedup worker gathering a batch would drain the queue as the writer fills it.
+        try interrupt("stop-writer", adjust: {
+            $0.stages.parse = StageSettings(workers: 2, queueBound: 4)
+            $0.store.commitBatch = 1
+        },
                       unlessBlocked: "the writer never waited on the full dedup queue") { runner in
             runner.dedupQueue.statistics.waitingProducers > 0
         }
