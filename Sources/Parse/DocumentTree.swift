@@ -111,8 +111,15 @@ struct DocumentTree {
 
         /// UTF-8 bytes of the text node the next text would join, 0 when it would start a new one.
         var trailingTextBytes: Int {
-            guard let last = nodes.last, last.isText, last.parent == (open.last ?? -1) else { return 0 }
-            return last.text.utf8.count
+            joinableText.map { nodes[$0].text.utf8.count } ?? 0
+        }
+
+        /// The last node when it is text directly under the element open now: text appended next joins it.
+        private var joinableText: Int? {
+            guard let last = nodes.indices.last, nodes[last].isText, nodes[last].parent == (open.last ?? -1) else {
+                return nil
+            }
+            return last
         }
 
         mutating func openElement(name: String, kind: Kind, attributes: [Attribute]) {
@@ -129,12 +136,11 @@ struct DocumentTree {
         /// Text right after text under the same element joins it: the parser reports one run of text in pieces
         /// (at entities, at the end of its buffer).
         mutating func appendText(_ text: String) {
-            let parent = open.last ?? -1
-            if let last = nodes.indices.last, nodes[last].isText, nodes[last].parent == parent {
+            if let last = joinableText {
                 nodes[last].text += text
                 return
             }
-            nodes.append(Node(name: "", kind: [], text: text, attributes: [], parent: parent, end: nodes.count + 1))
+            nodes.append(Node(name: "", kind: [], text: text, attributes: [], parent: open.last ?? -1, end: nodes.count + 1))
         }
 
         mutating func finish() -> DocumentTree {
