@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 
 /// The rules of one robots.txt (RFC 9309) that apply to sluice: the groups naming our product token, combined,
 /// or else the `*` groups, combined. The longest matching pattern wins; on a tie, `Allow` wins.
@@ -163,7 +164,7 @@ struct RobotsRules: Sendable, Equatable {
     private static func productToken(_ value: [UInt8]) -> [UInt8] {
         value.prefix { byte in
             (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-        }.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
+        }.map(\.asciiLowercased)
     }
 }
 

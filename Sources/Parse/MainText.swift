@@ -441,7 +441,7 @@ struct NeedleSet: Sendable {
         for (words, bit) in categories {
             all |= bit
             for word in words where !word.isEmpty {
-                let lowered = word.utf8.map(Self.lower)
+                let lowered = word.utf8.map(\.asciiLowercased)
                 groups[Int(lowered[0])].append((lowered, bit))
             }
         }
@@ -469,7 +469,8 @@ struct NeedleSet: Sendable {
     /// The categories of every needle occurring in `text`, found in one pass.
     func categories(in text: String?) -> UInt8 {
         guard let text, !text.isEmpty else { return 0 }
-        return text.utf8.withContiguousStorageIfAvailable { categories(in: $0) } ?? categories(in: Array(text.utf8))
+        return text.utf8.withContiguousStorageIfAvailable { categories(in: $0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { categories(in: $0) }
     }
 
     private func categories(in buffer: UnsafeBufferPointer<UInt8>) -> UInt8 {
@@ -480,18 +481,17 @@ struct NeedleSet: Sendable {
                         groupStart.withUnsafeBufferPointer { groupStart in
                             var found: UInt8 = 0
                             for start in buffer.indices {
-                                let first = Int(Self.lower(buffer[start]))
+                                let first = Int(buffer[start].asciiLowercased)
                                 guard startingCategories[first] & ~found != 0 else { continue }
                                 if start + 1 < buffer.count {
-                                    let pair = first << 8 | Int(Self.lower(buffer[start + 1]))
+                                    let pair = first << 8 | Int(buffer[start + 1].asciiLowercased)
                                     guard startingPairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { continue }
                                 }
-                                for needle in groupStart[first]..<groupStart[first + 1]
-                                where found & needleCategories[needle] == 0
-                                    && start + starts[needle + 1] - starts[needle] <= buffer.count {
-                                    var offset = 1
+                                for needle in groupStart[first]..<groupStart[first + 1] where found & needleCategories[needle] == 0 {
                                     let length = starts[needle + 1] - starts[needle]
-                                    while offset < length, Self.lower(buffer[start + offset]) == bytes[starts[needle] + offset] {
+                                    guard start + length <= buffer.count else { continue }
+                                    var offset = 1
+                                    while offset < length, buffer[start + offset].asciiLowercased == bytes[starts[needle] + offset] {
                                         offset += 1
                                     }
                                     guard offset == length else { continue }
@@ -505,13 +505,5 @@ struct NeedleSet: Sendable {
                 }
             }
         }
-    }
-
-    private func categories(in array: [UInt8]) -> UInt8 {
-        array.withUnsafeBufferPointer { categories(in: $0) }
-    }
-
-    private static func lower(_ byte: UInt8) -> UInt8 {
-        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
     }
 }

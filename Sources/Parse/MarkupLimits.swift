@@ -1,4 +1,5 @@
 import Foundation
+import SluiceCore
 
 /// Bounds what libxml2 is given where its work grows faster than the page, before it parses.
 ///
@@ -92,8 +93,7 @@ enum MarkupLimits {
             guard (1...7).contains(name.count) else { return nil }
             var word = UInt64(name.count) << 56
             for offset in 0..<name.count {
-                let byte = base[name.lowerBound + offset]
-                word |= UInt64(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) << UInt64(offset * 8)
+                word |= UInt64(base[name.lowerBound + offset].asciiLowercased) << UInt64(offset * 8)
             }
             return word
         }
@@ -105,8 +105,7 @@ enum MarkupLimits {
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer in
                 let length = min(name.count, buffer.count)
                 for offset in 0..<length {
-                    let byte = base[name.lowerBound + offset]
-                    buffer[offset] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                    buffer[offset] = base[name.lowerBound + offset].asciiLowercased
                 }
                 hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<length])))
             }
@@ -278,7 +277,7 @@ enum MarkupLimits {
             var search = position
             while let open = next(Self.lessThan, from: search) {
                 if open + 1 < count, base[open + 1] == Self.slash, open + 2 + name.count <= count,
-                   name.indices.allSatisfy({ Self.lower(base[open + 2 + $0]) == Self.lower(name[$0]) }) {
+                   name.indices.allSatisfy({ base[open + 2 + $0].asciiLowercased == name[$0].asciiLowercased }) {
                     return open
                 }
                 search = open + 1
@@ -306,13 +305,13 @@ enum MarkupLimits {
         private func matchesIgnoringCase(_ literal: StaticString, at start: Int) -> Bool {
             let length = literal.utf8CodeUnitCount
             guard start + length <= count else { return false }
-            return literal.withUTF8Buffer { wanted in (0..<length).allSatisfy { Self.lower(base[start + $0]) == wanted[$0] } }
+            return literal.withUTF8Buffer { wanted in (0..<length).allSatisfy { base[start + $0].asciiLowercased == wanted[$0] } }
         }
 
         private func equalsIgnoringCase(_ start: Int, _ name: StaticString) -> Bool {
             let length = name.utf8CodeUnitCount
             guard position - start == length else { return false }
-            return name.withUTF8Buffer { wanted in (0..<length).allSatisfy { Self.lower(base[start + $0]) == wanted[$0] } }
+            return name.withUTF8Buffer { wanted in (0..<length).allSatisfy { base[start + $0].asciiLowercased == wanted[$0] } }
         }
 
         private static func isLetter(_ byte: UInt8) -> Bool {
@@ -322,10 +321,6 @@ enum MarkupLimits {
         /// libxml2's `IS_BLANK_CH`: space, tab, line feed, carriage return.
         private static func isBlank(_ byte: UInt8) -> Bool {
             byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
-        }
-
-        private static func lower(_ byte: UInt8) -> UInt8 {
-            (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
         }
     }
 }

@@ -227,7 +227,7 @@ struct Metadata {
         var bytes = Substring(href).utf8.drop { $0 == 0x20 }
         while let last = bytes.last, last == 0x20 { bytes = bytes.dropLast() }
         if bytes.elementsEqual("/".utf8) || bytes.elementsEqual("./".utf8) || bytes.elementsEqual("../".utf8) { return true }
-        let lowered = bytes.prefix(8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        let lowered = bytes.prefix(8).map(\.asciiLowercased)
         let schemeLength: Int
         if lowered.starts(with: "https://".utf8) { schemeLength = 8 }
         else if lowered.starts(with: "http://".utf8) { schemeLength = 7 }
